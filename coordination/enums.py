@@ -1,0 +1,110 @@
+"""Choices shared by models, forms and serializers of the ``coordination`` app.
+
+Codes of survey-derived attributes equal the option codes of the questionnaire catalogue
+(``fixtures/questionnaire.json``): Q3 working language, Q4 area, Q5 domain, Q10 support role.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class InterfaceLanguage(models.TextChoices):
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    NL = "nl", _("Dutch")
+    DE = "de", _("German")
+
+
+class WorkingLanguage(models.TextChoices):
+    FR = "fr", _("French")
+    NL = "nl", _("Dutch")
+    EN = "en", _("English")
+    DE = "de", _("German")
+    OTHER = "other", _("Other language")
+
+
+class OrganisationKind(models.TextChoices):
+    FEDERAL = "federal", _("Federal public service")
+    REGIONAL = "regional", _("Regional public service")
+    LOCAL = "local", _("Local public service")
+    NGO = "ngo", _("NGO")
+    INTERNATIONAL = "international", _("International organisation")
+    UMBRELLA = "umbrella", _("Umbrella organisation")
+    OTHER = "other", _("Other")
+
+
+class Area(models.TextChoices):
+    FLEMISH = "flemish", _("Flemish-speaking community")
+    FRENCH = "french", _("French-speaking community")
+    GERMAN = "german", _("German-speaking community")
+    FEDERAL = "federal", _("National/federal level")
+    BRUSSELS = "brussels", _("Brussels")
+    OTHER = "other", _("Other area")
+
+
+class Domain(models.TextChoices):
+    MEDICAL = "medical", _("Medical services (incl. psychosocial)")
+    JUSTICE = "justice", _("Justice and legal affairs")
+    SOCIAL = "social", _("Social services and social orientation")
+    EDUCATION = "education", _("Education")
+    LABOUR = "labour", _("Labour market integration")
+    FINANCIAL = "financial", _("Financial/material support")
+    OTHER = "other", _("Other domain")
+
+
+class SupportRole(models.TextChoices):
+    FIRST_LINE = "first_line", _("First-line")
+    SECONDARY = "secondary", _("Secondary")
+    BOTH = "both", _("First-line and secondary")
+    NONE = "none", _("No support to displaced persons")
+
+
+class ConsentPurpose(models.TextChoices):
+    CONSULTATION_ROUNDS = "consultation_rounds", _("Taking part in consultation rounds")
+    WORKING_GROUP = "working_group", _("Working-group membership")
+    NAMED_IN_REPORTS = "named_in_reports", _("Being named in reports")
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent (GDPR art. 6.1.a)")
+    PUBLIC_TASK = "public_task", _("Public task (GDPR art. 6.1.e)")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (GDPR art. 6.1.f)")
+
+
+class ConsentSource(models.TextChoices):
+    SURVEY_Q56 = "survey_q56", _("Survey, question 56")
+    WEB_FORM = "web_form", _("Web form")
+    STAFF = "staff", _("Entered by staff")
+    RSVP = "rsvp", _("Invitation answer")
+
+
+class GovernmentLevel(models.TextChoices):
+    LOCAL = "local", _("Local")
+    REGIONAL = "regional", _("Regional")
+    FEDERAL = "federal", _("Federal")
+    INTERNATIONAL = "international", _("International")
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PANEL_DRAWN = "panel_drawn", _("Panel drawn")
+    INVITATIONS_SENT = "invitations_sent", _("Invitations sent")
+    HELD = "held", pgettext_lazy("consultation round status", "Held")
+    REPORTED = "reported", _("Reported")
+    CLOSED = "closed", _("Closed")
+
+
+class QuestionKind(models.TextChoices):
+    OPEN = "open", _("Open answer")
+    SINGLE = "single", _("One answer")
+    MULTIPLE = "multiple", _("Multiple answers")
+    LIKERT = "likert", _("Scale (grid)")
+    FILE = "file", _("File")

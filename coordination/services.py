@@ -1,0 +1,147 @@
+"""Writes of the ``coordination`` app. Every state change goes through a function here,
+whichever door it comes in by (page, API, admin action, command, task)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination import enums
+from coordination.models import Consent, ConsultationRound, Contact, Question, Survey
+
+QUESTIONNAIRE_PATH = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.json"
+
+ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    enums.RoundStatus.DRAFT: (enums.RoundStatus.PANEL_DRAWN,),
+    enums.RoundStatus.PANEL_DRAWN: (enums.RoundStatus.INVITATIONS_SENT, enums.RoundStatus.DRAFT),
+    enums.RoundStatus.INVITATIONS_SENT: (enums.RoundStatus.HELD,),
+    enums.RoundStatus.HELD: (enums.RoundStatus.REPORTED,),
+    enums.RoundStatus.REPORTED: (enums.RoundStatus.CLOSED,),
+    enums.RoundStatus.CLOSED: (),
+}
+
+
+def questionnaire_load(
+    *, data: dict[str, Any] | None = None, survey_model=Survey, question_model=Question
+) -> Survey:
+    """Create or update a questionnaire from its catalogue (idempotent). Data migrations pass
+    their historical models."""
+    if data is None:
+        data = json.loads(QUESTIONNAIRE_PATH.read_text(encoding="utf-8"))
+    survey, _created = survey_model.objects.update_or_create(
+        code=data["code"], defaults={"title": data["title"], "sections": data["sections"]}
+    )
+    for item in data["questions"]:
+        question_model.objects.update_or_create(
+            survey=survey,
+            number=item["number"],
+            defaults={
+                "section": item["section"],
+                "kind": item["kind"],
+                "required": item.get("required", True),
+                "two_column": item.get("two_column", False),
+                "text": item["text"],
+                "help": item.get("help", {}),
+                "options": item.get("options", []),
+                "rows": item.get("rows", []),
+            },
+        )
+    return survey
+
+
+def consent_give(
+    *,
+    contact: Contact,
+    purpose: str,
+    source: str,
+    given_at=None,
+    lawful_basis: str = enums.LawfulBasis.CONSENT,
+    source_detail: str = "",
+    recorded_by=None,
+) -> Consent:
+    """Record a consent; an active consent for the same purpose is kept as it is."""
+    with transaction.atomic():
+        existing = (
+            Consent.objects.select_for_update()
+            .filter(contact=contact, purpose=purpose, withdrawn_at__isnull=True)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        return Consent.objects.create(
+            contact=contact,
+            purpose=purpose,
+            source=source,
+            source_detail=source_detail,
+            lawful_basis=lawful_basis,
+            given_at=given_at or timezone.now(),
+            recorded_by=recorded_by,
+        )
+
+
+def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
+    """Withdraw the contact's active consent for ``purpose``; returns how many were
+    withdrawn (0 or 1). Takes effect immediately (e.g. the volunteer pool)."""
+    return Consent.objects.filter(
+        contact=contact, purpose=purpose, withdrawn_at__isnull=True
+    ).update(withdrawn_at=at or timezone.now())
+
+
+def contact_erase(*, contact: Contact) -> Contact:
+    """Erase a contact's personal data (GDPR art. 17) while keeping the organisation's
+    history: name replaced, e-mail and phone removed, log-in detached, consents withdrawn."""
+    now = timezone.now()
+    with transaction.atomic():
+        Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        user = contact.user
+        contact.name = _("Erased contact #%(id)s") % {"id": contact.pk}
+        contact.email = None
+        contact.phone = ""
+        contact.function = ""
+        contact.is_active = False
+        contact.erased_at = now
+        contact.user = None
+        contact.save(
+            update_fields=[
+                "name",
+                "email",
+                "phone",
+                "function",
+                "is_active",
+                "erased_at",
+                "user",
+                "updated_at",
+            ]
+        )
+        if user is not None:
+            user.is_active = False
+            user.email = ""
+            user.first_name = ""
+            user.last_name = ""
+            user.save(update_fields=["is_active", "email", "first_name", "last_name"])
+    return contact
+
+
+def round_status_change(*, consultation_round: ConsultationRound, to: str) -> ConsultationRound:
+    allowed = ROUND_TRANSITIONS[consultation_round.status]
+    if to not in allowed:
+        raise ValidationError(
+            _("A round cannot go from “%(from)s” to “%(to)s”."),
+            code="invalid_transition",
+            params={
+                "from": consultation_round.get_status_display(),
+                "to": enums.RoundStatus(to).label,
+            },
+        )
+    updated = ConsultationRound.objects.filter(
+        pk=consultation_round.pk, status=consultation_round.status
+    ).update(status=to, updated_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("The round was changed meanwhile; reload and try again."))
+    consultation_round.status = to
+    return consultation_round

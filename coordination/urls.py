@@ -1,0 +1,42 @@
+"""Root URL configuration (the project package) and the pages of the ``coordination`` app.
+``meetings`` is included by dotted string so that this package never imports it."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from coordination import views
+
+api_urlpatterns = [
+    path("", include("coordination.api.urls")),
+    path("", include("meetings.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("", include("meetings.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.LanguageSwitchView.as_view(), name="set_language"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path(
+        "organisations/<int:pk>/",
+        views.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
+    path("groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
+    path("groups/<int:pk>/", views.WorkingGroupDetailView.as_view(), name="working-group-detail"),
+    path("rounds/", views.RoundListView.as_view(), name="round-list"),
+    path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round-detail"),
+    path("api/", include(api_urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,31 @@
+"""Validators shared by model ``clean()``, forms and serializers."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+
+@deconstructible
+class ChoiceListValidator:
+    """A JSON list whose items are codes of one ``TextChoices`` enum, without repeats."""
+
+    def __init__(self, choices: type[models.TextChoices]):
+        self.choices = choices
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, list):
+            raise ValidationError(_("Expected a list of codes."), code="not_a_list")
+        allowed = set(self.choices.values)
+        unknown = [item for item in value if item not in allowed]
+        if unknown:
+            raise ValidationError(
+                _("Unknown code(s): %(codes)s. Allowed: %(allowed)s."),
+                code="unknown_code",
+                params={"codes": ", ".join(map(str, unknown)), "allowed": ", ".join(allowed)},
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("A code is listed twice."), code="duplicate_code")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ChoiceListValidator) and other.choices is self.choices

@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from meetings import models
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = models.AgendaItem
+    extra = 0
+    fields = ("position", "title", "purpose", "planned_minutes", "presenter")
+    autocomplete_fields = ("presenter",)
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "starts_at", "working_group", "consultation_round", "format", "status")
+    list_filter = ("status", "format", "language", "working_group", "consultation_round")
+    search_fields = ("title", "location")
+    date_hierarchy = "starts_at"
+    list_select_related = ("working_group", "consultation_round")
+    readonly_fields = ("ical_uid", "sequence")
+    inlines = [AgendaItemInline]
+
+
+@admin.register(models.PanelDraw)
+class PanelDrawAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "seats", "seed", "pool_size", "is_current", "created_at")
+    list_filter = ("is_current",)
+    search_fields = ("meeting__title",)
+    list_select_related = ("meeting",)
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("contact", "meeting", "status", "sent_at", "answered_at")
+    list_filter = ("status", "meeting__consultation_round", "meeting__working_group")
+    search_fields = ("contact__name", "contact__email", "meeting__title")
+    list_select_related = ("contact", "meeting")
+    autocomplete_fields = ("contact", "meeting")
+    readonly_fields = ("token_nonce",)
+
+
+@admin.register(models.AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "meeting", "position", "purpose", "planned_minutes")
+    list_filter = ("purpose",)
+    search_fields = ("title", "description", "meeting__title")
+    list_select_related = ("meeting",)
+    autocomplete_fields = ("meeting", "presenter")
+
+
+@admin.register(models.Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ("contact", "meeting", "status")
+    list_filter = ("status",)
+    search_fields = ("contact__name", "meeting__title")
+    list_select_related = ("contact", "meeting")
+
+
+class MinutesNoteInline(admin.StackedInline):
+    model = models.MinutesNote
+    extra = 0
+
+
+class DecisionInline(admin.TabularInline):
+    model = models.Decision
+    extra = 0
+
+
+@admin.register(models.Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "version", "status", "approved_at")
+    list_filter = ("status",)
+    search_fields = ("meeting__title",)
+    list_select_related = ("meeting",)
+    inlines = [MinutesNoteInline, DecisionInline]
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("text", "minutes", "agenda_item")
+    search_fields = ("text",)
+    list_select_related = ("minutes__meeting", "agenda_item")
+
+
+class ActionItemEventInline(admin.TabularInline):
+    model = models.ActionItemEvent
+    extra = 0
+    readonly_fields = ("kind", "from_status", "to_status", "text", "meeting", "author", "at")
+    can_delete = False
+
+
+@admin.register(models.ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ("description", "owner_organisation", "owner_contact", "due_date", "status")
+    list_filter = ("status", "due_date")
+    search_fields = ("description", "owner_contact__name", "owner_organisation__name")
+    list_select_related = ("owner_organisation", "owner_contact")
+    autocomplete_fields = ("owner_contact", "owner_organisation", "origin_meeting")
+    inlines = [ActionItemEventInline]

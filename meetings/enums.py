@@ -1,0 +1,61 @@
+"""Choices shared by models, forms and serializers of the ``meetings`` app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+
+
+class InvitationStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    TENTATIVE = "tentative", _("Tentative")
+    DECLINED = "declined", _("Declined")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    DELEGATED = "delegated", _("Delegated")
+    CANCELLED = "cancelled", pgettext_lazy("invitation status", "Cancelled")
+
+
+class AgendaPurpose(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    DISCUSSION = "discussion", _("Discussion")
+    DECISION = "decision", _("Decision")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("minutes status", "Draft")
+    CIRCULATED = "circulated", _("Circulated for comments")
+    APPROVED = "approved", _("Approved")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("action item status", "Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ActionEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    COMMENT = "comment", _("Comment")
+    REVIEWED = "reviewed", _("Reviewed at a meeting")

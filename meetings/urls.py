@@ -1,0 +1,9 @@
+from django.urls import path
+
+from meetings import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+]

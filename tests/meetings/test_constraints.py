@@ -1,0 +1,131 @@
+"""Each invariant of the meetings models is enforced by the database itself."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meetings import enums
+from meetings.models import ActionItem, Meeting, Minutes, PanelDraw
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    ConsultationRoundFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MinutesFactory,
+    RoundSessionFactory,
+    WorkingGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_rejected(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_meeting_belongs_to_a_group_or_a_round_not_both():
+    assert_rejected(
+        lambda: MeetingFactory(
+            working_group=WorkingGroupFactory(), consultation_round=ConsultationRoundFactory()
+        )
+    )
+
+
+def test_meeting_belongs_to_at_least_a_group_or_a_round():
+    assert_rejected(lambda: MeetingFactory(working_group=None, consultation_round=None))
+
+
+def test_meeting_must_end_after_it_starts():
+    start = timezone.now() + dt.timedelta(days=3)
+
+    assert_rejected(lambda: MeetingFactory(starts_at=start, ends_at=start))
+
+
+def test_meeting_capacity_must_be_positive():
+    assert_rejected(lambda: MeetingFactory(capacity=0))
+
+
+def test_meeting_ical_uid_is_unique():
+    meeting = MeetingFactory()
+
+    assert_rejected(lambda: MeetingFactory(ical_uid=meeting.ical_uid))
+
+
+def test_meeting_of_a_group_cannot_be_deleted_with_its_group():
+    meeting = MeetingFactory()
+
+    with pytest.raises(Exception, match="protected"):
+        meeting.working_group.delete()
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_one_invitation_per_contact_and_meeting():
+    invitation = InvitationFactory()
+
+    assert_rejected(
+        lambda: InvitationFactory(meeting=invitation.meeting, contact=invitation.contact)
+    )
+
+
+def test_waitlisted_invitation_needs_a_position():
+    assert_rejected(lambda: InvitationFactory(status=enums.InvitationStatus.WAITLISTED))
+
+
+def test_only_waitlisted_invitations_have_a_position():
+    assert_rejected(
+        lambda: InvitationFactory(status=enums.InvitationStatus.ACCEPTED, waitlist_position=1)
+    )
+
+
+def test_agenda_positions_unique_within_a_meeting():
+    item = AgendaItemFactory(position=1)
+
+    assert_rejected(lambda: AgendaItemFactory(meeting=item.meeting, position=1))
+
+
+def test_agenda_item_needs_positive_minutes():
+    assert_rejected(lambda: AgendaItemFactory(planned_minutes=0))
+
+
+def test_minutes_versions_unique_per_meeting():
+    minutes = MinutesFactory()
+
+    assert_rejected(lambda: MinutesFactory(meeting=minutes.meeting, version=1))
+
+
+def test_approved_minutes_need_an_approval_time():
+    assert_rejected(lambda: MinutesFactory(status=enums.MinutesStatus.APPROVED))
+
+
+def test_unapproved_minutes_have_no_approval_time():
+    assert_rejected(lambda: MinutesFactory(approved_at=timezone.now()))
+    assert Minutes.objects.count() == 0
+
+
+def test_action_item_needs_an_owner():
+    assert_rejected(lambda: ActionItemFactory(owner_organisation=None, owner_contact=None))
+
+
+def test_closed_action_item_needs_closed_at():
+    assert_rejected(lambda: ActionItemFactory(status=enums.ActionStatus.DONE))
+
+
+def test_open_action_item_has_no_closed_at():
+    assert_rejected(lambda: ActionItemFactory(closed_at=timezone.now()))
+    assert ActionItem.objects.count() == 0
+
+
+def test_only_one_current_panel_draw_per_session():
+    session = RoundSessionFactory()
+    PanelDraw.objects.create(meeting=session, seats=5, seed=1, pool_size=10)
+
+    assert_rejected(
+        lambda: PanelDraw.objects.create(meeting=session, seats=5, seed=2, pool_size=10)
+    )
+    PanelDraw.objects.filter(meeting=session).update(is_current=False)
+    PanelDraw.objects.create(meeting=session, seats=5, seed=2, pool_size=10)
+    assert PanelDraw.objects.filter(meeting=session).count() == 2
