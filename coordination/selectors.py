@@ -1,5 +1,7 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -7,7 +9,9 @@ from coordination.models import (
     ConsultationRound,
     Contact,
     Organisation,
+    Question,
     Survey,
+    SurveyResponse,
     WorkingGroup,
 )
 from coordination.rules import GROUP_LEADING_ROLES, is_team
@@ -97,3 +101,166 @@ def needs_assessment_survey() -> Survey:
 
 def active_consent_purposes(contact: Contact) -> set[str]:
     return {c.purpose for c in contact.consents.all() if c.withdrawn_at is None}
+
+
+# --- Survey results ---------------------------------------------------------------------------
+# One computation feeds the survey-results pages, their CSV/XLSX export and the consultation
+# report. It reads the responses once and counts in Python (a few thousand rows at most).
+
+TWO_COLUMNS = ("all", "ukraine")
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    code: str
+    label: str
+    count: int
+    share: float  # of the base, 0..1
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """Counts of one closed question (or of one column, or of one Likert row)."""
+
+    base: int  # respondents who answered
+    options: list[OptionCount]
+
+
+@dataclass
+class QuestionStats:
+    question: Question
+    responses: int  # responses considered (after filters)
+    closed: ColumnStats | None = None
+    columns: dict[str, ColumnStats] = field(default_factory=dict)  # two-column questions
+    rows: list[tuple[str, str, ColumnStats]] = field(default_factory=list)  # Likert grid
+    open_answers: list[str] = field(default_factory=list)
+    other_answers: list[str] = field(default_factory=list)
+
+    @property
+    def base(self) -> int:
+        if self.closed is not None:
+            return self.closed.base
+        if self.columns:
+            return max(c.base for c in self.columns.values())
+        if self.rows:
+            return max(r[2].base for r in self.rows)
+        return len(self.open_answers)
+
+
+def option_label(option: dict, language: str) -> str:
+    labels = option.get("label", {})
+    return labels.get(language) or labels.get("en") or option["code"]
+
+
+def _count(options: list[dict], answers: list, language: str) -> ColumnStats:
+    counts = dict.fromkeys((o["code"] for o in options), 0)
+    base = 0
+    for answer in answers:
+        codes = answer if isinstance(answer, list) else [answer]
+        codes = [c for c in codes if c in counts]
+        if not codes:
+            continue
+        base += 1
+        for code in set(codes):
+            counts[code] += 1
+    return ColumnStats(
+        base=base,
+        options=[
+            OptionCount(
+                code=o["code"],
+                label=option_label(o, language),
+                count=counts[o["code"]],
+                share=(counts[o["code"]] / base) if base else 0.0,
+            )
+            for o in options
+        ],
+    )
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def question_stats_from_answers(
+    *, question: Question, answer_sets: list[dict], language: str = "en"
+) -> QuestionStats:
+    """Counts and percentages of one question over already-loaded ``answers`` dicts."""
+    key = question.key
+    values = [a.get(key) for a in answer_sets]
+    stats = QuestionStats(question=question, responses=len(answer_sets))
+    stats.other_answers = [
+        a[f"{key}_other"] for a in answer_sets if _present(a.get(f"{key}_other"))
+    ]
+    kind = question.kind
+    if kind == "likert":
+        for row in question.rows:
+            row_values = [v.get(row["code"]) for v in values if isinstance(v, dict)]
+            stats.rows.append(
+                (
+                    row["code"],
+                    option_label(row, language),
+                    _count(question.options, row_values, language),
+                )
+            )
+    elif question.two_column:
+        for column in TWO_COLUMNS:
+            column_values = [v.get(column) for v in values if isinstance(v, dict)]
+            if question.options:
+                stats.columns[column] = _count(question.options, column_values, language)
+            else:
+                stats.open_answers += [str(v) for v in column_values if _present(v)]
+    elif question.options:
+        stats.closed = _count(question.options, [v for v in values if _present(v)], language)
+    else:
+        stats.open_answers = [str(v) for v in values if _present(v)]
+    return stats
+
+
+def survey_responses(
+    *, survey: Survey, form_language: str = "", area: str = ""
+) -> QuerySet[SurveyResponse]:
+    """The responses of a survey, optionally only those in one form language or from
+    organisations active in one area (Q4)."""
+    responses = SurveyResponse.objects.filter(survey=survey)
+    if form_language:
+        responses = responses.filter(form_language=form_language)
+    if area:
+        responses = with_json_text(responses, "organisation__areas").filter(
+            json_list_contains("organisation__areas", area)
+        )
+    return responses
+
+
+def survey_question_stats(
+    *,
+    question: Question,
+    responses: QuerySet[SurveyResponse] | None = None,
+    language: str = "en",
+) -> QuestionStats:
+    """Counts and percentages of one question (one query for the answers)."""
+    if responses is None:
+        responses = SurveyResponse.objects.filter(survey_id=question.survey_id)
+    answer_sets = list(responses.values_list("answers", flat=True))
+    return question_stats_from_answers(
+        question=question, answer_sets=answer_sets, language=language
+    )
+
+
+def survey_results(
+    *,
+    survey: Survey,
+    responses: QuerySet[SurveyResponse] | None = None,
+    numbers: list[int] | None = None,
+    language: str = "en",
+) -> list[QuestionStats]:
+    """Statistics of several questions (all by default) in two queries."""
+    questions = survey.questions.all()
+    if numbers is not None:
+        questions = questions.filter(number__in=numbers)
+    if responses is None:
+        responses = SurveyResponse.objects.filter(survey=survey)
+    answer_sets = list(responses.values_list("answers", flat=True))
+    return [
+        question_stats_from_answers(question=q, answer_sets=answer_sets, language=language)
+        for q in questions
+    ]

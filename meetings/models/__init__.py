@@ -1,0 +1,22 @@
+"""The when and what happened: meetings, invitations, agendas, attendance, minutes, decisions
+and action items. ``meetings`` depends on ``coordination``; never the reverse.
+
+One module per concern; every model is re-exported here."""
+
+from meetings.models.actions import ActionItem, ActionItemEvent
+from meetings.models.agendas import AgendaItem
+from meetings.models.meetings import Invitation, Meeting, PanelDraw
+from meetings.models.minutes import Attendance, Decision, Minutes, MinutesNote
+
+__all__ = [
+    "ActionItem",
+    "ActionItemEvent",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "Invitation",
+    "Meeting",
+    "Minutes",
+    "MinutesNote",
+    "PanelDraw",
+]

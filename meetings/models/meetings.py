@@ -1,0 +1,257 @@
+"""Meetings (working-group meetings and round sessions), panel draws and invitations."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from coordination import enums as coordination_enums
+from coordination.models import ConsultationRound, Contact, TimeStamped, WorkingGroup
+from meetings import enums
+
+
+def new_ical_uid() -> str:
+    return f"{uuid.uuid4()}@coordinator"
+
+
+def new_token_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def default_reminder_offsets() -> list[int]:
+    """Reminders before a meeting, in minutes: 7 days and 1 day."""
+    return [7 * 24 * 60, 24 * 60]
+
+
+class Meeting(TimeStamped):
+    """A working-group meeting or a consultation-round session."""
+
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("working group"),
+    )
+    consultation_round = models.ForeignKey(
+        ConsultationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=pgettext_lazy("consultation", "consultation round"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    timezone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=enums.MeetingFormat.choices,
+        default=enums.MeetingFormat.IN_PERSON,
+    )
+    location = models.CharField(_("address"), max_length=500, blank=True)
+    online_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.MeetingStatus.choices,
+        default=enums.MeetingStatus.PLANNED,
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=coordination_enums.WorkingLanguage.choices,
+        default=coordination_enums.WorkingLanguage.EN,
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilitated_meetings",
+        verbose_name=_("facilitator to contact"),
+    )
+    ical_uid = models.CharField(
+        _("iCalendar UID"), max_length=255, unique=True, default=new_ical_uid
+    )
+    sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0)
+    recurrence_rule = models.CharField(
+        _("recurrence rule (RRULE)"), max_length=500, blank=True, help_text=_("e.g. FREQ=WEEKLY")
+    )
+    recurrence_exdates = models.JSONField(_("cancelled occurrences"), default=list, blank=True)
+    recurrence_parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="overrides",
+        verbose_name=_("series"),
+    )
+    recurrence_id = models.DateTimeField(_("original occurrence start"), null=True, blank=True)
+    reminder_offsets = models.JSONField(
+        _("reminders (minutes before)"), default=default_reminder_offsets, blank=True
+    )
+    agenda_published_at = models.DateTimeField(_("agenda published at"), null=True, blank=True)
+    agenda_version = models.PositiveIntegerField(_("agenda version"), default=0)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(working_group__isnull=False) & Q(consultation_round__isnull=True))
+                | (Q(working_group__isnull=True) & Q(consultation_round__isnull=False)),
+                name="meeting_belongs_to_group_xor_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="meeting_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence_parent__isnull=True) | Q(recurrence_id__isnull=False),
+                name="meeting_override_has_recurrence_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_round_session(self) -> bool:
+        return self.consultation_round_id is not None
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class PanelDraw(models.Model):
+    """A recorded, reproducible draw of invitees for one round session. A redraw keeps the
+    earlier draws (``is_current`` false) for the record."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="panel_draws",
+        verbose_name=pgettext_lazy("consultation", "session"),
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    criteria = models.JSONField(_("balance criteria"), default=list, blank=True)
+    exclusions = models.JSONField(_("exclusion rules"), default=dict, blank=True)
+    must_invite = models.JSONField(_("must-invite organisations"), default=list, blank=True)
+    seed = models.BigIntegerField(_("random seed"))
+    pool_size = models.PositiveIntegerField(_("pool size"))
+    panel = models.JSONField(_("panel"), default=list)
+    waitlist = models.JSONField(_("waitlist"), default=list)
+    explanation = models.JSONField(_("explanation"), default=dict)
+    is_current = models.BooleanField(_("current"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("drawn by"),
+    )
+    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("panel draw")
+        verbose_name_plural = _("panel draws")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(is_current=True), name="panel_draw_one_current"
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="panel_draw_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(TimeStamped):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("contact")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.InvitationStatus.choices,
+        default=enums.InvitationStatus.DRAFTED,
+    )
+    token_nonce = models.CharField(
+        _("RSVP token nonce"),
+        max_length=32,
+        default=new_token_nonce,
+        help_text=_("Part of the signed RSVP link; a new value revokes old links."),
+    )
+    waitlist_position = models.PositiveSmallIntegerField(
+        _("waitlist position"), null=True, blank=True
+    )
+    panel_draw = models.ForeignKey(
+        PanelDraw,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("panel draw"),
+    )
+    delegated_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegates",
+        verbose_name=_("delegated by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    participation_language = models.CharField(
+        _("language of participation"),
+        max_length=5,
+        choices=coordination_enums.WorkingLanguage.choices,
+        blank=True,
+    )
+    needs_interpretation = models.BooleanField(_("needs interpretation"), default=False)
+    accessibility_needs = models.TextField(
+        _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
+    )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "waitlist_position", "contact__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "contact"], name="invitation_one_per_contact_and_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="invitation_waitlist_position_iff_waitlisted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact.name} → {self.meeting}"
