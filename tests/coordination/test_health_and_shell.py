@@ -1,0 +1,92 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_endpoint_reports_the_database_ok(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get(reverse("home"))
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["default-src"] == "'self'"
+    assert b"<script>" not in response.content
+
+
+def test_language_switch_stores_the_users_preference(client_for, participant):
+    client = client_for(participant)
+
+    response = client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    participant.refresh_from_db()
+    home = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert participant.preferred_language == "nl"
+    assert home["Content-Language"] == "nl"
+
+
+def test_users_preferred_language_wins_over_the_browsers(client_for, participant):
+    participant.preferred_language = "fr"
+    participant.save(update_fields=["preferred_language"])
+
+    response = client_for(participant).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response["Content-Language"] == "fr"
+
+
+def test_openapi_schema_lists_the_read_only_endpoints(client_for, team_user):
+    response = client_for(team_user).get("/api/schema/?format=json")
+
+    paths = response.json()["paths"]
+    assert response.status_code == 200
+    for path in ("/api/organisations/", "/api/working-groups/", "/api/rounds/", "/api/meetings/"):
+        assert set(paths[path]) == {"get"}
+
+
+def test_swagger_ui_is_served_without_a_cdn(client_for, team_user):
+    response = client_for(team_user).get("/api/docs/")
+
+    assert response.status_code == 200
+    assert b"cdn." not in response.content
+    assert b"unpkg" not in response.content
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_organisation_api_list_runs_a_constant_number_of_queries(
+    client_for, team_user, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        ContactFactory(organisation=OrganisationFactory())
+    client = client_for(team_user)
+
+    # session, user, count, page of organisations, prefetched contacts
+    with django_assert_num_queries(5):
+        response = client.get("/api/organisations/")
+
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_organisation_page_runs_a_constant_number_of_queries(
+    client_for, team_user, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        ContactFactory(organisation=OrganisationFactory())
+    client = client_for(team_user)
+
+    with django_assert_num_queries(5):
+        response = client.get(reverse("organisation-list"))
+
+    assert len(response.context["organisations"]) == rows
