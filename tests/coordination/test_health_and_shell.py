@@ -90,3 +90,13 @@ def test_organisation_page_runs_a_constant_number_of_queries(
         response = client.get(reverse("organisation-list"))
 
     assert len(response.context["organisations"]) == rows
+
+
+@pytest.mark.parametrize(
+    ("language", "sign_in"), [("fr", "Se connecter"), ("nl", "Aanmelden"), ("de", "Anmelden")]
+)
+def test_visitors_get_the_page_in_their_browsers_language(client, language, sign_in):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response["Content-Language"] == language
+    assert f"<h1>{sign_in}</h1>" in response.content.decode()
