@@ -18,7 +18,10 @@ os.environ.setdefault("EMAIL_URL", "")
 from coordination.settings import *  # noqa: F403
 from coordination.settings import BASE_DIR, DATABASES, Q_CLUSTER, STORAGES
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",  # fast, for users made in tests
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # the demo fixture's hashes
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # django-q2 runs tasks inline unless a test starts a real qcluster.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
