@@ -100,3 +100,15 @@ def test_visitors_get_the_page_in_their_browsers_language(client, language, sign
 
     assert response["Content-Language"] == language
     assert f"<h1>{sign_in}</h1>" in response.content.decode()
+
+
+def test_organisation_page_shows_translated_labels_not_codes(client_for, team_user):
+    team_user.preferred_language = "fr"
+    team_user.save(update_fields=["preferred_language"])
+    organisation = OrganisationFactory(working_languages=["nl", "de"], areas=["german"])
+
+    response = client_for(team_user).get(reverse("organisation-detail", args=[organisation.pk]))
+
+    content = response.content.decode()
+    assert "<dd>Néerlandais, Allemand</dd>" in content
+    assert "<dd>Communauté germanophone</dd>" in content
