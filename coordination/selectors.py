@@ -264,3 +264,54 @@ def survey_results(
         question_stats_from_answers(question=q, answer_sets=answer_sets, language=language)
         for q in questions
     ]
+
+
+# --- Personal data ------------------------------------------------------------------------
+
+
+def contact_personal_data(*, contact: Contact) -> dict:
+    """What the coordination app holds about one person (GDPR art. 15 and 20): the contact
+    record, consents, survey responses given and working-group memberships."""
+    consents = contact.consents.order_by("given_at")
+    memberships = contact.memberships.select_related("group").order_by("since")
+    responses = contact.survey_responses.select_related("organisation").order_by("submitted_at")
+    return {
+        "contact": {
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "function": contact.function,
+            "preferred_language": contact.preferred_language,
+            "organisation": contact.organisation.name,
+            "active": contact.is_active,
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "lawful_basis": c.lawful_basis,
+                "source": c.source,
+                "source_detail": c.source_detail,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in consents
+        ],
+        "survey_responses": [
+            {
+                "organisation": r.organisation.name,
+                "form_language": r.form_language,
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                "answers": r.answers,
+            }
+            for r in responses
+        ],
+        "working_groups": [
+            {
+                "group": m.group.name,
+                "role": m.role,
+                "since": m.since.isoformat(),
+                "until": m.until.isoformat() if m.until else None,
+            }
+            for m in memberships
+        ],
+    }

@@ -1,7 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from coordination.enums import ConsentPurpose
+from coordination.models import Contact
+from coordination.rules import is_team
+from coordination.services import consent_withdraw
 from meetings import selectors
 
 
@@ -43,3 +52,51 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context["can_manage"] = self.request.user.has_perm("meetings.manage_meeting", self.object)
         context["agenda_items"] = self.object.agenda_items.select_related("presenter")
         return context
+
+
+class MyDataView(LoginRequiredMixin, TemplateView):
+    """A participant's own personal data: what we hold, consents they can withdraw, and a
+    machine-readable download (GDPR art. 15, 20 and 7.3)."""
+
+    template_name = "meetings/my_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contact = getattr(self.request.user, "contact", None)
+        context["contact"] = contact
+        if contact is not None:
+            context["consents"] = contact.consents.order_by("-given_at")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        contact = getattr(request.user, "contact", None)
+        purpose = request.POST.get("withdraw", "")
+        if contact is None or purpose not in ConsentPurpose.values:
+            messages.error(request, _("Nothing to withdraw."))
+        elif consent_withdraw(contact=contact, purpose=purpose):
+            messages.success(
+                request,
+                _("Your consent for “%(purpose)s” was withdrawn.")
+                % {"purpose": ConsentPurpose(purpose).label},
+            )
+        else:
+            messages.info(request, _("That consent was already withdrawn."))
+        return redirect("my-data")
+
+
+class PersonalDataDownloadView(LoginRequiredMixin, View):
+    """JSON export of one contact's personal data, for the contact themself or the team."""
+
+    def get(self, request, pk: int | None = None):
+        if pk is None:
+            contact = getattr(request.user, "contact", None)
+            if contact is None:
+                raise Http404
+        else:
+            contact = get_object_or_404(Contact, pk=pk)
+            if not is_team(request.user):
+                raise PermissionDenied
+        data = selectors.contact_personal_data_with_meetings(contact=contact)
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
+        return response

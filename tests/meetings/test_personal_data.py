@@ -1,0 +1,65 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from coordination.models import Consent
+from tests.factories import (
+    ConsentFactory,
+    ContactFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_participant_downloads_everything_held_about_them(client_for, participant):
+    contact = participant.contact
+    ConsentFactory(contact=contact, source_detail="Q56")
+    MembershipFactory(contact=contact, group__name="Data sharing")
+    InvitationFactory(contact=contact, meeting__title="Session FR", comment="I will come")
+
+    response = client_for(participant).get(reverse("my-data-download"))
+
+    data = json.loads(response.content)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="personal-data-{contact.pk}.json"'
+    )
+    assert data["contact"]["email"] == "participant@example.org"
+    assert [c["source_detail"] for c in data["consents"]] == ["Q56"]
+    assert [g["group"] for g in data["working_groups"]] == ["Data sharing"]
+    assert [(i["meeting"], i["comment"]) for i in data["invitations"]] == [
+        ("Session FR", "I will come")
+    ]
+
+
+def test_participant_withdraws_a_consent_from_the_portal(client_for, participant):
+    consent = ConsentFactory(contact=participant.contact)
+
+    response = client_for(participant).post(
+        reverse("my-data"), {"withdraw": consent.purpose}, follow=True
+    )
+
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your consent for “Taking part in consultation rounds” was withdrawn."
+    ]
+
+
+def test_withdrawing_an_unknown_purpose_changes_nothing(client_for, participant):
+    ConsentFactory(contact=participant.contact)
+
+    client_for(participant).post(reverse("my-data"), {"withdraw": "everything"})
+
+    assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def test_only_the_team_downloads_another_contacts_data(client_for, participant, team_user):
+    other = ContactFactory(user=UserFactory())
+    url = reverse("contact-data-download", args=[other.pk])
+
+    assert client_for(participant).get(url).status_code == 403
+    assert client_for(team_user).get(url).json()["contact"]["email"] == other.email
