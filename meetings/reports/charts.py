@@ -271,22 +271,39 @@ def _draw_pie(ax, chart: Chart) -> None:
     ax.set_aspect("equal")
 
 
+# One drawing serves the PDF (SVG) and the DOCX (PNG) of a generation: the figure is drawn
+# once and both formats are kept for the next call with the same chart.
+_CACHE: dict[str, tuple[str, bytes]] = {}
+_CACHE_SIZE = 64
+
+
+def _draw(chart: Chart) -> tuple[str, bytes]:
+    key = repr(chart)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with matplotlib.rc_context(RC):
+        figure = _figure(chart)
+        svg_buffer = io.StringIO()
+        figure.savefig(svg_buffer, format="svg", metadata={"Date": None, "Creator": None})
+        png_buffer = io.BytesIO()
+        figure.savefig(png_buffer, format="png", dpi=150, metadata={"Software": None})
+    svg = svg_buffer.getvalue()
+    result = (svg[svg.index("<svg") :], png_buffer.getvalue())
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = result
+    return result
+
+
 def chart_svg(chart: Chart) -> str:
-    import matplotlib
-
-    with matplotlib.rc_context(RC):
-        figure = _figure(chart)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    """The chart as SVG with its text as text (DejaVu Sans)."""
+    return _draw(chart)[0]
 
 
-def chart_png(chart: Chart, dpi: int = 150) -> bytes:
-    import matplotlib
-
-    with matplotlib.rc_context(RC):
-        figure = _figure(chart)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
+def chart_png(chart: Chart) -> bytes:
+    """The chart as PNG (150 dpi), for the DOCX."""
+    return _draw(chart)[1]
