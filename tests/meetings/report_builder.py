@@ -103,7 +103,7 @@ def build_round(
     contacts = []
     for index in range(organisations + pool_extra):
         org = OrganisationFactory(
-            name=f"{'Named' if index < named else 'Hidden'} organisation {index:03d}",
+            name=f"{'Named' if index < named else 'Hidden'} organisation {round_.pk}-{index:03d}",
             kind=KINDS[index % len(KINDS)],
             working_languages=[LANGUAGES[index % 3]] + (["en"] if index % 4 == 0 else []),
             areas=[AREAS[index % len(AREAS)]],
