@@ -290,7 +290,7 @@ def _draw(chart: Chart) -> tuple[str, bytes]:
         svg_buffer = io.StringIO()
         figure.savefig(svg_buffer, format="svg", metadata={"Date": None, "Creator": None})
         png_buffer = io.BytesIO()
-        figure.savefig(png_buffer, format="png", dpi=150, metadata={"Software": None})
+        figure.savefig(png_buffer, format="png", dpi=110, metadata={"Software": None})
     svg = svg_buffer.getvalue()
     result = (svg[svg.index("<svg") :], png_buffer.getvalue())
     if len(_CACHE) >= _CACHE_SIZE:
@@ -305,5 +305,5 @@ def chart_svg(chart: Chart) -> str:
 
 
 def chart_png(chart: Chart) -> bytes:
-    """The chart as PNG (150 dpi), for the DOCX."""
+    """The chart as PNG (110 dpi: 15 cm wide in Word), for the DOCX."""
     return _draw(chart)[1]
