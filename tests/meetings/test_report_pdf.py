@@ -199,3 +199,31 @@ def test_report_docx_has_the_same_structure(rendered):
     assert all(p._inline.docPr.get("descr") for p in pictures)
     counts = document.tables[2]
     assert [c.text for c in counts.rows[-1].cells] == ["Total", "15", "12", "12"]
+
+
+def test_report_every_chart_is_a_tagged_figure_with_alt_text(rendered):
+    reader = PdfReader(io.BytesIO(rendered["draft_pdf"]))
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+
+    # 5 profile dimensions, then Q28 (two columns), Q38 (Likert), Q39 (yes/no), Q40, Q46, Q48.
+    assert [alt.split(":")[0] for alt in figures] == ["Grouped horizontal bar chart"] * 6 + [
+        "Stacked bar chart",
+        "Pie chart",
+        "Horizontal bar chart",
+        "Horizontal bar chart",
+        "Horizontal bar chart",
+    ]
+    assert figures[7].startswith("Pie chart: Q39. Would your organization be willing")

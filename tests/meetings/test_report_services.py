@@ -318,3 +318,18 @@ def test_report_data_of_a_round_with_one_session_and_nothing_else():
         "No minutes are recorded for the sessions.",
         "No survey questions are linked to the round or its agenda items.",
     ]
+
+
+def test_report_data_in_french_formats_dates_and_labels_in_french():
+    round_ = ConsultationRoundFactory()
+    RoundSessionFactory(
+        consultation_round=round_,
+        starts_at=timezone.make_aware(dt.datetime(2026, 3, 5, 9, 0)),
+        ends_at=timezone.make_aware(dt.datetime(2026, 3, 5, 12, 30)),
+    )
+
+    snapshot = data.report_data(consultation_round=round_, language="fr")
+
+    assert snapshot["language"] == "fr"
+    assert snapshot["sessions"][0]["date"] == "5 mars 2026"
+    assert snapshot["sessions"][0]["time"] == "09:00–12:30"
