@@ -26,7 +26,9 @@ class ReportMixin(LoginRequiredMixin):
         self.round = get_object_or_404(ConsultationRound, pk=kwargs["round_pk"])
         if not request.user.has_perm("meetings.manage_report", self.round):
             raise PermissionDenied
-        self.report = services.report_get_or_create(consultation_round=self.round)
+        self.report = services.report_get_or_create(
+            consultation_round=self.round, language=request.user.preferred_language
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def overview(self):

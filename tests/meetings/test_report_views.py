@@ -239,3 +239,18 @@ def test_report_overview_query_count_is_constant(
         response = client.get(url("round-report", round_))
 
     assert response.content.decode().count("Make final") == count
+
+
+def test_report_admin_lists_reports_with_versions_and_jobs(client_for, round_):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    report = services.report_get_or_create(consultation_round=round_)
+    make_versions(report, 2)
+    ReportJob.objects.create(report=report, status=enums.ReportJobStatus.FAILED, error="boom")
+    client = client_for(admin_user)
+
+    listing = client.get(reverse("admin:meetings_report_changelist"))
+    change = client.get(reverse("admin:meetings_report_change", args=[report.pk]))
+
+    assert listing.status_code == 200
+    assert change.status_code == 200
+    assert "boom" in change.content.decode()
