@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -160,10 +160,19 @@ def report_version_finalise(*, version: ReportVersion, user) -> ReportJob:
 
 def report_job_run(*, job_id: int) -> ReportJob | None:
     """Do the work of a job (called by the task). Idempotent: a job that is not queued any
-    more (already taken, done or failed) is left alone. A failure marks the job failed with
+    more (being rendered, done or failed) is left alone. A failure marks the job failed with
     its reason and leaves every earlier version as it was."""
-    claimed = ReportJob.objects.filter(pk=job_id, status=enums.ReportJobStatus.QUEUED).update(
-        status=enums.ReportJobStatus.RENDERING, started_at=timezone.now()
+    now = timezone.now()
+    # A job left "rendering" longer than the worker timeout was killed with its worker:
+    # django-q2's retry may take it up again.
+    abandoned = now - dt.timedelta(seconds=settings.Q_CLUSTER.get("timeout") or 120)
+    claimed = (
+        ReportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=enums.ReportJobStatus.QUEUED)
+            | Q(status=enums.ReportJobStatus.RENDERING, started_at__lt=abandoned)
+        )
+        .update(status=enums.ReportJobStatus.RENDERING, started_at=now)
     )
     if not claimed:
         return ReportJob.objects.filter(pk=job_id).first()

@@ -333,3 +333,30 @@ def test_report_data_in_french_formats_dates_and_labels_in_french():
     assert snapshot["language"] == "fr"
     assert snapshot["sessions"][0]["date"] == "5 mars 2026"
     assert snapshot["sessions"][0]["time"] == "09:00–12:30"
+
+
+def test_report_job_run_leaves_a_job_being_rendered_alone(fast_render):
+    report = make_report()
+    job = services.report_generate(report=report, user=None)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=enums.ReportJobStatus.RENDERING, started_at=timezone.now()
+    )
+
+    result = services.report_job_run(job_id=job.pk)
+
+    assert result.status == enums.ReportJobStatus.RENDERING
+    assert report.versions.count() == 0
+
+
+def test_report_job_run_takes_up_a_job_abandoned_by_a_killed_worker(fast_render):
+    report = make_report()
+    job = services.report_generate(report=report, user=None)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=enums.ReportJobStatus.RENDERING,
+        started_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+
+    result = services.report_job_run(job_id=job.pk)
+
+    assert result.status == enums.ReportJobStatus.DONE
+    assert report.versions.count() == 1
