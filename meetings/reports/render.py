@@ -317,7 +317,10 @@ def render_docx(
                 _("Facilitators: %(names)s") % {"names": ", ".join(s["round"]["facilitators"])}
             )
         if s["missing"]:
-            document.add_heading(_("What this draft still lacks"), level=2)
+            document.add_heading(
+                _("Limitations of the data") if is_final else _("What this draft still lacks"),
+                level=2,
+            )
             for message in s["missing"]:
                 document.add_paragraph(message, style="List Bullet")
         document.add_page_break()
