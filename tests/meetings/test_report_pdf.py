@@ -227,3 +227,14 @@ def test_report_every_chart_is_a_tagged_figure_with_alt_text(rendered):
         "Horizontal bar chart",
     ]
     assert figures[7].startswith("Pie chart: Q39. Would your organization be willing")
+
+
+def test_report_pages_have_running_header_and_page_x_of_y_footer(rendered):
+    pages = rendered["draft_pages"]
+    total = len(pages)
+
+    footers = [f"Page {n} of {total}" in text for n, text in enumerate(pages, start=1)]
+    headers = ["Data coordination round" in text.splitlines()[-2:] for text in pages]
+
+    assert footers == [False] + [True] * (total - 1)  # none on the title page
+    assert headers == [False] + [True] * (total - 1)
