@@ -5,11 +5,12 @@ Personal data rule: no personal names except the facilitators; organisations are
 when one of their active contacts holds an active "named in reports" consent, the others are
 counted. Survey figures come from ``coordination.selectors.survey_results`` only."""
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from coordination import enums as c_enums
 from coordination.models import (
     Consent,
     ConsultationRound,
+    Contact,
     Organisation,
     Question,
     Survey,
@@ -127,6 +129,37 @@ def _named_consent():
         purpose=c_enums.ConsentPurpose.NAMED_IN_REPORTS,
         withdrawn_at__isnull=True,
     )
+
+
+def _named_consent_of_contact():
+    return Consent.objects.filter(
+        contact=OuterRef("pk"),
+        purpose=c_enums.ConsentPurpose.NAMED_IN_REPORTS,
+        withdrawn_at__isnull=True,
+    )
+
+
+def _redactor(*, organisations: list[str], people: list[str]):
+    """A function that withholds, in free text written during the round (notes, decisions,
+    action items, agenda titles), the names of organisations and people who did not consent
+    to be named. Whole words, any case; longer names first."""
+    replacements = [(name, _("[organisation not named]")) for name in organisations] + [
+        (name, _("[name withheld]")) for name in people
+    ]
+    replacements = [(n.strip(), r) for n, r in replacements if len(n.strip()) >= 3]
+    if not replacements:
+        return lambda text: text
+    replacements.sort(key=lambda pair: -len(pair[0]))
+    by_key = {n.casefold(): r for n, r in replacements}
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n, _r in replacements) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+
+    def redact(text: str) -> str:
+        return pattern.sub(lambda m: by_key.get(m.group(0).casefold(), m.group(0)), text or "")
+
+    return redact
 
 
 def _profile(orgs: list[dict], pool: list[dict]) -> list[dict]:
@@ -282,12 +315,29 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         for a in actions
     } - {None}
 
+    # Everyone the round's records may mention: invitees, attendees, action owners.
+    people = list(
+        Contact.objects.filter(
+            Q(invitations__meeting_id__in=session_ids)
+            | Q(attendances__meeting_id__in=session_ids)
+            | Q(action_items__origin_meeting_id__in=session_ids)
+        )
+        .annotate(named=Exists(_named_consent_of_contact()))
+        .values_list("name", "organisation_id", "named")
+        .distinct()
+    )
     organisations = {
         o["pk"]: o
-        for o in Organisation.objects.filter(pk__in=participant_org_ids | action_org_ids)
+        for o in Organisation.objects.filter(
+            pk__in=participant_org_ids | action_org_ids | {p[1] for p in people}
+        )
         .annotate(named=Exists(_named_consent()))
         .values("pk", "name", "named", *(d[0] for d in PROFILE_DIMENSIONS))
     }
+    redact = _redactor(
+        organisations=[o["name"] for o in organisations.values() if not o["named"]],
+        people=[name for name, _org, named in people if not named],
+    )
     pool = list(pool_organisations().values(*(d[0] for d in PROFILE_DIMENSIONS)))
 
     # Survey context: the questions the round takes up and those its agenda items link.
@@ -382,7 +432,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         minutes = chosen_minutes.get(item.meeting_id)
         session = session_by_id[item.meeting_id]
         item_decisions = [
-            text
+            redact(text)
             for minutes_id, text in decisions_by_item.get(item.pk, [])
             if minutes and minutes_id == minutes.pk
         ]
@@ -390,9 +440,9 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             {
                 "session": session["title"],
                 "session_date": session["date"],
-                "title": item.title,
+                "title": redact(item.title),
                 "purpose": str(enums.AgendaPurpose(item.purpose).label),
-                "notes": notes.get(item.pk, "") if minutes else "",
+                "notes": redact(notes.get(item.pk, "")) if minutes else "",
                 "decisions": item_decisions,
                 "minutes_status": minutes.status if minutes else "",
                 "is_draft": bool(minutes and minutes.status != enums.MinutesStatus.APPROVED),
@@ -407,7 +457,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         themes.append({"theme": _("Other topics"), "key": "", "items": groups[None]})
     # Decisions recorded without an agenda item.
     loose_decisions = [
-        text
+        redact(text)
         for minutes in chosen_minutes.values()
         for _m, text in decisions_by_item[None]
         if _m == minutes.pk
@@ -422,7 +472,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
                 "items": [
                     {
                         "position": i.position,
-                        "title": i.title,
+                        "title": redact(i.title),
                         "purpose": str(enums.AgendaPurpose(i.purpose).label),
                         "planned_minutes": i.planned_minutes,
                         "questions": [q.number for q in i.questions.all()],
@@ -480,7 +530,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         "loose_decisions": loose_decisions,
         "actions": [
             {
-                "description": a.description,
+                "description": redact(a.description),
                 "owner": owner_name(a),
                 "due_date": _plain_date(a.due_date),
                 "status": a.status,

@@ -179,11 +179,12 @@ def build_round(
         if index < 4:
             item.questions.add(question_objects[40])
         items.append(item)
-        m.MinutesNote.objects.create(
-            minutes=minutes[session.pk],
-            agenda_item=item,
-            text=f"Participants discussed **item {index + 1}**.\n\n- first point\n- second point",
-        )
+        text = f"Participants discussed **item {index + 1}**.\n\n- first point\n- second point"
+        if index == 0 and contacts:
+            # Free text naming a participant who did not consent: the report withholds it.
+            speaker = contacts[-1]
+            text += f"\n\n{speaker.name} ({speaker.organisation.name}) presented the survey."
+        m.MinutesNote.objects.create(minutes=minutes[session.pk], agenda_item=item, text=text)
         if index % 2 == 0:
             m.Decision.objects.create(
                 minutes=minutes[session.pk], agenda_item=item, text=f"Decision on item {index + 1}"

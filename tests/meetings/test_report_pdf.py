@@ -139,6 +139,9 @@ def test_report_has_no_personal_names_except_facilitators(rendered):
 
     assert "Person 0" not in text
     assert "Fiona Facilitator" in text
+    assert "[name withheld] ([organisation not named]) presented the survey." in text.replace(
+        "\n", " "
+    )
 
 
 def test_report_pdf_metadata_and_variants(rendered):

@@ -17,8 +17,11 @@ from meetings.reports import data, render, services
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
+    ConsentFactory,
     ConsultationRoundFactory,
     ContactFactory,
+    MinutesFactory,
+    MinutesNoteFactory,
     PanelDrawFactory,
     RoundSessionFactory,
     TeamUserFactory,
@@ -299,7 +302,7 @@ def test_report_data_query_count_does_not_grow_with_sessions(django_assert_num_q
 
     small = build_round(sessions=1, organisations=2, named=1, agenda_items=2, action_items=1)
     large = build_round(sessions=5, organisations=15, named=3, agenda_items=20, action_items=12)
-    with django_assert_num_queries(17) as small_queries:
+    with django_assert_num_queries(18) as small_queries:
         data.report_data(consultation_round=small.consultation_round, language="en")
     with django_assert_num_queries(len(small_queries)):
         data.report_data(consultation_round=large.consultation_round, language="en")
@@ -360,3 +363,29 @@ def test_report_job_run_takes_up_a_job_abandoned_by_a_killed_worker(fast_render)
 
     assert result.status == enums.ReportJobStatus.DONE
     assert report.versions.count() == 1
+
+
+def test_report_data_withholds_names_without_consent_in_free_text():
+    round_ = ConsultationRoundFactory()
+    session = RoundSessionFactory(consultation_round=round_)
+    quiet = ContactFactory(name="Jan Peeters", organisation__name="Quiet NGO")
+    named = ContactFactory(name="Ana Named", organisation__name="Open Service")
+    ConsentFactory(contact=named, purpose="named_in_reports")
+    for contact in (quiet, named):
+        AttendanceFactory(meeting=session, contact=contact)
+    item = AgendaItemFactory(meeting=session, position=1, title="Report by quiet ngo")
+    minutes = MinutesFactory(meeting=session)
+    MinutesNoteFactory(
+        minutes=minutes,
+        agenda_item=item,
+        text="Jan Peeters (Quiet NGO) and Ana Named (Open Service) agreed. Quiet NGOs differ.",
+    )
+
+    snapshot = data.report_data(consultation_round=round_, language="en")
+
+    entry = snapshot["themes"][0]["items"][0]
+    assert entry["title"] == "Report by [organisation not named]"
+    assert entry["notes"] == (
+        "[name withheld] ([organisation not named]) and Ana Named (Open Service) agreed. "
+        "Quiet NGOs differ."
+    )
