@@ -254,3 +254,21 @@ def test_report_admin_lists_reports_with_versions_and_jobs(client_for, round_):
     assert listing.status_code == 200
     assert change.status_code == 200
     assert "boom" in change.content.decode()
+
+
+def test_report_version_preview_shows_the_stored_snapshot(
+    client_for, facilitator, round_, fast_render
+):
+    report = services.report_get_or_create(consultation_round=round_)
+    job = services.report_generate(report=report, user=facilitator)
+    services.report_job_run(job_id=job.pk)
+    round_.title = "Renamed since"
+    round_.save()
+
+    response = client_for(facilitator).get(url("round-report-version", round_, number=1))
+    missing = client_for(facilitator).get(url("round-report-version", round_, number=2))
+
+    content = response.content.decode()
+    assert '<h1 class="doc-title">Data round</h1>' in content
+    assert "Stored version 1" in content
+    assert missing.status_code == 404
