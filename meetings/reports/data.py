@@ -6,6 +6,7 @@ when one of their active contacts holds an active "named in reports" consent, th
 counted. Survey figures come from ``coordination.selectors.survey_results`` only."""
 
 import re
+import zoneinfo
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -93,16 +94,23 @@ def _criterion_titles() -> dict[str, str]:
     }
 
 
-def _date(value) -> str:
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
+def _date(value, tz=None) -> str:
+    return formats.date_format(timezone.localtime(value, tz), "DATE_FORMAT") if value else ""
 
 
 def _plain_date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def _time(value) -> str:
-    return formats.time_format(timezone.localtime(value), "H:i") if value else ""
+def _time(value, tz=None) -> str:
+    return formats.time_format(timezone.localtime(value, tz), "H:i") if value else ""
+
+
+def _zone(name: str):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _user_name(user) -> str:
@@ -379,12 +387,13 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         totals.update(counts)
         minutes = chosen_minutes.get(session.pk)
         criterion_titles = _criterion_titles()
+        zone = _zone(session.timezone)
         sessions_data.append(
             {
                 "id": session.pk,
                 "title": session.title,
-                "date": _date(session.starts_at),
-                "time": f"{_time(session.starts_at)}–{_time(session.ends_at)}",
+                "date": _date(session.starts_at, zone),
+                "time": f"{_time(session.starts_at, zone)}–{_time(session.ends_at, zone)}",
                 "format": str(enums.MeetingFormat(session.format).label),
                 "language": str(c_enums.WorkingLanguage(session.language).label)
                 if session.language in c_enums.WorkingLanguage.values
