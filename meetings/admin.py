@@ -97,3 +97,35 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_select_related = ("owner_organisation", "owner_contact")
     autocomplete_fields = ("owner_contact", "owner_organisation", "origin_meeting")
     inlines = [ActionItemEventInline]
+
+
+# --- Consultation reports (issue 6): read-only here; written through the report pages ---------
+class ReportVersionInline(admin.TabularInline):
+    model = models.ReportVersion
+    extra = 0
+    fields = ("number", "language", "is_final", "pdf", "docx", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportJobInline(admin.TabularInline):
+    model = models.ReportJob
+    extra = 0
+    fields = ("status", "error", "requested_by", "requested_at", "finished_at", "result")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("consultation_round", "language", "locked_at", "updated_at")
+    list_select_related = ("consultation_round",)
+    readonly_fields = ("consultation_round", "locked_at")
+    inlines = [ReportVersionInline, ReportJobInline]

@@ -59,3 +59,17 @@ class ActionEventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     COMMENT = "comment", _("Comment")
     REVIEWED = "reviewed", _("Reviewed at a meeting")
+
+
+# --- Consultation reports (issue 6) -----------------------------------------------------------
+class ReportSectionKind(models.TextChoices):
+    INTRODUCTION = "introduction", _("Introduction")
+    THEME = "theme", _("Summary of a theme")
+    CONCLUSIONS = "conclusions", _("Conclusions")
+
+
+class ReportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    DONE = "done", pgettext_lazy("report generation status", "Done")
+    FAILED = "failed", _("Failed")

@@ -45,3 +45,9 @@ can_view_meeting = can_manage_meeting | takes_part_in_meeting
 
 rules.add_perm("meetings.manage_meeting", can_manage_meeting)
 rules.add_perm("meetings.view_meeting", can_view_meeting)
+
+
+# --- Consultation reports (issue 6): the team and the round's facilitators ------------------
+can_manage_report = is_team | facilitates_round
+
+rules.add_perm("meetings.manage_report", can_manage_report)

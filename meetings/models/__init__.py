@@ -7,6 +7,7 @@ from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaItem
 from meetings.models.meetings import Invitation, Meeting, PanelDraw
 from meetings.models.minutes import Attendance, Decision, Minutes, MinutesNote
+from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
     "ActionItem",
@@ -19,4 +20,8 @@ __all__ = [
     "Minutes",
     "MinutesNote",
     "PanelDraw",
+    "Report",
+    "ReportJob",
+    "ReportSection",
+    "ReportVersion",
 ]

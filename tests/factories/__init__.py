@@ -158,3 +158,46 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     owner_organisation = factory.SubFactory(OrganisationFactory)
     origin_meeting = factory.SubFactory(MeetingFactory)
     due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+
+# --- Consultation reports (issue 6) -----------------------------------------------------------
+
+
+class PanelDrawFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PanelDraw
+
+    meeting = factory.SubFactory(RoundSessionFactory)
+    seats = 12
+    criteria = factory.LazyFunction(lambda: ["working_language", "area"])
+    seed = 20260401
+    pool_size = 40
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Attendance
+
+    meeting = factory.SubFactory(RoundSessionFactory)
+    contact = factory.SubFactory(ContactFactory)
+    status = m_enums.AttendanceStatus.PRESENT
+
+
+class MinutesNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MinutesNote
+
+    minutes = factory.SubFactory(MinutesFactory)
+    agenda_item = factory.SubFactory(
+        AgendaItemFactory, meeting=factory.SelfAttribute("..minutes.meeting")
+    )
+    text = "The participants discussed the item."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Decision
+
+    minutes = factory.SubFactory(MinutesFactory)
+    agenda_item = None
+    text = factory.Sequence(lambda n: f"Decision {n}")
