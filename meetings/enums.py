@@ -59,3 +59,19 @@ class ActionEventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     COMMENT = "comment", _("Comment")
     REVIEWED = "reviewed", _("Reviewed at a meeting")
+
+
+class OutboxKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    UPDATE = "update", _("Update")
+    CANCEL = "cancel", _("Cancellation")
+    REMINDER = "reminder", _("Reminder")
+    NUDGE = "nudge", _("Reminder to answer")
+    WAITLIST = "waitlist", _("Waitlist notice")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -42,4 +42,8 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("meetings.manage_meeting", self.object)
         context["agenda_items"] = self.object.agenda_items.select_related("presenter")
+        if context["can_manage"]:
+            from meetings.selectors_scheduling import meeting_conflicts
+
+            context["conflicts"] = meeting_conflicts(meeting=self.object)
         return context

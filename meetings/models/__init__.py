@@ -7,6 +7,7 @@ from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaItem
 from meetings.models.meetings import Invitation, Meeting, PanelDraw
 from meetings.models.minutes import Attendance, Decision, Minutes, MinutesNote
+from meetings.models.outbox import OutboundMessage
 
 __all__ = [
     "ActionItem",
@@ -18,5 +19,6 @@ __all__ = [
     "Meeting",
     "Minutes",
     "MinutesNote",
+    "OutboundMessage",
     "PanelDraw",
 ]
