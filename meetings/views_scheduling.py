@@ -172,7 +172,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         if not self.meeting.is_round_session:
             changes["recurrence_rule"] = data.get("recurrence_rule", "")
         try:
-            scheduling.meeting_update(
+            meeting = scheduling.meeting_update(
                 meeting=self.meeting,
                 by=self.request.user,
                 confirm_long=data.get("confirm_long", False),
@@ -182,8 +182,8 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
             _form_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting was saved."))
-        _warn_conflicts(self.request, self.meeting)
-        return redirect("meeting-detail", pk=self.meeting.pk)
+        _warn_conflicts(self.request, meeting)
+        return redirect("meeting-detail", pk=meeting.pk)
 
 
 class OccurrenceView(ManagedMeetingMixin, View):
