@@ -43,7 +43,7 @@ def _parse_reminders(value: str) -> list[int]:
             ) from exc
         if not 0 < number <= 60:
             raise ValidationError(_("Reminders are between 0 and 60 days before the meeting."))
-        days.append(int(round(number * 24 * 60)))
+        days.append(round(number * 24 * 60))
     return sorted(set(days), reverse=True)
 
 
@@ -249,5 +249,8 @@ class DelegateForm(forms.Form):
 
 class AddInviteeForm(forms.Form):
     contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.filter(is_active=True).order_by("name")
+        label=_("Contact"),
+        queryset=Contact.objects.filter(is_active=True)
+        .select_related("organisation")
+        .order_by("name"),
     )

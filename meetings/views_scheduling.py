@@ -242,16 +242,19 @@ class MeetingCancelView(ManagedMeetingMixin, View):
         return redirect("meeting-detail", pk=meeting.pk)
 
 
+def _render_overview(request, meeting, add_form=None, status=200):
+    context = {
+        "meeting": meeting,
+        "overview": selectors_scheduling.invitation_overview(meeting=meeting),
+        "add_form": add_form or AddInviteeForm(),
+        "conflicts": selectors_scheduling.meeting_conflicts(meeting=meeting),
+    }
+    return render(request, "meetings/invitation_overview.html", context, status=status)
+
+
 class InvitationOverviewView(ManagedMeetingMixin, View):
-    def get(self, request, pk, add_form=None, status=200):
-        meeting = self.get_meeting()
-        context = {
-            "meeting": meeting,
-            "overview": selectors_scheduling.invitation_overview(meeting=meeting),
-            "add_form": add_form or AddInviteeForm(),
-            "conflicts": selectors_scheduling.meeting_conflicts(meeting=meeting),
-        }
-        return render(request, "meetings/invitation_overview.html", context, status=status)
+    def get(self, request, pk):
+        return _render_overview(request, self.get_meeting())
 
 
 class InvitationsSendView(ManagedMeetingMixin, View):
@@ -292,7 +295,7 @@ class InvitationAddView(ManagedMeetingMixin, View):
             else:
                 messages.success(request, _("The invitee was added."))
                 return redirect("meeting-invitations", pk=meeting.pk)
-        return InvitationOverviewView.as_view()(request, pk=pk, add_form=form, status=400)
+        return _render_overview(request, meeting, add_form=form, status=400)
 
 
 class InvitationRemoveView(LoginRequiredMixin, View):

@@ -10,6 +10,7 @@ delegation to a colleague of the same organisation. Other mail is left untouched
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import imaplib
@@ -178,9 +179,9 @@ def _imap_connect(imap_url: str):
         connection = imaplib.IMAP4_SSL(url.hostname, port, timeout=30)
     elif url.scheme == "imap":
         connection = imaplib.IMAP4(url.hostname, port, timeout=30)
-        if connection.capabilities and "STARTTLS" in connection.capabilities:
-            if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-                connection.starttls()
+        loopback = url.hostname in ("127.0.0.1", "localhost", "::1")
+        if "STARTTLS" in (connection.capabilities or ()) and not loopback:
+            connection.starttls()
     else:
         raise ValueError(f"IMAP_URL must start with imap:// or imaps://, not {url.scheme}://")
     connection.login(unquote(url.username or ""), unquote(url.password or ""))
@@ -212,8 +213,6 @@ def calendar_replies_fetch(*, imap_url: str) -> int:
             connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
             processed += 1
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
             connection.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
     return processed

@@ -189,9 +189,9 @@ def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
         add("location", _("A meeting in person needs an address."))
     if meeting.location and len(meeting.location.strip()) < 5:
         add("location", _("This address is too short to find the place."))
-    if meeting.format in (enums.MeetingFormat.ONLINE, enums.MeetingFormat.HYBRID):
-        if not meeting.online_url:
-            add("online_url", _("An online meeting needs a link."))
+    online = meeting.format in (enums.MeetingFormat.ONLINE, enums.MeetingFormat.HYBRID)
+    if online and not meeting.online_url:
+        add("online_url", _("An online meeting needs a link."))
     if meeting.online_url:
         try:
             URLValidator(schemes=["https", "http"])(meeting.online_url)

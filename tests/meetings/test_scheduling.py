@@ -44,7 +44,10 @@ def _create(**overrides):
 
 
 def _errors(excinfo) -> dict:
-    return {name: [str(m) for e in errs for m in e.messages] for name, errs in excinfo.value.error_dict.items()}
+    return {
+        name: [str(m) for e in errs for m in e.messages]
+        for name, errs in excinfo.value.error_dict.items()
+    }
 
 
 def test_meeting_create_stores_aware_brussels_times():
@@ -115,7 +118,11 @@ def test_round_session_of_exactly_four_hours_needs_no_confirmation():
             "Enter a valid web link starting with https://.",
         ),
         (
-            {"format": enums.MeetingFormat.ONLINE, "location": "", "online_url": "javascript:alert(1)"},
+            {
+                "format": enums.MeetingFormat.ONLINE,
+                "location": "",
+                "online_url": "javascript:alert(1)",
+            },
             "online_url",
             "Enter a valid web link starting with https://.",
         ),
@@ -156,9 +163,12 @@ def test_recurrence_rule_build_variants():
     assert scheduling.recurrence_rule_build(frequency="weekly", interval=2, count=10) == (
         "FREQ=WEEKLY;INTERVAL=2;COUNT=10"
     )
-    assert scheduling.recurrence_rule_build(
-        frequency="monthly", weekday_ordinal=-1, weekday="TH", until=dt.date(2027, 12, 31)
-    ) == "FREQ=MONTHLY;BYDAY=-1TH;UNTIL=20271231T235959Z"
+    assert (
+        scheduling.recurrence_rule_build(
+            frequency="monthly", weekday_ordinal=-1, weekday="TH", until=dt.date(2027, 12, 31)
+        )
+        == "FREQ=MONTHLY;BYDAY=-1TH;UNTIL=20271231T235959Z"
+    )
 
 
 def test_monthly_on_the_second_tuesday_occurrences():
@@ -276,7 +286,9 @@ def test_conflict_when_a_participant_is_invited_elsewhere_at_the_same_time():
     later = RoundSessionFactory(starts_at=_at(2027, 6, 2, 12, 0), ends_at=_at(2027, 6, 2, 13, 0))
     InvitationFactory(meeting=later, contact=invitation.contact)
     declined = RoundSessionFactory(starts_at=_at(2027, 6, 2, 10, 0), ends_at=_at(2027, 6, 2, 11, 0))
-    InvitationFactory(meeting=declined, contact=invitation.contact, status=InvitationStatus.DECLINED)
+    InvitationFactory(
+        meeting=declined, contact=invitation.contact, status=InvitationStatus.DECLINED
+    )
 
     conflicts = meeting_conflicts(meeting=meeting)
 
