@@ -36,7 +36,7 @@ class Inbox:
     def __init__(self):
         self.received = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -90,13 +90,13 @@ def test_invitation_as_received_by_smtp_has_calendar_inside_alternative_and_atta
     smtp_server, django_capture_on_commit_callbacks, settings
 ):
     settings.CALENDAR_REPLY_EMAIL = "rsvp@coordinator.example"
-    session, invitation = _session_with_invitation()
+    session, _invitation = _session_with_invitation()
 
     with django_capture_on_commit_callbacks(execute=True):
         services.invitations_send(meeting=session)
 
     assert len(smtp_server.received) == 1
-    mail_from, rcpt_tos, raw = smtp_server.received[0]
+    _mail_from, rcpt_tos, raw = smtp_server.received[0]
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert rcpt_tos == ["anna@example.org"]
     assert _tree(message) == [
@@ -139,7 +139,7 @@ def test_invitation_as_received_by_smtp_has_calendar_inside_alternative_and_atta
 def test_invitation_is_written_in_the_invitees_language(
     smtp_server, django_capture_on_commit_callbacks
 ):
-    session, invitation = _session_with_invitation(contact__preferred_language="fr")
+    session, _invitation = _session_with_invitation(contact__preferred_language="fr")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.invitations_send(meeting=session)
@@ -168,7 +168,7 @@ def test_server_down_keeps_the_message_pending_with_back_off(
 
 
 def test_failed_for_good_after_the_last_attempt_and_shown_to_facilitators(smtp_down, client_for):
-    session, invitation = _session_with_invitation()
+    session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)  # on_commit not run: the sweeper sends
     moment = timezone.now()
     delays = []
@@ -187,7 +187,7 @@ def test_failed_for_good_after_the_last_attempt_and_shown_to_facilitators(smtp_d
 
 
 def test_retry_of_a_failed_message_sends_it_once_the_server_is_back(smtp_server, client_for):
-    session, invitation = _session_with_invitation()
+    session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)
     OutboundMessage.objects.update(status=OutboxStatus.FAILED, attempts=5, last_error="down")
     row = OutboundMessage.objects.get()
@@ -260,7 +260,7 @@ def test_same_message_is_written_once_per_invitation_kind_and_sequence():
 def test_outbox_unique_key_is_enforced_by_the_database():
     from django.db import IntegrityError, transaction
 
-    session, invitation = _session_with_invitation()
+    session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)
     row = OutboundMessage.objects.get()
 
@@ -281,7 +281,7 @@ def test_outbox_unique_key_is_enforced_by_the_database():
 def test_outbox_sent_rows_need_a_sent_time():
     from django.db import IntegrityError, transaction
 
-    session, invitation = _session_with_invitation()
+    session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)
 
     with pytest.raises(IntegrityError), transaction.atomic():
