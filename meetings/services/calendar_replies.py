@@ -62,8 +62,9 @@ def calendar_parts(message: email.message.Message) -> list[str]:
         except LookupError:
             text = payload.decode("utf-8", errors="replace")
         if "METHOD:REPLY" in text.upper().replace(" ", ""):
-            found.append(text)
-    return found
+            found.append(text.replace("\r\n", "\n").strip())
+    # Gmail sends the same calendar inline and as invite.ics: apply it once.
+    return list(dict.fromkeys(found))
 
 
 def is_calendar_reply(raw: bytes) -> bool:
@@ -104,10 +105,8 @@ def _apply_event(event) -> list[ReplyOutcome]:
     attendees = event.get("ATTENDEE", [])
     if not isinstance(attendees, list):
         attendees = [attendees]
-    outcomes = []
-    for attendee in attendees:
-        outcomes.append(_apply_attendee(meeting, uid, attendee, sequence))
-    return outcomes
+    comment = str(event.get("COMMENT", "") or "").strip()
+    return [_apply_attendee(meeting, uid, attendee, sequence, comment) for attendee in attendees]
 
 
 def _invitation_for(meeting: Meeting, address: str) -> Invitation | None:
@@ -118,11 +117,12 @@ def _invitation_for(meeting: Meeting, address: str) -> Invitation | None:
     )
 
 
-def _apply_attendee(meeting: Meeting, uid: str, attendee, sequence: int) -> ReplyOutcome:
+def _apply_attendee(
+    meeting: Meeting, uid: str, attendee, sequence: int, comment: str
+) -> ReplyOutcome:
     address = _address(attendee)
     params = getattr(attendee, "params", {})
     partstat = str(params.get("PARTSTAT", "")).upper()
-    comment = ""
     invitation = _invitation_for(meeting, address)
     delegated_from = _address(params.get("DELEGATED-FROM", ""))
     delegated_to = _address(params.get("DELEGATED-TO", ""))
