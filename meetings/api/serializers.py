@@ -34,6 +34,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 from django.conf import settings  # noqa: E402
 from django.utils.dateparse import parse_datetime  # noqa: E402
+from drf_spectacular.utils import extend_schema_field  # noqa: E402
 
 from coordination.enums import WorkingLanguage  # noqa: E402
 from coordination.models import ConsultationRound, WorkingGroup  # noqa: E402
@@ -41,21 +42,33 @@ from meetings import enums  # noqa: E402
 from meetings.models import Invitation  # noqa: E402
 
 
-class LocalDateTimeField(serializers.CharField):
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 40,
+        "example": "2027-06-01T09:30",
+        "description": "ISO 8601; without an offset: local time of the meeting's time zone.",
+    }
+)
+class LocalDateTimeField(serializers.Field):
     """An ISO 8601 date-time. With an offset it is taken as given; without one it is a local
     wall-clock time of the meeting's time zone (a time skipped by a DST change is refused)."""
 
     def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        try:
-            value = parse_datetime(text)
-        except ValueError:
-            value = None
+        value = None
+        if isinstance(data, str) and len(data) <= 40:
+            try:
+                value = parse_datetime(data.strip())
+            except ValueError:
+                value = None
         if value is None:
             raise serializers.ValidationError(
                 "Enter a date and time as YYYY-MM-DDTHH:MM (optionally with an offset)."
             )
         return value
+
+    def to_representation(self, value):
+        return value.isoformat()
 
 
 class MeetingWriteSerializer(serializers.Serializer):
@@ -69,8 +82,8 @@ class MeetingWriteSerializer(serializers.Serializer):
         allow_null=True,
     )
     title = serializers.CharField(max_length=200)
-    starts_at = LocalDateTimeField(max_length=40)
-    ends_at = LocalDateTimeField(max_length=40)
+    starts_at = LocalDateTimeField()
+    ends_at = LocalDateTimeField()
     timezone = serializers.CharField(max_length=64, default=settings.TIME_ZONE)
     format = serializers.ChoiceField(
         choices=enums.MeetingFormat.choices, default=enums.MeetingFormat.IN_PERSON
@@ -99,8 +112,8 @@ class MeetingChangeSerializer(MeetingWriteSerializer):
     working_group = None
     consultation_round = None
     title = serializers.CharField(max_length=200, required=False)
-    starts_at = LocalDateTimeField(max_length=40, required=False)
-    ends_at = LocalDateTimeField(max_length=40, required=False)
+    starts_at = LocalDateTimeField(required=False)
+    ends_at = LocalDateTimeField(required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     format = serializers.ChoiceField(choices=enums.MeetingFormat.choices, required=False)
     location = serializers.CharField(max_length=500, allow_blank=True, required=False)
