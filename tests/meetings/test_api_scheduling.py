@@ -10,8 +10,8 @@ from meetings.enums import InvitationStatus
 from meetings.models import Invitation, Meeting, OutboundMessage
 from meetings.services import invitations as services
 from tests.factories import (
-    ContactFactory,
     ConsultationRoundFactory,
+    ContactFactory,
     InvitationFactory,
     MeetingFactory,
     RoundSessionFactory,
