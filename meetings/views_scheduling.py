@@ -73,10 +73,29 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
             self.round = get_object_or_404(ConsultationRound, pk=request.GET["round"])
             allowed = request.user.has_perm("coordination.manage_round", self.round)
         else:
-            raise Http404(_("Choose a working group or a round first."))
+            return self._chooser(request)
         if not allowed:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def _chooser(self, request):
+        """Without a group or round: the ones this user may schedule for."""
+        user = request.user
+        groups = [
+            g
+            for g in WorkingGroup.objects.filter(is_active=True).prefetch_related("memberships")
+            if user.has_perm("coordination.manage_group", g)
+        ]
+        rounds = [
+            r
+            for r in ConsultationRound.objects.all()
+            if user.has_perm("coordination.manage_round", r)
+        ]
+        if not groups and not rounds:
+            raise PermissionDenied
+        return render(
+            request, "meetings/meeting_create_choose.html", {"groups": groups, "rounds": rounds}
+        )
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
