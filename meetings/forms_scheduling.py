@@ -211,7 +211,10 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     participation_language = forms.ChoiceField(
         label=_("Language in which you will take part"),

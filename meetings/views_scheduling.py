@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
@@ -284,7 +285,13 @@ class InvitationsSendView(ManagedMeetingMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("%(n)s invitations are being sent.") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s invitation is being sent.", "%(n)s invitations are being sent.", count
+                )
+                % {"n": count},
+            )
         return redirect("meeting-invitations", pk=meeting.pk)
 
 
@@ -296,7 +303,11 @@ class InvitationsNudgeView(ManagedMeetingMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("%(n)s reminders are being sent.") % {"n": count})
+            messages.success(
+                request,
+                ngettext("%(n)s reminder is being sent.", "%(n)s reminders are being sent.", count)
+                % {"n": count},
+            )
         return redirect("meeting-invitations", pk=meeting.pk)
 
 
