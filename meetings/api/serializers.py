@@ -4,8 +4,10 @@ from meetings.models import Meeting
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    working_group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    consultation_round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    working_group = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    consultation_round = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Meeting

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,14 +42,30 @@ VALIDATION_ERROR = OpenApiResponse(
 )
 
 
+NOT_FOUND = OpenApiResponse(description="No such object, or not visible to you.")
+
+
 @extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: serializers.MeetingSerializer(many=True),
+            400: VALIDATION_ERROR,
+            404: NOT_FOUND,
+        }
+    ),
+    retrieve=extend_schema(responses={200: serializers.MeetingSerializer, 404: NOT_FOUND}),
     create=extend_schema(
         request=serializers.MeetingWriteSerializer,
         responses={201: serializers.MeetingSerializer, 400: VALIDATION_ERROR, 403: None},
     ),
     partial_update=extend_schema(
         request=serializers.MeetingChangeSerializer,
-        responses={200: serializers.MeetingSerializer, 400: VALIDATION_ERROR, 403: None, 404: None},
+        responses={
+            200: serializers.MeetingSerializer,
+            400: VALIDATION_ERROR,
+            403: None,
+            404: NOT_FOUND,
+        },
     ),
 )
 class MeetingViewSet(
@@ -145,7 +161,12 @@ class MeetingViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: serializers.MeetingSerializer, 400: VALIDATION_ERROR, 403: None, 404: None},
+        responses={
+            200: serializers.MeetingSerializer,
+            400: VALIDATION_ERROR,
+            403: None,
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -158,7 +179,12 @@ class MeetingViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: serializers.CountSerializer, 400: VALIDATION_ERROR, 403: None, 404: None},
+        responses={
+            200: serializers.CountSerializer,
+            400: VALIDATION_ERROR,
+            403: None,
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["post"], url_path="send-invitations")
     def send_invitations(self, request, pk=None):
@@ -171,7 +197,12 @@ class MeetingViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: serializers.CountSerializer, 400: VALIDATION_ERROR, 403: None, 404: None},
+        responses={
+            200: serializers.CountSerializer,
+            400: VALIDATION_ERROR,
+            403: None,
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["post"], url_path="send-reminder")
     def send_reminder(self, request, pk=None):
@@ -183,7 +214,9 @@ class MeetingViewSet(
             return _error_response(exc)
         return Response({"count": count, "detail": f"{count} reminders queued."})
 
-    @extend_schema(responses={200: serializers.ConflictSerializer(many=True), 403: None, 404: None})
+    @extend_schema(
+        responses={200: serializers.ConflictSerializer(many=True), 403: None, 404: NOT_FOUND}
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def conflicts(self, request, pk=None):
         meeting = self._managed(pk)
@@ -191,7 +224,7 @@ class MeetingViewSet(
         return Response(serializers.ConflictSerializer(found, many=True).data)
 
     @extend_schema(
-        responses={(200, "text/calendar"): OpenApiTypes.STR, 404: None},
+        responses={(200, "text/calendar"): OpenApiTypes.STR, 404: NOT_FOUND},
         description="The meeting as an iCalendar file (no METHOD).",
     )
     @action(detail=True, methods=["get"], url_path="ics", filter_backends=[])
@@ -206,6 +239,12 @@ class MeetingViewSet(
         return response
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: serializers.InvitationSerializer(many=True), 404: NOT_FOUND}
+    ),
+    retrieve=extend_schema(responses={200: serializers.InvitationSerializer, 404: NOT_FOUND}),
+)
 class MyInvitationViewSet(viewsets.ReadOnlyModelViewSet):
     """The requesting user's invitations (sent, answered, waitlisted, delegated)."""
 
