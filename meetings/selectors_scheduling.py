@@ -195,3 +195,37 @@ def feed_last_modified(meetings, invitations=()) -> dt.datetime | None:
     stamps = [m.updated_at for m in meetings] + [i.updated_at for i in invitations]
     stamps += [o.updated_at for m in meetings for o in m.overrides.all()]
     return max(stamps) if stamps else None
+
+
+@dataclass
+class SeriesDate:
+    original: dt.datetime
+    starts_at: dt.datetime
+    state: str  # "planned", "moved", "cancelled"
+
+
+def series_dates(*, meeting: Meeting, limit: int = 8, now=None) -> list[SeriesDate]:
+    """The next dates of a series, with cancelled and moved ones marked."""
+    if not meeting.recurrence_rule:
+        return []
+    from dateutil.rrule import rrulestr
+
+    now = now or timezone.now()
+    tz = ZoneInfo(meeting.timezone)
+    local_start = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
+    rule = rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
+    cancelled = {dt.datetime.fromisoformat(v) for v in meeting.recurrence_exdates}
+    moved = {o.recurrence_id: o for o in meeting.overrides.all()}
+    found = []
+    after = max(now, meeting.starts_at).astimezone(tz).replace(tzinfo=None)
+    local = rule.after(after - dt.timedelta(seconds=1), inc=True)
+    while local is not None and len(found) < limit:
+        original = local.replace(tzinfo=tz)
+        if original in cancelled:
+            found.append(SeriesDate(original, original, "cancelled"))
+        elif original in moved:
+            found.append(SeriesDate(original, moved[original].starts_at, "moved"))
+        else:
+            found.append(SeriesDate(original, original, "planned"))
+        local = rule.after(local)
+    return found

@@ -42,8 +42,9 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("meetings.manage_meeting", self.object)
         context["agenda_items"] = self.object.agenda_items.select_related("presenter")
-        if context["can_manage"]:
-            from meetings.selectors_scheduling import meeting_conflicts
+        from meetings.selectors_scheduling import meeting_conflicts, series_dates
 
+        context["series_dates"] = series_dates(meeting=self.object)
+        if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
         return context

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('update', 'Update'), ('cancel', 'Cancellation'), ('reminder', 'Reminder'), ('nudge', 'Reminder to answer'), ('waitlist', 'Waitlist notice')], max_length=20, verbose_name='kind')),
-                ('sequence', models.PositiveIntegerField(help_text="The meeting's iCalendar sequence; for reminders the offset in minutes; for reminders to answer 0.", verbose_name='sequence')),
+                ('sequence', models.PositiveIntegerField(help_text="The meeting's iCalendar sequence; for reminders the reminder's moment in minutes since 1970; for reminders to answer 0.", verbose_name='sequence')),
                 ('idempotency_key', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='idempotency key')),
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
                 ('to_email', models.EmailField(max_length=254, verbose_name='to')),

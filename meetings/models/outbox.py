@@ -25,8 +25,8 @@ class OutboundMessage(models.Model):
     sequence = models.PositiveIntegerField(
         _("sequence"),
         help_text=_(
-            "The meeting's iCalendar sequence; for reminders the offset in minutes; "
-            "for reminders to answer 0."
+            "The meeting's iCalendar sequence; for reminders the reminder's moment in "
+            "minutes since 1970; for reminders to answer 0."
         ),
     )
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)

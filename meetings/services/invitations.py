@@ -102,9 +102,16 @@ def _facilitator_context(meeting: Meeting) -> dict:
     }
 
 
-def invitation_message_enqueue(*, invitation: Invitation, kind: str, sequence: int | None = None):
+def invitation_message_enqueue(
+    *,
+    invitation: Invitation,
+    kind: str,
+    sequence: int | None = None,
+    occurrence_start: dt.datetime | None = None,
+):
     """Render and write one outbox message about ``invitation``'s meeting (invitation,
-    update, cancellation, reminder, reminder to answer)."""
+    update, cancellation, reminder, reminder to answer). ``occurrence_start``: the date of
+    the series that a reminder is about."""
     meeting = invitation.meeting
     now = timezone.now()
     sequence = meeting.sequence if sequence is None else sequence
@@ -119,9 +126,12 @@ def invitation_message_enqueue(*, invitation: Invitation, kind: str, sequence: i
         sequence=meeting.sequence,
     )
     language = invitation.contact.preferred_language or "en"
+    starts_at = occurrence_start or meeting.starts_at
     context = {
         "kind": kind,
         "meeting": meeting,
+        "starts_at": starts_at,
+        "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
         "invitation": invitation,
         "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position),
         "rsvp_url": link,
@@ -487,38 +497,43 @@ REMINDER_WINDOW = dt.timedelta(hours=12)
 
 
 def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
-    """Write the reminders that are due (run by a django-q2 schedule). None for cancelled
-    meetings or to those who declined; each (invitation, offset) at most once."""
+    """Write the reminders that are due (run by a django-q2 schedule every 15 minutes). None
+    for cancelled meetings or to those who declined. The outbox key's sequence is the
+    reminder's moment in minutes since the epoch: each reminder is written once, and a
+    meeting that moves gets reminders for its new time. Occurrences of a series each get
+    theirs."""
+    from meetings.services.scheduling import occurrences
+
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=61)
     meetings = (
-        Meeting.objects.filter(
-            starts_at__gt=now,
-            starts_at__lte=horizon,
-            recurrence_rule="",
-            recurrence_parent__isnull=True,
-        )
+        Meeting.objects.filter(recurrence_parent__isnull=True, starts_at__lte=horizon)
+        .filter(Q(starts_at__gt=now) | ~Q(recurrence_rule=""))
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.HELD])
-        .prefetch_related("agenda_items")
+        .prefetch_related("agenda_items", "overrides")
     )
     count = 0
     for meeting in meetings:
-        for offset in meeting.reminder_offsets or []:
-            moment = meeting.starts_at - dt.timedelta(minutes=int(offset))
-            if not (moment <= now < moment + REMINDER_WINDOW):
-                continue
-            invitations = meeting.invitations.filter(
-                Q(sent_at__lt=moment) | Q(sent_at__isnull=True),
-                status__in=KEPT_INFORMED,
-            ).select_related("contact")
-            with transaction.atomic():
-                for invitation in invitations:
-                    invitation.meeting = meeting
-                    count += bool(
-                        invitation_message_enqueue(
-                            invitation=invitation, kind=OutboxKind.REMINDER, sequence=int(offset)
+        for start in occurrences(meeting, start=now, end=horizon):
+            for offset in meeting.reminder_offsets or []:
+                moment = start - dt.timedelta(minutes=int(offset))
+                if not (moment <= now < moment + REMINDER_WINDOW):
+                    continue
+                invitations = meeting.invitations.filter(
+                    Q(sent_at__lt=moment) | Q(sent_at__isnull=True),
+                    status__in=KEPT_INFORMED,
+                ).select_related("contact")
+                with transaction.atomic():
+                    for invitation in invitations:
+                        invitation.meeting = meeting
+                        count += bool(
+                            invitation_message_enqueue(
+                                invitation=invitation,
+                                kind=OutboxKind.REMINDER,
+                                sequence=int(moment.timestamp() // 60),
+                                occurrence_start=start,
+                            )
                         )
-                    )
     return count
 
 

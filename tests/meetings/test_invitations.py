@@ -1,6 +1,7 @@
 """Invitations: sending, RSVP tokens and answers, waitlist, delegation, reminders, erasure."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -351,8 +352,47 @@ def test_scheduled_reminders_skip_declined_and_cancelled_and_run_once():
     )
 
     assert services.reminders_enqueue(now=now) == 1
-    assert services.reminders_enqueue(now=now) == 0
-    assert _kinds() == [(accepted.contact.name, OutboxKind.REMINDER, 1440)]
+    assert services.reminders_enqueue(now=now + dt.timedelta(minutes=15)) == 0
+    moment = starts - dt.timedelta(days=1)
+    assert _kinds() == [(accepted.contact.name, OutboxKind.REMINDER, int(moment.timestamp() // 60))]
+
+
+def test_moved_meeting_gets_a_reminder_for_its_new_time():
+    now = timezone.now()
+    starts = now + dt.timedelta(days=1, minutes=-30)
+    meeting = RoundSessionFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    InvitationFactory(meeting=meeting, sent_at=now - dt.timedelta(days=9))
+    services.reminders_enqueue(now=now)
+    later = starts + dt.timedelta(hours=3)
+    scheduling.meeting_update(
+        meeting=meeting, by=None, starts_at=later, ends_at=later + dt.timedelta(hours=2)
+    )
+
+    assert services.reminders_enqueue(now=now + dt.timedelta(hours=3)) == 1
+    assert sorted(OutboundMessage.objects.values_list("kind", flat=True)) == [
+        "reminder",
+        "reminder",
+        "update",
+    ]
+
+
+def test_each_occurrence_of_a_series_gets_its_reminder():
+    now = timezone.now()
+    first = now + dt.timedelta(days=1, minutes=-30) - dt.timedelta(days=7)
+    meeting = MeetingFactory(
+        starts_at=first,
+        ends_at=first + dt.timedelta(hours=1),
+        recurrence_rule="FREQ=WEEKLY;COUNT=3",
+        reminder_offsets=[1440],
+    )
+    InvitationFactory(meeting=meeting, sent_at=now - dt.timedelta(days=30))
+
+    assert services.reminders_enqueue(now=now) == 1
+    row = OutboundMessage.objects.get()
+    occurrence = scheduling.occurrences(meeting, start=now, end=now + dt.timedelta(days=2))[0]
+    assert row.sequence == int((occurrence - dt.timedelta(days=1)).timestamp() // 60)
+    local = occurrence.astimezone(ZoneInfo("Europe/Brussels"))
+    assert f"When: {local:%A} {local.day} {local:%B %Y}, {local:%H:%M}–" in row.body_text
 
 
 def test_participation_needs_are_erased_after_the_meeting():

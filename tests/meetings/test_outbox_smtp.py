@@ -286,3 +286,40 @@ def test_outbox_sent_rows_need_a_sent_time():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboundMessage.objects.update(status=OutboxStatus.SENT)
+
+
+def test_invitation_update_and_cancel_share_the_uid_with_growing_sequence(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    import vobject
+
+    from meetings.services import scheduling
+
+    session, _invitation = _session_with_invitation()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.meeting_update(
+            meeting=session, by=None, location="Boulevard du Roi Albert II 37, 1030 Bruxelles"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.meeting_cancel(meeting=session, by=None)
+
+    seen = []
+    for _from, _to, raw in smtp_server.received:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        calendar = vobject.readOne(part.get_content())
+        seen.append(
+            (
+                part.get_param("method"),
+                calendar.method.value,
+                calendar.vevent.uid.value,
+                int(calendar.vevent.sequence.value),
+            )
+        )
+    assert seen == [
+        ("REQUEST", "REQUEST", session.ical_uid, 0),
+        ("REQUEST", "REQUEST", session.ical_uid, 1),
+        ("CANCEL", "CANCEL", session.ical_uid, 2),
+    ]

@@ -419,3 +419,48 @@ def test_edit_page_moves_the_meeting_and_shows_the_holiday(client_for):
         '<li class="message warning">2027-07-21 is a public holiday in Belgium (National Day).</li>'
         in html
     )
+
+
+def test_detail_page_lists_the_next_dates_with_exceptions(client_for):
+    meeting = MeetingFactory(
+        starts_at=_at(2027, 3, 15, 9, 0),
+        ends_at=_at(2027, 3, 15, 10, 0),
+        recurrence_rule="FREQ=WEEKLY;COUNT=4",
+    )
+    scheduling.occurrence_cancel(meeting=meeting, occurrence_start=_at(2027, 3, 22, 9, 0), by=None)
+    scheduling.occurrence_move(
+        meeting=meeting,
+        occurrence_start=_at(2027, 3, 29, 9, 0),
+        starts_at=_at(2027, 3, 30, 14, 0),
+        ends_at=_at(2027, 3, 30, 15, 0),
+        by=None,
+    )
+
+    response = client_for(TeamUserFactory()).get(reverse("meeting-detail", args=[meeting.pk]))
+
+    assert [(d.starts_at, d.state) for d in response.context["series_dates"]] == [
+        (_at(2027, 3, 15, 9, 0), "planned"),
+        (_at(2027, 3, 22, 9, 0), "cancelled"),
+        (_at(2027, 3, 30, 14, 0), "moved"),
+        (_at(2027, 4, 5, 9, 0), "planned"),
+    ]
+
+
+def test_occurrence_page_refuses_a_date_outside_the_series(client_for):
+    meeting = MeetingFactory(
+        starts_at=_at(2027, 3, 15, 9, 0),
+        ends_at=_at(2027, 3, 15, 10, 0),
+        recurrence_rule="FREQ=WEEKLY;COUNT=4",
+    )
+
+    response = client_for(TeamUserFactory()).post(
+        reverse("meeting-occurrence", args=[meeting.pk]),
+        {"occurrence": "2027-03-16T09:00", "action": "cancel"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["occurrence_form"].non_field_errors() == [
+        "The series has no meeting at that time."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.recurrence_exdates == []
