@@ -97,16 +97,18 @@ class MeetingForm(forms.Form):
         tzid = data.get("timezone_name") or settings.TIME_ZONE
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and start and end:
-            try:
-                data["starts_at"] = scheduling.aware_from_local(
-                    dt.datetime.combine(day, start), tzid
-                )
-            except ValidationError as exc:
-                self.add_error("start_time" if not hasattr(exc, "error_dict") else None, exc)
-            try:
-                data["ends_at"] = scheduling.aware_from_local(dt.datetime.combine(day, end), tzid)
-            except ValidationError as exc:
-                self.add_error("end_time" if not hasattr(exc, "error_dict") else None, exc)
+            for key, field_name, moment in (
+                ("starts_at", "start_time", start),
+                ("ends_at", "end_time", end),
+            ):
+                try:
+                    data[key] = scheduling.aware_from_local(dt.datetime.combine(day, moment), tzid)
+                except ValidationError as exc:
+                    if hasattr(exc, "error_dict"):  # an unknown time zone
+                        if "timezone_name" not in self.errors:
+                            self.add_error("timezone_name", exc.error_dict["timezone"])
+                    else:
+                        self.add_error(field_name, exc)
         repeat = data.get("repeat")
         data["recurrence_rule"] = ""
         if repeat and day:

@@ -67,11 +67,14 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.group = self.round = None
-        if request.GET.get("group"):
-            self.group = get_object_or_404(WorkingGroup, pk=request.GET["group"])
+        group_id, round_id = request.GET.get("group", ""), request.GET.get("round", "")
+        if (group_id and not group_id.isdigit()) or (round_id and not round_id.isdigit()):
+            raise Http404
+        if group_id:
+            self.group = get_object_or_404(WorkingGroup, pk=group_id)
             allowed = request.user.has_perm("coordination.manage_group", self.group)
-        elif request.GET.get("round"):
-            self.round = get_object_or_404(ConsultationRound, pk=request.GET["round"])
+        elif round_id:
+            self.round = get_object_or_404(ConsultationRound, pk=round_id)
             allowed = request.user.has_perm("coordination.manage_round", self.round)
         else:
             return self._chooser(request)

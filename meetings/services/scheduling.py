@@ -176,6 +176,10 @@ def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
     def add(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
 
+    try:
+        ZoneInfo(meeting.timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        add("timezone", _("Unknown time zone “%(tz)s”.") % {"tz": meeting.timezone})
     if not meeting.title.strip():
         add("title", _("Give the meeting a title."))
     if meeting.ends_at <= meeting.starts_at:

@@ -464,3 +464,35 @@ def test_occurrence_page_refuses_a_date_outside_the_series(client_for):
     ]
     meeting.refresh_from_db()
     assert meeting.recurrence_exdates == []
+
+
+def test_create_page_refuses_an_unknown_time_zone(client_for):
+    group = WorkingGroupFactory()
+
+    response = client_for(TeamUserFactory()).post(
+        reverse("meeting-create") + f"?group={group.pk}", _form(timezone_name="Mars/Olympus")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "timezone_name": ["Unknown time zone “Mars/Olympus”."]
+    }
+    assert Meeting.objects.count() == 0
+
+
+def test_change_to_an_unknown_time_zone_is_refused():
+    meeting = MeetingFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        scheduling.meeting_update(meeting=meeting, by=None, timezone="Nowhere/Land")
+
+    assert _errors(excinfo) == {"timezone": ["Unknown time zone “Nowhere/Land”."]}
+    meeting.refresh_from_db()
+    assert meeting.timezone == "Europe/Brussels"
+
+
+@pytest.mark.parametrize("query", ["?group=abc", "?round=1%3B", "?group=999999"])
+def test_create_page_with_a_bad_group_or_round_is_404(client_for, query):
+    response = client_for(TeamUserFactory()).get(reverse("meeting-create") + query)
+
+    assert response.status_code == 404
