@@ -1,6 +1,13 @@
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings.models import Meeting
+from coordination.enums import WorkingLanguage
+from coordination.models import ConsultationRound, WorkingGroup
+from meetings import enums
+from meetings.models import Invitation, Meeting
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -34,16 +41,6 @@ class MeetingSerializer(serializers.ModelSerializer):
 # --- Issue 4: scheduling, invitations, RSVP -------------------------------------------------
 
 
-from django.conf import settings  # noqa: E402
-from django.utils.dateparse import parse_datetime  # noqa: E402
-from drf_spectacular.utils import extend_schema_field  # noqa: E402
-
-from coordination.enums import WorkingLanguage  # noqa: E402
-from coordination.models import ConsultationRound, WorkingGroup  # noqa: E402
-from meetings import enums  # noqa: E402
-from meetings.models import Invitation  # noqa: E402
-
-
 @extend_schema_field(
     {
         "type": "string",
@@ -65,7 +62,7 @@ class LocalDateTimeField(serializers.Field):
                 value = None
         if value is None:
             raise serializers.ValidationError(
-                "Enter a date and time as YYYY-MM-DDTHH:MM (optionally with an offset)."
+                _("Enter a date and time as YYYY-MM-DDTHH:MM (optionally with an offset).")
             )
         return value
 
@@ -104,7 +101,7 @@ class MeetingWriteSerializer(serializers.Serializer):
     )
     confirm_long = serializers.BooleanField(
         default=False,
-        help_text="Confirm that a consultation session may last longer than half a day.",
+        help_text=_("Confirm that a consultation session may last longer than half a day."),
     )
 
 

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -88,7 +90,7 @@ class MeetingViewSet(
     def _managed(self, pk):
         meeting = get_object_or_404(self.get_queryset(), pk=pk)
         if not self.request.user.has_perm("meetings.manage_meeting", meeting):
-            raise PermissionDenied("You do not manage this meeting.")
+            raise PermissionDenied(_("You do not manage this meeting."))
         return meeting
 
     @staticmethod
@@ -106,7 +108,7 @@ class MeetingViewSet(
         group, round_ = data.get("working_group"), data.get("consultation_round")
         if (group is None) == (round_ is None):
             return Response(
-                {"detail": "Give exactly one of working_group and consultation_round."},
+                {"detail": _("Give exactly one of working_group and consultation_round.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         allowed = (
@@ -115,7 +117,7 @@ class MeetingViewSet(
             else request.user.has_perm("coordination.manage_round", round_)
         )
         if not allowed:
-            raise PermissionDenied("You may not schedule meetings here.")
+            raise PermissionDenied(_("You may not schedule meetings here."))
         try:
             meeting = scheduling.meeting_create(
                 by=request.user,
@@ -141,7 +143,10 @@ class MeetingViewSet(
     @extend_schema(exclude=True)
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
-            return Response({"detail": "Use PATCH."}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+            return Response(
+                {"detail": _("Use PATCH to change a meeting.")},
+                status=status.HTTP_405_METHOD_NOT_ALLOWED,
+            )
         meeting = self._managed(kwargs["pk"])
         serializer = serializers.MeetingChangeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -193,7 +198,8 @@ class MeetingViewSet(
             count = invitation_services.invitations_send(meeting=meeting, by=request.user)
         except DjangoValidationError as exc:
             return _error_response(exc)
-        return Response({"count": count, "detail": f"{count} invitations queued."})
+        detail = ngettext("%(n)s invitation queued.", "%(n)s invitations queued.", count)
+        return Response({"count": count, "detail": detail % {"n": count}})
 
     @extend_schema(
         request=None,
@@ -212,7 +218,8 @@ class MeetingViewSet(
             count = invitation_services.invitations_nudge(meeting=meeting, by=request.user)
         except DjangoValidationError as exc:
             return _error_response(exc)
-        return Response({"count": count, "detail": f"{count} reminders queued."})
+        detail = ngettext("%(n)s reminder queued.", "%(n)s reminders queued.", count)
+        return Response({"count": count, "detail": detail % {"n": count}})
 
     @extend_schema(
         responses={200: serializers.ConflictSerializer(many=True), 403: None, 404: NOT_FOUND}
