@@ -37,11 +37,16 @@ ANSWERABLE = (
     InvitationStatus.DECLINED,
     InvitationStatus.WAITLISTED,
 )
-# Invited and not declined: these receive updates and cancellations.
+# Invited and not declined: these receive updates and cancellations (and reminders).
 KEPT_INFORMED = (
     InvitationStatus.SENT,
     InvitationStatus.ACCEPTED,
     InvitationStatus.TENTATIVE,
+)
+# Also kept informed of changes: a waitlisted invitee who had received the invitation (it is
+# in their calendar).
+KEPT_INFORMED_Q = Q(status__in=KEPT_INFORMED) | Q(
+    status=InvitationStatus.WAITLISTED, sent_at__isnull=False
 )
 
 
@@ -153,9 +158,7 @@ def invitation_message_enqueue(
 def meeting_updates_enqueue(*, meeting: Meeting) -> int:
     """An update (REQUEST, current SEQUENCE) to everyone invited and not declined."""
     count = 0
-    for invitation in meeting.invitations.filter(status__in=KEPT_INFORMED).select_related(
-        "contact"
-    ):
+    for invitation in meeting.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
         invitation.meeting = meeting
         count += bool(invitation_message_enqueue(invitation=invitation, kind=OutboxKind.UPDATE))
     return count
@@ -164,9 +167,7 @@ def meeting_updates_enqueue(*, meeting: Meeting) -> int:
 def meeting_cancellations_enqueue(*, meeting: Meeting) -> int:
     """A CANCEL (current SEQUENCE) to everyone invited and not declined."""
     count = 0
-    for invitation in meeting.invitations.filter(status__in=KEPT_INFORMED).select_related(
-        "contact"
-    ):
+    for invitation in meeting.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
         invitation.meeting = meeting
         count += bool(invitation_message_enqueue(invitation=invitation, kind=OutboxKind.CANCEL))
     return count
@@ -280,11 +281,14 @@ def invitation_remove(*, invitation: Invitation, by=None) -> Invitation:
         if invitation.status == InvitationStatus.CANCELLED:
             raise ValidationError(_("This invitee was already removed."), code="removed")
         previous = invitation.status
+        informed = previous in KEPT_INFORMED or (
+            previous == InvitationStatus.WAITLISTED and invitation.sent_at is not None
+        )
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
         invitation.save(update_fields=["status", "waitlist_position", "updated_at"])
         invitation.meeting = locked
-        if previous in KEPT_INFORMED:
+        if informed:
             locked.sequence += 1
             locked.save(update_fields=["sequence", "updated_at"])
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.CANCEL)
@@ -318,7 +322,9 @@ def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
     first.sent_at = timezone.now()
     first.save(update_fields=["status", "waitlist_position", "sent_at", "updated_at"])
     first.meeting = meeting
-    invitation_message_enqueue(invitation=first, kind=OutboxKind.INVITATION)
+    # Its own message kind: someone who was sent the invitation before being waitlisted
+    # already has an "invitation" row for this sequence.
+    invitation_message_enqueue(invitation=first, kind=OutboxKind.WAITLIST)
     return first
 
 

@@ -187,7 +187,9 @@ def test_decline_frees_the_seat_and_promotes_the_first_waitlisted(
         first.pk: "sent",
         second.pk: "waitlisted",
     }
-    assert [m.to for m in mailoutbox] == [[first.contact.email]]
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([first.contact.email], f"A seat is free for you: {session.title}")
+    ]
 
 
 def test_rsvp_on_a_cancelled_meeting_is_refused_and_changes_nothing():
@@ -248,7 +250,7 @@ def test_removed_invitee_gets_a_cancel_with_a_higher_sequence_and_frees_the_seat
     assert _kinds() == sorted(
         [
             (seated.contact.name, OutboxKind.CANCEL, 1),
-            (waiting.contact.name, OutboxKind.INVITATION, 1),
+            (waiting.contact.name, OutboxKind.WAITLIST, 1),
         ]
     )
     cancel = next(m for m in mailoutbox if m.to == [seated.contact.email])
@@ -565,3 +567,23 @@ def test_facilitator_of_the_round_may_send_from_the_page(client_for):
 
     assert response.status_code == 302
     assert session.invitations.get().status == "sent"
+
+
+def test_waitlisted_invitee_who_had_the_invitation_gets_updates():
+    session = RoundSessionFactory(capacity=1)
+    InvitationFactory(meeting=session, status=InvitationStatus.ACCEPTED)
+    waiting = InvitationFactory(
+        meeting=session,
+        status=InvitationStatus.WAITLISTED,
+        waitlist_position=1,
+        sent_at=timezone.now(),
+    )
+    InvitationFactory(meeting=session, status=InvitationStatus.WAITLISTED, waitlist_position=2)
+
+    scheduling.meeting_update(
+        meeting=session, by=None, location="Boulevard du Roi Albert II 37, Bruxelles"
+    )
+
+    assert sorted(OutboundMessage.objects.values_list("invitation_id", flat=True)) == sorted(
+        [session.invitations.get(status="accepted").pk, waiting.pk]
+    )
