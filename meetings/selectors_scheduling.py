@@ -84,12 +84,14 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
         .distinct()
         .prefetch_related("overrides")
     )
+    others = list(others)
+    busy_by_meeting: dict[int, set[int]] = {}
+    for meeting_id, contact_id in Invitation.objects.filter(
+        meeting__in=others, contact_id__in=contact_names, status__in=BUSY_STATUSES
+    ).values_list("meeting_id", "contact_id"):
+        busy_by_meeting.setdefault(meeting_id, set()).add(contact_id)
     for other in others:
-        busy = set(
-            other.invitations.filter(
-                contact_id__in=contact_names, status__in=BUSY_STATUSES
-            ).values_list("contact_id", flat=True)
-        )
+        busy = busy_by_meeting.get(other.pk, set())
         other_duration = other.ends_at - other.starts_at
         for theirs in occurrences(other, start=start - other_duration, end=end):
             for mine in own:

@@ -271,3 +271,33 @@ def test_my_invitations_query_count_is_constant(rows, django_assert_num_queries)
 
     assert response.json()["count"] == rows
     assert Invitation.objects.count() == rows + 1
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_meeting_list_query_count_is_constant(rows, api, django_assert_num_queries):
+    for _ in range(rows):
+        MeetingFactory()
+        RoundSessionFactory()
+
+    with django_assert_num_queries(2):
+        response = api.get("/api/meetings/")
+
+    assert response.json()["count"] == 2 * rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_conflicts_query_count_is_constant(rows, api, django_assert_num_queries):
+    import datetime as dt
+
+    meeting = MeetingFactory()
+    for _ in range(rows):
+        invitation = InvitationFactory(meeting=meeting)
+        other = RoundSessionFactory(
+            starts_at=meeting.starts_at, ends_at=meeting.starts_at + dt.timedelta(hours=1)
+        )
+        InvitationFactory(meeting=other, contact=invitation.contact)
+
+    with django_assert_num_queries(5):
+        response = api.get(f"/api/meetings/{meeting.pk}/conflicts/")
+
+    assert len(response.json()) == rows
