@@ -172,18 +172,22 @@ def _attendee(invitation):
 
 
 def meeting_description(meeting, *, rsvp_url: str = "") -> str:
-    """Agenda as it stands, the online link, the meeting page and the RSVP link."""
+    """Agenda as it stands, the online link, the meeting page and the RSVP link (in the
+    active language: callers override it with the recipient's)."""
+    from django.utils.translation import gettext as _
+
     lines = []
     items = sorted(meeting.agenda_items.all(), key=lambda item: item.position)
     if items:
-        lines.append("Agenda:")
+        lines.append(_("Agenda:"))
         lines.extend(f"{item.position}. {item.title}" for item in items)
         lines.append("")
     if meeting.online_url:
-        lines.append(f"Online: {meeting.online_url}")
-    lines.append(f"{settings.SITE_URL}{reverse('meeting-detail', args=[meeting.pk])}")
+        lines.append(_("Online: %(url)s") % {"url": meeting.online_url})
+    page = f"{settings.SITE_URL}{reverse('meeting-detail', args=[meeting.pk])}"
+    lines.append(_("Meeting page: %(url)s") % {"url": page})
     if rsvp_url:
-        lines.append(f"RSVP: {rsvp_url}")
+        lines.append(_("Your answer: %(url)s") % {"url": rsvp_url})
     return clean_text("\n".join(lines))
 
 

@@ -45,6 +45,21 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         from meetings.selectors_scheduling import meeting_conflicts, series_dates
 
         context["series_dates"] = series_dates(meeting=self.object)
+        mine = (
+            self.object.invitations.filter(
+                contact__user=self.request.user,
+                status__in=["sent", "accepted", "tentative", "declined", "waitlisted"],
+            )
+            .select_related("contact")
+            .first()
+        )
+        if mine is not None:
+            from django.urls import reverse
+
+            from meetings.services.invitations import invitation_token
+
+            context["my_invitation"] = mine
+            context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
         return context

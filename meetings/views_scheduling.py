@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
@@ -527,12 +527,13 @@ def personal_feed(request, token):
     user = _feed_user(token)
     now = timezone.now()
     meetings, by_meeting = selectors_scheduling.feed_meetings_for_user(user=user, now=now)
-    calendar = ical.calendar_feed(
-        meetings=meetings,
-        name=_("My meetings"),
-        now=now,
-        invitations_by_meeting=by_meeting,
-    )
+    with translation.override(user.preferred_language or "en"):
+        calendar = ical.calendar_feed(
+            meetings=meetings,
+            name=_("My meetings"),
+            now=now,
+            invitations_by_meeting=by_meeting,
+        )
     last_modified = selectors_scheduling.feed_last_modified(meetings, by_meeting.values())
     return _ics_response(
         calendar, filename="meetings.ics", last_modified=last_modified, request=request
@@ -546,7 +547,8 @@ def group_feed(request, token, slug):
     if not user.has_perm("meetings.subscribe_group", group):
         raise Http404
     meetings = selectors_scheduling.feed_meetings_for_group(group=group)
-    calendar = ical.calendar_feed(meetings=meetings, name=group.name, now=timezone.now())
+    with translation.override(user.preferred_language or "en"):
+        calendar = ical.calendar_feed(meetings=meetings, name=group.name, now=timezone.now())
     return _ics_response(
         calendar,
         filename=f"{group.slug}.ics",

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination.enums import WorkingLanguage
@@ -122,15 +122,16 @@ def invitation_message_enqueue(
     sequence = meeting.sequence if sequence is None else sequence
     method = "CANCEL" if kind == OutboxKind.CANCEL else "REQUEST"
     link = rsvp_url(invitation) if method == "REQUEST" else ""
-    calendar = ical.calendar_message(
-        meeting=meeting,
-        invitation=invitation,
-        method=method,
-        now=now,
-        rsvp_url=link,
-        sequence=meeting.sequence,
-    )
     language = invitation.contact.preferred_language or "en"
+    with translation.override(language):
+        calendar = ical.calendar_message(
+            meeting=meeting,
+            invitation=invitation,
+            method=method,
+            now=now,
+            rsvp_url=link,
+            sequence=meeting.sequence,
+        )
     starts_at = occurrence_start or meeting.starts_at
     context = {
         "kind": kind,

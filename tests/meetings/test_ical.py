@@ -196,7 +196,14 @@ def test_request_message_read_by_vobject_has_attendee_organizer_and_no_alarm(set
     assert event.attendee.params["ROLE"] == ["REQ-PARTICIPANT"]
     assert event.sequence.value == "0"
     assert event.status.value == "TENTATIVE"
-    assert event.description.value.splitlines()[:3] == ["Agenda:", "1. First", "2. Second"]
+    assert event.description.value.splitlines() == [
+        "Agenda:",
+        "1. First",
+        "2. Second",
+        "",
+        f"Meeting page: http://127.0.0.1:8000/meetings/{meeting.pk}/",
+        "Your answer: https://x/r",
+    ]
     assert "valarm" not in event.contents
     assert event.location.value == "Rue de la Loi 1, 1000 Bruxelles"
 

@@ -587,3 +587,12 @@ def test_waitlisted_invitee_who_had_the_invitation_gets_updates():
     assert sorted(OutboundMessage.objects.values_list("invitation_id", flat=True)) == sorted(
         [session.invitations.get(status="accepted").pk, waiting.pk]
     )
+
+
+def test_meeting_page_links_an_invitee_to_their_answer_page(client_for, participant):
+    invitation = InvitationFactory(contact=participant.contact)
+
+    response = client_for(participant).get(reverse("meeting-detail", args=[invitation.meeting_id]))
+
+    url = response.context["my_rsvp_url"]
+    assert services.invitation_from_token(url.split("/")[-2]) == invitation
