@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meetings import enums
 from meetings.enums import InvitationStatus, OutboxKind
@@ -496,3 +498,29 @@ def test_create_page_with_a_bad_group_or_round_is_404(client_for, query):
     response = client_for(TeamUserFactory()).get(reverse("meeting-create") + query)
 
     assert response.status_code == 404
+
+
+def test_schedules_of_the_background_work_are_installed():
+    from django_q.models import Schedule
+
+    assert sorted(Schedule.objects.values_list("func", "schedule_type", "minutes")) == [
+        ("meetings.tasks.calendar_replies_poll", "I", 5),
+        ("meetings.tasks.outbox_sweep", "I", 1),
+        ("meetings.tasks.participation_needs_erase", "H", None),
+        ("meetings.tasks.reminders_enqueue", "I", 15),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2040, 12, 31)).map(
+        lambda d: d.replace(second=0, microsecond=0)
+    )
+)
+def test_local_time_is_either_refused_or_round_trips(local):
+    try:
+        aware = scheduling.aware_from_local(local, "Europe/Brussels")
+    except ValidationError:
+        assert local.month in (3,) and local.hour == 2
+        return
+    assert aware.astimezone(BRUSSELS).replace(tzinfo=None) == local
