@@ -1,6 +1,8 @@
 """Pages of scheduling, invitations, RSVP and calendars. Thin: validate with a form, call one
 service, render."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -464,8 +466,6 @@ class RsvpView(View):
 
 def _ics_response(calendar, *, filename: str, last_modified=None, request=None) -> HttpResponse:
     body = calendar.to_ical()
-    import hashlib
-
     etag = quote_etag(hashlib.sha256(_stable(body)).hexdigest()[:32])
     if request is not None:
         if_none_match = request.headers.get("If-None-Match", "")
