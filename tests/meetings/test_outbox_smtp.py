@@ -5,6 +5,7 @@ import datetime as dt
 import email
 import email.policy
 import socket
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -146,6 +147,10 @@ def test_invitation_is_written_in_the_invitees_language(
 
     row = OutboundMessage.objects.get()
     assert row.language == "fr"
+    assert '<html lang="fr">' in row.body_html
+    local = session.starts_at.astimezone(ZoneInfo("Europe/Brussels"))
+    weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    assert f"{weekday[local.weekday()]} {local.day} " in row.body_text
 
 
 def test_server_down_keeps_the_message_pending_with_back_off(
