@@ -328,3 +328,13 @@ def test_invitation_update_and_cancel_share_the_uid_with_growing_sequence(
         ("REQUEST", "REQUEST", session.ical_uid, 1),
         ("CANCEL", "CANCEL", session.ical_uid, 2),
     ]
+
+
+def test_outbox_ical_method_is_request_cancel_or_none():
+    from django.db import IntegrityError, transaction
+
+    session, _invitation = _session_with_invitation()
+    services.invitations_send(meeting=session)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.update(ical_method="PUBLISH")
