@@ -213,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Issue 4: one name per shared choice set (by dotted string: no import of meetings here).
+    "ENUM_NAME_OVERRIDES": {
+        "WorkingLanguageEnum": "coordination.enums.WorkingLanguage.choices",
+        "InvitationStatusEnum": "meetings.enums.InvitationStatus.choices",
+        "MeetingStatusEnum": "meetings.enums.MeetingStatus.choices",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -129,3 +129,17 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ("consultation_round",)
     readonly_fields = ("consultation_round", "locked_at")
     inlines = [ReportVersionInline, ReportJobInline]
+
+
+@admin.register(models.OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """The e-mail outbox (issue 4): read-only; retry failed messages from the session page."""
+
+    list_display = ("to_email", "kind", "sequence", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("to_email", "subject")
+    list_select_related = ("invitation",)
+    readonly_fields = [f.name for f in models.OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

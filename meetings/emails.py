@@ -1,14 +1,55 @@
 """The one entry point for e-mail: every message is rendered from three templates
 (``<name>_subject.txt``, ``<name>.txt``, ``<name>.html`` under ``templates/emails/``) in the
-recipient's language."""
+recipient's language, and messages caused by a change go through the outbox.
 
+Outbox and delivery guarantee
+-----------------------------
+``email_enqueue()`` renders the message and writes an ``OutboundMessage`` row in the caller's
+transaction, so the message exists if and only if the change that caused it was committed.
+The unique key (invitation, kind, sequence) makes enqueueing idempotent: the same message
+for the same state of the meeting is never written twice. After commit a django-q2 task
+(``meetings.tasks.outbox_deliver``) sends it; ``outbox_sweep()``, run by a django-q2 schedule
+every minute, picks up rows left pending (a crash between commit and queueing, a lost task,
+a retry that is due) and rows whose sender died (claim expired).
+
+Sending a row: a conditional update claims it (pending → sending, only if still pending and
+due, or if a previous claim has expired), the message is handed to the SMTP server, and a
+second conditional update records it (sending → sent, only if still claimed). Two workers can
+therefore never both send a row in the normal course, and a sent row is never sent again. A
+failed hand-over (server down, refused) puts the row back to pending with exponential
+back-off (``OUTBOX_RETRY_BASE_SECONDS`` × 2^(attempt − 1)); after ``OUTBOX_MAX_ATTEMPTS`` it
+is marked failed and shown to the facilitators on the session overview.
+
+What SMTP cannot make absolute: if a worker dies after the server accepted the message but
+before the row was marked sent (or the server accepted it but the connection dropped before
+its reply), the claim expires after ``OUTBOX_CLAIM_SECONDS`` and the row is sent once more.
+Delivery is therefore *at least once*, with a duplicate possible only in that window; every
+attempt of a row carries the same ``Message-ID`` (built from the row's idempotency key), so
+mail systems and clients that de-duplicate by Message-ID show it once, and the calendar part
+has the same UID and SEQUENCE, so calendars never show the event twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_MAX_ATTEMPTS = getattr(settings, "OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_BASE_SECONDS = getattr(settings, "OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_CLAIM_SECONDS = getattr(settings, "OUTBOX_CLAIM_SECONDS", 600)
 
 
 @dataclass
@@ -19,11 +60,21 @@ class Attachment:
 
 
 @dataclass
+class CalendarPart:
+    """An iTIP message: sent as a ``text/calendar; method=...`` alternative and as an
+    ``invite.ics`` attachment (RFC 6047)."""
+
+    method: str
+    ical: str
+
+
+@dataclass
 class RenderedEmail:
     subject: str
     text: str
     html: str
     attachments: list[Attachment] = field(default_factory=list)
+    calendar: CalendarPart | None = None
 
 
 def email_render(*, template: str, context: dict, language: str) -> RenderedEmail:
@@ -36,6 +87,30 @@ def email_render(*, template: str, context: dict, language: str) -> RenderedEmai
     return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
 
 
+def _calendar_mime(calendar: CalendarPart, *, attachment: bool) -> SafeMIMEText:
+    part = SafeMIMEText(calendar.ical, "calendar", "utf-8")
+    # Written out exactly: some clients only match the unquoted form of ``method``.
+    content_type = f"text/calendar; method={calendar.method}; charset=UTF-8"
+    if attachment:
+        content_type += '; name="invite.ics"'
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    part.replace_header("Content-Type", content_type)
+    return part
+
+
+class _CalendarEmail(EmailMultiAlternatives):
+    """Django's message with the calendar part *inside* multipart/alternative (plain text,
+    HTML, calendar: Outlook and Evolution ignore a calendar that is only an attachment)."""
+
+    calendar: CalendarPart | None = None
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if self.calendar is not None:
+            msg.attach(_calendar_mime(self.calendar, attachment=False))
+        return msg
+
+
 def email_message(
     *,
     to: Sequence[str],
@@ -43,7 +118,7 @@ def email_message(
     headers: dict[str, str] | None = None,
     reply_to: Sequence[str] = (),
 ) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = _CalendarEmail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -54,6 +129,10 @@ def email_message(
     message.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    if rendered.calendar is not None:
+        message.calendar = rendered.calendar
+        part: MIMEBase = _calendar_mime(rendered.calendar, attachment=True)
+        message.attach(part)
     return message
 
 
@@ -61,3 +140,149 @@ def email_send(*, to: Sequence[str], template: str, context: dict, language: str
     """Render and send one message now (call it from a django-q2 task, not a request)."""
     rendered = email_render(template=template, context=context, language=language)
     return email_message(to=to, rendered=rendered, **kwargs).send()
+
+
+# --- Outbox ---------------------------------------------------------------------------------
+
+
+def email_enqueue(
+    *,
+    invitation,
+    kind: str,
+    sequence: int,
+    template: str,
+    context: dict,
+    language: str,
+    calendar: CalendarPart | None = None,
+):
+    """Render a message to ``invitation``'s contact and write it to the outbox in the current
+    transaction; after commit a task sends it. Returns the row, or ``None`` if this message
+    (same invitation, kind and sequence) was already written or the contact has no e-mail."""
+    from meetings.models import OutboundMessage
+
+    to_email = invitation.contact.email
+    if not to_email:
+        return None
+    if OutboundMessage.objects.filter(invitation=invitation, kind=kind, sequence=sequence).exists():
+        return None
+    rendered = email_render(template=template, context=context, language=language)
+    with transaction.atomic():
+        row, created = OutboundMessage.objects.get_or_create(
+            invitation=invitation,
+            kind=kind,
+            sequence=sequence,
+            defaults={
+                "to_email": to_email,
+                "language": language,
+                "subject": rendered.subject[:300],
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "ical": calendar.ical if calendar else "",
+                "ical_method": calendar.method if calendar else "",
+                "next_attempt_at": timezone.now(),
+            },
+        )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _queue_delivery(row.pk))
+    return row
+
+
+def _queue_delivery(message_id: int) -> None:
+    from django_q.tasks import async_task
+
+    try:
+        async_task("meetings.tasks.outbox_deliver", message_id)
+    except Exception:  # the sweeper sends it; never fail the request for the queue
+        logger.exception("Could not queue outbox message %s; the sweeper will send it", message_id)
+
+
+def _message_id(row) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "coordinator"
+    return f"<{row.idempotency_key}@{domain}>"
+
+
+def outbox_message(row) -> EmailMultiAlternatives:
+    """The e-mail of an outbox row, identical on every attempt."""
+    rendered = RenderedEmail(
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        calendar=CalendarPart(method=row.ical_method, ical=row.ical) if row.ical else None,
+    )
+    return email_message(
+        to=[row.to_email],
+        rendered=rendered,
+        headers={"Message-ID": _message_id(row), "Auto-Submitted": "auto-generated"},
+    )
+
+
+def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one outbox row if it is due and nobody else holds it; True if sent now."""
+    from meetings.enums import OutboxStatus
+    from meetings.models import OutboundMessage
+
+    now = now or timezone.now()
+    claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, claimed_until__lt=now
+    )
+    claimed = OutboundMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboxStatus.SENDING,
+        claimed_until=now + dt.timedelta(seconds=OUTBOX_CLAIM_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return False
+    row = OutboundMessage.objects.select_related("invitation").get(pk=message_id)
+    try:
+        outbox_message(row).send(fail_silently=False)
+    except Exception as exc:  # SMTP errors, refused connections, time-outs
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts >= OUTBOX_MAX_ATTEMPTS:
+            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.FAILED, claimed_until=None, last_error=error
+            )
+            logger.error("Outbox message %s failed for good: %s", row.pk, error)
+        else:
+            delay = OUTBOX_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
+            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.PENDING,
+                claimed_until=None,
+                next_attempt_at=now + dt.timedelta(seconds=delay),
+                last_error=error,
+            )
+        return False
+    OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
+
+
+def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Send every row that is due (pending, or claimed by a worker that died); returns how
+    many were sent."""
+    from meetings.enums import OutboxStatus
+    from meetings.models import OutboundMessage
+
+    now = now or timezone.now()
+    due = OutboundMessage.objects.filter(
+        Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutboxStatus.SENDING, claimed_until__lt=now)
+    ).order_by("next_attempt_at", "id")
+    sent = 0
+    for message_id in list(due.values_list("pk", flat=True)[:limit]):
+        sent += outbox_deliver(message_id=message_id, now=now)
+    return sent
+
+
+def outbox_retry(*, message_id: int) -> int:
+    """A facilitator retries a failed message: it becomes pending and due now."""
+    from meetings.enums import OutboxStatus
+    from meetings.models import OutboundMessage
+
+    updated = OutboundMessage.objects.filter(pk=message_id, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    if updated:
+        transaction.on_commit(lambda: _queue_delivery(message_id))
+    return updated

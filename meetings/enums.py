@@ -73,3 +73,19 @@ class ReportJobStatus(models.TextChoices):
     RENDERING = "rendering", _("Rendering")
     DONE = "done", pgettext_lazy("report generation status", "Done")
     FAILED = "failed", _("Failed")
+
+
+class OutboxKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    UPDATE = "update", _("Update")
+    CANCEL = "cancel", _("Cancellation")
+    REMINDER = "reminder", _("Reminder")
+    NUDGE = "nudge", _("Reminder to answer")
+    WAITLIST = "waitlist", _("Waitlist notice")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -51,3 +51,15 @@ rules.add_perm("meetings.view_meeting", can_view_meeting)
 can_manage_report = is_team | facilitates_round
 
 rules.add_perm("meetings.manage_report", can_manage_report)
+
+
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    """A current member of a working group (any role)."""
+    if group is None or not user.is_authenticated:
+        return False
+    return group.memberships.filter(contact__user=user, until__isnull=True).exists()
+
+
+can_subscribe_group = is_team | is_group_member
+rules.add_perm("meetings.subscribe_group", can_subscribe_group)

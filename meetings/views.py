@@ -51,6 +51,26 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("meetings.manage_meeting", self.object)
         context["agenda_items"] = self.object.agenda_items.select_related("presenter")
+        from meetings.selectors_scheduling import meeting_conflicts, series_dates
+
+        context["series_dates"] = series_dates(meeting=self.object)
+        mine = (
+            self.object.invitations.filter(
+                contact__user=self.request.user,
+                status__in=["sent", "accepted", "tentative", "declined", "waitlisted"],
+            )
+            .select_related("contact")
+            .first()
+        )
+        if mine is not None:
+            from django.urls import reverse
+
+            from meetings.services.invitations import invitation_token
+
+            context["my_invitation"] = mine
+            context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
+        if context["can_manage"]:
+            context["conflicts"] = meeting_conflicts(meeting=self.object)
         return context
 
 

@@ -7,6 +7,7 @@ from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaItem
 from meetings.models.meetings import Invitation, Meeting, PanelDraw
 from meetings.models.minutes import Attendance, Decision, Minutes, MinutesNote
+from meetings.models.outbox import OutboundMessage
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Meeting",
     "Minutes",
     "MinutesNote",
+    "OutboundMessage",
     "PanelDraw",
     "Report",
     "ReportJob",

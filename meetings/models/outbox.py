@@ -1,0 +1,71 @@
+"""The e-mail outbox: one row per message a change causes, written in the same transaction
+as the change (see ``meetings.services.outbox`` for the delivery guarantee)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from meetings.enums import OutboxKind, OutboxStatus
+from meetings.models.meetings import Invitation
+
+
+class OutboundMessage(models.Model):
+    """One e-mail to one invitee, rendered when the change happened (so a retry sends
+    exactly the same message, with the same ``Message-ID``)."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="outbound_messages",
+        verbose_name=_("invitation"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    sequence = models.PositiveIntegerField(
+        _("sequence"),
+        help_text=_(
+            "The meeting's iCalendar sequence; for reminders the reminder's moment in "
+            "minutes since 1970; for reminders to answer 0."
+        ),
+    )
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    to_email = models.EmailField(_("to"), max_length=254)
+    language = models.CharField(_("language"), max_length=5)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"))
+    ical = models.TextField(_("iCalendar"), blank=True)
+    ical_method = models.CharField(_("iCalendar method"), max_length=10, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "sequence"], name="outbound_message_once"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="sent") & Q(sent_at__isnull=False))
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="outbound_message_sent_iff_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(ical_method__in=["", "REQUEST", "CANCEL"]),
+                name="outbound_message_ical_method_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email} ({self.get_status_display()})"

@@ -1,0 +1,415 @@
+"""Scheduling: create, change and cancel meetings and occurrences of a series.
+
+Times are entered as local wall-clock times of the meeting's time zone (Europe/Brussels by
+default) and stored aware. A change of time, place or link of a meeting whose invitations
+went out increments its iCalendar SEQUENCE and writes an update (or, for a cancellation, a
+CANCEL) for everyone invited and not declined, in the same transaction (see the outbox in
+``meetings.emails``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import enums
+from meetings.models import Meeting
+
+FREQUENCIES = ("weekly", "monthly")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Fields whose change is news to the invitees (an iTIP update).
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "location", "online_url", "format", "title")
+EDITABLE_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "format",
+    "location",
+    "online_url",
+    "language",
+    "capacity",
+    "facilitator",
+    "recurrence_rule",
+    "reminder_offsets",
+    "status",
+)
+
+
+def aware_from_local(local: dt.datetime, tzid: str) -> dt.datetime:
+    """``local`` (naive wall-clock time) in ``tzid``, aware. A time that does not exist
+    (skipped when clocks go forward) is refused; an ambiguous one (clocks go back) is the
+    first of the two."""
+    try:
+        tz = ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            {"timezone": _("Unknown time zone “%(tz)s”.") % {"tz": tzid}}
+        ) from exc
+    if local.tzinfo is not None:
+        return local
+    aware = local.replace(tzinfo=tz, fold=0)
+    round_trip = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != local:
+        raise ValidationError(
+            _(
+                "%(time)s does not exist in %(tz)s: the clocks go forward that night. "
+                "Choose another time."
+            )
+            % {"time": local.strftime("%Y-%m-%d %H:%M"), "tz": tzid}
+        )
+    return aware
+
+
+def recurrence_rule_build(
+    *,
+    frequency: str,
+    interval: int = 1,
+    weekday_ordinal: int | None = None,
+    weekday: str | None = None,
+    count: int | None = None,
+    until: dt.date | None = None,
+) -> str:
+    """An RRULE: weekly / every N weeks (``interval``), or monthly on the Nth weekday
+    (``weekday_ordinal`` 1–4 or -1 for the last, ``weekday`` MO…SU)."""
+    if frequency not in FREQUENCIES:
+        raise ValidationError(_("Choose a weekly or monthly repetition."))
+    if not 1 <= interval <= 52:
+        raise ValidationError(_("The interval must be between 1 and 52."))
+    parts = [f"FREQ={frequency.upper()}"]
+    if interval > 1:
+        parts.append(f"INTERVAL={interval}")
+    if frequency == "monthly":
+        if weekday not in WEEKDAYS or weekday_ordinal not in (1, 2, 3, 4, -1):
+            raise ValidationError(_("A monthly repetition needs a weekday and its rank."))
+        parts.append(f"BYDAY={weekday_ordinal}{weekday}")
+    if count and until:
+        raise ValidationError(_("Give either a number of meetings or an end date, not both."))
+    if count:
+        if not 1 <= count <= 200:
+            raise ValidationError(_("The number of meetings must be between 1 and 200."))
+        parts.append(f"COUNT={count}")
+    if until:
+        parts.append(f"UNTIL={until:%Y%m%d}T235959Z")
+    return ";".join(parts)
+
+
+def recurrence_rule_validate(rule: str) -> str:
+    """Parse ``rule`` (without the ``RRULE:`` prefix) or raise a ValidationError."""
+    from dateutil.rrule import rrulestr
+
+    rule = (rule or "").strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[6:]
+    if not rule:
+        return ""
+    try:
+        rrulestr(rule, dtstart=dt.datetime(2026, 1, 5, 9, 0))
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            {"recurrence_rule": _("This is not a valid recurrence rule: %(e)s") % {"e": exc}}
+        ) from exc
+    if "FREQ=" not in rule.upper():
+        raise ValidationError({"recurrence_rule": _("A recurrence rule needs a FREQ.")})
+    return rule
+
+
+def occurrences(meeting: Meeting, *, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """Start times of ``meeting``'s occurrences that begin in [start, end): one for a single
+    meeting; the series' dates (minus cancelled ones, with moved ones at their new time) for
+    a recurring meeting. Computed in local wall-clock time, so 09:00 stays 09:00 across
+    daylight-saving changes."""
+    if not meeting.recurrence_rule:
+        return [meeting.starts_at] if start <= meeting.starts_at < end else []
+    from dateutil.rrule import rrulestr
+
+    tz = ZoneInfo(meeting.timezone)
+    local_start = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
+    rule = rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
+    cancelled = {dt.datetime.fromisoformat(v) for v in meeting.recurrence_exdates}
+    moved = {o.recurrence_id: o for o in meeting.overrides.all()}
+    found = []
+    window_start = start.astimezone(tz).replace(tzinfo=None) - dt.timedelta(days=1)
+    window_end = end.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=1)
+    for local in rule.between(window_start, window_end, inc=True):
+        moment = local.replace(tzinfo=tz)
+        if moment in cancelled:
+            continue
+        override = moved.get(moment)
+        if override is not None:
+            if override.status == enums.MeetingStatus.CANCELLED:
+                continue
+            moment = override.starts_at
+        if start <= moment < end:
+            found.append(moment)
+    return found
+
+
+def series_last_end(meeting: Meeting) -> dt.datetime | None:
+    """When a meeting (or series) is over; ``None`` for an endless series."""
+    if not meeting.recurrence_rule:
+        return meeting.ends_at
+    from dateutil.rrule import rrulestr
+
+    tz = ZoneInfo(meeting.timezone)
+    local_start = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
+    rule = rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
+    if rule._count is None and rule._until is None:
+        return None
+    last = None
+    for last in rule:  # noqa: B007 — walk to the end of a bounded series
+        pass
+    ends = [last.replace(tzinfo=tz) + (meeting.ends_at - meeting.starts_at)] if last else []
+    ends += [o.ends_at for o in meeting.overrides.all()]
+    return max(ends) if ends else meeting.ends_at
+
+
+def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    try:
+        ZoneInfo(meeting.timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        add("timezone", _("Unknown time zone “%(tz)s”.") % {"tz": meeting.timezone})
+    if not meeting.title.strip():
+        add("title", _("Give the meeting a title."))
+    if meeting.ends_at <= meeting.starts_at:
+        add("ends_at", _("The meeting must end after it starts."))
+    elif is_new and meeting.ends_at <= timezone.now():
+        add("ends_at", _("A new meeting cannot end in the past."))
+    if (
+        meeting.format in (enums.MeetingFormat.IN_PERSON, enums.MeetingFormat.HYBRID)
+        and not (meeting.location or "").strip()
+    ):
+        add("location", _("A meeting in person needs an address."))
+    if meeting.location and len(meeting.location.strip()) < 5:
+        add("location", _("This address is too short to find the place."))
+    online = meeting.format in (enums.MeetingFormat.ONLINE, enums.MeetingFormat.HYBRID)
+    if online and not meeting.online_url:
+        add("online_url", _("An online meeting needs a link."))
+    if meeting.online_url:
+        try:
+            URLValidator(schemes=["https", "http"])(meeting.online_url)
+        except ValidationError:
+            add("online_url", _("Enter a valid web link starting with https://."))
+    if meeting.is_round_session and meeting.recurrence_rule:
+        add("recurrence_rule", _("Only working-group meetings can repeat."))
+    if (
+        meeting.is_round_session
+        and meeting.ends_at > meeting.starts_at
+        and meeting.duration_minutes > settings.ROUND_SESSION_MAX_MINUTES
+        and not confirm_long
+    ):
+        add(
+            "ends_at",
+            _(
+                "A consultation session lasts at most half a day (%(hours)s hours): the "
+                "volunteers agreed to “max. half a day”. Shorten it, or confirm that this "
+                "session may be longer."
+            )
+            % {"hours": settings.ROUND_SESSION_MAX_MINUTES // 60},
+        )
+    if meeting.capacity is not None and not is_new:
+        accepted = meeting.invitations.filter(status=enums.InvitationStatus.ACCEPTED).count()
+        if meeting.capacity < accepted:
+            add(
+                "capacity",
+                _("%(n)s people have already accepted: the capacity cannot be lower.")
+                % {"n": accepted},
+            )
+    offsets = meeting.reminder_offsets
+    if not isinstance(offsets, list) or not all(
+        isinstance(m, int) and 0 < m <= 60 * 24 * 60 for m in offsets
+    ):
+        add("reminder_offsets", _("Reminders are whole minutes before the meeting (max. 60 days)."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def meeting_create(
+    *,
+    by,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    working_group=None,
+    consultation_round=None,
+    timezone_name: str = settings.TIME_ZONE,
+    format: str = enums.MeetingFormat.IN_PERSON,
+    location: str = "",
+    online_url: str = "",
+    language: str = "en",
+    capacity: int | None = None,
+    facilitator=None,
+    recurrence_rule: str = "",
+    reminder_offsets: list[int] | None = None,
+    confirm_long: bool = False,
+) -> Meeting:
+    """Create a meeting of a working group or a round (exactly one of them)."""
+    if (working_group is None) == (consultation_round is None):
+        raise ValidationError(_("A meeting belongs to a working group or to a round."))
+    meeting = Meeting(
+        working_group=working_group,
+        consultation_round=consultation_round,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=timezone_name,
+        format=format,
+        location=location or "",
+        online_url=online_url or "",
+        language=language,
+        capacity=capacity if capacity is not None else _default_capacity(consultation_round),
+        facilitator=facilitator or by,
+        recurrence_rule=recurrence_rule_validate(recurrence_rule),
+    )
+    if reminder_offsets is not None:
+        meeting.reminder_offsets = reminder_offsets
+    _validate(meeting, is_new=True, confirm_long=confirm_long)
+    meeting.save()
+    return meeting
+
+
+def _default_capacity(consultation_round) -> int | None:
+    return consultation_round.capacity_per_session if consultation_round else None
+
+
+def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **changes) -> Meeting:
+    """Change a meeting. A change of time, place, link or title after invitations went out
+    sends an update (same UID, SEQUENCE + 1) to everyone invited and not declined."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": sorted(unknown)})
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == enums.MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting was cancelled; it cannot be changed."))
+        if "recurrence_rule" in changes:
+            changes["recurrence_rule"] = recurrence_rule_validate(changes["recurrence_rule"])
+        if changes.get("status") == enums.MeetingStatus.CANCELLED:
+            raise ValidationError(_("Use “cancel meeting” to cancel it."))
+        notified = any(
+            name in changes and getattr(locked, name) != changes[name] for name in NOTIFIED_FIELDS
+        ) or ("recurrence_rule" in changes and changes["recurrence_rule"] != locked.recurrence_rule)
+        for name, value in changes.items():
+            setattr(locked, name, value if value is not None or name == "capacity" else "")
+        _validate(locked, is_new=False, confirm_long=confirm_long)
+        update_fields = [*changes, "updated_at"]
+        if notified and _has_sent_invitations(locked):
+            locked.sequence += 1
+            update_fields.append("sequence")
+        locked.save(update_fields=update_fields)
+        if "sequence" in update_fields:
+            from meetings.services.invitations import meeting_updates_enqueue
+
+            meeting_updates_enqueue(meeting=locked)
+    return locked
+
+
+def _has_sent_invitations(meeting: Meeting) -> bool:
+    return meeting.invitations.exclude(
+        status__in=[enums.InvitationStatus.DRAFTED, enums.InvitationStatus.CANCELLED]
+    ).exists()
+
+
+def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
+    """Cancel a meeting: a CANCEL (same UID, higher SEQUENCE) to everyone invited and not
+    declined; no reminders any more."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == enums.MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting is already cancelled."))
+        if locked.status == enums.MeetingStatus.HELD:
+            raise ValidationError(_("This meeting was held; it cannot be cancelled."))
+        locked.status = enums.MeetingStatus.CANCELLED
+        locked.sequence += 1
+        locked.save(update_fields=["status", "sequence", "updated_at"])
+        from meetings.services.invitations import meeting_cancellations_enqueue
+
+        meeting_cancellations_enqueue(meeting=locked)
+    return locked
+
+
+def _series_occurrence(locked: Meeting, occurrence_start: dt.datetime) -> dt.datetime:
+    if not locked.recurrence_rule:
+        raise ValidationError(_("This meeting does not repeat."))
+    tz = ZoneInfo(locked.timezone)
+    occurrence_start = occurrence_start.astimezone(tz)
+    from dateutil.rrule import rrulestr
+
+    local_start = locked.starts_at.astimezone(tz).replace(tzinfo=None)
+    rule = rrulestr(locked.recurrence_rule, dtstart=local_start, ignoretz=True)
+    local = occurrence_start.replace(tzinfo=None)
+    if local not in rule.between(local - dt.timedelta(minutes=1), local + dt.timedelta(minutes=1)):
+        raise ValidationError(_("The series has no meeting at that time."))
+    return local.replace(tzinfo=tz)
+
+
+def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meeting:
+    """Cancel one occurrence of a series (an EXDATE); the series is updated for everyone."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        moment = _series_occurrence(locked, occurrence_start)
+        value = moment.isoformat()
+        if value in locked.recurrence_exdates:
+            raise ValidationError(_("That meeting of the series is already cancelled."))
+        locked.overrides.filter(recurrence_id=moment).delete()
+        locked.recurrence_exdates = [*locked.recurrence_exdates, value]
+        locked.sequence += 1
+        locked.save(update_fields=["recurrence_exdates", "sequence", "updated_at"])
+        from meetings.services.invitations import meeting_updates_enqueue
+
+        meeting_updates_enqueue(meeting=locked)
+    return locked
+
+
+def occurrence_move(
+    *,
+    meeting: Meeting,
+    occurrence_start: dt.datetime,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str | None = None,
+    by,
+) -> Meeting:
+    """Move one occurrence of a series (an override with RECURRENCE-ID)."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        moment = _series_occurrence(locked, occurrence_start)
+        if moment.isoformat() in locked.recurrence_exdates:
+            raise ValidationError(_("That meeting of the series is cancelled."))
+        override = locked.overrides.filter(recurrence_id=moment).first() or Meeting(
+            working_group=locked.working_group,
+            recurrence_parent=locked,
+            recurrence_id=moment,
+            title=locked.title,
+            timezone=locked.timezone,
+            format=locked.format,
+            location=locked.location,
+            online_url=locked.online_url,
+            language=locked.language,
+            capacity=locked.capacity,
+            facilitator=locked.facilitator,
+            reminder_offsets=locked.reminder_offsets,
+        )
+        override.starts_at = starts_at
+        override.ends_at = ends_at
+        if location is not None:
+            override.location = location
+        _validate(override, is_new=True, confirm_long=False)
+        override.save()
+        locked.sequence += 1
+        locked.save(update_fields=["sequence", "updated_at"])
+        from meetings.services.invitations import meeting_updates_enqueue
+
+        meeting_updates_enqueue(meeting=locked)
+    return override

@@ -1,0 +1,298 @@
+"""Answers from calendar clients (iTIP REPLY) in the shapes real clients send, the
+``apply_calendar_reply`` command, and the IMAP poll against a real IMAP server (Debian's
+dovecot) on loopback."""
+
+import base64
+import imaplib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from meetings.enums import InvitationStatus
+from meetings.models import Invitation
+from meetings.services import calendar_replies, scheduling
+from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
+
+pytestmark = pytest.mark.django_db
+REPLIES = Path(__file__).parent / "replies"
+
+
+def reply(name: str, *, uid: str, sequence: int = 0) -> bytes:
+    ics = (REPLIES / f"{name}.ics").read_text()
+    ics = ics.replace("__UID__", uid).replace("__SEQUENCE__", str(sequence))
+    ics = ics.replace("\n", "\r\n")
+    encoded = base64.encodebytes(ics.encode()).decode()
+    eml = (REPLIES / f"{name}.eml").read_text()
+    eml = eml.replace("__CALENDAR_BASE64__", encoded).replace("__CALENDAR__", ics)
+    return eml.replace("\r\n", "\n").replace("\n", "\r\n").encode()
+
+
+def _invitation(email="anna@example.org", **kwargs):
+    session = RoundSessionFactory(title="Session: reception data", **kwargs)
+    return InvitationFactory(meeting=session, contact__email=email, contact__name="Anna Example")
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "status"),
+    [
+        ("outlook_accept", "anna@example.org", InvitationStatus.ACCEPTED),
+        ("gmail_decline", "anna.example@gmail.test", InvitationStatus.DECLINED),
+        ("thunderbird_tentative", "anna@example.org", InvitationStatus.TENTATIVE),
+    ],
+)
+def test_reply_from_a_real_client_shape_is_applied_like_an_rsvp(name, email, status):
+    invitation = _invitation(email=email)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply(name, uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.attendee) for o in outcomes] == [("applied", email)]
+    assert invitation.status == status
+    assert invitation.answered_at is not None
+
+
+def test_outlook_reply_keeps_the_comment():
+    invitation = _invitation()
+
+    calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.comment == "See you there."
+
+
+def test_reply_to_an_older_sequence_is_ignored():
+    invitation = _invitation()
+    scheduling.meeting_update(
+        meeting=invitation.meeting, by=None, location="Boulevard du Jardin Botanique 50"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, sequence=0)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("ignored", "older sequence")]
+    assert invitation.status == InvitationStatus.SENT
+
+
+def test_reply_to_the_current_sequence_after_an_update_is_applied():
+    invitation = _invitation()
+    scheduling.meeting_update(
+        meeting=invitation.meeting, by=None, location="Boulevard du Jardin Botanique 50"
+    )
+
+    calendar_replies.calendar_reply_apply(
+        raw=reply("thunderbird_tentative", uid=invitation.meeting.ical_uid, sequence=1)
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.TENTATIVE
+
+
+def test_reply_forwarded_to_a_delegate_delegates_and_accepts():
+    invitation = _invitation()
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("forwarded_delegate_accept", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    delegate = Invitation.objects.get(contact__email="bob@example.org")
+    assert [o.outcome for o in outcomes] == ["applied"]
+    assert invitation.status == InvitationStatus.DELEGATED
+    assert (delegate.status, delegate.delegated_from, delegate.contact.organisation) == (
+        InvitationStatus.ACCEPTED,
+        invitation,
+        invitation.contact.organisation,
+    )
+
+
+def test_reply_with_an_unknown_uid_or_attendee_changes_nothing():
+    invitation = _invitation()
+    ContactFactory(email="stranger@example.org")
+
+    unknown_uid = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid="nope@elsewhere")
+    )
+    stranger = calendar_replies.calendar_reply_apply(
+        raw=reply("gmail_decline", uid=invitation.meeting.ical_uid)
+    )
+
+    assert [(o.outcome, o.detail) for o in unknown_uid] == [("ignored", "unknown UID")]
+    assert [(o.outcome, o.detail) for o in stranger] == [("ignored", "not invited")]
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.SENT
+
+
+def test_reply_for_a_cancelled_meeting_is_ignored():
+    invitation = _invitation()
+    scheduling.meeting_cancel(meeting=invitation.meeting, by=None)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, sequence=1)
+    )
+
+    assert [(o.outcome, o.detail) for o in outcomes] == [("ignored", "This meeting was cancelled.")]
+
+
+def test_command_applies_a_saved_message(tmp_path, capsys):
+    invitation = _invitation()
+    path = tmp_path / "reply.eml"
+    path.write_bytes(reply("outlook_accept", uid=invitation.meeting.ical_uid))
+
+    call_command("apply_calendar_reply", str(path))
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert capsys.readouterr().out == (
+        f"{invitation.meeting.ical_uid} anna@example.org: applied (accepted)\n"
+    )
+
+
+def test_command_refuses_a_message_without_a_calendar_reply(tmp_path):
+    path = tmp_path / "note.eml"
+    path.write_bytes(b"From: a@example.org\r\nSubject: hello\r\n\r\nJust a note.\r\n")
+
+    with pytest.raises(CommandError, match="contains no calendar reply"):
+        call_command("apply_calendar_reply", str(path))
+
+
+def test_command_refuses_a_missing_file():
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("apply_calendar_reply", "/nonexistent/reply.eml")
+
+
+# --- IMAP transport: Debian's dovecot on loopback ---------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def imap_server():
+    dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    if not os.path.exists(dovecot):
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="issue4-dovecot-"))
+    (root / "mail").mkdir()
+    (root / "run").mkdir()
+    for path in (root, root / "mail"):
+        path.chmod(0o777)
+    if os.geteuid() == 0:
+        login_user, internal_user = "dovenull", "dovecot"
+        mail_uid, mail_gid = pwd.getpwnam("dovecot").pw_uid, pwd.getpwnam("dovecot").pw_gid
+    else:
+        login_user = internal_user = pwd.getpwuid(os.geteuid()).pw_name
+        mail_uid, mail_gid = os.geteuid(), os.getegid()
+    port = _free_port()
+    (root / "users").write_text("rsvp:{PLAIN}secret-imap\n")
+    (root / "dovecot.conf").write_text(
+        f"""protocols = imap
+listen = 127.0.0.1
+base_dir = {root}/run
+state_dir = {root}/run
+instance_name = issue4-{port}
+log_path = {root}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+first_valid_uid = {min(mail_uid, 100)}
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users
+}}
+userdb {{
+  driver = static
+  args = uid={mail_uid} gid={mail_gid} home={root}/mail/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+    )
+    subprocess.run([dovecot, "-c", str(root / "dovecot.conf")], check=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield f"imap://rsvp:secret-imap@127.0.0.1:{port}/INBOX", port
+    finally:
+        subprocess.run(
+            ["doveadm", "-c", str(root / "dovecot.conf"), "stop"], check=False, timeout=20
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _append(port: int, raw: bytes) -> None:
+    client = imaplib.IMAP4("127.0.0.1", port)
+    client.login("rsvp", "secret-imap")
+    client.append("INBOX", None, None, raw)
+    client.logout()
+
+
+def _flags(port: int) -> list[bool]:
+    client = imaplib.IMAP4("127.0.0.1", port)
+    client.login("rsvp", "secret-imap")
+    client.select("INBOX", readonly=True)
+    _status, data = client.uid("FETCH", "1:*", "(FLAGS)")
+    client.logout()
+    return [b"\\Seen" in item for item in data if item]
+
+
+def test_imap_poll_applies_replies_and_leaves_other_mail_untouched(imap_server, settings):
+    imap_url, port = imap_server
+    invitation = _invitation()
+    other = b"From: someone@example.org\r\nSubject: question\r\n\r\nA human question.\r\n"
+    _append(port, other)
+    _append(port, reply("thunderbird_tentative", uid=invitation.meeting.ical_uid))
+    settings.IMAP_URL = imap_url
+
+    from meetings import tasks
+
+    processed = tasks.calendar_replies_poll()
+    processed_again = tasks.calendar_replies_poll()
+
+    invitation.refresh_from_db()
+    assert (processed, processed_again) == (1, 0)
+    assert invitation.status == InvitationStatus.TENTATIVE
+    assert _flags(port) == [False, True]  # the human's mail stays unread
+
+
+def test_imap_poll_does_nothing_without_imap_url(settings):
+    settings.IMAP_URL = ""
+
+    from meetings import tasks
+
+    assert tasks.calendar_replies_poll() == 0
