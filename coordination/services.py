@@ -1,18 +1,32 @@
 """Writes of the ``coordination`` app. Every state change goes through a function here,
 whichever door it comes in by (page, API, admin action, command, task)."""
 
+import datetime as dt
 import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums
-from coordination.models import Consent, ConsultationRound, Contact, Question, Survey
+from coordination.models import (
+    Consent,
+    ConsultationRound,
+    Contact,
+    Organisation,
+    Question,
+    Survey,
+    SurveyResponse,
+    normalise_name,
+)
 
 QUESTIONNAIRE_PATH = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.json"
 
@@ -145,3 +159,467 @@ def round_status_change(*, consultation_round: ConsultationRound, to: str) -> Co
         raise ValidationError(_("The round was changed meanwhile; reload and try again."))
     consultation_round.status = to
     return consultation_round
+
+
+# --- Survey import ----------------------------------------------------------------------------
+# One function behind the management command, the upload page and the API endpoint.
+
+WEBMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.be",
+        "hotmail.fr",
+        "outlook.com",
+        "outlook.be",
+        "live.com",
+        "live.be",
+        "yahoo.com",
+        "yahoo.fr",
+        "icloud.com",
+        "proton.me",
+        "protonmail.com",
+        "skynet.be",
+        "telenet.be",
+        "proximus.be",
+        "gmx.com",
+        "orange.fr",
+    }
+)
+SURVEY_TO_ORGANISATION = {
+    3: ("working_languages", enums.WorkingLanguage),
+    4: ("areas", enums.Area),
+    5: ("domains", enums.Domain),
+}
+SUPPORT_ROLE_FROM_Q10 = {"first_line": "first_line", "secondary": "secondary", "both": "both"}
+SUPPORT_ROLE_FROM_Q10["no"] = "none"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run or a rejected file, would have done)."""
+
+    filename: str = ""
+    language: str = ""
+    dry_run: bool = False
+    partial: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    consents: int = 0
+    contacts_created: int = 0
+    organisations_created: int = 0
+    problems: list = field(default_factory=list)
+    file_error: str = ""
+    ignored_columns: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # per row: number, organisation, outcome
+
+    @property
+    def committed(self) -> bool:
+        """Whether the database now holds the result."""
+        if self.dry_run or self.file_error:
+            return False
+        return self.partial or self.rejected == 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and self.rejected == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "language": self.language,
+            "dry_run": self.dry_run,
+            "partial": self.partial,
+            "committed": self.committed,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "consents": self.consents,
+            "contacts_created": self.contacts_created,
+            "organisations_created": self.organisations_created,
+            "file_error": self.file_error,
+            "ignored_columns": self.ignored_columns,
+            "problems": [
+                {
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "reason": p.reason,
+                    "message": p.message,
+                }
+                for p in self.problems
+            ],
+            "rows": self.rows,
+        }
+
+
+class _RowRejected(Exception):
+    pass
+
+
+def _parse_datetime(value, language: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    else:
+        from dateutil import parser as date_parser
+
+        text = str(value).strip()
+        iso_like = re.match(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}", text)
+        try:
+            moment = date_parser.parse(
+                text, dayfirst=not iso_like and language in ("fr", "nl"), fuzzy=False
+            )
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(text) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def survey_catalogue(survey: Survey) -> dict[int, dict]:
+    return {
+        q.number: {
+            "number": q.number,
+            "kind": q.kind,
+            "two_column": q.two_column,
+            "text": q.text,
+            "options": q.options,
+            "rows": q.rows,
+        }
+        for q in survey.questions.all()
+    }
+
+
+def survey_import(
+    *,
+    data: bytes,
+    filename: str = "",
+    language: str = "",
+    mapping: bytes | str | None = None,
+    mapping_filename: str = "",
+    dry_run: bool = False,
+    partial: bool = False,
+    survey: Survey | None = None,
+    user=None,
+) -> ImportReport:
+    """Import one survey export (see ``coordination/survey_files.py`` for the shapes read).
+
+    Creates or updates organisations, respondents' contacts, survey responses and the Q56
+    consents. All-or-nothing unless ``partial``; ``dry_run`` computes the same report inside a
+    transaction that is rolled back. Re-importing the same file changes nothing."""
+    from coordination import survey_files
+    from coordination.selectors import needs_assessment_survey
+
+    report = ImportReport(filename=filename, dry_run=dry_run, partial=partial)
+    if language and language not in survey_files.LANGUAGES:
+        report.file_error = _("Unknown form language “%(language)s”: use fr, nl or en.") % {
+            "language": language
+        }
+        return report
+    survey = survey or needs_assessment_survey()
+    catalogue = survey_catalogue(survey)
+    try:
+        mapping_table = (
+            survey_files.load_mapping(mapping, mapping_filename) if mapping is not None else None
+        )
+        parsed = survey_files.parse_export(
+            data, filename=filename, catalogue=catalogue, language=language, mapping=mapping_table
+        )
+    except survey_files.ExportFileError as exc:
+        report.file_error = str(exc)
+        return report
+    report.language = parsed.language
+    report.ignored_columns = parsed.ignored_columns
+
+    with transaction.atomic():
+        importer = _SurveyImporter(survey=survey, language=parsed.language, report=report)
+        for row in parsed.rows:
+            importer.import_row(row)
+        if dry_run or (report.rejected and not partial):
+            transaction.set_rollback(True)
+    return report
+
+
+class _SurveyImporter:
+    def __init__(self, *, survey: Survey, language: str, report: ImportReport):
+        from coordination import survey_files
+
+        self.files = survey_files
+        self.survey = survey
+        self.language = language
+        self.report = report
+        self.seen_ids: dict[str, int] = {}
+        self.seen_organisations: dict[int, int] = {}
+
+    def problem(self, row, column: str, value, reason: str, message: str):
+        self.report.problems.append(
+            self.files.Problem(row.row, column, str(value)[:200], reason, message)
+        )
+
+    def import_row(self, row) -> None:
+        files = self.files
+        outcome = {"row": row.row, "organisation": "", "outcome": "rejected"}
+        self.report.rows.append(outcome)
+        problems_before = len(self.report.problems)
+        self.report.problems.extend(row.problems)
+        name = str(row.answers.get("q1", "")).strip()
+        outcome["organisation"] = name
+        if not name or not normalise_name(name):
+            self.problem(
+                row, "Q1", name, files.MISSING_ORGANISATION, _("The organisation name is missing.")
+            )
+        external_id = str(row.meta.get("id", "")).strip()
+        if external_id and external_id in self.seen_ids:
+            self.problem(
+                row,
+                "ID",
+                external_id,
+                files.DUPLICATE_ROW,
+                _("Response ID already on row %(row)s.") % {"row": self.seen_ids[external_id]},
+            )
+        elif external_id:
+            self.seen_ids[external_id] = row.row
+        email = str(row.meta.get("email", "")).strip().lower()
+        if email in ("anonymous", "anonyme", "anoniem"):
+            email = ""
+        if email:
+            try:
+                EmailValidator()(email)
+            except ValidationError:
+                self.problem(
+                    row, "E-mail", email, files.INVALID_EMAIL, _("Not a valid e-mail address.")
+                )
+        times = {}
+        for key in ("started_at", "submitted_at"):
+            try:
+                times[key] = _parse_datetime(row.meta.get(key), self.language)
+            except ValueError:
+                self.problem(
+                    row,
+                    key,
+                    row.meta.get(key),
+                    files.INVALID_DATE,
+                    _("Not a date and time."),
+                )
+        if len(self.report.problems) > problems_before:
+            self.report.rejected += 1
+            return
+        try:
+            with transaction.atomic():
+                result = self._write(row, name, email, external_id, times)
+        except _RowRejected:
+            self.report.rejected += 1
+            return
+        except IntegrityError as exc:
+            self.problem(row, "", name, files.DATABASE_ERROR, str(exc)[:200])
+            self.report.rejected += 1
+            return
+        outcome["outcome"] = result
+        setattr(self.report, result, getattr(self.report, result) + 1)
+
+    def _match_organisation(self, row, name: str, email: str):
+        files = self.files
+        key = normalise_name(name)
+        domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+        if domain in WEBMAIL_DOMAINS:
+            domain = ""
+        by_name = Organisation.objects.filter(name_key=key).first()
+        by_domain = list(Organisation.objects.filter(email_domain__iexact=domain)) if domain else []
+        if by_name is not None:
+            others = [o for o in by_domain if o.pk != by_name.pk]
+            if others and not any(o.pk == by_name.pk for o in by_domain) and by_name.email_domain:
+                self.problem(
+                    row,
+                    "Q1",
+                    name,
+                    files.AMBIGUOUS_ORGANISATION,
+                    _("The name matches “%(name)s” but the e-mail domain matches “%(other)s”.")
+                    % {"name": by_name.name, "other": others[0].name},
+                )
+                raise _RowRejected
+            return by_name, False
+        if len(by_domain) > 1:
+            self.problem(
+                row,
+                "Q1",
+                name,
+                files.AMBIGUOUS_ORGANISATION,
+                _("No organisation has this name and the e-mail domain matches several: %(names)s.")
+                % {"names": ", ".join(o.name for o in by_domain)},
+            )
+            raise _RowRejected
+        if len(by_domain) == 1:
+            self.problem(
+                row,
+                "Q1",
+                name,
+                files.AMBIGUOUS_ORGANISATION,
+                _(
+                    "No organisation has this name, but the e-mail domain belongs to "
+                    "“%(other)s”: rename one of them or correct the file."
+                )
+                % {"other": by_domain[0].name},
+            )
+            raise _RowRejected
+        organisation = Organisation(name=name[:255], email_domain=domain)
+        organisation.save()
+        self.report.organisations_created += 1
+        return organisation, True
+
+    def _write(self, row, name: str, email: str, external_id: str, times) -> str:
+        files = self.files
+        answers = row.answers
+        organisation, _created = self._match_organisation(row, name, email)
+        if organisation.pk in self.seen_organisations:
+            self.problem(
+                row,
+                "Q1",
+                name,
+                files.DUPLICATE_ROW,
+                _("Row %(row)s already answered for this organisation.")
+                % {"row": self.seen_organisations[organisation.pk]},
+            )
+            raise _RowRejected
+        self.seen_organisations[organisation.pk] = row.row
+        self._update_organisation(organisation, answers)
+
+        contact = None
+        person = str(row.meta.get("name", "")).strip()
+        if email:
+            contact = Contact.objects.filter(email__iexact=email).first()
+            if contact is not None and contact.organisation_id != organisation.pk:
+                self.problem(
+                    row,
+                    "E-mail",
+                    email,
+                    files.CONTACT_OTHER_ORGANISATION,
+                    _("This e-mail belongs to a contact of “%(other)s”.")
+                    % {"other": contact.organisation.name},
+                )
+                raise _RowRejected
+            if contact is None:
+                contact = Contact.objects.create(
+                    organisation=organisation,
+                    name=(person or email.split("@")[0])[:200],
+                    email=email,
+                    preferred_language=self.language,
+                )
+                self.report.contacts_created += 1
+        elif person:
+            contact = Contact.objects.filter(organisation=organisation, name=person[:200]).first()
+            if contact is None:
+                contact = Contact.objects.create(
+                    organisation=organisation, name=person[:200], preferred_language=self.language
+                )
+                self.report.contacts_created += 1
+
+        metadata = {k: str(v) for k, v in row.meta.items() if k not in ("email", "name")}
+        values = {
+            "contact": contact,
+            "external_id": external_id[:100],
+            "form_language": self.language,
+            "started_at": times.get("started_at"),
+            "submitted_at": times.get("submitted_at"),
+            "answers": answers,
+            "metadata": metadata,
+        }
+        response = SurveyResponse.objects.filter(
+            survey=self.survey, organisation=organisation
+        ).first()
+        if response is None:
+            SurveyResponse.objects.create(survey=self.survey, organisation=organisation, **values)
+            result = "created"
+        else:
+            changed = [
+                f
+                for f, v in values.items()
+                if (getattr(response, f"{f}_id") if f == "contact" else getattr(response, f))
+                != (v.pk if f == "contact" and v is not None else v)
+            ]
+            if changed:
+                for f in changed:
+                    setattr(response, f, values[f])
+                response.save(update_fields=[*changed, "updated_at"])
+                result = "updated"
+            else:
+                result = "unchanged"
+
+        if contact is not None:
+            self._consent(contact, answers.get("q56"), times.get("submitted_at"), external_id)
+        return result
+
+    def _update_organisation(self, organisation: Organisation, answers: dict) -> None:
+        changed = []
+        for number, (field_name, choices) in SURVEY_TO_ORGANISATION.items():
+            value = answers.get(f"q{number}")
+            if isinstance(value, list):
+                codes = [c for c in value if c in choices.values]
+                if codes != getattr(organisation, field_name):
+                    setattr(organisation, field_name, codes)
+                    changed.append(field_name)
+        publics = answers.get("q7")
+        if isinstance(publics, list) and publics != organisation.target_publics:
+            organisation.target_publics = publics
+            changed.append("target_publics")
+        role = SUPPORT_ROLE_FROM_Q10.get(answers.get("q10") or "")
+        if role and role != organisation.support_role:
+            organisation.support_role = role
+            changed.append("support_role")
+        department = str(answers.get("q2") or "")[:255]
+        if department and department != organisation.department:
+            organisation.department = department
+            changed.append("department")
+        if changed:
+            organisation.save(update_fields=[*changed, "updated_at"])
+
+    def _consent(self, contact: Contact, q56, submitted_at, external_id: str) -> None:
+        purpose = enums.ConsentPurpose.CONSULTATION_ROUNDS
+        source = enums.ConsentSource.SURVEY_Q56
+        if q56 == "yes":
+            given_at = submitted_at or timezone.now()
+            # A consent given in this response (even withdrawn since) is not given again.
+            if (
+                Consent.objects.filter(
+                    contact=contact, purpose=purpose, source=source, given_at=given_at
+                ).exists()
+                or Consent.objects.filter(
+                    contact=contact,
+                    purpose=purpose,
+                    source=source,
+                    source_detail=_survey_source_detail(self.survey, external_id),
+                )
+                .exclude(source_detail="")
+                .exists()
+            ):
+                return
+            if Consent.objects.filter(
+                contact=contact, purpose=purpose, withdrawn_at__isnull=True
+            ).exists():
+                return
+            consent_give(
+                contact=contact,
+                purpose=purpose,
+                source=source,
+                given_at=given_at,
+                source_detail=_survey_source_detail(self.survey, external_id),
+            )
+            self.report.consents += 1
+        elif q56 == "no":
+            # A corrected file saying "no" withdraws the consent this survey gave.
+            Consent.objects.filter(
+                contact=contact, purpose=purpose, source=source, withdrawn_at__isnull=True
+            ).update(withdrawn_at=Greatest(models.F("given_at"), models.Value(timezone.now())))
+
+
+def _survey_source_detail(survey: Survey, external_id: str) -> str:
+    if not external_id:
+        return ""
+    return f"{survey.code} #{external_id}"[:255]
