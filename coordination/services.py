@@ -340,7 +340,12 @@ def survey_import(
     report.ignored_columns = parsed.ignored_columns
 
     with transaction.atomic():
-        importer = _SurveyImporter(survey=survey, language=parsed.language, report=report)
+        headers = {
+            c.meta or (f"q{c.number}" if not c.part else ""): c.header for c in parsed.columns
+        }
+        importer = _SurveyImporter(
+            survey=survey, language=parsed.language, report=report, headers=headers
+        )
         for row in parsed.rows:
             importer.import_row(row)
         if dry_run or (report.rejected and not partial):
@@ -349,7 +354,7 @@ def survey_import(
 
 
 class _SurveyImporter:
-    def __init__(self, *, survey: Survey, language: str, report: ImportReport):
+    def __init__(self, *, survey: Survey, language: str, report: ImportReport, headers: dict):
         from coordination import survey_files
 
         self.files = survey_files
@@ -357,9 +362,11 @@ class _SurveyImporter:
         self.language = language
         self.report = report
         self.seen_ids: dict[str, int] = {}
+        self.headers = headers
         self.seen_organisations: dict[int, int] = {}
 
     def problem(self, row, column: str, value, reason: str, message: str):
+        column = self.headers.get(column, column)
         self.report.problems.append(
             self.files.Problem(row.row, column, str(value)[:200], reason, message)
         )
@@ -374,13 +381,13 @@ class _SurveyImporter:
         outcome["organisation"] = name
         if not name or not normalise_name(name):
             self.problem(
-                row, "Q1", name, files.MISSING_ORGANISATION, _("The organisation name is missing.")
+                row, "q1", name, files.MISSING_ORGANISATION, _("The organisation name is missing.")
             )
         external_id = str(row.meta.get("id", "")).strip()
         if external_id and external_id in self.seen_ids:
             self.problem(
                 row,
-                "ID",
+                "id",
                 external_id,
                 files.DUPLICATE_ROW,
                 _("Response ID already on row %(row)s.") % {"row": self.seen_ids[external_id]},
@@ -395,7 +402,7 @@ class _SurveyImporter:
                 EmailValidator()(email)
             except ValidationError:
                 self.problem(
-                    row, "E-mail", email, files.INVALID_EMAIL, _("Not a valid e-mail address.")
+                    row, "email", email, files.INVALID_EMAIL, _("Not a valid e-mail address.")
                 )
         times = {}
         for key in ("started_at", "submitted_at"):
@@ -438,7 +445,7 @@ class _SurveyImporter:
             if others and not any(o.pk == by_name.pk for o in by_domain) and by_name.email_domain:
                 self.problem(
                     row,
-                    "Q1",
+                    "q1",
                     name,
                     files.AMBIGUOUS_ORGANISATION,
                     _("The name matches “%(name)s” but the e-mail domain matches “%(other)s”.")
@@ -449,7 +456,7 @@ class _SurveyImporter:
         if len(by_domain) > 1:
             self.problem(
                 row,
-                "Q1",
+                "q1",
                 name,
                 files.AMBIGUOUS_ORGANISATION,
                 _("No organisation has this name and the e-mail domain matches several: %(names)s.")
@@ -459,7 +466,7 @@ class _SurveyImporter:
         if len(by_domain) == 1:
             self.problem(
                 row,
-                "Q1",
+                "q1",
                 name,
                 files.AMBIGUOUS_ORGANISATION,
                 _(
@@ -481,7 +488,7 @@ class _SurveyImporter:
         if organisation.pk in self.seen_organisations:
             self.problem(
                 row,
-                "Q1",
+                "q1",
                 name,
                 files.DUPLICATE_ROW,
                 _("Row %(row)s already answered for this organisation.")
@@ -498,7 +505,7 @@ class _SurveyImporter:
             if contact is not None and contact.organisation_id != organisation.pk:
                 self.problem(
                     row,
-                    "E-mail",
+                    "email",
                     email,
                     files.CONTACT_OTHER_ORGANISATION,
                     _("This e-mail belongs to a contact of “%(other)s”.")

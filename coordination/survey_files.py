@@ -348,9 +348,10 @@ def _part_from_bracket(question: dict, inside: str) -> str | None:
             return "other"
         return None
     if question.get("two_column"):
-        for column, words in COLUMN_WORDS.items():
-            if any(word in key.split() or key.startswith(word) for word in words):
-                return column
+        if any(word in key for word in COLUMN_WORDS["ukraine"]):
+            return "ukraine"
+        if any(word in key.split() for word in COLUMN_WORDS["all"]):
+            return "all"
         sub = SUBQUESTION.match(text)
         if sub and int(sub.group(1)) in (1, 2):
             return ("all", "ukraine")[int(sub.group(1)) - 1]
