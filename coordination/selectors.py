@@ -1,10 +1,13 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Greatest
+from django.utils import timezone
 
+from coordination import enums
 from coordination.models import (
     ConsultationRound,
     Contact,
@@ -263,4 +266,145 @@ def survey_results(
     return [
         question_stats_from_answers(question=q, answer_sets=answer_sets, language=language)
         for q in questions
+    ]
+
+
+# --- Volunteer pool ---------------------------------------------------------------------------
+# Organisations that said yes to Q56 and have an active contact with an active consent for
+# consultation rounds. The consultation load counts invitations and attendance of the last
+# 12 months through the reverse relations ``invitations`` and ``attendances`` that the
+# ``meetings`` app adds to Contact (named by string: coordination never imports meetings).
+
+LOAD_WINDOW_DAYS = 365
+# Invitation statuses that count as "invited" (a draft or a waitlist place does not).
+INVITED_STATUSES = ("sent", "accepted", "tentative", "declined", "delegated")
+POOL_FILTERS = {
+    # filter name: (question, organisation field or None when read from the answers)
+    "working_language": (3, "working_languages"),
+    "area": (4, "areas"),
+    "domain": (5, "domains"),
+    "target_public": (7, "target_publics"),
+    "support_role": (10, "support_role"),
+    "shares_data": (39, None),
+    "active_engagement": (44, None),
+    "meeting_interest": (50, None),
+}
+
+
+def eligible_contacts(*, now=None) -> QuerySet[Contact]:
+    """Contacts who may be invited to a consultation round: active, not erased, with an
+    active consent for consultation rounds."""
+    return Contact.objects.filter(
+        is_active=True,
+        erased_at__isnull=True,
+        consents__purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
+        consents__withdrawn_at__isnull=True,
+    )
+
+
+def volunteered_organisations(*, survey: Survey | None = None) -> QuerySet[Organisation]:
+    """Organisations whose survey response says yes to Q56."""
+    survey_filter = Q(survey_responses__answers__q56="yes")
+    if survey is not None:
+        survey_filter &= Q(survey_responses__survey=survey)
+    return Organisation.objects.filter(
+        pk__in=Organisation.objects.filter(survey_filter).values("pk")
+    )
+
+
+def with_consultation_load(queryset: QuerySet[Organisation], *, now=None) -> QuerySet:
+    """Annotate rounds and meetings invited to, meetings attended and the load (the larger of
+    meetings invited and attended) over the last 12 months."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=LOAD_WINDOW_DAYS)
+    invited = Q(
+        contacts__invitations__status__in=INVITED_STATUSES,
+        contacts__invitations__meeting__starts_at__gte=since,
+    )
+    attended = Q(
+        contacts__attendances__status="present",
+        contacts__attendances__meeting__starts_at__gte=since,
+    )
+    return queryset.annotate(
+        rounds_invited=Count(
+            "contacts__invitations__meeting__consultation_round", filter=invited, distinct=True
+        ),
+        meetings_invited=Count("contacts__invitations__meeting", filter=invited, distinct=True),
+        meetings_attended=Count("contacts__attendances__meeting", filter=attended, distinct=True),
+    ).annotate(load=Greatest("meetings_invited", "meetings_attended"))
+
+
+def _filter_pool(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
+    for name, value in (filters or {}).items():
+        if not value or name not in POOL_FILTERS:
+            continue
+        number, field_name = POOL_FILTERS[name]
+        if field_name == "support_role":
+            queryset = queryset.filter(support_role=value)
+        elif field_name:
+            queryset = with_json_text(queryset, field_name).filter(
+                json_list_contains(field_name, value)
+            )
+        else:
+            queryset = queryset.filter(**{f"survey_responses__answers__q{number}": value})
+    return queryset
+
+
+def volunteer_pool(*, filters: dict[str, str] | None = None, now=None) -> QuerySet[Organisation]:
+    """The volunteer pool: Q56 yes, an eligible contact (``pool_contact_id``, the oldest), and
+    the consultation load. Withdrawing consent removes an organisation at once."""
+    contacts = eligible_contacts().filter(organisation=OuterRef("pk")).order_by("pk")
+    queryset = (
+        volunteered_organisations()
+        .annotate(pool_contact_id=Subquery(contacts.values("pk")[:1]))
+        .filter(pool_contact_id__isnull=False)
+    )
+    queryset = _filter_pool(queryset, filters or {})
+    return with_consultation_load(queryset, now=now).order_by("name")
+
+
+def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> QuerySet:
+    """Organisations that volunteered but have no contact who may be invited yet (anonymous
+    exports): the team adds one."""
+    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
+    queryset = volunteered_organisations().filter(~Exists(has_contact))
+    return _filter_pool(queryset, filters or {}).order_by("name")
+
+
+def pool_contacts(organisations) -> dict[int, Contact]:
+    """The pool contact of each organisation of a page, in one query."""
+    ids = [o.pool_contact_id for o in organisations]
+    return {c.pk: c for c in Contact.objects.filter(pk__in=ids)}
+
+
+def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None) -> list:
+    """The pool as input of the pure panel draw (``coordination.panels``), in one query."""
+    from coordination.panels import Candidate
+
+    rows = volunteer_pool(filters=filters, now=now).values_list(
+        "pk",
+        "pool_contact_id",
+        "name",
+        "working_languages",
+        "areas",
+        "domains",
+        "support_role",
+        "kind",
+        "load",
+    )
+    return [
+        Candidate(
+            organisation_id=pk,
+            contact_id=contact_id,
+            name=name,
+            attributes={
+                "working_language": tuple(languages or ()),
+                "area": tuple(areas or ()),
+                "domain": tuple(domains or ()),
+                "support_role": support_role or "",
+                "kind": kind or "",
+            },
+            load=load or 0,
+        )
+        for pk, contact_id, name, languages, areas, domains, support_role, kind, load in rows
     ]
