@@ -408,3 +408,34 @@ def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None
         )
         for pk, contact_id, name, languages, areas, domains, support_role, kind, load in rows
     ]
+
+
+def question_stats_table(stats: QuestionStats) -> list[list]:
+    """The per-question table of the results page as rows (header first), for CSV/XLSX:
+    option, then count and percentage per column (two-column questions, Likert rows)."""
+    percent = "%"
+    if stats.closed is not None:
+        rows = [["option", "count", percent]]
+        rows += [[o.label, o.count, round(o.share * 100, 1)] for o in stats.closed.options]
+        rows.append(["n", stats.closed.base, ""])
+    elif stats.columns:
+        columns = list(stats.columns)
+        rows = [["option"] + [f"{c} {h}" for c in columns for h in ("count", percent)]]
+        first = stats.columns[columns[0]]
+        for index, option in enumerate(first.options):
+            row = [option.label]
+            for column in columns:
+                cell = stats.columns[column].options[index]
+                row += [cell.count, round(cell.share * 100, 1)]
+            rows.append(row)
+        rows.append(["n"] + [v for c in columns for v in (stats.columns[c].base, "")])
+    elif stats.rows:
+        scale = [o.label for o in stats.rows[0][2].options] if stats.rows else []
+        rows = [["row", *scale, "n"]]
+        for _code, label, column in stats.rows:
+            rows.append([label, *[o.count for o in column.options], column.base])
+    else:
+        rows = [["answer"]] + [[a] for a in stats.open_answers]
+    if stats.other_answers:
+        rows += [["other"]] + [[a] for a in stats.other_answers]
+    return rows
