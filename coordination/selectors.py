@@ -334,7 +334,7 @@ def with_consultation_load(queryset: QuerySet[Organisation], *, now=None) -> Que
     ).annotate(load=Greatest("meetings_invited", "meetings_attended"))
 
 
-def _filter_pool(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
+def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
     for name, value in (filters or {}).items():
         if not value or name not in POOL_FILTERS:
             continue
@@ -359,7 +359,7 @@ def volunteer_pool(*, filters: dict[str, str] | None = None, now=None) -> QueryS
         .annotate(pool_contact_id=Subquery(contacts.values("pk")[:1]))
         .filter(pool_contact_id__isnull=False)
     )
-    queryset = _filter_pool(queryset, filters or {})
+    queryset = pool_filter(queryset, filters or {})
     return with_consultation_load(queryset, now=now).order_by("name")
 
 
@@ -368,7 +368,7 @@ def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> Quer
     exports): the team adds one."""
     has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
     queryset = volunteered_organisations().filter(~Exists(has_contact))
-    return _filter_pool(queryset, filters or {}).order_by("name")
+    return pool_filter(queryset, filters or {}).order_by("name")
 
 
 def pool_contacts(organisations) -> dict[int, Contact]:
