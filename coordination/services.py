@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -339,21 +339,38 @@ def survey_import(
     report.language = parsed.language
     report.ignored_columns = parsed.ignored_columns
 
+    headers = {c.meta or (f"q{c.number}" if not c.part else ""): c.header for c in parsed.columns}
     with transaction.atomic():
-        headers = {
-            c.meta or (f"q{c.number}" if not c.part else ""): c.header for c in parsed.columns
-        }
         importer = _SurveyImporter(
             survey=survey, language=parsed.language, report=report, headers=headers
         )
+        importer.preload(parsed.rows)
         for row in parsed.rows:
             importer.import_row(row)
+        if dry_run or not report.rejected or partial:
+            importer.write()
         if dry_run or (report.rejected and not partial):
             transaction.set_rollback(True)
     return report
 
 
+class _RowPlan:
+    """What one accepted row will write."""
+
+    def __init__(self):
+        self.new_organisation = False
+        self.organisation_fields: set[str] = set()
+        self.new_contact: Contact | None = None
+        self.response: SurveyResponse | None = None
+        self.response_fields: list[str] = []
+        self.consent: Consent | None = None
+        self.withdraw_contact: Contact | None = None
+
+
 class _SurveyImporter:
+    """Resolves every row in memory against data loaded up front (a handful of queries,
+    whatever the row count), then writes in bulk: fast and all inside one transaction."""
+
     def __init__(self, *, survey: Survey, language: str, report: ImportReport, headers: dict):
         from coordination import survey_files
 
@@ -361,9 +378,46 @@ class _SurveyImporter:
         self.survey = survey
         self.language = language
         self.report = report
-        self.seen_ids: dict[str, int] = {}
         self.headers = headers
-        self.seen_organisations: dict[int, int] = {}
+        self.seen_ids: dict[str, int] = {}
+        self.seen_organisations: dict[str, int] = {}
+        self.plans: list[_RowPlan] = []
+        self.now = timezone.now()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def preload(self, rows) -> None:
+        self.by_key: dict[str, Organisation] = {}
+        self.by_domain: dict[str, list[Organisation]] = {}
+        for organisation in Organisation.objects.all():
+            self._register_organisation(organisation)
+        emails = {str(r.meta.get("email", "")).strip().lower() for r in rows} - {""}
+        self.contacts_by_email: dict[str, Contact] = {}
+        self.contacts_by_name: dict[tuple[int, str], Contact] = {}
+        if emails:
+            for contact in Contact.objects.filter(email__in=emails).select_related("organisation"):
+                self.contacts_by_email[contact.email] = contact
+        names = {str(r.meta.get("name", "")).strip()[:200] for r in rows} - {""}
+        if names:
+            for contact in Contact.objects.filter(name__in=names):
+                self.contacts_by_name.setdefault((contact.organisation_id, contact.name), contact)
+        self.responses = {
+            r.organisation_id: r for r in SurveyResponse.objects.filter(survey=self.survey)
+        }
+        contact_ids = [c.pk for c in self.contacts_by_email.values()]
+        contact_ids += [c.pk for c in self.contacts_by_name.values()]
+        self.consents: dict[int, list[Consent]] = {}
+        for consent in Consent.objects.filter(
+            contact_id__in=contact_ids, purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS
+        ):
+            self.consents.setdefault(consent.contact_id, []).append(consent)
+
+    def _register_organisation(self, organisation: Organisation) -> None:
+        self.by_key[organisation.name_key] = organisation
+        if organisation.email_domain:
+            self.by_domain.setdefault(organisation.email_domain.lower(), []).append(organisation)
+
+    # -- resolving -------------------------------------------------------------------------
 
     def problem(self, row, column: str, value, reason: str, message: str):
         column = self.headers.get(column, column)
@@ -410,23 +464,14 @@ class _SurveyImporter:
                 times[key] = _parse_datetime(row.meta.get(key), self.language)
             except ValueError:
                 self.problem(
-                    row,
-                    key,
-                    row.meta.get(key),
-                    files.INVALID_DATE,
-                    _("Not a date and time."),
+                    row, key, row.meta.get(key), files.INVALID_DATE, _("Not a date and time.")
                 )
         if len(self.report.problems) > problems_before:
             self.report.rejected += 1
             return
         try:
-            with transaction.atomic():
-                result = self._write(row, name, email, external_id, times)
+            result = self._plan(row, name, email, external_id, times)
         except _RowRejected:
-            self.report.rejected += 1
-            return
-        except IntegrityError as exc:
-            self.problem(row, "", name, files.DATABASE_ERROR, str(exc)[:200])
             self.report.rejected += 1
             return
         outcome["outcome"] = result
@@ -438,11 +483,11 @@ class _SurveyImporter:
         domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         if domain in WEBMAIL_DOMAINS:
             domain = ""
-        by_name = Organisation.objects.filter(name_key=key).first()
-        by_domain = list(Organisation.objects.filter(email_domain__iexact=domain)) if domain else []
+        by_name = self.by_key.get(key)
+        by_domain = self.by_domain.get(domain, []) if domain else []
         if by_name is not None:
-            others = [o for o in by_domain if o.pk != by_name.pk]
-            if others and not any(o.pk == by_name.pk for o in by_domain) and by_name.email_domain:
+            others = [o for o in by_domain if o is not by_name]
+            if others and by_name not in by_domain and by_name.email_domain:
                 self.problem(
                     row,
                     "q1",
@@ -471,38 +516,39 @@ class _SurveyImporter:
                 files.AMBIGUOUS_ORGANISATION,
                 _(
                     "No organisation has this name, but the e-mail domain belongs to "
-                    "“%(other)s”: rename one of them or correct the file."
+                    "“%(other)s”: use the same name or correct the file."
                 )
                 % {"other": by_domain[0].name},
             )
             raise _RowRejected
-        organisation = Organisation(name=name[:255], email_domain=domain)
-        organisation.save()
-        self.report.organisations_created += 1
+        organisation = Organisation(name=name[:255], name_key=key, email_domain=domain)
         return organisation, True
 
-    def _write(self, row, name: str, email: str, external_id: str, times) -> str:
+    def _plan(self, row, name: str, email: str, external_id: str, times) -> str:
         files = self.files
         answers = row.answers
-        organisation, _created = self._match_organisation(row, name, email)
-        if organisation.pk in self.seen_organisations:
+        plan = _RowPlan()
+        organisation, plan.new_organisation = self._match_organisation(row, name, email)
+        if organisation.name_key in self.seen_organisations:
             self.problem(
                 row,
                 "q1",
                 name,
                 files.DUPLICATE_ROW,
                 _("Row %(row)s already answered for this organisation.")
-                % {"row": self.seen_organisations[organisation.pk]},
+                % {"row": self.seen_organisations[organisation.name_key]},
             )
             raise _RowRejected
-        self.seen_organisations[organisation.pk] = row.row
-        self._update_organisation(organisation, answers)
 
         contact = None
-        person = str(row.meta.get("name", "")).strip()
+        person = str(row.meta.get("name", "")).strip()[:200]
         if email:
-            contact = Contact.objects.filter(email__iexact=email).first()
-            if contact is not None and contact.organisation_id != organisation.pk:
+            contact = self.contacts_by_email.get(email)
+            if (
+                contact is not None
+                and contact.organisation is not organisation
+                and (organisation.pk is None or contact.organisation_id != organisation.pk)
+            ):
                 self.problem(
                     row,
                     "email",
@@ -513,20 +559,36 @@ class _SurveyImporter:
                 )
                 raise _RowRejected
             if contact is None:
-                contact = Contact.objects.create(
+                contact = Contact(
                     organisation=organisation,
-                    name=(person or email.split("@")[0])[:200],
+                    name=person or email.split("@")[0][:200],
                     email=email,
                     preferred_language=self.language,
                 )
-                self.report.contacts_created += 1
+                plan.new_contact = contact
         elif person:
-            contact = Contact.objects.filter(organisation=organisation, name=person[:200]).first()
+            if organisation.pk is not None:
+                contact = self.contacts_by_name.get((organisation.pk, person))
+            else:
+                contact = self.contacts_by_name.get((id(organisation), person))
             if contact is None:
-                contact = Contact.objects.create(
-                    organisation=organisation, name=person[:200], preferred_language=self.language
+                contact = Contact(
+                    organisation=organisation, name=person, preferred_language=self.language
                 )
-                self.report.contacts_created += 1
+                plan.new_contact = contact
+
+        # Accepted: register what this row adds so that later rows see it.
+        self.seen_organisations[organisation.name_key] = row.row
+        if plan.new_organisation:
+            self._register_organisation(organisation)
+            self.report.organisations_created += 1
+        if plan.new_contact is not None:
+            if email:
+                self.contacts_by_email[email] = contact
+            else:
+                self.contacts_by_name[(organisation.pk or id(organisation), person)] = contact
+            self.report.contacts_created += 1
+        plan.organisation_fields = self._update_organisation(organisation, answers)
 
         metadata = {k: str(v) for k, v in row.meta.items() if k not in ("email", "name")}
         values = {
@@ -538,92 +600,133 @@ class _SurveyImporter:
             "answers": answers,
             "metadata": metadata,
         }
-        response = SurveyResponse.objects.filter(
-            survey=self.survey, organisation=organisation
-        ).first()
+        response = self.responses.get(organisation.pk) if organisation.pk else None
         if response is None:
-            SurveyResponse.objects.create(survey=self.survey, organisation=organisation, **values)
+            plan.response = SurveyResponse(survey=self.survey, organisation=organisation, **values)
             result = "created"
         else:
-            changed = [
-                f
-                for f, v in values.items()
-                if (getattr(response, f"{f}_id") if f == "contact" else getattr(response, f))
-                != (v.pk if f == "contact" and v is not None else v)
-            ]
+            changed = []
+            for field_name, value in values.items():
+                if field_name == "contact":
+                    same = (value is None and response.contact_id is None) or (
+                        value is not None
+                        and value.pk is not None
+                        and value.pk == response.contact_id
+                    )
+                else:
+                    same = getattr(response, field_name) == value
+                if not same:
+                    setattr(response, field_name, value)
+                    changed.append(field_name)
             if changed:
-                for f in changed:
-                    setattr(response, f, values[f])
-                response.save(update_fields=[*changed, "updated_at"])
+                response.updated_at = self.now
+                plan.response = response
+                plan.response_fields = changed
                 result = "updated"
             else:
                 result = "unchanged"
-
+        plan.organisation = organisation
         if contact is not None:
-            self._consent(contact, answers.get("q56"), times.get("submitted_at"), external_id)
+            self._plan_consent(plan, contact, answers.get("q56"), times.get("submitted_at"))
+            plan.contact = contact
+        self.plans.append(plan)
         return result
 
-    def _update_organisation(self, organisation: Organisation, answers: dict) -> None:
-        changed = []
+    def _update_organisation(self, organisation: Organisation, answers: dict) -> set[str]:
+        changed = set()
         for number, (field_name, choices) in SURVEY_TO_ORGANISATION.items():
             value = answers.get(f"q{number}")
             if isinstance(value, list):
                 codes = [c for c in value if c in choices.values]
                 if codes != getattr(organisation, field_name):
                     setattr(organisation, field_name, codes)
-                    changed.append(field_name)
+                    changed.add(field_name)
         publics = answers.get("q7")
         if isinstance(publics, list) and publics != organisation.target_publics:
             organisation.target_publics = publics
-            changed.append("target_publics")
+            changed.add("target_publics")
         role = SUPPORT_ROLE_FROM_Q10.get(answers.get("q10") or "")
         if role and role != organisation.support_role:
             organisation.support_role = role
-            changed.append("support_role")
+            changed.add("support_role")
         department = str(answers.get("q2") or "")[:255]
         if department and department != organisation.department:
             organisation.department = department
-            changed.append("department")
-        if changed:
-            organisation.save(update_fields=[*changed, "updated_at"])
+            changed.add("department")
+        return changed
 
-    def _consent(self, contact: Contact, q56, submitted_at, external_id: str) -> None:
-        purpose = enums.ConsentPurpose.CONSULTATION_ROUNDS
+    def _plan_consent(self, plan: _RowPlan, contact: Contact, q56, submitted_at) -> None:
+        existing = self.consents.get(contact.pk, []) if contact.pk else []
         source = enums.ConsentSource.SURVEY_Q56
         if q56 == "yes":
-            given_at = submitted_at or timezone.now()
+            given_at = submitted_at or self.now
             # A consent given in this response (even withdrawn since) is not given again.
-            if (
-                Consent.objects.filter(
-                    contact=contact, purpose=purpose, source=source, given_at=given_at
-                ).exists()
-                or Consent.objects.filter(
-                    contact=contact,
-                    purpose=purpose,
-                    source=source,
-                    source_detail=_survey_source_detail(self.survey, external_id),
-                )
-                .exclude(source_detail="")
-                .exists()
-            ):
+            if any(c.source == source and c.given_at == given_at for c in existing):
                 return
-            if Consent.objects.filter(
-                contact=contact, purpose=purpose, withdrawn_at__isnull=True
-            ).exists():
+            if any(c.withdrawn_at is None for c in existing):
                 return
-            consent_give(
+            plan.consent = Consent(
                 contact=contact,
-                purpose=purpose,
+                purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
                 source=source,
                 given_at=given_at,
-                source_detail=_survey_source_detail(self.survey, external_id),
             )
             self.report.consents += 1
-        elif q56 == "no":
+        elif q56 == "no" and any(c.source == source and c.withdrawn_at is None for c in existing):
             # A corrected file saying "no" withdraws the consent this survey gave.
+            plan.withdraw_contact = contact
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self) -> None:
+        plans = self.plans
+        new_organisations = [p.organisation for p in plans if p.new_organisation]
+        Organisation.objects.bulk_create(new_organisations, batch_size=500)
+        changed_organisations = [
+            p.organisation for p in plans if not p.new_organisation and p.organisation_fields
+        ]
+        fields = set().union(*(p.organisation_fields for p in plans if not p.new_organisation))
+        if changed_organisations:
+            for organisation in changed_organisations:
+                organisation.updated_at = self.now
+            Organisation.objects.bulk_update(
+                changed_organisations, [*sorted(fields), "updated_at"], batch_size=500
+            )
+        new_contacts = [p.new_contact for p in plans if p.new_contact is not None]
+        for contact in new_contacts:
+            contact.organisation = contact.organisation  # pick up the new primary key
+        Contact.objects.bulk_create(new_contacts, batch_size=500)
+        new_responses = []
+        updated_responses = []
+        response_fields: set[str] = set()
+        for plan in plans:
+            if plan.response is None:
+                continue
+            plan.response.organisation = plan.response.organisation
+            if plan.response.contact is not None:
+                plan.response.contact = plan.response.contact
+            if plan.response.pk is None:
+                new_responses.append(plan.response)
+            else:
+                updated_responses.append(plan.response)
+                response_fields.update(plan.response_fields)
+        SurveyResponse.objects.bulk_create(new_responses, batch_size=500)
+        if updated_responses:
+            SurveyResponse.objects.bulk_update(
+                updated_responses, [*sorted(response_fields), "updated_at"], batch_size=500
+            )
+        consents = [p.consent for p in plans if p.consent is not None]
+        for consent in consents:
+            consent.contact = consent.contact
+        Consent.objects.bulk_create(consents, batch_size=500)
+        withdraw = [p.withdraw_contact.pk for p in plans if p.withdraw_contact is not None]
+        if withdraw:
             Consent.objects.filter(
-                contact=contact, purpose=purpose, source=source, withdrawn_at__isnull=True
-            ).update(withdrawn_at=Greatest(models.F("given_at"), models.Value(timezone.now())))
+                contact_id__in=withdraw,
+                purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
+                source=enums.ConsentSource.SURVEY_Q56,
+                withdrawn_at__isnull=True,
+            ).update(withdrawn_at=Greatest(models.F("given_at"), models.Value(self.now)))
 
 
 def _survey_source_detail(survey: Survey, external_id: str) -> str:

@@ -40,20 +40,24 @@ def write_csv(rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> bytes:
 
 
 def write_xlsx(rows: Iterable[Sequence[Any]], *, title: str = "Sheet1") -> bytes:
-    """One-sheet XLSX; text cells are written as strings (never as formulas)."""
+    """One-sheet XLSX; text cells are written as strings (never as formulas). Streams rows
+    (openpyxl's write-only mode), so large exports stay linear in time."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import TYPE_STRING
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = (title or "Sheet1")[:31]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet((title or "Sheet1")[:31])
     for row in rows:
-        values = [neutralise_cell(_text(v)) for v in row]
-        sheet.append(values)
-        # openpyxl would turn any text beginning with "=" into a formula; force text type.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+        cells = []
+        for value in row:
+            value = neutralise_cell(_text(value))
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl would turn text beginning with "=" into a formula: force text.
                 cell.data_type = TYPE_STRING
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ import tomllib
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -311,26 +312,34 @@ def _mapping_target(header: str, target: Any) -> dict[str, Any]:
 # --- Headers -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    """``normalise_name`` with a cache: export cells repeat the same labels thousands of
+    times."""
+    return normalise_name(text)
+
+
+def _index(question: dict, what: str) -> dict[str, str]:
+    """Normalised code and labels (all languages) → code, built once per import."""
+    cache_key = f"_index_{what}"
+    index = question.get(cache_key)
+    if index is None:
+        index = {}
+        for item in question.get(what, []):
+            for label in [item["code"], *item.get("label", {}).values()]:
+                index.setdefault(_key(label), item["code"])
+        question[cache_key] = index
+    return index
+
+
 def _option_by_label(question: dict, text: str) -> str | None:
-    key = normalise_name(text)
-    if not key:
-        return None
-    for option in question.get("options", []):
-        if key == normalise_name(option["code"]):
-            return option["code"]
-        if any(key == normalise_name(label) for label in option.get("label", {}).values()):
-            return option["code"]
-    return None
+    key = _key(text)
+    return _index(question, "options").get(key) if key else None
 
 
 def _row_by_label(question: dict, text: str) -> str | None:
-    key = normalise_name(text)
-    for row in question.get("rows", []):
-        if key == normalise_name(row["code"]):
-            return row["code"]
-        if any(key == normalise_name(label) for label in row.get("label", {}).values()):
-            return row["code"]
-    return None
+    key = _key(text)
+    return _index(question, "rows").get(key) if key else None
 
 
 def _part_from_bracket(question: dict, inside: str) -> str | None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coordination import services
 from coordination.models import Consent, Contact, Organisation, SurveyResponse
@@ -334,22 +336,16 @@ def test_import_ragged_csv_rows_are_reported():
 
 
 def test_import_crash_halfway_leaves_nothing_written(monkeypatch):
-    calls = {"n": 0}
-    original = SurveyResponse.objects.create
+    def failing_bulk_create(objs, **kwargs):
+        raise RuntimeError("disk full")
 
-    def failing_create(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(**kwargs)
-
-    monkeypatch.setattr(SurveyResponse.objects, "create", failing_create)
+    monkeypatch.setattr(SurveyResponse.objects, "bulk_create", failing_bulk_create)
 
     with pytest.raises(RuntimeError):
         survey_import(data=csv_bytes([row("1"), row("2", "b@org-b.be", "Org B")]))
 
     assert (SurveyResponse.objects.count(), Organisation.objects.count()) == (0, 0)
-    assert Consent.objects.count() == 0
+    assert (Contact.objects.count(), Consent.objects.count()) == (0, 0)
 
 
 def test_import_survey_command_dry_run_and_failure_exit():
@@ -373,3 +369,20 @@ def test_import_survey_command_writes_with_language_option():
     )
 
     assert SurveyResponse.objects.filter(form_language="fr").count() == 2
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: ("1. Org;56. Q\r\n" + t).encode("utf-8")),
+        st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b),
+    )
+)
+def test_import_never_crashes_on_arbitrary_bytes(data):
+    report = survey_import(data=data, filename="fuzz.csv", dry_run=True)
+
+    assert report.committed is False
+    assert isinstance(report.file_error, str)
