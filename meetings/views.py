@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from coordination import enums as c_enums
 from coordination.selectors import volunteer_pool
 from meetings import forms, selectors
 from meetings.models import PanelDraw
@@ -62,6 +63,27 @@ EXCLUSION_REASONS = {
     "not_volunteer": _("Did not volunteer"),
     "no_consent": _("No active consent"),
 }
+
+
+CRITERION_ENUMS = {
+    "working_language": c_enums.WorkingLanguage,
+    "area": c_enums.Area,
+    "domain": c_enums.Domain,
+    "support_role": c_enums.SupportRole,
+    "kind": c_enums.OrganisationKind,
+}
+
+
+def value_label(criterion: str, value: str) -> str:
+    """A stratum value in words: ``fr+nl`` → ``French + Dutch``; ``-`` → ``not given``."""
+    if value in ("", "-"):
+        return str(_("not given"))
+    labels = dict(CRITERION_ENUMS[criterion].choices) if criterion in CRITERION_ENUMS else {}
+    return " + ".join(str(labels.get(part, part)) for part in value.split("+"))
+
+
+def stratum_label(criteria: list[str], stratum: list[str]) -> str:
+    return " / ".join(value_label(c, v) for c, v in zip(criteria, stratum, strict=False))
 
 
 class PanelDrawView(LoginRequiredMixin, View):
@@ -125,13 +147,23 @@ class PanelDrawView(LoginRequiredMixin, View):
                 {**e, "reason_label": EXCLUSION_REASONS.get(e["reason"], e["reason"])}
                 for e in (current.explanation.get("excluded", []) if current else [])
             ],
+            "panel_rows": [
+                {**e, "stratum_label": stratum_label(current.criteria, e["stratum"])}
+                for e in (current.panel if current else [])
+            ],
             "table": [
-                (forms.CRITERION_LABELS.get(criterion, criterion), rows)
+                (
+                    forms.CRITERION_LABELS.get(criterion, criterion),
+                    [{**r, "label": value_label(criterion, r["value"])} for r in rows],
+                )
                 for criterion, rows in (
                     current.explanation.get("table", {}) if current else {}
                 ).items()
             ],
-            "waitlist_preview": current.waitlist[:20] if current else [],
+            "waitlist_preview": [
+                {**e, "stratum_label": stratum_label(current.criteria, e["stratum"])}
+                for e in (current.waitlist[:20] if current else [])
+            ],
         }
         return render(request, self.template_name, context, status=status)
 
