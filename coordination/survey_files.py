@@ -254,8 +254,8 @@ def load_mapping(data: bytes | str, filename: str = "") -> dict[str, dict[str, A
     ``{question = 3, option = "fr"}`` or a metadata key (``id``, ``started_at``,
     ``submitted_at``, ``email``, ``name``, ``language``). TOML or YAML; the entries may sit
     under a ``columns`` table."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         if filename.lower().endswith(".toml"):
             loaded = tomllib.loads(text)
         else:
@@ -264,6 +264,8 @@ def load_mapping(data: bytes | str, filename: str = "") -> dict[str, dict[str, A
             try:
                 loaded = yaml.safe_load(text)
             except yaml.YAMLError:
+                loaded = None
+            if not isinstance(loaded, dict):
                 loaded = tomllib.loads(text)
     except Exception as exc:
         raise MappingFileError(

@@ -386,3 +386,29 @@ def test_import_never_crashes_on_arbitrary_bytes(data):
 
     assert report.committed is False
     assert isinstance(report.file_error, str)
+
+
+@pytest.mark.parametrize(
+    "mapping", [b"\xff\xfe\x00garbage", b"- just\n- a list\n", b"Org: true\n", b"Org: {x: 1}\n"]
+)
+def test_import_unusable_mapping_files_are_one_clear_error(mapping):
+    report = survey_import(data=csv_bytes([row()]), mapping=mapping, mapping_filename="m")
+
+    assert report.file_error != ""
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_import_eusurvey_style_one_column_per_option_with_label_ticks():
+    header = ["1. Organisation", "3. Working language [French]", "3. Working language [Dutch]"]
+    header += ["3. Working language [Other, please specify]", "56. Participate"]
+    rows = [["Org T", "French", "x", "Ukrainian", "Ja"]]
+
+    report = survey_import(data=csv_bytes(rows, header=header), language="en")
+
+    assert report.problems == []
+    assert SurveyResponse.objects.get().answers == {
+        "q1": "Org T",
+        "q3": ["fr", "nl", "other"],
+        "q3_other": "Ukrainian",
+        "q56": "yes",
+    }

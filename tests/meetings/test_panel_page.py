@@ -106,3 +106,17 @@ def test_panel_page_only_for_round_sessions(team_user, client_for):
     response = client_for(team_user).get(reverse("panel-draw", args=[MeetingFactory().pk]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("seats", [1, 5])
+def test_panel_page_runs_constant_queries(seats, team_user, client_for, django_assert_num_queries):
+    volunteers(10)
+    session = RoundSessionFactory()
+    client = client_for(team_user)
+    client.post(reverse("panel-draw", args=[session.pk]), draw_data(seats=str(seats)))
+    client.get(reverse("panel-draw", args=[session.pk]))
+
+    with django_assert_num_queries(7):
+        response = client.get(reverse("panel-draw", args=[session.pk]))
+
+    assert len(response.context["panel_rows"]) == seats
