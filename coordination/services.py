@@ -627,6 +627,7 @@ class _SurveyImporter:
                 result = "unchanged"
         plan.organisation = organisation
         if contact is not None:
+            self.source_detail = _survey_source_detail(self.survey, external_id)
             self._plan_consent(plan, contact, answers.get("q56"), times.get("submitted_at"))
             plan.contact = contact
         self.plans.append(plan)
@@ -660,15 +661,23 @@ class _SurveyImporter:
         source = enums.ConsentSource.SURVEY_Q56
         if q56 == "yes":
             given_at = submitted_at or self.now
-            # A consent given in this response (even withdrawn since) is not given again.
-            if any(c.source == source and c.given_at == given_at for c in existing):
-                return
             if any(c.withdrawn_at is None for c in existing):
-                return
+                return  # an active consent is kept as it is
+            # Never revive a consent withdrawn since: not the one this response gave, not one
+            # withdrawn after the response was completed, and, without a completion time,
+            # not any consent the survey gave.
+            for consent in existing:
+                if consent.source != source:
+                    continue
+                if consent.given_at == given_at or submitted_at is None:
+                    return
+                if consent.withdrawn_at and consent.withdrawn_at >= given_at:
+                    return
             plan.consent = Consent(
                 contact=contact,
                 purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
                 source=source,
+                source_detail=self.source_detail,
                 given_at=given_at,
             )
             self.report.consents += 1

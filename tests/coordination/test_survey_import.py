@@ -412,3 +412,40 @@ def test_import_eusurvey_style_one_column_per_option_with_label_ticks():
         "q3_other": "Ukrainian",
         "q56": "yes",
     }
+
+
+def test_import_without_completion_time_does_not_revive_a_withdrawn_consent():
+    data = csv_bytes([row(when="")])
+    survey_import(data=data)
+    contact = Contact.objects.get()
+    services.consent_withdraw(contact=contact, purpose="consultation_rounds")
+
+    survey_import(data=data)
+
+    assert list(Consent.objects.values_list("source_detail", flat=True)) == [
+        "be-with-u-needs-2022 #1"
+    ]
+    assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 0
+
+
+def test_import_a_later_response_after_withdrawal_gives_consent_again():
+    survey_import(data=csv_bytes([row(when="2022-11-03 10:00")]))
+    contact = Contact.objects.get()
+    services.consent_withdraw(
+        contact=contact,
+        purpose="consultation_rounds",
+        at=timezone.make_aware(dt.datetime(2023, 1, 1)),
+    )
+
+    survey_import(data=csv_bytes([row(when="2024-05-01 10:00")]))
+
+    assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def test_import_corrected_answer_no_withdraws_the_survey_consent():
+    survey_import(data=csv_bytes([row(q56="Yes")]))
+
+    report = survey_import(data=csv_bytes([row(q56="No")]))
+
+    assert report.updated == 1
+    assert Consent.objects.get().withdrawn_at is not None
