@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 
@@ -351,13 +351,13 @@ def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> Qu
 
 
 def volunteer_pool(*, filters: dict[str, str] | None = None, now=None) -> QuerySet[Organisation]:
-    """The volunteer pool: Q56 yes, an eligible contact (``pool_contact_id``, the oldest), and
-    the consultation load. Withdrawing consent removes an organisation at once."""
-    contacts = eligible_contacts().filter(organisation=OuterRef("pk")).order_by("pk")
-    queryset = (
-        volunteered_organisations()
-        .annotate(pool_contact_id=Subquery(contacts.values("pk")[:1]))
-        .filter(pool_contact_id__isnull=False)
+    """The volunteer pool: Q56 yes and an eligible contact (see ``pool_contacts``), with the
+    consultation load. Withdrawing consent removes an organisation at once.
+
+    Only uncorrelated subqueries (``IN``) and joins: PostgreSQL plans them as hash joins even
+    right after a large import, before statistics are refreshed."""
+    queryset = volunteered_organisations().filter(
+        pk__in=eligible_contacts().values("organisation_id")
     )
     queryset = pool_filter(queryset, filters or {})
     return with_consultation_load(queryset, now=now).order_by("name")
@@ -372,18 +372,32 @@ def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> Quer
 
 
 def pool_contacts(organisations) -> dict[int, Contact]:
-    """The pool contact of each organisation of a page, in one query."""
-    ids = [o.pool_contact_id for o in organisations]
-    return {c.pk: c for c in Contact.objects.filter(pk__in=ids)}
+    """The contact each organisation would be invited through (the oldest eligible one),
+    for a page of organisations, in one query."""
+    ids = [o.pk for o in organisations]
+    contacts: dict[int, Contact] = {}
+    for contact in eligible_contacts().filter(organisation_id__in=ids).order_by("pk"):
+        contacts.setdefault(contact.organisation_id, contact)
+    return contacts
+
+
+def pool_contact_ids() -> dict[int, int]:
+    """Organisation id → its oldest eligible contact's id, for the whole pool (one query)."""
+    contact_ids: dict[int, int] = {}
+    for organisation_id, contact_id in (
+        eligible_contacts().order_by("pk").values_list("organisation_id", "pk")
+    ):
+        contact_ids.setdefault(organisation_id, contact_id)
+    return contact_ids
 
 
 def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None) -> list:
     """The pool as input of the pure panel draw (``coordination.panels``), in one query."""
     from coordination.panels import Candidate
 
+    contact_ids = pool_contact_ids()
     rows = volunteer_pool(filters=filters, now=now).values_list(
         "pk",
-        "pool_contact_id",
         "name",
         "working_languages",
         "areas",
@@ -395,7 +409,7 @@ def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None
     return [
         Candidate(
             organisation_id=pk,
-            contact_id=contact_id,
+            contact_id=contact_ids[pk],
             name=name,
             attributes={
                 "working_language": tuple(languages or ()),
@@ -406,7 +420,8 @@ def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None
             },
             load=load or 0,
         )
-        for pk, contact_id, name, languages, areas, domains, support_role, kind, load in rows
+        for pk, name, languages, areas, domains, support_role, kind, load in rows
+        if pk in contact_ids
     ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,7 +351,23 @@ def survey_import(
             importer.write()
         if dry_run or (report.rejected and not partial):
             transaction.set_rollback(True)
+        elif report.created + report.updated >= ANALYZE_AFTER_ROWS:
+            transaction.on_commit(_refresh_statistics)
     return report
+
+
+ANALYZE_AFTER_ROWS = 200
+IMPORTED_TABLES = (Organisation, Contact, Consent, SurveyResponse)
+
+
+def _refresh_statistics() -> None:
+    """After a large import, refresh PostgreSQL's planner statistics: with the stale ones the
+    pool query is planned as nested loops (seconds instead of milliseconds for 5,000 rows)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in IMPORTED_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 class _RowPlan:

@@ -275,8 +275,9 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         context["rows"] = [
             {
                 "organisation": o,
-                "contact": contacts.get(o.pool_contact_id),
-                "show_email": visible is None or o.pool_contact_id in visible,
+                "contact": contacts.get(o.pk),
+                "show_email": o.pk in contacts
+                and (visible is None or contacts[o.pk].pk in visible),
             }
             for o in page
         ]

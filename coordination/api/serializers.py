@@ -188,9 +188,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
     def get_contact(self, organisation) -> dict:
         contacts = self.context.get("pool_contacts", {})
         visible = self.context.get("visible_contact_ids")
-        contact = contacts.get(organisation.pool_contact_id)
-        if contact is None:
-            return {"id": organisation.pool_contact_id, "name": "", "email": None}
+        contact = contacts.get(organisation.pk)
+        if contact is None:  # consent withdrawn between the two queries
+            return {"id": 0, "name": "", "email": None}
         show = visible is None or contact.pk in visible
         return {"id": contact.pk, "name": contact.name, "email": contact.email if show else None}
 

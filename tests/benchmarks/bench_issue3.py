@@ -71,6 +71,19 @@ def main() -> None:
         lambda: panel_draw(pool, seats=SEATS, criteria=criteria, seed=1),
     )
     assert len(panel.panel) == SEATS
+    from django.test import Client
+
+    from coordination.models import User
+
+    team = User.objects.create(username="bench-team", is_staff=True)
+    client = Client()
+    client.force_login(team)
+    response = timed("volunteer pool page (50 of 5,000, with loads)", lambda: client.get("/pool/"))
+    assert response.status_code == 200
+    response = timed(
+        "results page of Q3 (5,000 responses)", lambda: client.get("/survey/results/3/")
+    )
+    assert response.status_code == 200
     session = RoundSessionFactory()
     timed(
         "service draw: pool + draw + PanelDraw + invitations",
