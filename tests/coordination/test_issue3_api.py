@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from coordination.models import SurveyResponse
+from coordination.selectors import needs_assessment_survey
 from tests.coordination.test_issue3_pages import make_volunteers
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,20 @@ def test_api_pool_filters_hides_emails_and_lists_without_contact(facilitator):
 
 def test_api_pool_needs_directory_access(participant):
     assert api(participant).get("/api/volunteer-pool/").status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_api_pool_without_contact_in_constant_queries(count, team_user, django_assert_num_queries):
+    for index in range(count):
+        SurveyResponse.objects.create(
+            survey=needs_assessment_survey(),
+            organisation=OrganisationFactory(name=f"Anonymous {index}"),
+            form_language="fr",
+            answers={"q56": "yes"},
+        )
+    client = api(team_user)
+
+    with django_assert_num_queries(2):
+        response = client.get("/api/volunteer-pool/without-contact/")
+
+    assert response.json()["count"] == count

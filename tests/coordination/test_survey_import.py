@@ -449,3 +449,21 @@ def test_import_corrected_answer_no_withdraws_the_survey_consent():
 
     assert report.updated == 1
     assert Consent.objects.get().withdrawn_at is not None
+
+
+def test_import_google_forms_grid_likert_rows_by_label():
+    header = ["1. Organisation", "38. Main reasons [Identify vulnerable groups or situations "]
+    header[-1] += "and identify their needs]"
+    header += [
+        "38. Raisons [Partager et recevoir de nouvelles informations et les dernières "
+        "actualités du secteur]"
+    ]
+    rows = [["Org L", "Very important", "Pas du tout important"]]
+
+    report = survey_import(data=csv_bytes(rows, header=header), language="en")
+
+    assert report.problems == []
+    assert SurveyResponse.objects.get().answers["q38"] == {
+        "vulnerable_groups": "very_important",
+        "news": "not_at_all_important",
+    }

@@ -116,3 +116,21 @@ def test_volunteer_pool_candidates_carry_attributes_and_load():
     assert candidate.value("working_language") == "fr+nl"
     assert candidate.value("kind") == "local"
     assert candidate.load == 0
+
+
+def test_volunteer_without_contact_joins_the_pool_once_a_consenting_contact_exists():
+    organisation = OrganisationFactory(name="Anonymous volunteer")
+    SurveyResponse.objects.create(
+        survey=needs_assessment_survey(),
+        organisation=organisation,
+        form_language="fr",
+        answers={"q56": "yes"},
+    )
+    before = [o.name for o in volunteers_without_contact()]
+
+    consent = ConsentFactory(contact=ContactFactory(organisation=organisation))
+
+    assert before == ["Anonymous volunteer"]
+    assert [o.name for o in volunteer_pool()] == ["Anonymous volunteer"]
+    assert list(volunteers_without_contact()) == []
+    assert pool_contacts(list(volunteer_pool())) == {organisation.pk: consent.contact}
