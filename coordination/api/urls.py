@@ -8,6 +8,11 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("working-groups", views.WorkingGroupViewSet, basename="working-group")
 router.register("rounds", views.ConsultationRoundViewSet, basename="round")
 router.register("volunteer-pool", views.VolunteerPoolViewSet, basename="volunteer-pool")
+router.register(
+    "volunteer-pool/without-contact",
+    views.VolunteerWithoutContactViewSet,
+    basename="volunteer-without-contact",
+)
 
 urlpatterns = [
     *router.urls,

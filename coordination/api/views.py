@@ -1,8 +1,7 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -80,7 +79,7 @@ class SurveyImportView(APIView):
     """Import a survey export (the same service as the command and the upload page)."""
 
     permission_classes = [IsTeam]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         request=serializers.SurveyImportRequestSerializer,
@@ -145,7 +144,7 @@ class VolunteerFilter(filters.FilterSet):
 
 class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     """The volunteer pool (Q56 yes, a contact with consent) with the consultation load of the
-    last 12 months; ``without-contact`` lists volunteers that have no such contact yet."""
+    last 12 months."""
 
     serializer_class = serializers.VolunteerSerializer
     permission_classes = [IsTeamOrFacilitator]
@@ -154,14 +153,7 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     ordering = ["name"]
 
     def get_queryset(self):
-        if self.action == "without_contact":
-            return selectors.volunteers_without_contact()
         return selectors.volunteer_pool()
-
-    def get_serializer_class(self):
-        if self.action == "without_contact":
-            return serializers.VolunteerWithoutContactSerializer
-        return serializers.VolunteerSerializer
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -174,9 +166,16 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         data = serializers.VolunteerSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
-    @action(detail=False, url_path="without-contact")
-    def without_contact(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        data = serializers.VolunteerWithoutContactSerializer(page, many=True).data
-        return self.get_paginated_response(data)
+
+class VolunteerWithoutContactViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+    """Organisations that volunteered (Q56) but have no contact with consent yet: the team
+    adds one and they join the pool."""
+
+    serializer_class = serializers.VolunteerWithoutContactSerializer
+    permission_classes = [IsTeamOrFacilitator]
+    filterset_class = VolunteerFilter
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.volunteers_without_contact()
