@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from coordination.models import SurveyResponse
+from coordination.services import questionnaire_load
 from meetings.models import PanelDraw
 from tests.factories import RoundSessionFactory, TeamUserFactory
 
-# serialized_rollback: the questionnaire (a data migration) is restored for later tests.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "survey_exports"
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -23,6 +23,7 @@ def shot(page, name: str) -> None:
 
 
 def test_team_imports_an_export_then_draws_and_adjusts_a_panel(page, login):
+    questionnaire_load()  # a transactional test before this one may have flushed it
     user = TeamUserFactory(username="team-e2e")
     session = RoundSessionFactory(title="Session FR: data sharing")
     login(user)

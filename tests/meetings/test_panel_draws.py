@@ -193,6 +193,7 @@ def test_panel_draw_one_current_per_session_constraint():
 def test_two_facilitators_drawing_at_once_get_one_panel():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises writers itself)")
+    c_services.questionnaire_load()  # a transactional test before this one may have flushed it
     volunteers(6)
     session = RoundSessionFactory()
     barrier = threading.Barrier(2)
