@@ -18,6 +18,8 @@ AREAS = ["flemish", "french", "federal"]
 @st.composite
 def pools(draw):
     size = draw(st.integers(min_value=0, max_value=40))
+    # Volunteering is an answer of the organisation (Q56), consent one of each contact.
+    non_volunteers = draw(st.sets(st.integers(min_value=1, max_value=30), max_size=8))
     candidates = []
     for index in range(size):
         organisation = draw(st.integers(min_value=1, max_value=30))
@@ -31,7 +33,7 @@ def pools(draw):
                     "area": draw(st.lists(st.sampled_from(AREAS), max_size=2, unique=True)),
                 },
                 load=draw(st.integers(min_value=0, max_value=4)),
-                volunteered=draw(st.booleans()) or draw(st.booleans()),
+                volunteered=organisation not in non_volunteers,
                 consent_active=draw(st.integers(0, 4)) > 0,
             )
         )
@@ -76,6 +78,36 @@ def test_panel_draw_same_seed_gives_same_panel(pool, seats, criteria, seed):
     assert [c.contact_id for c in first.panel] == [c.contact_id for c in second.panel]
     assert [c.contact_id for c in first.waitlist] == [c.contact_id for c in second.waitlist]
     assert first.explanation == second.explanation
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pool=pools(),
+    seats=st.integers(1, 15),
+    criteria=criteria_strategy,
+    seed=st.integers(),
+    must=st.lists(st.integers(1, 30), max_size=5, unique=True),
+    excluded=st.lists(st.integers(1, 30), max_size=5, unique=True),
+)
+def test_panel_draw_places_eligible_must_invites_and_honours_exclusions(
+    pool, seats, criteria, seed, must, excluded
+):
+    result = panel_draw(
+        pool,
+        seats=seats,
+        criteria=criteria,
+        seed=seed,
+        must_invite=must,
+        exclusions=dict.fromkeys(excluded, "other_session"),
+    )
+
+    eligible = {c.organisation_id for c in pool if c.volunteered and c.consent_active}
+    placed = [o for o in must if o in eligible][:seats]
+    panel = [c.organisation_id for c in result.panel]
+    assert panel[: len(placed)] == placed
+    assert len(panel) <= seats
+    chosen = panel + [c.organisation_id for c in result.waitlist]
+    assert not {o for o in chosen if o in excluded and o not in must}
 
 
 def make(org, language="fr", load=0, **kwargs):
