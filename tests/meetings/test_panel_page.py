@@ -120,3 +120,14 @@ def test_panel_page_runs_constant_queries(seats, team_user, client_for, django_a
         response = client.get(reverse("panel-draw", args=[session.pk]))
 
     assert len(response.context["panel_rows"]) == seats
+
+
+def test_round_page_links_each_session_to_its_panel(facilitator, client_for):
+    session = RoundSessionFactory(title="Session NL")
+    session.consultation_round.facilitators.add(facilitator)
+
+    response = client_for(facilitator).get(
+        reverse("round-detail", args=[session.consultation_round_id])
+    )
+
+    assert reverse("panel-draw", args=[session.pk]).encode() in response.content
