@@ -1,10 +1,13 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Greatest
+from django.utils import timezone
 
+from coordination import enums
 from coordination.models import (
     ConsultationRound,
     Contact,
@@ -315,3 +318,190 @@ def contact_personal_data(*, contact: Contact) -> dict:
             for m in memberships
         ],
     }
+
+
+# --- Volunteer pool ---------------------------------------------------------------------------
+# Organisations that said yes to Q56 and have an active contact with an active consent for
+# consultation rounds. The consultation load counts invitations and attendance of the last
+# 12 months through the reverse relations ``invitations`` and ``attendances`` that the
+# ``meetings`` app adds to Contact (named by string: coordination never imports meetings).
+
+LOAD_WINDOW_DAYS = 365
+# Invitation statuses that count as "invited" (a draft or a waitlist place does not).
+INVITED_STATUSES = ("sent", "accepted", "tentative", "declined", "delegated")
+POOL_FILTERS = {
+    # filter name: (question, organisation field or None when read from the answers)
+    "working_language": (3, "working_languages"),
+    "area": (4, "areas"),
+    "domain": (5, "domains"),
+    "target_public": (7, "target_publics"),
+    "support_role": (10, "support_role"),
+    "shares_data": (39, None),
+    "active_engagement": (44, None),
+    "meeting_interest": (50, None),
+}
+
+
+def eligible_contacts(*, now=None) -> QuerySet[Contact]:
+    """Contacts who may be invited to a consultation round: active, not erased, with an
+    active consent for consultation rounds."""
+    return Contact.objects.filter(
+        is_active=True,
+        erased_at__isnull=True,
+        consents__purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
+        consents__withdrawn_at__isnull=True,
+    )
+
+
+def volunteered_organisations(*, survey: Survey | None = None) -> QuerySet[Organisation]:
+    """Organisations whose survey response says yes to Q56."""
+    survey_filter = Q(survey_responses__answers__q56="yes")
+    if survey is not None:
+        survey_filter &= Q(survey_responses__survey=survey)
+    return Organisation.objects.filter(
+        pk__in=Organisation.objects.filter(survey_filter).values("pk")
+    )
+
+
+def with_consultation_load(queryset: QuerySet[Organisation], *, now=None) -> QuerySet:
+    """Annotate rounds and meetings invited to, meetings attended and the load (the larger of
+    meetings invited and attended) over the last 12 months."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=LOAD_WINDOW_DAYS)
+    invited = Q(
+        contacts__invitations__status__in=INVITED_STATUSES,
+        contacts__invitations__meeting__starts_at__gte=since,
+    )
+    attended = Q(
+        contacts__attendances__status="present",
+        contacts__attendances__meeting__starts_at__gte=since,
+    )
+    return queryset.annotate(
+        rounds_invited=Count(
+            "contacts__invitations__meeting__consultation_round", filter=invited, distinct=True
+        ),
+        meetings_invited=Count("contacts__invitations__meeting", filter=invited, distinct=True),
+        meetings_attended=Count("contacts__attendances__meeting", filter=attended, distinct=True),
+    ).annotate(load=Greatest("meetings_invited", "meetings_attended"))
+
+
+def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
+    for name, value in (filters or {}).items():
+        if not value or name not in POOL_FILTERS:
+            continue
+        number, field_name = POOL_FILTERS[name]
+        if field_name == "support_role":
+            queryset = queryset.filter(support_role=value)
+        elif field_name:
+            queryset = with_json_text(queryset, field_name).filter(
+                json_list_contains(field_name, value)
+            )
+        else:
+            queryset = queryset.filter(**{f"survey_responses__answers__q{number}": value})
+    return queryset
+
+
+def volunteer_pool(*, filters: dict[str, str] | None = None, now=None) -> QuerySet[Organisation]:
+    """The volunteer pool: Q56 yes and an eligible contact (see ``pool_contacts``), with the
+    consultation load. Withdrawing consent removes an organisation at once.
+
+    Only uncorrelated subqueries (``IN``) and joins: PostgreSQL plans them as hash joins even
+    right after a large import, before statistics are refreshed."""
+    queryset = volunteered_organisations().filter(
+        pk__in=eligible_contacts().values("organisation_id")
+    )
+    queryset = pool_filter(queryset, filters or {})
+    return with_consultation_load(queryset, now=now).order_by("name")
+
+
+def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> QuerySet:
+    """Organisations that volunteered but have no contact who may be invited yet (anonymous
+    exports): the team adds one."""
+    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
+    queryset = volunteered_organisations().filter(~Exists(has_contact))
+    return pool_filter(queryset, filters or {}).order_by("name")
+
+
+def pool_contacts(organisations) -> dict[int, Contact]:
+    """The contact each organisation would be invited through (the oldest eligible one),
+    for a page of organisations, in one query."""
+    ids = [o.pk for o in organisations]
+    contacts: dict[int, Contact] = {}
+    for contact in eligible_contacts().filter(organisation_id__in=ids).order_by("pk"):
+        contacts.setdefault(contact.organisation_id, contact)
+    return contacts
+
+
+def pool_contact_ids() -> dict[int, int]:
+    """Organisation id → its oldest eligible contact's id, for the whole pool (one query)."""
+    contact_ids: dict[int, int] = {}
+    for organisation_id, contact_id in (
+        eligible_contacts().order_by("pk").values_list("organisation_id", "pk")
+    ):
+        contact_ids.setdefault(organisation_id, contact_id)
+    return contact_ids
+
+
+def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None) -> list:
+    """The pool as input of the pure panel draw (``coordination.panels``), in one query."""
+    from coordination.panels import Candidate
+
+    contact_ids = pool_contact_ids()
+    rows = volunteer_pool(filters=filters, now=now).values_list(
+        "pk",
+        "name",
+        "working_languages",
+        "areas",
+        "domains",
+        "support_role",
+        "kind",
+        "load",
+    )
+    return [
+        Candidate(
+            organisation_id=pk,
+            contact_id=contact_ids[pk],
+            name=name,
+            attributes={
+                "working_language": tuple(languages or ()),
+                "area": tuple(areas or ()),
+                "domain": tuple(domains or ()),
+                "support_role": support_role or "",
+                "kind": kind or "",
+            },
+            load=load or 0,
+        )
+        for pk, name, languages, areas, domains, support_role, kind, load in rows
+        if pk in contact_ids
+    ]
+
+
+def question_stats_table(stats: QuestionStats) -> list[list]:
+    """The per-question table of the results page as rows (header first), for CSV/XLSX:
+    option, then count and percentage per column (two-column questions, Likert rows)."""
+    percent = "%"
+    if stats.closed is not None:
+        rows = [["option", "count", percent]]
+        rows += [[o.label, o.count, round(o.share * 100, 1)] for o in stats.closed.options]
+        rows.append(["n", stats.closed.base, ""])
+    elif stats.columns:
+        columns = list(stats.columns)
+        rows = [["option"] + [f"{c} {h}" for c in columns for h in ("count", percent)]]
+        first = stats.columns[columns[0]]
+        for index, option in enumerate(first.options):
+            row = [option.label]
+            for column in columns:
+                cell = stats.columns[column].options[index]
+                row += [cell.count, round(cell.share * 100, 1)]
+            rows.append(row)
+        rows.append(["n"] + [v for c in columns for v in (stats.columns[c].base, "")])
+    elif stats.rows:
+        scale = [o.label for o in stats.rows[0][2].options] if stats.rows else []
+        rows = [["row", *scale, "n"]]
+        for _code, label, column in stats.rows:
+            rows.append([label, *[o.count for o in column.options], column.base])
+    else:
+        rows = [["answer"]] + [[a] for a in stats.open_answers]
+    if stats.other_answers:
+        rows += [["other"]] + [[a] for a in stats.other_answers]
+    return rows

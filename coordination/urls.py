@@ -40,3 +40,26 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    path("survey/import/", views.SurveyImportView.as_view(), name="survey-import"),
+    path("survey/results/", views.SurveyResultsView.as_view(), name="survey-results"),
+    path(
+        "survey/results/<int:number>/",
+        views.SurveyQuestionResultsView.as_view(),
+        name="survey-question",
+    ),
+    path(
+        "survey/results/<int:number>/export.csv",
+        views.SurveyQuestionResultsView.as_view(),
+        {"export": "csv"},
+        name="survey-question-csv",
+    ),
+    path(
+        "survey/results/<int:number>/export.xlsx",
+        views.SurveyQuestionResultsView.as_view(),
+        {"export": "xlsx"},
+        name="survey-question-xlsx",
+    ),
+    path("pool/", views.VolunteerPoolView.as_view(), name="volunteer-pool"),
+]

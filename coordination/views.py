@@ -1,8 +1,12 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -11,7 +15,9 @@ from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
-from coordination import selectors
+from coordination import forms, selectors, services
+from coordination.models import Question
+from coordination.spreadsheets import write_csv, write_xlsx
 
 
 @never_cache
@@ -108,3 +114,258 @@ class RoundDetailView(DirectoryPermission, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("coordination.manage_round", self.object)
         return context
+
+
+# --- Survey import (issue 3) ------------------------------------------------------------------
+
+
+class TeamOnly(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = "coordination.import_survey"
+
+
+IMPORT_SESSION_KEY = "survey_import_pending"
+
+
+def _stash_upload(upload, prefix: str) -> str:
+    name = f"survey-imports/{prefix}-{uuid.uuid4().hex}"
+    return default_storage.save(name, upload)
+
+
+def _read_and_delete(path: str) -> bytes | None:
+    if not path or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    default_storage.delete(path)
+    return data
+
+
+class SurveyImportView(TeamOnly, View):
+    """Upload an export, read the dry-run report, then confirm (same service each time)."""
+
+    template_name = "coordination/survey_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": forms.SurveyImportForm()})
+
+    def post(self, request):
+        if request.POST.get("action") == "confirm":
+            return self.confirm(request)
+        if request.POST.get("action") == "cancel":
+            self._discard(request)
+            messages.info(request, _("The import was cancelled; nothing was written."))
+            return redirect("survey-import")
+        form = forms.SurveyImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        self._discard(request)
+        upload = form.cleaned_data["file"]
+        mapping = form.cleaned_data.get("mapping")
+        data = upload.read()
+        mapping_data = mapping.read() if mapping else None
+        report = services.survey_import(
+            data=data,
+            filename=upload.name,
+            language=form.cleaned_data["language"],
+            mapping=mapping_data,
+            mapping_filename=mapping.name if mapping else "",
+            partial=form.cleaned_data["partial"],
+            dry_run=True,
+            user=request.user,
+        )
+        context = {"form": form, "report": report}
+        if not report.file_error:
+            upload.seek(0)
+            pending = {
+                "token": uuid.uuid4().hex,
+                "file": _stash_upload(upload, "export"),
+                "filename": upload.name,
+                "language": report.language,
+                "partial": form.cleaned_data["partial"],
+                "mapping": "",
+                "mapping_filename": "",
+            }
+            if mapping:
+                mapping.seek(0)
+                pending["mapping"] = _stash_upload(mapping, "mapping")
+                pending["mapping_filename"] = mapping.name
+            request.session[IMPORT_SESSION_KEY] = pending
+            context["pending"] = pending
+        return render(request, self.template_name, context)
+
+    def _discard(self, request):
+        pending = request.session.pop(IMPORT_SESSION_KEY, None)
+        if pending:
+            _read_and_delete(pending.get("file", ""))
+            _read_and_delete(pending.get("mapping", ""))
+
+    def confirm(self, request):
+        pending = request.session.get(IMPORT_SESSION_KEY)
+        if not pending or pending.get("token") != request.POST.get("token"):
+            messages.error(request, _("This import is no longer pending; upload the file again."))
+            return redirect("survey-import")
+        request.session.pop(IMPORT_SESSION_KEY)
+        data = _read_and_delete(pending["file"])
+        mapping = _read_and_delete(pending.get("mapping", "")) if pending.get("mapping") else None
+        if data is None:
+            messages.error(request, _("The uploaded file is gone; upload it again."))
+            return redirect("survey-import")
+        report = services.survey_import(
+            data=data,
+            filename=pending["filename"],
+            language=pending["language"],
+            mapping=mapping,
+            mapping_filename=pending.get("mapping_filename", ""),
+            partial=pending["partial"],
+            user=request.user,
+        )
+        if report.committed:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s "
+                    "unchanged, %(rejected)s rejected."
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected,
+                },
+            )
+        else:
+            messages.error(request, _("Nothing was imported: see the problems below."))
+        return render(
+            request,
+            self.template_name,
+            {"form": forms.SurveyImportForm(), "report": report, "done": True},
+        )
+
+
+# --- Volunteer pool (issue 3) -----------------------------------------------------------------
+
+
+def _target_public_choices() -> list[tuple[str, str]]:
+    question = Question.objects.filter(
+        survey__code=selectors.NEEDS_ASSESSMENT_SURVEY, number=7
+    ).first()
+    if question is None:
+        return []
+    language = get_language() or "en"
+    return [(o["code"], selectors.option_label(o, language[:2])) for o in question.options]
+
+
+class VolunteerPoolView(DirectoryPermission, ListView):
+    template_name = "coordination/volunteer_pool.html"
+    context_object_name = "organisations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = forms.PoolFilterForm(
+            self.request.GET or None, target_publics=_target_public_choices()
+        )
+        self.filters = self.filter_form.filters() if self.request.GET else {}
+        return selectors.volunteer_pool(filters=self.filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["organisations"])
+        contacts = selectors.pool_contacts(page)
+        visible = selectors.contact_ids_with_visible_details(user=self.request.user)
+        context["rows"] = [
+            {
+                "organisation": o,
+                "contact": contacts.get(o.pk),
+                "show_email": o.pk in contacts
+                and (visible is None or contacts[o.pk].pk in visible),
+            }
+            for o in page
+        ]
+        context["filter_form"] = self.filter_form
+        context["without_contact"] = list(
+            selectors.volunteers_without_contact(filters=self.filters)[:200]
+        )
+        context["querystring"] = self.request.GET.copy()
+        context["querystring"].pop("page", None)
+        return context
+
+
+# --- Survey results (issue 3) -----------------------------------------------------------------
+
+
+def _results_responses(request, survey):
+    form = forms.ResultsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    responses = selectors.survey_responses(
+        survey=survey,
+        form_language=filters.get("form_language", ""),
+        area=filters.get("area", ""),
+    )
+    return form, responses
+
+
+class SurveyResultsView(DirectoryPermission, View):
+    """The questions with their base (n), linked to one page each."""
+
+    def get(self, request):
+        survey = selectors.needs_assessment_survey()
+        form, responses = _results_responses(request, survey)
+        language = (get_language() or "en")[:2]
+        results = selectors.survey_results(survey=survey, responses=responses, language=language)
+        return render(
+            request,
+            "coordination/survey_results.html",
+            {
+                "survey": survey,
+                "results": results,
+                "filter_form": form,
+                "querystring": request.GET.urlencode(),
+                "language": language,
+            },
+        )
+
+
+class SurveyQuestionResultsView(DirectoryPermission, View):
+    """One question: counts and percentages (bars), two columns side by side, the Likert grid
+    as stacked bars, open answers listed; CSV/XLSX export of the same table."""
+
+    def get(self, request, number: int, export: str = ""):
+        survey = selectors.needs_assessment_survey()
+        question = get_object_or_404(Question, survey=survey, number=number)
+        form, responses = _results_responses(request, survey)
+        language = (get_language() or "en")[:2]
+        stats = selectors.survey_question_stats(
+            question=question, responses=responses, language=language
+        )
+        if export:
+            rows = [
+                [f"Q{question.number}. {question.label(language)}"],
+                *[list(r) for r in selectors.question_stats_table(stats)],
+            ]
+            filename = f"survey-q{question.number}.{export}"
+            if export == "csv":
+                response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+            else:
+                response = HttpResponse(
+                    write_xlsx(rows, title=f"Q{question.number}"),
+                    content_type=(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    ),
+                )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        numbers = list(survey.questions.order_by("number").values_list("number", flat=True))
+        position = numbers.index(number)
+        return render(
+            request,
+            "coordination/survey_question.html",
+            {
+                "question": question,
+                "question_text": question.label(language),
+                "stats": stats,
+                "filter_form": form,
+                "querystring": request.GET.urlencode(),
+                "previous_number": numbers[position - 1] if position > 0 else None,
+                "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
+            },
+        )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/panel/", views.PanelDrawView.as_view(), name="panel-draw"),
     path("my-data/", views.MyDataView.as_view(), name="my-data"),
     path("my-data.json", views.PersonalDataDownloadView.as_view(), name="my-data-download"),
     path(

@@ -87,3 +87,115 @@ class ConsultationRoundSerializer(serializers.ModelSerializer):
 
     def get_questions(self, consultation_round) -> list[int]:
         return sorted(q.number for q in consultation_round.questions.all())
+
+
+# --- Issue 3: survey import and volunteer pool -------------------------------------------------
+
+
+class SurveyImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The XLSX or CSV export.")
+    language = serializers.ChoiceField(
+        choices=["fr", "nl", "en"],
+        required=False,
+        allow_blank=True,
+        help_text="Form language; told from the headers when left out.",
+    )
+    mapping = serializers.FileField(
+        required=False, help_text="TOML or YAML mapping: column header → question."
+    )
+    mapping_format = serializers.ChoiceField(
+        choices=["toml", "yaml"], required=False, help_text="Format of the mapping file."
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+    partial = serializers.BooleanField(required=False, default=False)
+
+    def validate_file(self, upload):
+        if upload.size > 20 * 1024 * 1024:
+            raise serializers.ValidationError("The file is larger than 20 MB.")
+        return upload
+
+    def validate_mapping(self, upload):
+        if upload is not None and upload.size > 1024 * 1024:
+            raise serializers.ValidationError("The mapping file is larger than 1 MB.")
+        return upload
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    organisation = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged", "rejected"])
+
+
+class SurveyImportReportSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    language = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    partial = serializers.BooleanField()
+    committed = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    consents = serializers.IntegerField()
+    contacts_created = serializers.IntegerField()
+    organisations_created = serializers.IntegerField()
+    file_error = serializers.CharField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    problems = ImportProblemSerializer(many=True)
+    rows = ImportRowSerializer(many=True)
+
+
+class PoolContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.CharField(allow_null=True, help_text="Only when the user may see it.")
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    contact = serializers.SerializerMethodField()
+    rounds_invited = serializers.IntegerField(read_only=True)
+    meetings_invited = serializers.IntegerField(read_only=True)
+    meetings_attended = serializers.IntegerField(read_only=True)
+    load = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "working_languages",
+            "areas",
+            "domains",
+            "target_publics",
+            "support_role",
+            "contact",
+            "rounds_invited",
+            "meetings_invited",
+            "meetings_attended",
+            "load",
+        ]
+
+    @extend_schema_field(PoolContactSerializer)
+    def get_contact(self, organisation) -> dict:
+        contacts = self.context.get("pool_contacts", {})
+        visible = self.context.get("visible_contact_ids")
+        contact = contacts.get(organisation.pk)
+        if contact is None:  # consent withdrawn between the two queries
+            return {"id": 0, "name": "", "email": None}
+        show = visible is None or contact.pk in visible
+        return {"id": contact.pk, "name": contact.name, "email": contact.email if show else None}
+
+
+class VolunteerWithoutContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "working_languages", "areas", "support_role"]

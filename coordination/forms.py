@@ -1,0 +1,107 @@
+"""Forms of the ``coordination`` pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coordination import enums
+from coordination.selectors import POOL_FILTERS
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
+FORM_LANGUAGES.append(("en", _("English")))
+
+
+class SurveyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Survey export"), help_text=_("XLSX or CSV, one row per response.")
+    )
+    language = forms.ChoiceField(label=_("Form language"), choices=FORM_LANGUAGES, required=False)
+    mapping = forms.FileField(
+        label=_("Mapping file"),
+        required=False,
+        help_text=_("TOML or YAML: column header → question number, for unnumbered headers."),
+    )
+    partial = forms.BooleanField(
+        label=_("Keep the good rows when some are rejected"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+    def clean_mapping(self):
+        upload = self.cleaned_data.get("mapping")
+        if upload and upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The mapping file is larger than 1 MB."))
+        return upload
+
+
+class PoolFilterForm(forms.Form):
+    """Filters of the volunteer pool (page and API share the names)."""
+
+    working_language = forms.ChoiceField(
+        label=_("Working language (Q3)"),
+        required=False,
+        choices=[("", _("Any")), *enums.WorkingLanguage.choices],
+    )
+    area = forms.ChoiceField(
+        label=_("Area (Q4)"), required=False, choices=[("", _("Any")), *enums.Area.choices]
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain (Q5)"), required=False, choices=[("", _("Any")), *enums.Domain.choices]
+    )
+    target_public = forms.CharField(label=_("Target public (Q7)"), required=False, max_length=40)
+    support_role = forms.ChoiceField(
+        label=_("Support role (Q10)"),
+        required=False,
+        choices=[("", _("Any")), *enums.SupportRole.choices],
+    )
+    shares_data = forms.ChoiceField(
+        label=_("Willing to share data (Q39)"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    active_engagement = forms.ChoiceField(
+        label=_("Active engagement (Q44)"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("definitely_yes", _("Definitely, yes")),
+            ("yes", _("Yes")),
+            ("no", _("No")),
+            ("definitely_no", _("Definitely, no")),
+        ],
+    )
+    meeting_interest = forms.ChoiceField(
+        label=_("Interest in joint meetings (Q50)"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+
+    def __init__(self, *args, target_publics: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if target_publics:
+            self.fields["target_public"] = forms.ChoiceField(
+                label=_("Target public (Q7)"),
+                required=False,
+                choices=[("", _("Any")), *target_publics],
+            )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v and k in POOL_FILTERS}
+
+
+class ResultsFilterForm(forms.Form):
+    form_language = forms.ChoiceField(
+        label=_("Form language"),
+        required=False,
+        choices=[("", _("All")), ("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))],
+    )
+    area = forms.ChoiceField(
+        label=_("Area (Q4)"), required=False, choices=[("", _("All")), *enums.Area.choices]
+    )

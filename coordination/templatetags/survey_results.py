@@ -1,0 +1,24 @@
+"""Filters of the survey-results pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(share) -> int:
+    """A share (0..1) as a whole percentage 0..100, for the ``pct-N`` width classes."""
+    try:
+        value = round(float(share) * 100)
+    except (TypeError, ValueError):
+        return 0
+    return max(0, min(100, value))
+
+
+@register.filter
+def pct1(share) -> str:
+    """A share as a percentage with one decimal."""
+    try:
+        return f"{float(share) * 100:.1f}"
+    except (TypeError, ValueError):
+        return "0.0"

@@ -1,0 +1,323 @@
+"""Panel draws for consultation-round sessions: the pure draw of ``coordination.panels``
+turned into a recorded ``PanelDraw`` and drafted (and waitlisted) invitations.
+
+Concurrency: the session's row is locked (``select_for_update``) for the whole draw, the caller
+says which draw it saw as current (``replaces_draw_id``) and the database allows one current
+draw per session; two facilitators drawing at once get one panel and one clear error."""
+
+import secrets
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from coordination import enums as c_enums
+from coordination.panels import CRITERIA, candidate_to_json, panel_draw
+from coordination.selectors import eligible_contacts, volunteer_pool_candidates
+from coordination.services import round_status_change
+from meetings import enums
+from meetings.models import Invitation, Meeting, PanelDraw
+
+# Exclusion reasons (codes stored in the explanation; pages translate them).
+REASON_OTHER_SESSION = "other_session"
+REASON_DECLINED_TWICE = "declined_twice"
+ANSWERED_STATUSES = (
+    enums.InvitationStatus.ACCEPTED,
+    enums.InvitationStatus.TENTATIVE,
+    enums.InvitationStatus.DECLINED,
+    enums.InvitationStatus.DELEGATED,
+)
+UNSENT_STATUSES = (enums.InvitationStatus.DRAFTED, enums.InvitationStatus.WAITLISTED)
+DRAWABLE_ROUND_STATUSES = (c_enums.RoundStatus.DRAFT, c_enums.RoundStatus.PANEL_DRAWN)
+
+
+def _lock_session(meeting: Meeting) -> Meeting:
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("consultation_round")
+        .get(pk=meeting.pk)
+    )
+    if locked.consultation_round_id is None:
+        raise ValidationError(
+            _("Panels are drawn for consultation-round sessions only."), code="not_round"
+        )
+    return locked
+
+
+def _exclusions(*, meeting: Meeting, other_sessions: bool, declined_twice: bool) -> dict[int, str]:
+    exclusions: dict[int, str] = {}
+    if declined_twice:
+        answered = (
+            Invitation.objects.filter(status__in=ANSWERED_STATUSES)
+            .order_by("contact__organisation_id", "-meeting__starts_at", "-pk")
+            .values_list("contact__organisation_id", "status")
+        )
+        last_two: dict[int, list[str]] = {}
+        for organisation_id, status in answered:
+            statuses = last_two.setdefault(organisation_id, [])
+            if len(statuses) < 2:
+                statuses.append(status)
+        for organisation_id, statuses in last_two.items():
+            if statuses == [enums.InvitationStatus.DECLINED] * 2:
+                exclusions[organisation_id] = REASON_DECLINED_TWICE
+    if other_sessions:
+        in_other = (
+            Invitation.objects.filter(meeting__consultation_round_id=meeting.consultation_round_id)
+            .exclude(meeting=meeting)
+            .exclude(status=enums.InvitationStatus.CANCELLED)
+            .values_list("contact__organisation_id", flat=True)
+        )
+        for organisation_id in in_other:
+            exclusions[organisation_id] = REASON_OTHER_SESSION
+    return exclusions
+
+
+def panel_draw_for_session(
+    *,
+    meeting: Meeting,
+    seats: int,
+    criteria: Sequence[str] = (),
+    exclude_other_sessions: bool = True,
+    exclude_declined_twice: bool = True,
+    max_load: int | None = None,
+    must_invite: Sequence[int] = (),
+    seed: int | None = None,
+    replaces_draw_id: int | None = None,
+    user=None,
+) -> PanelDraw:
+    """Draw (or redraw) the panel of a round session and write its drafted invitations.
+
+    ``replaces_draw_id`` is the current draw the facilitator saw (``None`` for the first draw);
+    if another draw happened meanwhile, nothing is written and a ``ValidationError`` says so."""
+    if seats < 1:
+        raise ValidationError(_("A panel needs at least one seat."), code="seats")
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown:
+        raise ValidationError(
+            _("Unknown balance criteria: %(criteria)s."),
+            code="criteria",
+            params={"criteria": ", ".join(unknown)},
+        )
+    if seed is None:
+        seed = secrets.randbelow(2**62)
+    try:
+        with transaction.atomic():
+            locked = _lock_session(meeting)
+            consultation_round = locked.consultation_round
+            if consultation_round.status not in DRAWABLE_ROUND_STATUSES:
+                raise ValidationError(
+                    _("The round is “%(status)s”: its panels can no longer be drawn."),
+                    code="round_status",
+                    params={"status": consultation_round.get_status_display()},
+                )
+            current = PanelDraw.objects.filter(meeting=locked, is_current=True).first()
+            if (current.pk if current else None) != replaces_draw_id:
+                raise ValidationError(
+                    _("Someone else drew this panel meanwhile; reload the page and try again."),
+                    code="stale",
+                )
+            if (
+                locked.invitations.exclude(status__in=UNSENT_STATUSES)
+                .exclude(status=enums.InvitationStatus.CANCELLED)
+                .exists()
+            ):
+                raise ValidationError(
+                    _("Invitations of this session were already sent: draw no more."),
+                    code="already_sent",
+                )
+            exclusions = _exclusions(
+                meeting=locked,
+                other_sessions=exclude_other_sessions,
+                declined_twice=exclude_declined_twice,
+            )
+            pool = volunteer_pool_candidates()
+            result = panel_draw(
+                pool,
+                seats=seats,
+                criteria=criteria,
+                seed=seed,
+                exclusions=exclusions,
+                must_invite=must_invite,
+                max_load=max_load,
+            )
+            if current is not None:
+                PanelDraw.objects.filter(pk=current.pk).update(is_current=False)
+            locked.invitations.filter(status__in=UNSENT_STATUSES, panel_draw__isnull=False).delete()
+            draw = PanelDraw.objects.create(
+                meeting=locked,
+                seats=seats,
+                criteria=list(criteria),
+                exclusions={
+                    "other_sessions": exclude_other_sessions,
+                    "declined_twice": exclude_declined_twice,
+                    "max_load": max_load,
+                },
+                must_invite=list(must_invite),
+                seed=seed,
+                pool_size=result.explanation["pool_size"],
+                panel=[candidate_to_json(c, criteria) for c in result.panel],
+                waitlist=[candidate_to_json(c, criteria) for c in result.waitlist],
+                explanation={**result.explanation, "swaps": []},
+                created_by=user,
+            )
+            _write_invitations(draw)
+            if consultation_round.status == c_enums.RoundStatus.DRAFT:
+                round_status_change(
+                    consultation_round=consultation_round, to=c_enums.RoundStatus.PANEL_DRAWN
+                )
+    except IntegrityError as exc:
+        # The one-current-draw constraint caught a concurrent draw the lock did not.
+        raise ValidationError(
+            _("Someone else drew this panel meanwhile; reload the page and try again."),
+            code="stale",
+        ) from exc
+    return draw
+
+
+def waitlist_reserve(draw: PanelDraw) -> int:
+    """How many waitlisted invitations a draw keeps ready (the rest stays in the draw)."""
+    return draw.seats
+
+
+def _write_invitations(draw: PanelDraw) -> None:
+    """Drafted invitations for the panel and waitlisted ones for the first of the waitlist."""
+    existing = set(
+        Invitation.objects.filter(meeting_id=draw.meeting_id).values_list("contact_id", flat=True)
+    )
+    rows = [
+        Invitation(
+            meeting_id=draw.meeting_id,
+            contact_id=entry["contact_id"],
+            status=enums.InvitationStatus.DRAFTED,
+            panel_draw=draw,
+        )
+        for entry in draw.panel
+        if entry["contact_id"] not in existing
+    ]
+    for position, entry in enumerate(draw.waitlist[: waitlist_reserve(draw)], start=1):
+        if entry["contact_id"] in existing:
+            continue
+        rows.append(
+            Invitation(
+                meeting_id=draw.meeting_id,
+                contact_id=entry["contact_id"],
+                status=enums.InvitationStatus.WAITLISTED,
+                waitlist_position=position,
+                panel_draw=draw,
+            )
+        )
+    Invitation.objects.bulk_create(rows)
+
+
+def panel_swap(*, draw: PanelDraw, organisation_id: int, user=None) -> dict:
+    """Replace one organisation of the current panel, before invitations go out, by the next
+    suitable one on the waitlist (same stratum first, else the first still eligible).
+    Returns the waitlist entry that took the seat."""
+    with transaction.atomic():
+        locked = _lock_session(draw.meeting)
+        draw = PanelDraw.objects.get(pk=draw.pk)
+        if not draw.is_current:
+            raise ValidationError(_("Only the current draw can be changed."), code="not_current")
+        leaving = next((e for e in draw.panel if e["organisation_id"] == organisation_id), None)
+        if leaving is None:
+            raise ValidationError(_("This organisation is not on the panel."), code="not_on_panel")
+        invitation = locked.invitations.filter(contact_id=leaving["contact_id"]).first()
+        if invitation is not None and invitation.status != enums.InvitationStatus.DRAFTED:
+            raise ValidationError(
+                _("The invitation was already sent: it can no longer be swapped."),
+                code="already_sent",
+            )
+        still_eligible = set(
+            eligible_contacts()
+            .filter(pk__in=[e["contact_id"] for e in draw.waitlist])
+            .values_list("pk", flat=True)
+        )
+        taken = set(
+            locked.invitations.exclude(
+                Q(status=enums.InvitationStatus.WAITLISTED)
+                | Q(status=enums.InvitationStatus.CANCELLED)
+            ).values_list("contact_id", flat=True)
+        )
+        suitable = [
+            e
+            for e in draw.waitlist
+            if e["contact_id"] in still_eligible and e["contact_id"] not in taken
+        ]
+        same_stratum = [e for e in suitable if e["stratum"] == leaving["stratum"]]
+        if not suitable:
+            raise ValidationError(_("The waitlist has no one left to take the seat."), code="empty")
+        joining = (same_stratum or suitable)[0]
+        if invitation is not None:
+            invitation.delete()
+        promoted = locked.invitations.filter(contact_id=joining["contact_id"]).first()
+        if promoted is None:
+            Invitation.objects.create(
+                meeting=locked,
+                contact_id=joining["contact_id"],
+                status=enums.InvitationStatus.DRAFTED,
+                panel_draw=draw,
+            )
+        else:
+            promoted.status = enums.InvitationStatus.DRAFTED
+            promoted.waitlist_position = None
+            promoted.save(update_fields=["status", "waitlist_position", "updated_at"])
+        draw.panel = [joining if e is leaving else e for e in draw.panel]
+        draw.waitlist = [e for e in draw.waitlist if e is not joining]
+        explanation = dict(draw.explanation)
+        explanation["swaps"] = [
+            *explanation.get("swaps", []),
+            {
+                "out": leaving,
+                "in": joining,
+                "same_stratum": bool(same_stratum),
+                "by": getattr(user, "pk", None),
+            },
+        ]
+        draw.explanation = _recount_panel(explanation, draw.panel, draw.criteria)
+        draw.save(update_fields=["panel", "waitlist", "explanation"])
+        _renumber_waitlist(draw)
+    return joining
+
+
+def _renumber_waitlist(draw: PanelDraw) -> None:
+    order = {e["contact_id"]: i for i, e in enumerate(draw.waitlist, start=1)}
+    waitlisted = Invitation.objects.filter(
+        meeting_id=draw.meeting_id, status=enums.InvitationStatus.WAITLISTED, panel_draw=draw
+    )
+    changed = []
+    for invitation in waitlisted:
+        position = order.get(invitation.contact_id)
+        if position is not None and position != invitation.waitlist_position:
+            invitation.waitlist_position = position
+            changed.append(invitation)
+    Invitation.objects.bulk_update(changed, ["waitlist_position"])
+
+
+def _recount_panel(explanation: dict, panel: list[dict], criteria: list[str]) -> dict:
+    """Panel counts and shares of the explanation after a swap."""
+    size = len(panel)
+    table = {}
+    for index, criterion in enumerate(criteria):
+        counts: dict[str, int] = {}
+        for entry in panel:
+            value = entry["stratum"][index]
+            counts[value] = counts.get(value, 0) + 1
+        table[criterion] = [
+            {
+                **row,
+                "panel": counts.get(row["value"], 0),
+                "panel_share": round(counts.get(row["value"], 0) / size, 4) if size else 0.0,
+            }
+            for row in explanation.get("table", {}).get(criterion, [])
+        ]
+    strata_counts: dict[tuple, int] = {}
+    for entry in panel:
+        key = tuple(entry["stratum"])
+        strata_counts[key] = strata_counts.get(key, 0) + 1
+    strata = [
+        {**row, "panel": strata_counts.get(tuple(row["stratum"]), 0)}
+        for row in explanation.get("strata", [])
+    ]
+    return {**explanation, "table": table, "strata": strata}
