@@ -276,7 +276,9 @@ def minutes_bundle(*, minutes_list: list[Minutes], export_format: str, title: st
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for doc in documents:
             with translation.override(doc.meeting.language):
-                name = export_filename(doc.meeting, "minutes", "{}", doc.minutes.version)
+                name = f"{doc.meeting.pk}-" + export_filename(
+                    doc.meeting, "minutes", "{}", doc.minutes.version
+                )
                 archive.writestr(name.format("pdf"), minutes_pdf(documents=[doc]))
                 archive.writestr(name.format("docx"), minutes_docx(doc=doc))
                 archive.writestr(name.format("md"), minutes_markdown(doc=doc))

@@ -31,8 +31,16 @@ from meetings.models import (
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
 
+def _sync(given: Minutes, fresh: Minutes, fields: list[str]) -> None:
+    """Keep the caller's instance in step with the row the service locked and changed."""
+    for name in fields:
+        setattr(given, name, getattr(fresh, name))
+
+
 def _require_editable(minutes: Minutes) -> None:
-    if minutes.status == enums.MinutesStatus.APPROVED:
+    # The status is read from the database: the caller's instance may be stale.
+    status = Minutes.objects.filter(pk=minutes.pk).values_list("status", flat=True).first()
+    if status == enums.MinutesStatus.APPROVED:
         raise ValidationError(
             _(
                 "These minutes were approved and are locked. Start a correction to change them "
@@ -104,7 +112,7 @@ def decision_delete(*, decision: Decision) -> None:
 @transaction.atomic
 def minutes_circulate(*, minutes: Minutes, comments_due: dt.datetime, user=None) -> Minutes:
     """Send the draft to the attendees for comments until ``comments_due``."""
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    given, minutes = minutes, Minutes.objects.select_for_update().get(pk=minutes.pk)
     _require_editable(minutes)
     if minutes.status != enums.MinutesStatus.DRAFT:
         raise ValidationError(_("These minutes were already circulated."))
@@ -116,6 +124,7 @@ def minutes_circulate(*, minutes: Minutes, comments_due: dt.datetime, user=None)
     minutes.circulated_at = timezone.now()
     minutes.comments_due = comments_due
     minutes.save(update_fields=["status", "circulated_at", "comments_due"])
+    _sync(given, minutes, ["status", "circulated_at", "comments_due"])
     return minutes
 
 
@@ -123,6 +132,7 @@ def minutes_circulate(*, minutes: Minutes, comments_due: dt.datetime, user=None)
 def minutes_comment_add(
     *, minutes: Minutes, user, text: str, agenda_item: AgendaItem | None = None
 ) -> MinutesComment:
+    minutes.refresh_from_db(fields=["status", "comments_due"])
     if minutes.status != enums.MinutesStatus.CIRCULATED:
         raise ValidationError(_("Comments are taken only while the minutes are circulated."))
     if minutes.comments_due and timezone.now() > minutes.comments_due:
@@ -140,7 +150,7 @@ def minutes_comment_add(
 def minutes_approve(*, minutes: Minutes, user, at_meeting: Meeting | None = None) -> Minutes:
     """Approve circulated minutes (by the facilitator, or at a later meeting's "approval of
     the previous minutes" item). Approving twice is refused."""
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    given, minutes = minutes, Minutes.objects.select_for_update().get(pk=minutes.pk)
     if minutes.status == enums.MinutesStatus.APPROVED:
         raise ValidationError(_("These minutes are already approved."))
     if minutes.status != enums.MinutesStatus.CIRCULATED:
@@ -151,7 +161,9 @@ def minutes_approve(*, minutes: Minutes, user, at_meeting: Meeting | None = None
     minutes.approved_at = timezone.now()
     minutes.approved_by = user
     minutes.approved_at_meeting = at_meeting
-    minutes.save(update_fields=["status", "approved_at", "approved_by", "approved_at_meeting"])
+    fields = ["status", "approved_at", "approved_by", "approved_at_meeting"]
+    minutes.save(update_fields=fields)
+    _sync(given, minutes, fields)
     return minutes
 
 
