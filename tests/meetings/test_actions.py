@@ -226,8 +226,11 @@ def test_action_items_csv_and_xlsx_neutralise_formulas():
     from openpyxl import load_workbook
 
     action = make_action(description='=HYPERLINK("http://evil")')
-    actions = list(ActionItem.objects.select_related("owner_contact", "owner_organisation",
-                                                     "origin_meeting", "origin_agenda_item"))  # fmt: skip
+    actions = list(
+        ActionItem.objects.select_related(
+            "owner_contact", "owner_organisation", "origin_meeting", "origin_agenda_item"
+        )
+    )
 
     csv_text = action_items_csv(actions).decode("utf-8-sig")
     workbook = load_workbook(io.BytesIO(action_items_xlsx(actions)))
