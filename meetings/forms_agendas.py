@@ -13,6 +13,13 @@ from meetings.models import AgendaItem
 
 
 class AgendaItemForm(forms.ModelForm):
+    planned_minutes = forms.IntegerField(
+        label=_("Planned minutes"),
+        min_value=1,
+        max_value=600,
+        initial=15,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 600}),
+    )
     questions = forms.ModelMultipleChoiceField(
         label=_("Survey questions taken up"),
         queryset=Question.objects.order_by("number"),
@@ -35,7 +42,6 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_alt": forms.Textarea(attrs={"rows": 3}),
-            "planned_minutes": forms.NumberInput(attrs={"min": 1, "max": 600}),
         }
         help_texts = {"description": _("Markdown: **bold**, *italic*, lists with “-”.")}
 
@@ -44,17 +50,8 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["presenter"].queryset = Contact.objects.filter(
             is_active=True, erased_at__isnull=True
         ).select_related("organisation")
-        self.fields["planned_minutes"].min_value = 1
         if self.instance.pk:
             self.fields["questions"].initial = list(self.instance.questions.all())
-
-    def clean_planned_minutes(self):
-        value = self.cleaned_data["planned_minutes"]
-        if value is None or value < 1:
-            raise forms.ValidationError(_("Planned minutes must be at least 1."))
-        if value > 600:
-            raise forms.ValidationError(_("Planned minutes cannot exceed 600."))
-        return value
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -190,6 +187,23 @@ class ActionFilterForm(forms.Form):
     meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
     working_group = forms.IntegerField(required=False, widget=forms.HiddenInput)
     consultation_round = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Offer only owners of action items the user may see (no directory leak).
+            from meetings.selectors_minutes import action_items_visible_to
+
+            visible = action_items_visible_to(user=user).values("pk")
+            self.fields["owner"].queryset = (
+                Contact.objects.filter(action_items__in=visible)
+                .select_related("organisation")
+                .distinct()
+                .order_by("name")
+            )
+            self.fields["organisation"].queryset = (
+                Organisation.objects.filter(action_items__in=visible).distinct().order_by("name")
+            )
 
     def filters(self):
         from meetings.selectors_minutes import ActionFilters

@@ -28,7 +28,7 @@ EXPORT_ROW_LIMIT = 10_000
 @login_required
 @require_GET
 def action_list(request):
-    form = ActionFilterForm(request.GET or None)
+    form = ActionFilterForm(request.GET or None, user=request.user)
     if request.GET and not form.is_valid():
         return render(
             request,
@@ -37,7 +37,7 @@ def action_list(request):
             status=400,
         )
     if not request.GET:
-        form = ActionFilterForm({"status": "open"})
+        form = ActionFilterForm({"status": "open"}, user=request.user)
         form.is_valid()
     actions = action_items_with_meetings(
         action_item_list(user=request.user, filters=form.filters())
@@ -61,7 +61,7 @@ def action_list(request):
 @login_required
 @require_GET
 def action_export(request, extension: str):
-    form = ActionFilterForm(request.GET or {"status": "open"})
+    form = ActionFilterForm(request.GET or {"status": "open"}, user=request.user)
     if not form.is_valid():
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
     actions = list(action_item_list(user=request.user, filters=form.filters())[:EXPORT_ROW_LIMIT])
