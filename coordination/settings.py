@@ -213,6 +213,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Issue 5: one schema name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "AgendaItemKindEnum": "meetings.enums.AgendaItemKind",
+        "ActionEventKindEnum": "meetings.enums.ActionEventKind",
+        "ActionStatusEnum": "meetings.enums.ActionStatus",
+        "MinutesStatusEnum": "meetings.enums.MinutesStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
