@@ -325,3 +325,18 @@ def action_items_csv(actions) -> bytes:
 
 def action_items_xlsx(actions) -> bytes:
     return write_xlsx(action_item_rows(actions), sheet=_("Action items"))
+
+
+def agenda_email_attachment(*, meeting: Meeting):
+    """The published agenda as an e-mail attachment (``meetings.emails.Attachment``), or None
+    while it is unpublished: invitation and reminder e-mails attach it (issue 4)."""
+    from meetings.emails import Attachment
+
+    if meeting.agenda_published_at is None:
+        return None
+    with translation.override(meeting.language):
+        return Attachment(
+            filename=export_filename(meeting, "agenda", "pdf", meeting.agenda_version),
+            content=agenda_pdf(meeting=meeting),
+            mimetype="application/pdf",
+        )

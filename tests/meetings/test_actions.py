@@ -256,3 +256,32 @@ def test_write_csv_and_xlsx_round_trip_plain_values():
 def test_action_event_kinds_cover_reviews():
     assert enums.ActionEventKind.REVIEWED == "reviewed"
     assert ActionItemEvent.objects.count() == 0
+
+
+def test_schedule_action_reminders_command_is_idempotent():
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    call_command("schedule_action_reminders", "--hour", "6")
+    call_command("schedule_action_reminders", "--hour", "6")
+
+    assert list(Schedule.objects.values_list("func", "schedule_type")) == [
+        ("meetings.tasks.action_reminders_daily", "D")
+    ]
+
+
+def test_agenda_email_attachment_only_when_published():
+    from meetings.exports import agenda_email_attachment
+    from meetings.services import agendas
+    from tests.factories import AgendaItemFactory
+
+    item = AgendaItemFactory()
+    before = agenda_email_attachment(meeting=item.meeting)
+    agendas.agenda_publish(meeting=item.meeting)
+
+    attachment = agenda_email_attachment(meeting=item.meeting)
+
+    assert before is None
+    assert attachment.mimetype == "application/pdf"
+    assert attachment.filename.endswith("-agenda-v1.pdf")
+    assert attachment.content.startswith(b"%PDF-")
