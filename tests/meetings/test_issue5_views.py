@@ -38,7 +38,12 @@ def invitee_of(meeting):
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
+    """The messages shown on the (followed) page, read back from the rendered HTML."""
+    import re
+    from html import unescape
+
+    html = response.content.decode()
+    return [unescape(m) for m in re.findall(r'<li class="message [^"]*">(.*?)</li>', html)]
 
 
 # --- Agenda --------------------------------------------------------------------------------------
@@ -481,3 +486,19 @@ def test_action_list_with_invalid_filter_is_a_400(client_for, team_user):
 
     assert response.status_code == 400
     assert response.context["form"].errors["due_from"] == ["Enter a valid date."]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "path"),
+    [
+        ("meeting-detail", [1], "/meetings/1/"),
+        ("meeting-list", [], "/meetings/"),
+        ("organisation-detail", [1], "/organisations/1/"),
+        ("round-detail", [1], "/rounds/1/"),
+        ("working-group-detail", [1], "/groups/1/"),
+        ("agenda-publish", [1], "/meetings/1/agenda/publish/"),
+        ("minutes-approve", [1], "/meetings/1/minutes/approve/"),
+    ],
+)
+def test_page_url_names_are_not_shadowed_by_api_routes(name, args, path):
+    assert reverse(name, args=args) == path
