@@ -255,7 +255,7 @@ def action_reminder_send(*, action_id: int, today: dt.date | None = None) -> boo
     today = today or timezone.localdate()
     with transaction.atomic():
         action = (
-            ActionItem.objects.select_for_update()
+            ActionItem.objects.select_for_update(of=("self",))
             .select_related("owner_contact", "origin_meeting", "owner_organisation")
             .filter(pk=action_id)
             .first()
