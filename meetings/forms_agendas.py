@@ -11,6 +11,8 @@ from meetings import enums
 from meetings.files import ATTACHMENT_MAX_BYTES
 from meetings.models import AgendaItem
 
+MAX_ID = 2**31 - 1
+
 
 class AgendaItemForm(forms.ModelForm):
     planned_minutes = forms.IntegerField(
@@ -109,21 +111,27 @@ class CorrectionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    agenda_item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    agenda_item = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     text = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
 
 class DecisionForm(forms.Form):
-    agenda_item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    agenda_item = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     text = forms.CharField(
         label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
 
 class ActionItemForm(forms.Form):
-    agenda_item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    agenda_item = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     description = forms.CharField(
         label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
@@ -184,9 +192,15 @@ class ActionFilterForm(forms.Form):
     due_until = forms.DateField(
         label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    working_group = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    consultation_round = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    meeting = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    working_group = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    consultation_round = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,7 @@ from meetings.views_agendas import flash_errors, managed_meeting, visible_meetin
 
 def _version(request) -> int | None:
     raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdigit() and len(raw) < 6 else None
 
 
 def _item_or_none(meeting: Meeting, pk) -> AgendaItem | None:

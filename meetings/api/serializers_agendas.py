@@ -15,7 +15,6 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
-    presenter = serializers.PrimaryKeyRelatedField(read_only=True)
     questions = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -36,6 +35,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "questions",
             "attachments",
         ]
+        read_only_fields = fields
 
     def get_questions(self, item) -> list[int]:
         return [question.number for question in item.questions.all()]

@@ -1,6 +1,7 @@
 """API of agendas, minutes and action items (issue 5). Thin: validate with a serializer, call
 one service, return the result. Service ValidationErrors become 400 responses."""
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -70,8 +71,23 @@ def agenda_payload(meeting: Meeting) -> dict:
     }
 
 
+MAX_ID = 2**31 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole-number id filter: fractions, huge numbers and negatives are a 400, never a
+    database overflow."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class AgendaItemFilter(filters.FilterSet):
-    meeting = filters.NumberFilter(field_name="meeting_id")
+    meeting = IdFilter(field_name="meeting_id")
 
 
 @extend_schema(tags=["agendas"])
@@ -215,7 +231,7 @@ class AgendaViewSet(viewsets.ViewSet):
 
 
 class MinutesFilter(filters.FilterSet):
-    meeting = filters.NumberFilter(field_name="meeting_id")
+    meeting = IdFilter(field_name="meeting_id")
     status = filters.ChoiceFilter(choices=enums.MinutesStatus.choices)
 
 
@@ -343,7 +359,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(s.ActionEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.ActionEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         action_item = self.get_object()
         events = action_item_history(action=action_item)

@@ -502,3 +502,27 @@ def test_action_list_with_invalid_filter_is_a_400(client_for, team_user):
 )
 def test_page_url_names_are_not_shadowed_by_api_routes(name, args, path):
     assert reverse(name, args=args) == path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"meeting": "99999999999999999999"}, {"owner": "-1"}, {"meeting": "1.5"}],
+)
+def test_action_list_with_out_of_range_ids_is_a_400(client_for, team_user, query):
+    response = client_for(team_user).get(reverse("action-list"), query)
+
+    assert response.status_code == 400
+
+
+def test_minutes_comment_with_an_out_of_range_item_changes_nothing(client_for):
+    minutes, _item = circulated_minutes()
+    user = invitee_of(minutes.meeting)
+
+    response = client_for(user).post(
+        reverse("minutes-comment", args=[minutes.meeting.pk, minutes.pk]),
+        {"agenda_item": "99999999999999999999", "text": "x"},
+        follow=True,
+    )
+
+    assert messages_of(response) == ["Write a comment."]
+    assert minutes.comments.count() == 0
