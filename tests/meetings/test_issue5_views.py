@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import ActionItem, AgendaAttachment, Minutes, MinutesNote
+from meetings.models import ActionItem, AgendaAttachment, Minutes, MinutesExport, MinutesNote
 from meetings.services import actions as action_services
 from meetings.services import agendas
 from meetings.services import minutes as minutes_services
@@ -526,3 +526,84 @@ def test_minutes_comment_with_an_out_of_range_item_changes_nothing(client_for):
 
     assert messages_of(response) == ["Write a comment."]
     assert minutes.comments.count() == 0
+
+
+def test_minutes_previous_approved_at_the_next_meetings_approval_item(client_for):
+    from meetings.services import agendas as agenda_services
+
+    minutes, _item = circulated_minutes()
+    earlier = minutes.meeting
+    later = MeetingFactory(
+        working_group=earlier.working_group,
+        starts_at=earlier.starts_at + dt.timedelta(days=30),
+        ends_at=earlier.ends_at + dt.timedelta(days=30),
+    )
+    agenda_services.agenda_from_template(meeting=later, template="working_group")
+    client = client_for(leader_of(later))
+    minutes_services.minutes_start(meeting=later)
+
+    page = client.get(reverse("minutes-edit", args=[later.pk]))
+    response = client.post(
+        reverse("minutes-approve", args=[later.pk]), {"previous": "1"}, follow=True
+    )
+
+    assert "Approve the previous minutes" in page.content.decode()
+    assert messages_of(response) == ["The minutes were approved and are now locked."]
+    minutes.refresh_from_db()
+    assert (minutes.status, minutes.approved_at_meeting) == ("approved", later)
+
+
+def test_minutes_earlier_versions_stay_readable_after_a_correction(client_for):
+    minutes, item = circulated_minutes()
+    leader = leader_of(minutes.meeting)
+    minutes_services.minutes_approve(minutes=minutes, user=leader)
+    client = client_for(leader)
+    client.post(reverse("minutes-correct", args=[minutes.meeting.pk]), {"reason": "Typo"})
+    client.post(
+        reverse("minutes-edit", args=[minutes.meeting.pk]), {f"note-{item.pk}": "Corrected."}
+    )
+    invitee = client_for(invitee_of(minutes.meeting))
+
+    version_one = invitee.get(reverse("minutes-page", args=[minutes.meeting.pk]), {"version": 1})
+    latest_for_invitee = invitee.get(reverse("minutes-page", args=[minutes.meeting.pk]))
+    draft_for_leader = client.get(reverse("minutes-page", args=[minutes.meeting.pk]))
+
+    assert "Agreed." in version_one.content.decode()
+    # The correction is a draft: invitees still read the approved version 1.
+    assert latest_for_invitee.context["minutes"].version == 1
+    assert draft_for_leader.context["minutes"].version == 2
+    assert "Corrected." in draft_for_leader.content.decode()
+    assert "Typo" in draft_for_leader.content.decode()
+
+
+def test_minutes_multi_meeting_export_page_builds_a_zip(
+    client_for, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    minutes, _item = circulated_minutes()
+    leader = leader_of(minutes.meeting)
+    client = client_for(leader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("minutes-exports"),
+            {"scope": f"group:{minutes.meeting.working_group_id}", "format": "zip"},
+            follow=True,
+        )
+    shown_status = response.context["exports"][0].status
+    export = MinutesExport.objects.get()
+    download = client.get(reverse("minutes-export-download", args=[export.pk]))
+
+    assert (shown_status, export.status) == ("pending", "ready")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["docx", "md", "pdf"]
+
+
+def test_minutes_export_page_refused_to_participants(client_for):
+    minutes, _item = circulated_minutes()
+
+    response = client_for(invitee_of(minutes.meeting)).get(reverse("minutes-exports"))
+
+    assert response.status_code == 403
