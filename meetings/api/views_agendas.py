@@ -265,11 +265,11 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ActionItemFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=enums.ActionStatus.choices)
-    owner_contact = filters.NumberFilter(field_name="owner_contact_id")
-    owner_organisation = filters.NumberFilter(field_name="owner_organisation_id")
-    meeting = filters.NumberFilter(field_name="origin_meeting_id")
-    working_group = filters.NumberFilter(field_name="origin_meeting__working_group_id")
-    consultation_round = filters.NumberFilter(field_name="origin_meeting__consultation_round_id")
+    owner_contact = IdFilter(field_name="owner_contact_id")
+    owner_organisation = IdFilter(field_name="owner_organisation_id")
+    meeting = IdFilter(field_name="origin_meeting_id")
+    working_group = IdFilter(field_name="origin_meeting__working_group_id")
+    consultation_round = IdFilter(field_name="origin_meeting__consultation_round_id")
     due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_until = filters.DateFilter(field_name="due_date", lookup_expr="lte")
     overdue = filters.BooleanFilter(method="filter_overdue")

@@ -2,6 +2,7 @@
 that match the OpenAPI schema, for a team member with some data in place."""
 
 import datetime as dt
+import os
 
 import pytest
 import schemathesis
@@ -9,6 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi import checks
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def django_settings(settings):
+    return settings
+
 
 ISSUE5_PREFIXES = ("/api/agenda", "/api/minutes", "/api/action-items")
 
@@ -32,10 +39,11 @@ def make_data() -> str:
     return Token.objects.create(user=user).key
 
 
-def test_issue5_api_conforms_to_its_schema():
+def test_issue5_api_conforms_to_its_schema(django_settings):
     from django.core.wsgi import get_wsgi_application
     from drf_spectacular.generators import SchemaGenerator
 
+    django_settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a 5xx shows its traceback
     token = make_data()
     schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
     app = get_wsgi_application()
@@ -50,11 +58,17 @@ def test_issue5_api_conforms_to_its_schema():
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6")),
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
         )
         def check(case):
             case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
-            response = case.call(app=app)
+            try:
+                response = case.call(app=app)
+            except Exception as error:
+                raise AssertionError(f"{case.method} {case.path} {case.query}: {error}") from None
             assert response.status_code < 500, (case.operation.label, response.text[:300])
             case.validate_response(
                 response,
