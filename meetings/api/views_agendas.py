@@ -74,7 +74,7 @@ def agenda_payload(meeting: Meeting) -> dict:
 MAX_ID = 2**31 - 1
 
 
-class IdFilter(filters.NumberFilter):
+class IdFilter(filters.Filter):
     """A whole-number id filter: fractions, huge numbers and negatives are a 400, never a
     database overflow."""
 
