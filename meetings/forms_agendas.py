@@ -5,8 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from coordination.models import Contact, Organisation, Question
+from coordination.models import ConsultationRound, Contact, Organisation, Question, WorkingGroup
 from meetings import enums
 from meetings.files import ATTACHMENT_MAX_BYTES
 from meetings.models import AgendaItem
@@ -192,13 +193,15 @@ class ActionFilterForm(forms.Form):
     due_until = forms.DateField(
         label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+    )
+    consultation_round = forms.ModelChoiceField(
+        label=pgettext_lazy("consultation", "Consultation round"),
+        queryset=ConsultationRound.objects.none(),
+        required=False,
+    )
     meeting = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-    working_group = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-    consultation_round = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
@@ -218,6 +221,15 @@ class ActionFilterForm(forms.Form):
             self.fields["organisation"].queryset = (
                 Organisation.objects.filter(action_items__in=visible).distinct().order_by("name")
             )
+            from meetings.selectors import meetings_visible_to
+
+            meetings = meetings_visible_to(user=user).values("pk")
+            self.fields["working_group"].queryset = (
+                WorkingGroup.objects.filter(meetings__in=meetings).distinct().order_by("name")
+            )
+            self.fields["consultation_round"].queryset = (
+                ConsultationRound.objects.filter(sessions__in=meetings).distinct().order_by("title")
+            )
 
     def filters(self):
         from meetings.selectors_minutes import ActionFilters
@@ -232,8 +244,10 @@ class ActionFilterForm(forms.Form):
             due_from=data.get("due_from"),
             due_until=data.get("due_until"),
             meeting=data.get("meeting"),
-            working_group=data.get("working_group"),
-            consultation_round=data.get("consultation_round"),
+            working_group=data["working_group"].pk if data.get("working_group") else None,
+            consultation_round=(
+                data["consultation_round"].pk if data.get("consultation_round") else None
+            ),
         )
 
 

@@ -607,3 +607,26 @@ def test_minutes_export_page_refused_to_participants(client_for):
     response = client_for(invitee_of(minutes.meeting)).get(reverse("minutes-exports"))
 
     assert response.status_code == 403
+
+
+def test_action_list_per_group_and_per_meeting_with_carry_over(client_for, team_user):
+    first = MeetingFactory()
+    carried = action_services.action_item_create(
+        meeting=first, description="Carried", owner_contact=ContactFactory()
+    )
+    other_group = action_services.action_item_create(
+        meeting=MeetingFactory(), description="Other group", owner_contact=ContactFactory()
+    )
+    later = MeetingFactory(
+        working_group=first.working_group,
+        starts_at=first.starts_at + dt.timedelta(days=14),
+        ends_at=first.ends_at + dt.timedelta(days=14),
+    )
+    client = client_for(team_user)
+
+    per_group = client.get(reverse("action-list"), {"working_group": first.working_group_id})
+    per_meeting = client.get(reverse("action-list"), {"meeting": later.pk})
+
+    assert [a.pk for a in per_group.context["actions"]] == [carried.pk]
+    assert [a.pk for a in per_meeting.context["actions"]] == [carried.pk]
+    assert other_group.pk not in [a.pk for a in per_group.context["actions"]]
