@@ -73,3 +73,32 @@ def test_chair_writes_and_approves_minutes(page, login):
     page.goto(f"/meetings/{meeting.pk}/minutes/")
     assert page.locator(".prose strong").first.inner_text() == "agreed"
     shot(page, "minutes-page")
+
+
+def test_participant_reads_the_agenda_and_marks_an_action_done(page, login):
+    from meetings.services import actions, agendas
+
+    meeting = MeetingFactory(title="Housing group, April")
+    user = UserFactory(username="ana")
+    contact = ContactFactory(user=user, name="Ana Member")
+    InvitationFactory(meeting=meeting, contact=contact, status="accepted")
+    agendas.agenda_from_template(meeting=meeting, template="working_group")
+    agendas.agenda_publish(meeting=meeting)
+    action = actions.action_item_create(
+        meeting=meeting, description="Send the housing figures", owner_contact=contact
+    )
+
+    login(user)
+    page.goto(f"/meetings/{meeting.pk}/agenda/")
+    assert page.locator(".agenda-table tbody tr").count() == 5
+    shot(page, "agenda-participant")
+    page.goto("/actions/?scope=mine")
+    shot(page, "actions-mine")
+    page.get_by_role("link", name="Send the housing figures").click()
+    page.select_option("#id_status", "done")
+    page.get_by_role("button", name="Change the status").click()
+
+    assert page.locator("[data-status]").get_attribute("data-status") == "done"
+    assert page.locator(".history li").count() == 2
+    action.refresh_from_db()
+    assert action.status == "done"
