@@ -107,6 +107,31 @@ def agenda_pdf(*, meeting: Meeting, bilingual: bool = False) -> bytes:
     return html_to_pdf(render_to_string("pdf/agenda.html", context))
 
 
+def agenda_pdf_cached(*, meeting: Meeting, bilingual: bool = False) -> bytes:
+    """A published agenda's PDF from the cache (a long agenda takes one to two seconds to
+    render). Every change to a published agenda raises its version and stamp, which are part
+    of the key; drafts are always rendered afresh."""
+    from django.core.cache import cache
+
+    if meeting.agenda_published_at is None:
+        return agenda_pdf(meeting=meeting, bilingual=bilingual)
+    key = ":".join(
+        [
+            "agenda-pdf",
+            str(meeting.pk),
+            str(meeting.agenda_version),
+            str(meeting.agenda_published_at.timestamp()),
+            "2" if bilingual else "1",
+            translation.get_language() or "en",
+        ]
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = agenda_pdf(meeting=meeting, bilingual=bilingual)
+        cache.set(key, pdf, timeout=24 * 3600)
+    return pdf
+
+
 # --- Minutes -----------------------------------------------------------------------------------
 
 
@@ -337,6 +362,6 @@ def agenda_email_attachment(*, meeting: Meeting):
     with translation.override(meeting.language):
         return Attachment(
             filename=export_filename(meeting, "agenda", "pdf", meeting.agenda_version),
-            content=agenda_pdf(meeting=meeting),
+            content=agenda_pdf_cached(meeting=meeting),
             mimetype="application/pdf",
         )

@@ -76,7 +76,7 @@ def agenda_pdf(request, pk: int):
     if not request.user.has_perm("meetings.view_agenda", meeting):
         raise Http404
     bilingual = request.GET.get("bilingual") == "1"
-    pdf = exports.agenda_pdf(meeting=meeting, bilingual=bilingual)
+    pdf = exports.agenda_pdf_cached(meeting=meeting, bilingual=bilingual)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = exports.export_filename(meeting, "agenda", "pdf", meeting.agenda_version or None)
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -354,3 +354,23 @@ def test_agenda_pdf_bilingual_sets_french_and_dutch_side_by_side():
     assert "Français" in text and "Nederlands" in text
     assert "Accueil des participants" in text
     assert "Onthaal van de deelnemers" in text
+
+
+def test_agenda_pdf_cached_follows_each_new_version(monkeypatch):
+    from meetings import exports
+
+    meeting = MeetingFactory()
+    item = agendas.agenda_item_create(meeting=meeting, title="First title")
+    agendas.agenda_publish(meeting=meeting)
+    calls = []
+    real = exports.agenda_pdf
+    monkeypatch.setattr(exports, "agenda_pdf", lambda **kw: calls.append(1) or real(**kw))
+
+    first = exports.agenda_pdf_cached(meeting=meeting)
+    again = exports.agenda_pdf_cached(meeting=meeting)
+    agendas.agenda_item_update(item=item, title="Second title")
+    changed = exports.agenda_pdf_cached(meeting=meeting)
+
+    assert first == again
+    assert len(calls) == 2
+    assert "Second title" in pdf_text(changed)
