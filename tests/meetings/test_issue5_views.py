@@ -630,3 +630,48 @@ def test_action_list_per_group_and_per_meeting_with_carry_over(client_for, team_
     assert [a.pk for a in per_group.context["actions"]] == [carried.pk]
     assert [a.pk for a in per_meeting.context["actions"]] == [carried.pk]
     assert other_group.pk not in [a.pk for a in per_group.context["actions"]]
+
+
+def test_agenda_item_edit_page_saves_questions_and_marks_published_agenda_changed(client_for):
+    item = AgendaItemFactory(title="Old")
+    agendas.agenda_publish(meeting=item.meeting)
+    client = client_for(leader_of(item.meeting))
+    from coordination.models import Question
+
+    q49 = Question.objects.get(number=49)
+
+    response = client.post(
+        reverse("agenda-item-edit", args=[item.meeting.pk, item.pk]),
+        {"item-title": "New", "item-purpose": "decision", "item-planned_minutes": "25",
+         "item-kind": "topic", "item-questions": [q49.pk]},
+    )  # fmt: skip
+
+    item.refresh_from_db()
+    item.meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert (item.title, item.purpose, item.planned_minutes) == ("New", "decision", 25)
+    assert list(item.questions.values_list("number", flat=True)) == [49]
+    assert item.meeting.agenda_version == 2
+
+
+def test_attachment_upload_through_the_page_and_admin_lists_it(client_for):
+    import io
+
+    from docx import Document
+
+    item = AgendaItemFactory()
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    client = client_for(leader_of(item.meeting))
+
+    client.post(
+        reverse("agenda-attachment-add", args=[item.meeting.pk, item.pk]),
+        {"file": SimpleUploadedFile("Briefing.docx", buffer.getvalue())},
+    )
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    admin_page = client_for(admin).get("/admin/meetings/agendaattachment/")
+
+    assert list(AgendaAttachment.objects.values_list("original_name", "size")) == [
+        ("Briefing.docx", len(buffer.getvalue()))
+    ]
+    assert "Briefing.docx" in admin_page.content.decode()
