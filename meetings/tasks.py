@@ -57,3 +57,9 @@ def action_reminders_daily() -> int:
     for action_id in ids:
         async_task("meetings.tasks.action_reminder_send", action_id)
     return len(ids)
+
+
+def minutes_circulation_notify(minutes_id: int) -> int:
+    from meetings.services.minutes import minutes_circulation_send
+
+    return minutes_circulation_send(minutes_id=minutes_id)

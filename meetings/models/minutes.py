@@ -53,6 +53,9 @@ class Minutes(models.Model):
     )
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
     comments_due = models.DateTimeField(_("comments due"), null=True, blank=True)
+    circulation_notified_at = models.DateTimeField(
+        _("attendees notified at"), null=True, blank=True
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

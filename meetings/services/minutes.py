@@ -125,7 +125,62 @@ def minutes_circulate(*, minutes: Minutes, comments_due: dt.datetime, user=None)
     minutes.comments_due = comments_due
     minutes.save(update_fields=["status", "circulated_at", "comments_due"])
     _sync(given, minutes, ["status", "circulated_at", "comments_due"])
+    minutes_id = minutes.pk
+    transaction.on_commit(lambda: _queue_circulation_notice(minutes_id))
     return minutes
+
+
+def _queue_circulation_notice(minutes_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("meetings.tasks.minutes_circulation_notify", minutes_id)
+
+
+def minutes_circulation_recipients(*, meeting: Meeting) -> list[Contact]:
+    """Attendees marked present; while no attendance is recorded, every invitee. Only
+    contacts with an e-mail address."""
+    from meetings.selectors_minutes import meeting_attendance
+
+    attendance = meeting_attendance(meeting=meeting)
+    present = [c for c, status in attendance if status == enums.AttendanceStatus.PRESENT]
+    chosen = present if any(status for _c, status in attendance) else [c for c, _s in attendance]
+    return [c for c in chosen if c.email and c.erased_at is None]
+
+
+def minutes_circulation_send(*, minutes_id: int) -> int:
+    """E-mail the attendees that the minutes wait for their comments (once per version; the
+    single place this notice is sent)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from meetings.emails import email_send
+
+    with transaction.atomic():
+        minutes = (
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .filter(pk=minutes_id)
+            .first()
+        )
+        if (
+            minutes is None
+            or minutes.status != enums.MinutesStatus.CIRCULATED
+            or minutes.circulation_notified_at is not None
+        ):
+            return 0
+        url = settings.SITE_URL + reverse("minutes-page", args=[minutes.meeting_id])
+        recipients = minutes_circulation_recipients(meeting=minutes.meeting)
+        for contact in recipients:
+            email_send(
+                to=[contact.email],
+                template="minutes_circulated",
+                context={"minutes": minutes, "meeting": minutes.meeting, "contact": contact,
+                         "minutes_url": url},
+                language=contact.preferred_language,
+            )  # fmt: skip
+        minutes.circulation_notified_at = timezone.now()
+        minutes.save(update_fields=["circulation_notified_at"])
+    return len(recipients)
 
 
 @transaction.atomic

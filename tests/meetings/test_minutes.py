@@ -305,3 +305,26 @@ def test_minutes_export_task_builds_the_file(django_capture_on_commit_callbacks)
     assert export.status == enums.ExportStatus.READY
     with export.file.open("rb") as handle:
         assert "Minutes: Housing group, March" in pdf_text(handle.read())
+
+
+def test_minutes_circulation_emails_present_attendees_once(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from meetings.services.minutes import minutes_circulation_send
+
+    meeting = MeetingFactory(title="Housing group, May")
+    minutes = services.minutes_start(meeting=meeting)
+    present = InvitationFactory(meeting=meeting, contact__email="ana@example.org").contact
+    excused = InvitationFactory(meeting=meeting).contact
+    services.minutes_attendance_set(
+        meeting=meeting, statuses={present: "present", excused: "excused"}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.minutes_circulate(minutes=minutes, comments_due=tomorrow())
+    again = minutes_circulation_send(minutes_id=minutes.pk)
+
+    assert again == 0
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert mail.outbox[0].subject == "Minutes for your comments: Housing group, May"
+    assert f"/meetings/{meeting.pk}/minutes/" in mail.outbox[0].body
