@@ -91,6 +91,16 @@ def owns_action(user, action) -> bool:
 
 
 @rules.predicate
+def owned_by_my_organisation(user, action) -> bool:
+    """The home page lists the action items of the user's organisation (see
+    ``selectors.my_action_items``); their pages open too."""
+    if action is None or not user.is_authenticated or action.owner_organisation_id is None:
+        return False
+    contact = getattr(user, "contact", None)
+    return contact is not None and contact.organisation_id == action.owner_organisation_id
+
+
+@rules.predicate
 def takes_part_in_action_meeting(user, action) -> bool:
     return action is not None and takes_part_in_meeting(user, action.origin_meeting)
 
@@ -102,7 +112,9 @@ can_comment_minutes = (
 ) & minutes_take_comments
 can_manage_action = manages_action_meeting
 can_update_action = manages_action_meeting | owns_action
-can_view_action = manages_action_meeting | owns_action | takes_part_in_action_meeting
+can_view_action = (
+    manages_action_meeting | owns_action | owned_by_my_organisation | takes_part_in_action_meeting
+)
 
 rules.add_perm("meetings.view_agenda", can_view_agenda)
 rules.add_perm("meetings.view_minutes", can_view_minutes)

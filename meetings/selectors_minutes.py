@@ -164,7 +164,7 @@ def action_items_visible_to(*, user) -> QuerySet[ActionItem]:
     condition = Q(origin_meeting__in=visible_meetings)
     contact = getattr(user, "contact", None)
     if contact is not None:
-        condition |= Q(owner_contact=contact)
+        condition |= Q(owner_contact=contact) | Q(owner_organisation_id=contact.organisation_id)
     return actions.filter(condition)
 
 

@@ -675,3 +675,19 @@ def test_attachment_upload_through_the_page_and_admin_lists_it(client_for):
         ("Briefing.docx", len(buffer.getvalue()))
     ]
     assert "Briefing.docx" in admin_page.content.decode()
+
+
+def test_action_of_my_organisation_opens_but_only_its_owner_may_change_it(client_for):
+    colleague_user = UserFactory()
+    owner = ContactFactory()
+    ContactFactory(user=colleague_user, organisation=owner.organisation)
+    action = action_services.action_item_create(
+        meeting=MeetingFactory(), description="Org task", owner_contact=owner
+    )
+    client = client_for(colleague_user)
+
+    page = client.get(reverse("action-detail", args=[action.pk]))
+    change = client.post(reverse("action-status", args=[action.pk]), {"status": "done"})
+
+    assert (page.status_code, change.status_code) == (200, 403)
+    assert ActionItem.objects.get(pk=action.pk).status == "open"
