@@ -98,6 +98,12 @@ class AgendaSerializer(serializers.Serializer):
     items = AgendaItemSerializer(many=True)
 
 
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_("PDF, DOCX, XLSX, PPTX or an image (PNG, JPEG, GIF, WebP).")
+    )
+
+
 class MoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
 

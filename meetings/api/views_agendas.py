@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from coordination.models import Question
@@ -161,6 +162,24 @@ class AgendaItemViewSet(
         )
         item = agenda_items_queryset().get(pk=item.pk)
         return Response(s.AgendaItemSerializer(item).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach a file; its type is checked by its content, its size is limited."""
+        item = self._managed_item()
+        payload = s.AttachmentUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        attachment = call_service(
+            agenda_services.agenda_attachment_add,
+            item=item,
+            upload=payload.validated_data["file"],
+            user=request.user,
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["agendas"])

@@ -235,3 +235,27 @@ def test_api_agenda_item_list_query_count_is_constant(team_user):
         assert client.get("/api/agenda-items/").data["count"] == 5
 
     assert len(one) == len(five)
+
+
+def test_api_attachment_upload_checks_the_content():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.models import AgendaAttachment
+
+    item = AgendaItemFactory()
+    client = api(leader_of(item.meeting))
+
+    refused = client.post(
+        f"/api/agenda-items/{item.pk}/attachments/",
+        {"file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00" + b"\x00" * 64)},
+        format="multipart",
+    )
+    accepted = client.post(
+        f"/api/agenda-items/{item.pk}/attachments/",
+        {"file": SimpleUploadedFile("ok.pdf", b"%PDF-1.4\n%%EOF\n")},
+        format="multipart",
+    )
+
+    assert refused.status_code == 400
+    assert (accepted.status_code, accepted.data["content_type"]) == (201, "application/pdf")
+    assert list(AgendaAttachment.objects.values_list("original_name", flat=True)) == ["ok.pdf"]
