@@ -102,3 +102,21 @@ def test_participant_reads_the_agenda_and_marks_an_action_done(page, login):
     assert page.locator(".history li").count() == 2
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_chair_reorders_the_agenda_by_drag_and_drop(page, login):
+    from meetings.services import agendas
+
+    meeting = MeetingFactory()
+    chair = UserFactory(username="dragger")
+    MembershipFactory(group=meeting.working_group, contact=ContactFactory(user=chair), role="chair")
+    agendas.agenda_from_template(meeting=meeting, template="working_group")
+
+    login(chair)
+    page.goto(f"/meetings/{meeting.pk}/agenda/edit/")
+    rows = page.locator("#agenda-items li[data-item-id]")
+    with page.expect_navigation():
+        rows.nth(4).drag_to(rows.nth(0), target_position={"x": 20, "y": 2})
+
+    assert page.locator(".agenda-title a").first.inner_text() == "1. Next meeting"
+    assert meeting.agenda_items.get(position=1).title == "Next meeting"
