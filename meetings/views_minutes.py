@@ -22,7 +22,12 @@ from meetings.forms_agendas import (
     MinutesExportForm,
 )
 from meetings.models import AgendaItem, Decision, Meeting, Minutes, MinutesExport
-from meetings.selectors_minutes import meeting_attendance, minutes_document, minutes_for
+from meetings.selectors_minutes import (
+    meeting_attendance,
+    minutes_document,
+    minutes_for,
+    minutes_versions,
+)
 from meetings.services import actions as action_services
 from meetings.services import exports as export_services
 from meetings.services import minutes as minutes_services
@@ -54,7 +59,7 @@ def minutes_page(request, pk: int):
             raise Http404
         return render(request, "meetings/minutes/none.html", {"meeting": meeting}, status=200)
     doc = minutes_document(minutes=minutes, with_comments=True)
-    versions = selectors_versions(request, meeting)
+    versions = minutes_versions(meeting=meeting, user=request.user)
     context = {
         "meeting": meeting,
         "doc": doc,
@@ -66,12 +71,6 @@ def minutes_page(request, pk: int):
         "can_manage": request.user.has_perm("meetings.manage_meeting", meeting),
     }
     return render(request, "meetings/minutes/page.html", context)
-
-
-def selectors_versions(request, meeting):
-    from meetings.selectors_minutes import minutes_versions
-
-    return minutes_versions(meeting=meeting, user=request.user)
 
 
 @login_required
