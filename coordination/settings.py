@@ -213,11 +213,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Issue 4: one name per shared choice set (by dotted string: no import of meetings here).
+    # One schema name per choice set shared by several fields (named by dotted string).
     "ENUM_NAME_OVERRIDES": {
         "WorkingLanguageEnum": "coordination.enums.WorkingLanguage.choices",
         "InvitationStatusEnum": "meetings.enums.InvitationStatus.choices",
         "MeetingStatusEnum": "meetings.enums.MeetingStatus.choices",
+        "AgendaItemKindEnum": "meetings.enums.AgendaItemKind",
+        "ActionEventKindEnum": "meetings.enums.ActionEventKind",
+        "ActionStatusEnum": "meetings.enums.ActionStatus",
+        "MinutesStatusEnum": "meetings.enums.MinutesStatus",
     },
 }
 

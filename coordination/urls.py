@@ -12,8 +12,8 @@ from coordination import views
 api_urlpatterns = [
     path("", include("coordination.api.urls")),
     path("", include("meetings.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [
@@ -32,7 +32,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.WorkingGroupDetailView.as_view(), name="working-group-detail"),
     path("rounds/", views.RoundListView.as_view(), name="round-list"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round-detail"),
-    path("api/", include((api_urlpatterns, "api"))),
+    path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

@@ -143,3 +143,35 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Issue 5: records written only through the services (uploads are checked there)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.AgendaAttachment)
+class AgendaAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "agenda_item", "content_type", "size", "uploaded_at")
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "agenda_item__title", "agenda_item__meeting__title")
+    list_select_related = ("agenda_item__meeting",)
+
+
+@admin.register(models.MinutesComment)
+class MinutesCommentAdmin(ReadOnlyAdmin):
+    list_display = ("text", "minutes", "agenda_item", "author", "created_at")
+    search_fields = ("text", "minutes__meeting__title")
+    list_select_related = ("minutes__meeting", "agenda_item", "author")
+
+
+@admin.register(models.MinutesExport)
+class MinutesExportAdmin(ReadOnlyAdmin):
+    list_display = ("title", "format", "status", "requested_by", "created_at", "finished_at")
+    list_filter = ("status", "format")
+    list_select_related = ("requested_by",)

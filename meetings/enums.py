@@ -89,3 +89,25 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class AgendaItemKind(models.TextChoices):
+    TOPIC = "topic", _("Topic")
+    MINUTES_APPROVAL = "minutes_approval", _("Approval of the previous minutes")
+    ACTION_REVIEW = "action_review", _("Review of open action items")
+
+
+class AgendaTemplate(models.TextChoices):
+    ROUND_SESSION = "round_session", _("Consultation round session")
+    WORKING_GROUP = "working_group", _("Working-group meeting")
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", _("One PDF")
+    ZIP = "zip", _("ZIP of PDF, DOCX and Markdown files")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

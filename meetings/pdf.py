@@ -1,36 +1,48 @@
-"""HTML → PDF with WeasyPrint, fetching nothing over the network.
+"""The one place HTML becomes PDF (WeasyPrint), shared by agendas, minutes and reports.
 
-Only ``file:`` and ``data:`` URLs are fetched (stylesheets, fonts and images of the product);
-any other URL fails, so a document can never make the server call out. WeasyPrint is imported
-inside the function: it is heavy and only the workers need it."""
+Call ``html_to_pdf(html)`` with a complete HTML document rendered from a template. Only
+``file:`` and ``data:`` URLs are fetched (stylesheets and images under ``base_url`` or inline);
+any other URL (http, https, ftp...) is refused, so a document can never make the server reach
+out to the network. Fonts come from the system (DejaVu is installed and is the default family
+of ``templates/pdf/base.html``).
+
+WeasyPrint is imported inside the functions (it is slow to import) so that the web process
+starts fast; rendering a multi-page document takes about a second: do it in a django-q2 task
+when a request would otherwise wait for several documents.
+"""
+
+from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-ALLOWED_SCHEMES = frozenset({"file", "data"})
+ALLOWED_URL_SCHEMES = frozenset({"file", "data"})
 
 
-class BlockedURLError(ValueError):
-    """A document asked for a URL whose scheme is not allowed."""
+class PdfFetchRefused(ValueError):
+    """Raised by the URL fetcher for any URL that is not file: or data:."""
 
 
-def local_url_fetcher(url: str, *args, **kwargs) -> dict:
-    """A WeasyPrint URL fetcher that allows only ``file:`` and ``data:``."""
+def pdf_url_fetcher(url: str, timeout: int = 10, ssl_context=None):
+    """A WeasyPrint URL fetcher that allows only ``file:`` and ``data:`` URLs."""
     from weasyprint import default_url_fetcher
 
     scheme = urlsplit(url).scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        raise BlockedURLError(f"URL scheme not allowed in PDFs: {scheme or '(none)'}")
-    return default_url_fetcher(url, *args, **kwargs)
+    if scheme not in ALLOWED_URL_SCHEMES:
+        raise PdfFetchRefused(f"URL scheme not allowed in PDF rendering: {scheme or '(none)'}")
+    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
 
 
-def html_to_pdf(html: str, *, base_url=None, variant=None) -> bytes:
-    """Render ``html`` to PDF bytes. ``variant`` is a WeasyPrint ``pdf_variant`` such as
-    ``"pdf/ua-1"`` (tagged, accessible) or ``"pdf/a-3b"`` (archival); metadata (title,
-    author, language) come from the document's ``<title>``, ``<meta>`` and ``lang``."""
+def html_to_pdf(html: str, *, base_url: str | None = None, variant: str | None = None) -> bytes:
+    """Render one HTML document to PDF bytes.
+
+    ``base_url``: where relative URLs resolve (a ``file:`` directory URL or a path), or None.
+    ``variant``: a WeasyPrint PDF variant such as ``"pdf/a-3b"`` or ``"pdf/ua-1"``, or None for
+    plain PDF.
+    """
     from weasyprint import HTML
 
-    options = {"pdf_tags": True}
+    options = {"pdf_tags": True}  # tagged PDF: structure for screen readers
     if variant:
         options["pdf_variant"] = variant
-    document = HTML(string=html, base_url=base_url, url_fetcher=local_url_fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=pdf_url_fetcher)
     return document.write_pdf(**options)

@@ -63,3 +63,80 @@ def is_group_member(user, group) -> bool:
 
 can_subscribe_group = is_team | is_group_member
 rules.add_perm("meetings.subscribe_group", can_subscribe_group)
+
+
+# --- Agendas, minutes and action items (issue 5) ------------------------------------------------
+
+VISIBLE_MINUTES_STATUSES = (enums.MinutesStatus.CIRCULATED, enums.MinutesStatus.APPROVED)
+
+
+@rules.predicate
+def agenda_is_published(user, meeting) -> bool:
+    return meeting is not None and meeting.agenda_published_at is not None
+
+
+@rules.predicate
+def manages_minutes_meeting(user, minutes) -> bool:
+    return minutes is not None and can_manage_meeting(user, minutes.meeting)
+
+
+@rules.predicate
+def takes_part_in_minutes_meeting(user, minutes) -> bool:
+    return minutes is not None and takes_part_in_meeting(user, minutes.meeting)
+
+
+@rules.predicate
+def minutes_are_shared(user, minutes) -> bool:
+    return minutes is not None and minutes.status in VISIBLE_MINUTES_STATUSES
+
+
+@rules.predicate
+def minutes_take_comments(user, minutes) -> bool:
+    return minutes is not None and minutes.status == enums.MinutesStatus.CIRCULATED
+
+
+@rules.predicate
+def manages_action_meeting(user, action) -> bool:
+    return action is not None and can_manage_meeting(user, action.origin_meeting)
+
+
+@rules.predicate
+def owns_action(user, action) -> bool:
+    if action is None or not user.is_authenticated or action.owner_contact_id is None:
+        return False
+    contact = getattr(user, "contact", None)
+    return contact is not None and contact.pk == action.owner_contact_id
+
+
+@rules.predicate
+def owned_by_my_organisation(user, action) -> bool:
+    """The home page lists the action items of the user's organisation (see
+    ``selectors.my_action_items``); their pages open too."""
+    if action is None or not user.is_authenticated or action.owner_organisation_id is None:
+        return False
+    contact = getattr(user, "contact", None)
+    return contact is not None and contact.organisation_id == action.owner_organisation_id
+
+
+@rules.predicate
+def takes_part_in_action_meeting(user, action) -> bool:
+    return action is not None and takes_part_in_meeting(user, action.origin_meeting)
+
+
+can_view_agenda = can_manage_meeting | (takes_part_in_meeting & agenda_is_published)
+can_view_minutes = manages_minutes_meeting | (takes_part_in_minutes_meeting & minutes_are_shared)
+can_comment_minutes = (
+    manages_minutes_meeting | takes_part_in_minutes_meeting
+) & minutes_take_comments
+can_manage_action = manages_action_meeting
+can_update_action = manages_action_meeting | owns_action
+can_view_action = (
+    manages_action_meeting | owns_action | owned_by_my_organisation | takes_part_in_action_meeting
+)
+
+rules.add_perm("meetings.view_agenda", can_view_agenda)
+rules.add_perm("meetings.view_minutes", can_view_minutes)
+rules.add_perm("meetings.comment_minutes", can_comment_minutes)
+rules.add_perm("meetings.manage_action", can_manage_action)
+rules.add_perm("meetings.update_action", can_update_action)
+rules.add_perm("meetings.view_action", can_view_action)

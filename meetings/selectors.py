@@ -1,5 +1,9 @@
 """Reads of the ``meetings`` app."""
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -121,3 +125,103 @@ def contact_personal_data_with_meetings(*, contact) -> dict:
         for a in contact.action_items.order_by("due_date", "id")
     ]
     return data
+
+
+# --- Agendas (issue 5) ------------------------------------------------------------------------
+
+
+def meeting_series_filter(meeting: Meeting) -> Q:
+    """Meetings of the same working group or the same consultation round as ``meeting``."""
+    if meeting.working_group_id:
+        return Q(working_group_id=meeting.working_group_id)
+    return Q(consultation_round_id=meeting.consultation_round_id)
+
+
+def previous_meeting(*, meeting: Meeting) -> Meeting | None:
+    """The latest meeting of the same group or round that started before ``meeting``."""
+    return (
+        Meeting.objects.filter(meeting_series_filter(meeting), starts_at__lt=meeting.starts_at)
+        .exclude(pk=meeting.pk)
+        .exclude(status=enums.MeetingStatus.CANCELLED)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+
+
+def agenda_items(*, meeting: Meeting):
+    """The agenda of ``meeting`` with everything a page or export shows, in a fixed number of
+    queries whatever its length."""
+    from django.db.models import Prefetch
+
+    from coordination.models import Question
+    from meetings.models import AgendaAttachment, AgendaItem
+
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter__organisation")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=AgendaAttachment.objects.order_by("uploaded_at", "id"),
+            ),
+            Prefetch("questions", queryset=Question.objects.order_by("number")),
+        )
+        .order_by("position")
+    )
+
+
+@dataclass
+class TimePlanRow:
+    item: object
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@dataclass
+class TimePlan:
+    rows: list[TimePlanRow]
+    total_minutes: int
+    slot_minutes: int
+    limit_minutes: int | None
+    overruns_slot: bool
+    overruns_limit: bool
+
+    @property
+    def overrun_minutes(self) -> int:
+        return max(0, self.total_minutes - self.slot_minutes)
+
+
+def agenda_time_plan(*, meeting: Meeting, items) -> TimePlan:
+    """Start and end of each item from the meeting's start and the planned minutes, with
+    the overruns of the meeting slot and (round sessions) of the half-day limit."""
+    rows = []
+    cursor = meeting.starts_at
+    for item in items:
+        end = cursor + dt.timedelta(minutes=item.planned_minutes)
+        rows.append(TimePlanRow(item=item, starts_at=cursor, ends_at=end))
+        cursor = end
+    total = sum(item.planned_minutes for item in items)
+    limit = settings.ROUND_SESSION_MAX_MINUTES if meeting.is_round_session else None
+    return TimePlan(
+        rows=rows,
+        total_minutes=total,
+        slot_minutes=meeting.duration_minutes,
+        limit_minutes=limit,
+        overruns_slot=total > meeting.duration_minutes,
+        overruns_limit=limit is not None and total > limit,
+    )
+
+
+def open_action_items_for_meeting(*, meeting: Meeting) -> QuerySet[ActionItem]:
+    """Open action items of the same group or round that came from earlier meetings: they are
+    carried over to ``meeting`` until they are closed."""
+    series = Meeting.objects.filter(meeting_series_filter(meeting)).values("pk")
+    return (
+        ActionItem.objects.filter(
+            origin_meeting__in=series,
+            origin_meeting__starts_at__lt=meeting.starts_at,
+            status__in=[enums.ActionStatus.OPEN, enums.ActionStatus.IN_PROGRESS],
+        )
+        .select_related("owner_contact", "owner_organisation", "origin_meeting")
+        .order_by("due_date", "id")
+    )

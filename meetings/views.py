@@ -53,8 +53,15 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = self.request.user.has_perm("meetings.manage_meeting", self.object)
-        context["agenda_items"] = self.object.agenda_items.select_related("presenter")
+        user = self.request.user
+        context["can_manage"] = user.has_perm("meetings.manage_meeting", self.object)
+        # Invitees see the agenda once it is published (issue 5).
+        context["can_view_agenda"] = user.has_perm("meetings.view_agenda", self.object)
+        context["agenda_items"] = (
+            self.object.agenda_items.select_related("presenter")
+            if context["can_view_agenda"]
+            else []
+        )
         from meetings.selectors_scheduling import meeting_conflicts, series_dates
 
         context["series_dates"] = series_dates(meeting=self.object)

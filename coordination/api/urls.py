@@ -3,15 +3,16 @@ from rest_framework.routers import SimpleRouter
 
 from coordination.api import views
 
+# Route names carry an "api-" prefix so that they never shadow the page names.
 router = SimpleRouter()
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-router.register("working-groups", views.WorkingGroupViewSet, basename="working-group")
-router.register("rounds", views.ConsultationRoundViewSet, basename="round")
-router.register("volunteer-pool", views.VolunteerPoolViewSet, basename="volunteer-pool")
+router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
+router.register("working-groups", views.WorkingGroupViewSet, basename="api-working-group")
+router.register("rounds", views.ConsultationRoundViewSet, basename="api-round")
+router.register("volunteer-pool", views.VolunteerPoolViewSet, basename="api-volunteer-pool")
 router.register(
     "volunteer-pool/without-contact",
     views.VolunteerWithoutContactViewSet,
-    basename="volunteer-without-contact",
+    basename="api-volunteer-without-contact",
 )
 
 urlpatterns = [

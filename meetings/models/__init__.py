@@ -4,21 +4,31 @@ and action items. ``meetings`` depends on ``coordination``; never the reverse.
 One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
-from meetings.models.agendas import AgendaItem
+from meetings.models.agendas import AgendaAttachment, AgendaItem
 from meetings.models.meetings import Invitation, Meeting, PanelDraw
-from meetings.models.minutes import Attendance, Decision, Minutes, MinutesNote
+from meetings.models.minutes import (
+    Attendance,
+    Decision,
+    Minutes,
+    MinutesComment,
+    MinutesExport,
+    MinutesNote,
+)
 from meetings.models.outbox import OutboundMessage
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
     "ActionItem",
     "ActionItemEvent",
+    "AgendaAttachment",
     "AgendaItem",
     "Attendance",
     "Decision",
     "Invitation",
     "Meeting",
     "Minutes",
+    "MinutesComment",
+    "MinutesExport",
     "MinutesNote",
     "OutboundMessage",
     "PanelDraw",

@@ -51,6 +51,7 @@ class ActionItem(TimeStamped):
         verbose_name=_("origin agenda item"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminder sent on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("action item")

@@ -1,5 +1,6 @@
 """Agenda items of a meeting."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -36,6 +37,15 @@ class AgendaItem(models.Model):
         related_name="presented_items",
         verbose_name=_("presenter"),
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=enums.AgendaItemKind.choices,
+        default=enums.AgendaItemKind.TOPIC,
+        help_text=_(
+            "“Review of open action items” is filled in automatically when the agenda is published."
+        ),
+    )
     questions = models.ManyToManyField(
         Question, blank=True, related_name="agenda_items", verbose_name=_("survey questions")
     )
@@ -55,3 +65,47 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    # The stored name is chosen by the service (random, with the extension of the detected type).
+    return f"agenda/{instance.agenda_item.meeting_id}/{filename}"
+
+
+class AgendaAttachment(models.Model):
+    """A file attached to an agenda item. Its type was detected from its content (see
+    ``meetings.files``), never from its name."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("agenda item"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["agenda_item", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1), name="agenda_attachment_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(original_name=""), name="agenda_attachment_has_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

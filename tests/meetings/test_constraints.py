@@ -129,3 +129,69 @@ def test_only_one_current_panel_draw_per_session():
     PanelDraw.objects.filter(meeting=session).update(is_current=False)
     PanelDraw.objects.create(meeting=session, seats=5, seed=2, pool_size=10)
     assert PanelDraw.objects.filter(meeting=session).count() == 2
+
+
+# --- Issue 5: attachments, comments, minutes versions and exports ---------------------------------
+
+
+def test_agenda_attachment_must_not_be_empty():
+    from meetings.models import AgendaAttachment
+
+    item = AgendaItemFactory()
+
+    assert_rejected(
+        lambda: AgendaAttachment.objects.create(
+            agenda_item=item,
+            file="agenda/x.pdf",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=0,
+        )
+    )
+
+
+def test_agenda_attachment_must_have_a_name():
+    from meetings.models import AgendaAttachment
+
+    item = AgendaItemFactory()
+
+    assert_rejected(
+        lambda: AgendaAttachment.objects.create(
+            agenda_item=item,
+            file="agenda/x.pdf",
+            original_name="",
+            content_type="application/pdf",
+            size=10,
+        )
+    )
+
+
+def test_minutes_comment_must_not_be_blank():
+    from meetings.models import MinutesComment
+
+    minutes = MinutesFactory()
+
+    assert_rejected(lambda: MinutesComment.objects.create(minutes=minutes, text=""))
+
+
+def test_minutes_correction_needs_a_reason():
+    minutes = MinutesFactory()
+
+    assert_rejected(lambda: MinutesFactory(meeting=minutes.meeting, version=2))
+
+
+def test_minutes_circulated_needs_a_circulation_date():
+    assert_rejected(lambda: MinutesFactory(status="circulated"))
+
+
+def test_minutes_export_ready_needs_a_file():
+    from meetings.models import MinutesExport
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+
+    assert_rejected(
+        lambda: MinutesExport.objects.create(
+            requested_by=user, title="x", format="pdf", status="ready"
+        )
+    )

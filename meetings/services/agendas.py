@@ -1,0 +1,387 @@
+"""Writes of agendas: items, their order, attachments, templates and publication.
+
+Every change to a published agenda raises ``Meeting.agenda_version`` and stamps
+``Meeting.agenda_published_at``, so invitees see "version N of <time>" and can tell that the
+agenda changed after they first saw it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, Max, PositiveSmallIntegerField, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coordination.models import Contact, Question
+from meetings import enums, files, selectors
+from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
+from meetings.services.actions import action_items_mark_reviewed
+
+EDITABLE_FIELDS = (
+    "title",
+    "title_alt",
+    "purpose",
+    "description",
+    "description_alt",
+    "planned_minutes",
+    "presenter",
+    "kind",
+)
+POSITION_OFFSET = 10_000
+MAX_PLANNED_MINUTES = 600
+
+
+@dataclass(frozen=True)
+class TemplateItem:
+    title: object  # a lazy translation
+    purpose: str
+    minutes: int
+    kind: str = enums.AgendaItemKind.TOPIC
+
+
+AGENDA_TEMPLATES: dict[str, tuple[TemplateItem, ...]] = {
+    enums.AgendaTemplate.ROUND_SESSION: (
+        TemplateItem(gettext_lazy("Welcome and purpose of the session"), "information", 15),
+        TemplateItem(gettext_lazy("Survey findings on the theme"), "information", 30),
+        TemplateItem(gettext_lazy("Discussion in groups"), "discussion", 75),
+        TemplateItem(gettext_lazy("Solutions and priorities"), "decision", 60),
+        TemplateItem(gettext_lazy("Next steps"), "information", 15),
+    ),
+    enums.AgendaTemplate.WORKING_GROUP: (
+        TemplateItem(
+            gettext_lazy("Approval of the previous minutes"),
+            "decision",
+            5,
+            enums.AgendaItemKind.MINUTES_APPROVAL,
+        ),
+        TemplateItem(
+            gettext_lazy("Review of open action items"),
+            "discussion",
+            15,
+            enums.AgendaItemKind.ACTION_REVIEW,
+        ),
+        TemplateItem(gettext_lazy("Topics"), "discussion", 60),
+        TemplateItem(gettext_lazy("Any other business"), "information", 10),
+        TemplateItem(gettext_lazy("Next meeting"), "information", 5),
+    ),
+}
+# The second language of a bilingual agenda (French | Dutch).
+ALT_LANGUAGE = {"fr": "nl", "nl": "fr"}
+
+
+def _validate_minutes(planned_minutes) -> int:
+    try:
+        value = int(planned_minutes)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"planned_minutes": _("Enter the planned time as a whole number of minutes.")}
+        ) from None
+    if value < 1:
+        raise ValidationError({"planned_minutes": _("Planned minutes must be at least 1.")})
+    if value > MAX_PLANNED_MINUTES:
+        raise ValidationError(
+            {
+                "planned_minutes": _("Planned minutes cannot exceed %(max)s.")
+                % {"max": MAX_PLANNED_MINUTES}
+            }
+        )
+    return value
+
+
+def _validate_item(item: AgendaItem) -> None:
+    if not (item.title or "").strip():
+        raise ValidationError({"title": _("Give the item a title.")})
+    item.planned_minutes = _validate_minutes(item.planned_minutes)
+    if item.purpose not in enums.AgendaPurpose.values:
+        raise ValidationError({"purpose": _("Choose information, discussion or decision.")})
+    if item.kind not in enums.AgendaItemKind.values:
+        raise ValidationError({"kind": _("Unknown kind of agenda item.")})
+
+
+def agenda_mark_changed(*, meeting: Meeting) -> None:
+    """After a change to a published agenda: a new version, stamped now."""
+    changed = Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=False).update(
+        agenda_version=F("agenda_version") + 1, agenda_published_at=timezone.now()
+    )
+    if changed:
+        meeting.refresh_from_db(fields=["agenda_version", "agenda_published_at"])
+
+
+def _next_position(meeting: Meeting) -> int:
+    current = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"]
+    return (current or 0) + 1
+
+
+def _renumber(*, meeting: Meeting, ordered_ids: list[int]) -> None:
+    """Give the items of ``meeting`` positions 1..n in the order of ``ordered_ids``: two
+    statements, so the unique (meeting, position) constraint holds after each row."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    items.update(position=F("position") + POSITION_OFFSET)
+    if ordered_ids:
+        items.update(
+            position=Case(
+                *[When(pk=pk, then=Value(index)) for index, pk in enumerate(ordered_ids, 1)],
+                default=F("position"),
+                output_field=PositiveSmallIntegerField(),
+            )
+        )
+
+
+@transaction.atomic
+def agenda_item_create(
+    *,
+    meeting: Meeting,
+    title: str,
+    purpose: str = enums.AgendaPurpose.DISCUSSION,
+    planned_minutes: int = 15,
+    description: str = "",
+    title_alt: str = "",
+    description_alt: str = "",
+    presenter: Contact | None = None,
+    kind: str = enums.AgendaItemKind.TOPIC,
+    questions: list[Question] | None = None,
+) -> AgendaItem:
+    item = AgendaItem(
+        meeting=meeting,
+        title=title.strip(),
+        title_alt=title_alt.strip(),
+        purpose=purpose,
+        planned_minutes=planned_minutes,
+        description=description,
+        description_alt=description_alt,
+        presenter=presenter,
+        kind=kind,
+    )
+    _validate_item(item)
+    item.position = _next_position(meeting)
+    item.save()
+    if questions:
+        item.questions.set(questions)
+    agenda_mark_changed(meeting=meeting)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *, item: AgendaItem, questions: list[Question] | None = None, **changes
+) -> AgendaItem:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    original = {name: getattr(item, name) for name in changes}
+    for name, value in changes.items():
+        setattr(item, name, value.strip() if name in ("title", "title_alt") else value)
+    try:
+        _validate_item(item)
+    except ValidationError:
+        for name, value in original.items():
+            setattr(item, name, value)
+        raise
+    if changes:
+        item.save(update_fields=list(changes))
+    if questions is not None:
+        item.questions.set(questions)
+    agenda_mark_changed(meeting=item.meeting)
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    meeting = item.meeting
+    for attachment in item.attachments.all():
+        attachment.file.delete(save=False)
+    item.delete()
+    remaining = list(
+        AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("pk", flat=True)
+    )
+    _renumber(meeting=meeting, ordered_ids=remaining)
+    agenda_mark_changed(meeting=meeting)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str) -> bool:
+    """Move ``item`` one place up or down; False (nothing changed) at either end."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move an item “up” or “down”."))
+    ids = list(
+        AgendaItem.objects.filter(meeting_id=item.meeting_id)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    index = ids.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(ids):
+        return False
+    ids[index], ids[other] = ids[other], ids[index]
+    _renumber(meeting=item.meeting, ordered_ids=ids)
+    agenda_mark_changed(meeting=item.meeting)
+    return True
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, item_ids: list[int]) -> None:
+    """Put the items in the order of ``item_ids`` (every item of the agenda, each once)."""
+    current = set(AgendaItem.objects.filter(meeting=meeting).values_list("pk", flat=True))
+    if len(item_ids) != len(set(item_ids)) or set(item_ids) != current:
+        raise ValidationError(_("The new order must list every item of this agenda exactly once."))
+    _renumber(meeting=meeting, ordered_ids=list(item_ids))
+    agenda_mark_changed(meeting=meeting)
+
+
+def _require_empty(meeting: Meeting) -> None:
+    if AgendaItem.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            _("This agenda already has items: remove them first to start from a template.")
+        )
+
+
+@transaction.atomic
+def agenda_from_template(*, meeting: Meeting, template: str) -> list[AgendaItem]:
+    """Fill an empty agenda from a template, in the meeting's language (the second language
+    of a French or Dutch meeting is the other one)."""
+    if template not in AGENDA_TEMPLATES:
+        raise ValidationError(_("Unknown agenda template."))
+    _require_empty(meeting)
+    alt_language = ALT_LANGUAGE.get(meeting.language)
+    items = []
+    for position, entry in enumerate(AGENDA_TEMPLATES[template], 1):
+        with translation.override(meeting.language):
+            title = str(entry.title)
+        title_alt = ""
+        if alt_language:
+            with translation.override(alt_language):
+                title_alt = str(entry.title)
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                title=title,
+                title_alt=title_alt,
+                purpose=entry.purpose,
+                planned_minutes=entry.minutes,
+                kind=entry.kind,
+            )
+        )
+    created = AgendaItem.objects.bulk_create(items)
+    agenda_mark_changed(meeting=meeting)
+    return created
+
+
+@transaction.atomic
+def agenda_copy_previous(*, meeting: Meeting) -> list[AgendaItem]:
+    """Copy the items (not the attachments) of the previous meeting of the same group or
+    round into an empty agenda."""
+    _require_empty(meeting)
+    previous = selectors.previous_meeting(meeting=meeting)
+    if previous is None:
+        raise ValidationError(_("There is no earlier meeting of this group or round to copy."))
+    source = list(selectors.agenda_items(meeting=previous))
+    if not source:
+        raise ValidationError(
+            _("The previous meeting (%(title)s) has no agenda to copy.") % {"title": previous}
+        )
+    created = []
+    for item in source:
+        copy = AgendaItem.objects.create(
+            meeting=meeting,
+            position=item.position,
+            title=item.title,
+            title_alt=item.title_alt,
+            purpose=item.purpose,
+            description="" if item.kind == enums.AgendaItemKind.ACTION_REVIEW else item.description,
+            description_alt=item.description_alt,
+            planned_minutes=item.planned_minutes,
+            presenter=item.presenter,
+            kind=item.kind,
+        )
+        copy.questions.set(item.questions.all())
+        created.append(copy)
+    agenda_mark_changed(meeting=meeting)
+    return created
+
+
+def action_review_text(*, actions: list[ActionItem], language: str) -> str:
+    """The text of the "Review of open action items" item (Markdown list)."""
+    with translation.override(language):
+        if not actions:
+            return _("No open action items.")
+        lines = []
+        for action in actions:
+            owner = action.owner_contact.name if action.owner_contact else ""
+            if action.owner_organisation:
+                owner = (
+                    f"{owner} ({action.owner_organisation})"
+                    if owner
+                    else str(action.owner_organisation)
+                )
+            due = action.due_date.isoformat() if action.due_date else _("no due date")
+            lines.append(
+                _("- %(description)s — %(owner)s, due %(due)s (%(status)s)")
+                % {
+                    "description": " ".join(action.description.split()),
+                    "owner": owner,
+                    "due": due,
+                    "status": action.get_status_display(),
+                }
+            )
+        return "\n".join(lines)
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, user=None) -> Meeting:
+    """Publish (or republish) the agenda: fill "Review of open action items", record that
+    each carried-over action item is reviewed at this meeting, and raise the version."""
+    given = meeting
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    items = list(AgendaItem.objects.filter(meeting=meeting))
+    if not items:
+        raise ValidationError(_("An empty agenda cannot be published: add an item first."))
+    open_actions = list(selectors.open_action_items_for_meeting(meeting=meeting))
+    review_items = [i for i in items if i.kind == enums.AgendaItemKind.ACTION_REVIEW]
+    for item in review_items:
+        item.description = action_review_text(actions=open_actions, language=meeting.language)
+        alt_language = ALT_LANGUAGE.get(meeting.language)
+        if alt_language:
+            item.description_alt = action_review_text(actions=open_actions, language=alt_language)
+        item.save(update_fields=["description", "description_alt"])
+    if review_items:
+        action_items_mark_reviewed(meeting=meeting, actions=open_actions, user=user)
+    meeting.agenda_version += 1
+    meeting.agenda_published_at = timezone.now()
+    meeting.save(update_fields=["agenda_version", "agenda_published_at", "updated_at"])
+    given.agenda_version = meeting.agenda_version
+    given.agenda_published_at = meeting.agenda_published_at
+    return meeting
+
+
+@transaction.atomic
+def agenda_attachment_add(*, item: AgendaItem, upload, user=None) -> AgendaAttachment:
+    """Store an uploaded file after checking its size and its real type."""
+    file_type = files.attachment_check(upload)
+    original_name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
+    stored_name = f"{secrets.token_hex(12)}{file_type.extensions[0]}"
+    attachment = AgendaAttachment(
+        agenda_item=item,
+        original_name=original_name,
+        content_type=file_type.mimetype,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    attachment.file.save(stored_name, upload, save=False)
+    attachment.save()
+    agenda_mark_changed(meeting=item.meeting)
+    return attachment
+
+
+@transaction.atomic
+def agenda_attachment_delete(*, attachment: AgendaAttachment) -> None:
+    meeting = attachment.agenda_item.meeting
+    attachment.file.delete(save=False)
+    attachment.delete()
+    agenda_mark_changed(meeting=meeting)
