@@ -118,16 +118,11 @@ def _user_name(user) -> str:
 
 
 def pool_organisations():
-    """Organisations of the volunteer pool: an active contact with an active consent to take
-    part in consultation rounds. (Issue 3's ``volunteer_pool`` selector is the reference; this
-    is the same rule, read in one query.)"""
-    consenting = Consent.objects.filter(
-        contact__organisation=OuterRef("pk"),
-        contact__is_active=True,
-        purpose=c_enums.ConsentPurpose.CONSULTATION_ROUNDS,
-        withdrawn_at__isnull=True,
-    )
-    return Organisation.objects.filter(Exists(consenting))
+    """The volunteer pool, exactly as the pool page and the panel draw see it (issue 3's
+    selector): Q56 yes and a contact who may be invited."""
+    from coordination.selectors import volunteer_pool
+
+    return Organisation.objects.filter(pk__in=volunteer_pool().values("pk"))
 
 
 def _named_consent():

@@ -389,3 +389,24 @@ def test_report_data_withholds_names_without_consent_in_free_text():
         "[name withheld] ([organisation not named]) and Ana Named (Open Service) agreed. "
         "Quiet NGOs differ."
     )
+
+
+def test_report_pool_is_the_volunteer_pool_of_the_pool_page():
+    from coordination.models import SurveyResponse
+    from coordination.selectors import needs_assessment_survey
+    from meetings.reports.data import report_data
+    from tests.factories import ConsentFactory, ConsultationRoundFactory
+
+    volunteer = ConsentFactory().contact
+    not_volunteering = ConsentFactory().contact  # consent, but said no in Q56
+    for contact, q56 in ((volunteer, "yes"), (not_volunteering, "no")):
+        SurveyResponse.objects.create(
+            survey=needs_assessment_survey(),
+            organisation=contact.organisation,
+            form_language="fr",
+            answers={"q56": q56},
+        )
+
+    data = report_data(consultation_round=ConsultationRoundFactory(), language="en")
+
+    assert data["participants"]["pool_size"] == 1
