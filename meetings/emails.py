@@ -202,13 +202,34 @@ def _message_id(row) -> str:
     return f"<{row.idempotency_key}@{domain}>"
 
 
+# Messages about a meeting that is (still) taking place carry its published agenda as a PDF.
+AGENDA_ATTACHED_KINDS = ("invitation", "update", "reminder", "nudge", "waitlist")  # OutboxKind
+
+
+def _agenda_attachments(row) -> list[Attachment]:
+    """The meeting's published agenda (the version current when the message is sent), or
+    nothing while it is unpublished. A rendering failure never stops the message itself."""
+    if row.kind not in AGENDA_ATTACHED_KINDS:
+        return []
+    from meetings.exports import agenda_email_attachment
+
+    try:
+        attachment = agenda_email_attachment(meeting=row.invitation.meeting)
+    except Exception:
+        logger.exception("Agenda PDF for outbox message %s could not be rendered", row.pk)
+        return []
+    return [attachment] if attachment is not None else []
+
+
 def outbox_message(row) -> EmailMultiAlternatives:
-    """The e-mail of an outbox row, identical on every attempt."""
+    """The e-mail of an outbox row: the same text, calendar part and Message-ID on every
+    attempt; the agenda attached is the one published when the message is handed over."""
     rendered = RenderedEmail(
         subject=row.subject,
         text=row.body_text,
         html=row.body_html,
         calendar=CalendarPart(method=row.ical_method, ical=row.ical) if row.ical else None,
+        attachments=_agenda_attachments(row),
     )
     return email_message(
         to=[row.to_email],

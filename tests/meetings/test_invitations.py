@@ -1,6 +1,7 @@
 """Invitations: sending, RSVP tokens and answers, waitlist, delegation, reminders, erasure."""
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from meetings import enums
 from meetings.enums import InvitationStatus, OutboxKind
@@ -596,3 +598,45 @@ def test_meeting_page_links_an_invitee_to_their_answer_page(client_for, particip
 
     url = response.context["my_rsvp_url"]
     assert services.invitation_from_token(url.split("/")[-2]) == invitation
+
+
+def _pdf_attachments(message) -> list[tuple[str, bytes]]:
+    return [
+        (a[0], a[1])
+        for a in message.attachments
+        if isinstance(a, tuple) and a[2] == "application/pdf"
+    ]
+
+
+def test_invitation_emails_carry_the_published_agenda_as_pdf(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from meetings.services.agendas import agenda_item_create, agenda_publish
+
+    session = RoundSessionFactory(title="Session NL")
+    InvitationFactory(meeting=session, status=InvitationStatus.DRAFTED)
+    agenda_item_create(meeting=session, title="Welcome and purpose", planned_minutes=20)
+    agenda_publish(meeting=session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=session)
+
+    [(filename, content)] = _pdf_attachments(mailoutbox[0])
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert filename.endswith(".pdf")
+    assert "Welcome and purpose" in text
+
+
+def test_invitation_emails_carry_no_agenda_before_it_is_published(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from meetings.services.agendas import agenda_item_create
+
+    session = RoundSessionFactory()
+    InvitationFactory(meeting=session, status=InvitationStatus.DRAFTED)
+    agenda_item_create(meeting=session, title="Draft item", planned_minutes=20)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=session)
+
+    assert _pdf_attachments(mailoutbox[0]) == []
