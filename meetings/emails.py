@@ -6,7 +6,8 @@ Outbox and delivery guarantee
 -----------------------------
 ``email_enqueue()`` renders the message and writes an ``OutboundMessage`` row in the caller's
 transaction, so the message exists if and only if the change that caused it was committed.
-The unique key (invitation, kind, sequence) makes enqueueing idempotent: the same message
+The unique key (invitation, kind, sequence) — or (action item, …), (minutes, …) for
+action-item reminders and circulated minutes — makes enqueueing idempotent: the same message
 for the same state of the meeting is never written twice. After commit a django-q2 task
 (``meetings.tasks.outbox_deliver``) sends it; ``outbox_sweep()``, run by a django-q2 schedule
 every minute, picks up rows left pending (a crash between commit and queueing, a lost task,
@@ -158,19 +159,44 @@ def email_enqueue(
     """Render a message to ``invitation``'s contact and write it to the outbox in the current
     transaction; after commit a task sends it. Returns the row, or ``None`` if this message
     (same invitation, kind and sequence) was already written or the contact has no e-mail."""
+    return outbox_write(
+        about={"invitation": invitation},
+        to_email=invitation.contact.email,
+        kind=kind,
+        sequence=sequence,
+        template=template,
+        context=context,
+        language=language,
+        calendar=calendar,
+    )
+
+
+def outbox_write(
+    *,
+    about: dict,
+    to_email: str | None,
+    kind: str,
+    sequence: int,
+    template: str,
+    context: dict,
+    language: str,
+    calendar: CalendarPart | None = None,
+):
+    """Write one message to the outbox in the caller's transaction (sent after commit).
+    ``about`` names what the message is about — ``{"invitation": ...}``,
+    ``{"action_item": ...}`` or ``{"minutes": ...}`` — and with ``kind`` and ``sequence`` forms
+    its unique key: the same key is never written twice. Returns the row or ``None``."""
     from meetings.models import OutboundMessage
 
-    to_email = invitation.contact.email
     if not to_email:
         return None
-    if OutboundMessage.objects.filter(invitation=invitation, kind=kind, sequence=sequence).exists():
+    key = {**about, "kind": kind, "sequence": sequence}
+    if OutboundMessage.objects.filter(**key).exists():
         return None
     rendered = email_render(template=template, context=context, language=language)
     with transaction.atomic():
         row, created = OutboundMessage.objects.get_or_create(
-            invitation=invitation,
-            kind=kind,
-            sequence=sequence,
+            **key,
             defaults={
                 "to_email": to_email,
                 "language": language,
@@ -209,7 +235,7 @@ AGENDA_ATTACHED_KINDS = ("invitation", "update", "reminder", "nudge", "waitlist"
 def _agenda_attachments(row) -> list[Attachment]:
     """The meeting's published agenda (the version current when the message is sent), or
     nothing while it is unpublished. A rendering failure never stops the message itself."""
-    if row.kind not in AGENDA_ATTACHED_KINDS:
+    if row.kind not in AGENDA_ATTACHED_KINDS or row.invitation_id is None:
         return []
     from meetings.exports import agenda_email_attachment
 

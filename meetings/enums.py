@@ -82,6 +82,8 @@ class OutboxKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     NUDGE = "nudge", _("Reminder to answer")
     WAITLIST = "waitlist", _("Waitlist notice")
+    ACTION_REMINDER = "action_reminder", _("Action-item reminder")
+    MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
 
 
 class OutboxStatus(models.TextChoices):

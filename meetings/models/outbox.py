@@ -1,32 +1,56 @@
 """The e-mail outbox: one row per message a change causes, written in the same transaction
-as the change (see ``meetings.services.outbox`` for the delivery guarantee)."""
+as the change (see ``meetings.emails`` for the delivery guarantee). A row is about exactly one
+thing: an invitation (invitations, updates, cancellations, reminders), an action item
+(reminders) or a version of minutes (circulated for comments)."""
 
 import uuid
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.enums import OutboxKind, OutboxStatus
+from meetings.models.actions import ActionItem
 from meetings.models.meetings import Invitation
+from meetings.models.minutes import Minutes
 
 
 class OutboundMessage(models.Model):
-    """One e-mail to one invitee, rendered when the change happened (so a retry sends
+    """One e-mail to one person, rendered when the change happened (so a retry sends
     exactly the same message, with the same ``Message-ID``)."""
 
     invitation = models.ForeignKey(
         Invitation,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="outbound_messages",
         verbose_name=_("invitation"),
+    )
+    action_item = models.ForeignKey(
+        ActionItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbound_messages",
+        verbose_name=_("action item"),
+    )
+    minutes = models.ForeignKey(
+        Minutes,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbound_messages",
+        verbose_name=pgettext_lazy("meeting record", "minutes"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
     sequence = models.PositiveIntegerField(
         _("sequence"),
         help_text=_(
             "The meeting's iCalendar sequence; for reminders the reminder's moment in "
-            "minutes since 1970; for reminders to answer 0."
+            "minutes since 1970; for reminders to answer 0; for action-item reminders the "
+            "day (ordinal); for circulated minutes the recipient contact's id."
         ),
     )
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
@@ -55,6 +79,20 @@ class OutboundMessage(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["invitation", "kind", "sequence"], name="outbound_message_once"
+            ),
+            models.UniqueConstraint(
+                fields=["action_item", "kind", "sequence"], name="outbound_action_message_once"
+            ),
+            models.UniqueConstraint(
+                fields=["minutes", "kind", "sequence"], name="outbound_minutes_message_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(invitation__isnull=False, action_item__isnull=True, minutes__isnull=True)
+                    | Q(invitation__isnull=True, action_item__isnull=False, minutes__isnull=True)
+                    | Q(invitation__isnull=True, action_item__isnull=True, minutes__isnull=False)
+                ),
+                name="outbound_message_about_one_thing",
             ),
             models.CheckConstraint(
                 condition=(Q(status="sent") & Q(sent_at__isnull=False))

@@ -245,12 +245,13 @@ def action_reminder_is_due(*, action: ActionItem, today: dt.date) -> bool:
 
 
 def action_reminder_send(*, action_id: int, today: dt.date | None = None) -> bool:
-    """Send one reminder if it is due (idempotent: ``reminded_on`` records the day). This is
-    the single place reminders are sent; route it through an outbox here if one exists."""
+    """Write one reminder to the outbox if it is due (idempotent: ``reminded_on`` records the
+    day, and the outbox key (action item, kind, day) is written once); the outbox sends it
+    after commit, with its retries and its delivery guarantee."""
     from django.conf import settings
     from django.urls import reverse
 
-    from meetings.emails import email_send
+    from meetings.emails import outbox_write
 
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -271,8 +272,11 @@ def action_reminder_send(*, action_id: int, today: dt.date | None = None) -> boo
             + reverse("action-done-token", args=[action_done_token(action=action)]),
             "action_url": settings.SITE_URL + reverse("action-detail", args=[action.pk]),
         }
-        email_send(
-            to=[contact.email],
+        outbox_write(
+            about={"action_item": action},
+            to_email=contact.email,
+            kind=enums.OutboxKind.ACTION_REMINDER,
+            sequence=today.toordinal(),
             template="action_reminder",
             context=context,
             language=contact.preferred_language,

@@ -148,12 +148,12 @@ def minutes_circulation_recipients(*, meeting: Meeting) -> list[Contact]:
 
 
 def minutes_circulation_send(*, minutes_id: int) -> int:
-    """E-mail the attendees that the minutes wait for their comments (once per version; the
-    single place this notice is sent)."""
+    """Tell the attendees that the minutes wait for their comments: one outbox message per
+    attendee and version (the single place this notice is written; sent after commit)."""
     from django.conf import settings
     from django.urls import reverse
 
-    from meetings.emails import email_send
+    from meetings.emails import outbox_write
 
     with transaction.atomic():
         minutes = (
@@ -171,8 +171,11 @@ def minutes_circulation_send(*, minutes_id: int) -> int:
         url = settings.SITE_URL + reverse("minutes-page", args=[minutes.meeting_id])
         recipients = minutes_circulation_recipients(meeting=minutes.meeting)
         for contact in recipients:
-            email_send(
-                to=[contact.email],
+            outbox_write(
+                about={"minutes": minutes},
+                to_email=contact.email,
+                kind=enums.OutboxKind.MINUTES_CIRCULATED,
+                sequence=contact.pk,
                 template="minutes_circulated",
                 context={"minutes": minutes, "meeting": minutes.meeting, "contact": contact,
                          "minutes_url": url},

@@ -9,7 +9,7 @@ from django.utils import timezone
 from coordination.spreadsheets import neutralise_cell, write_csv, write_xlsx
 from meetings import enums
 from meetings.exports import action_items_csv, action_items_xlsx
-from meetings.models import ActionItem, ActionItemEvent
+from meetings.models import ActionItem, ActionItemEvent, OutboundMessage
 from meetings.selectors_minutes import ActionFilters, action_item_list
 from meetings.services import actions as services
 from meetings.tasks import action_reminders_daily
@@ -126,7 +126,9 @@ def test_action_done_token_is_void_after_the_owner_changes():
     assert ActionItem.objects.get(pk=action.pk).status == "open"
 
 
-def test_action_reminders_on_the_due_date_then_weekly_while_overdue():
+def test_action_reminders_on_the_due_date_then_weekly_while_overdue(
+    django_capture_on_commit_callbacks,
+):
     meeting = MeetingFactory()
     due = meeting_day(meeting) + dt.timedelta(days=3)
     action = make_action(
@@ -134,11 +136,16 @@ def test_action_reminders_on_the_due_date_then_weekly_while_overdue():
     )
     sent = []
 
-    for offset in range(0, 16):
-        if services.action_reminder_send(action_id=action.pk, today=due + dt.timedelta(offset)):
-            sent.append(offset)
+    with django_capture_on_commit_callbacks(execute=True):
+        for offset in range(0, 16):
+            if services.action_reminder_send(action_id=action.pk, today=due + dt.timedelta(offset)):
+                sent.append(offset)
 
     assert sent == [0, 7, 14]
+    assert (
+        list(OutboundMessage.objects.filter(action_item=action).values_list("kind", "status"))
+        == [("action_reminder", "sent")] * 3
+    )
     assert len(mail.outbox) == 3
     assert mail.outbox[0].to == ["owner@example.org"]
     assert mail.outbox[0].subject == "Reminder: action item due today"
@@ -156,12 +163,13 @@ def test_action_reminders_skip_closed_items():
     assert (sent, len(mail.outbox)) == (False, 0)
 
 
-def test_action_reminders_daily_task_sends_due_reminders(settings):
+def test_action_reminders_daily_task_sends_due_reminders(django_capture_on_commit_callbacks):
     action = make_action()
     ActionItem.objects.filter(pk=action.pk).update(due_date=timezone.localdate())
 
-    count = action_reminders_daily()
-    again = action_reminders_daily()
+    with django_capture_on_commit_callbacks(execute=True):
+        count = action_reminders_daily()
+        again = action_reminders_daily()
 
     assert (count, again, len(mail.outbox)) == (1, 0, 1)
 

@@ -195,3 +195,44 @@ def test_minutes_export_ready_needs_a_file():
             requested_by=user, title="x", format="pdf", status="ready"
         )
     )
+
+
+def test_outbound_message_is_about_exactly_one_thing():
+    from meetings.models import OutboundMessage
+
+    invitation = InvitationFactory()
+    action = ActionItemFactory()
+    fields = {
+        "kind": "update",
+        "sequence": 1,
+        "to_email": "a@example.org",
+        "language": "en",
+        "subject": "s",
+        "body_text": "t",
+        "body_html": "h",
+        "next_attempt_at": timezone.now(),
+    }
+
+    assert_rejected(
+        lambda: OutboundMessage.objects.create(invitation=invitation, action_item=action, **fields)
+    )
+    assert_rejected(lambda: OutboundMessage.objects.create(**fields))
+
+
+def test_action_reminder_is_written_once_per_day():
+    from meetings.models import OutboundMessage
+
+    action = ActionItemFactory()
+    fields = {
+        "kind": "action_reminder",
+        "sequence": 739000,
+        "to_email": "a@example.org",
+        "language": "en",
+        "subject": "s",
+        "body_text": "t",
+        "body_html": "h",
+        "next_attempt_at": timezone.now(),
+    }
+    OutboundMessage.objects.create(action_item=action, **fields)
+
+    assert_rejected(lambda: OutboundMessage.objects.create(action_item=action, **fields))
