@@ -9,7 +9,7 @@ from coordination import models, services
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Preferences"), {"fields": ("preferred_language",)}),
+        (_("Preferences"), {"fields": ("preferred_language", "time_zone")}),
     )
     list_display = (
         "username",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination import enums
-from coordination.validators import ChoiceListValidator
+from coordination.validators import ChoiceListValidator, validate_time_zone
 
 
 def normalise_name(value: str) -> str:
@@ -41,6 +41,13 @@ class User(AbstractUser):
     )
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, unique=True, default=new_feed_token
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Brussels",
+        validators=[validate_time_zone],
+        help_text=_("Times on the pages are shown in this time zone."),
     )
 
     class Meta:

@@ -29,3 +29,15 @@ class ChoiceListValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, ChoiceListValidator) and other.choices is self.choices
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name such as ``Europe/Brussels``."""
+    import zoneinfo
+
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (e.g. Europe/Brussels)."),
+            code="unknown_time_zone",
+            params={"value": value},
+        )

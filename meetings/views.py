@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from coordination.models import Contact
 from coordination.rules import is_team
 from coordination.selectors import volunteer_pool
 from coordination.services import consent_withdraw
+from coordination.validators import validate_time_zone
 from meetings import forms, selectors
 from meetings.models import PanelDraw
 from meetings.services import panels as panel_services
@@ -95,11 +98,14 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         contact = getattr(self.request.user, "contact", None)
         context["contact"] = contact
+        context["time_zones"] = sorted(zoneinfo.available_timezones())
         if contact is not None:
             context["consents"] = contact.consents.order_by("-given_at")
         return context
 
     def post(self, request, *args, **kwargs):
+        if "time_zone" in request.POST:
+            return self.set_time_zone(request)
         contact = getattr(request.user, "contact", None)
         purpose = request.POST.get("withdraw", "")
         if contact is None or purpose not in ConsentPurpose.values:
@@ -112,6 +118,18 @@ class MyDataView(LoginRequiredMixin, TemplateView):
             )
         else:
             messages.info(request, _("That consent was already withdrawn."))
+        return redirect("my-data")
+
+    def set_time_zone(self, request):
+        value = request.POST.get("time_zone", "")
+        try:
+            validate_time_zone(value)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            request.user.time_zone = value
+            request.user.save(update_fields=["time_zone"])
+            messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": value})
         return redirect("my-data")
 
 

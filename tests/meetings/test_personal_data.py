@@ -63,3 +63,36 @@ def test_only_the_team_downloads_another_contacts_data(client_for, participant, 
 
     assert client_for(participant).get(url).status_code == 403
     assert client_for(team_user).get(url).json()["contact"]["email"] == other.email
+
+
+def test_meeting_times_are_shown_in_the_viewers_time_zone(client_for, participant):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    starts = dt.datetime(2027, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    meeting = InvitationFactory(
+        contact=participant.contact,
+        meeting__starts_at=starts,
+        meeting__ends_at=starts + dt.timedelta(hours=2),
+    ).meeting
+    client = client_for(participant)
+
+    client.post(reverse("my-data"), {"time_zone": "Europe/Kyiv"})
+    page = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()
+
+    participant.refresh_from_db()
+    assert participant.time_zone == "Europe/Kyiv"
+    assert "March 2, 2027, 11 a.m. – 1 p.m. (Europe/Kyiv)" in page
+    assert "March 2, 2027, 10 a.m. where the meeting takes place (Europe/Brussels)" in page
+
+
+def test_an_unknown_time_zone_is_refused(client_for, participant):
+    response = client_for(participant).post(
+        reverse("my-data"), {"time_zone": "Mars/Olympus"}, follow=True
+    )
+
+    participant.refresh_from_db()
+    assert participant.time_zone == "Europe/Brussels"
+    assert [str(m) for m in response.context["messages"]] == [
+        "“Mars/Olympus” is not a known time zone (e.g. Europe/Brussels)."
+    ]
