@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings import models
+from meetings import enums, models
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -73,6 +73,17 @@ class MinutesAdmin(admin.ModelAdmin):
     search_fields = ("meeting__title",)
     list_select_related = ("meeting",)
     inlines = [MinutesNoteInline, DecisionInline]
+
+    def has_change_permission(self, request, obj=None):
+        """Approved minutes are locked here too: a correction is a new version (minutes page)."""
+        if obj is not None and obj.status == enums.MinutesStatus.APPROVED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == enums.MinutesStatus.APPROVED:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(models.Decision)

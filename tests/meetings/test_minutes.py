@@ -328,3 +328,24 @@ def test_minutes_circulation_emails_present_attendees_once(django_capture_on_com
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert mail.outbox[0].subject == "Minutes for your comments: Housing group, May"
     assert f"/meetings/{meeting.pk}/minutes/" in mail.outbox[0].body
+
+
+def test_approved_minutes_are_locked_in_the_admin_too(client_for):
+    from django.urls import reverse
+
+    from tests import factories
+    from tests.factories import TeamUserFactory
+
+    team = TeamUserFactory(username="admin-user", is_superuser=True)
+    minutes = factories.MinutesFactory(status="approved", approved_at=timezone.now())
+    client = client_for(team)
+    url = reverse("admin:meetings_minutes_change", args=[minutes.pk])
+
+    page = client.get(url)
+    post = client.post(url, {"status": "draft", "version": 1, "meeting": minutes.meeting_id})
+
+    minutes.refresh_from_db()
+    assert page.status_code == 200  # viewable, read-only
+    assert b'name="status"' not in page.content
+    assert post.status_code == 403
+    assert minutes.status == "approved"

@@ -96,3 +96,24 @@ def test_an_unknown_time_zone_is_refused(client_for, participant):
     assert [str(m) for m in response.context["messages"]] == [
         "“Mars/Olympus” is not a known time zone (e.g. Europe/Brussels)."
     ]
+
+
+def test_home_marks_overdue_action_items(client_for, participant):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import ActionItemFactory
+
+    today = timezone.localdate()
+    ActionItemFactory(
+        description="Late one", owner_contact=participant.contact, owner_organisation=None
+    )
+    late = ActionItemFactory(
+        description="Late two", owner_contact=participant.contact, owner_organisation=None
+    )
+    type(late).objects.filter(pk=late.pk).update(due_date=today - dt.timedelta(days=3))
+
+    page = client_for(participant).get(reverse("home")).content.decode()
+
+    assert page.count('<span class="badge status-declined">overdue</span>') == 1
