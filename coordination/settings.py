@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set shared by several fields (named by dotted string).
     "ENUM_NAME_OVERRIDES": {
         "WorkingLanguageEnum": "coordination.enums.WorkingLanguage.choices",
+        "OrganisationKindEnum": "coordination.enums.OrganisationKind",
         "InvitationStatusEnum": "meetings.enums.InvitationStatus.choices",
         "MeetingStatusEnum": "meetings.enums.MeetingStatus.choices",
         "AgendaItemKindEnum": "meetings.enums.AgendaItemKind",

@@ -113,3 +113,13 @@ def test_organisation_page_shows_translated_labels_not_codes(client_for, team_us
     content = response.content.decode()
     assert "<dd>Néerlandais, Allemand</dd>" in content
     assert "<dd>Communauté germanophone</dd>" in content
+
+
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    assert "OrganisationKindEnum" in target.read_text()
