@@ -223,6 +223,14 @@ class Invitation(TimeStamped):
         related_name="delegates",
         verbose_name=_("delegated by"),
     )
+    holds_seat = models.BooleanField(
+        _("holds the organisation's seat"),
+        default=False,
+        help_text=_(
+            "A colleague named by an invitee who had accepted: the seat stays reserved for "
+            "them until they answer."
+        ),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)

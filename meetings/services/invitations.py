@@ -329,6 +329,25 @@ def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
     return first
 
 
+def _holds_a_seat(invitation: Invitation, status: str) -> bool:
+    """Whether an invitation in ``status`` takes one of the meeting's seats."""
+    if status == InvitationStatus.ACCEPTED:
+        return True
+    return invitation.holds_seat and status in (InvitationStatus.SENT, InvitationStatus.TENTATIVE)
+
+
+def seats_taken(*, meeting: Meeting, exclude: Invitation | None = None) -> int:
+    """Accepted invitations plus the seats kept for delegates of an accepted invitation
+    (the organisation holds the seat) who have not answered yet."""
+    taken = meeting.invitations.filter(
+        Q(status=InvitationStatus.ACCEPTED)
+        | Q(holds_seat=True, status__in=[InvitationStatus.SENT, InvitationStatus.TENTATIVE])
+    )
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    return taken.count()
+
+
 def _next_waitlist_position(meeting: Meeting) -> int:
     top = meeting.invitations.aggregate(top=Max("waitlist_position"))["top"]
     return (top or 0) + 1
@@ -374,8 +393,8 @@ def invitation_answer(
                 status, position = previous, invitation.waitlist_position
                 result.waitlisted = True
             elif answer == InvitationStatus.ACCEPTED and previous != InvitationStatus.ACCEPTED:
-                accepted = meeting.invitations.filter(status=InvitationStatus.ACCEPTED).count()
-                if meeting.capacity is not None and accepted >= meeting.capacity:
+                taken = seats_taken(meeting=meeting, exclude=invitation)
+                if meeting.capacity is not None and taken >= meeting.capacity:
                     status = InvitationStatus.WAITLISTED
                     position = _next_waitlist_position(meeting)
                     result.waitlisted = True
@@ -390,7 +409,7 @@ def invitation_answer(
             invitation.accessibility_needs = accessibility_needs.strip()[:2000]
             fields += ["participation_language", "needs_interpretation", "accessibility_needs"]
         invitation.save(update_fields=fields)
-        if previous == InvitationStatus.ACCEPTED and status != InvitationStatus.ACCEPTED:
+        if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
     return result
 
@@ -451,6 +470,8 @@ def invitation_delegate(
                 _("%(name)s is already invited to this meeting.") % {"name": colleague.name},
                 code="duplicate",
             )
+        # The organisation holds the seat: a colleague of an accepted invitee keeps it.
+        holds_seat = invitation.status == InvitationStatus.ACCEPTED or invitation.holds_seat
         invitation.status = InvitationStatus.DELEGATED
         invitation.answered_at = timezone.now()
         invitation.save(update_fields=["status", "answered_at", "updated_at"])
@@ -461,6 +482,7 @@ def invitation_delegate(
                 "status": InvitationStatus.SENT,
                 "sent_at": timezone.now(),
                 "delegated_from": invitation,
+                "holds_seat": holds_seat,
                 "waitlist_position": None,
                 "answered_at": None,
             },

@@ -219,7 +219,9 @@ def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
             % {"hours": settings.ROUND_SESSION_MAX_MINUTES // 60},
         )
     if meeting.capacity is not None and not is_new:
-        accepted = meeting.invitations.filter(status=enums.InvitationStatus.ACCEPTED).count()
+        from meetings.services.invitations import seats_taken
+
+        accepted = seats_taken(meeting=meeting)
         if meeting.capacity < accepted:
             add(
                 "capacity",

@@ -293,6 +293,40 @@ def test_delegate_to_a_colleague_of_the_same_organisation():
     assert _kinds() == [(colleague.name, OutboxKind.INVITATION, 0)]
 
 
+def test_delegate_of_an_accepted_invitee_keeps_the_organisations_seat():
+    session = RoundSessionFactory(capacity=1)
+    accepted = InvitationFactory(meeting=session, status=InvitationStatus.ACCEPTED)
+    other = InvitationFactory(meeting=session, status=InvitationStatus.SENT)
+    colleague = ContactFactory(organisation=accepted.contact.organisation)
+
+    delegate = services.invitation_delegate(invitation=accepted, colleague=colleague)
+    other_answer = services.invitation_answer(invitation=other, answer=InvitationStatus.ACCEPTED)
+    delegate_answer = services.invitation_answer(
+        invitation=delegate, answer=InvitationStatus.ACCEPTED
+    )
+
+    assert delegate.holds_seat is True
+    assert other_answer.invitation.status == "waitlisted"
+    assert delegate_answer.invitation.status == "accepted"
+    assert services.seats_taken(meeting=session) == 1
+
+
+def test_a_delegate_who_declines_frees_the_seat_for_the_waitlist():
+    session = RoundSessionFactory(capacity=1)
+    accepted = InvitationFactory(meeting=session, status=InvitationStatus.ACCEPTED)
+    waiting = InvitationFactory(
+        meeting=session, status=InvitationStatus.WAITLISTED, waitlist_position=1
+    )
+    colleague = ContactFactory(organisation=accepted.contact.organisation)
+    delegate = services.invitation_delegate(invitation=accepted, colleague=colleague)
+
+    result = services.invitation_answer(invitation=delegate, answer=InvitationStatus.DECLINED)
+
+    waiting.refresh_from_db()
+    assert result.promoted == waiting
+    assert waiting.status == "sent"
+
+
 def test_delegate_by_name_and_email_creates_the_colleague_in_the_organisation():
     invitation = InvitationFactory()
 
