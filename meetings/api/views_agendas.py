@@ -281,6 +281,66 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
         minutes = call_service(minutes_services.minutes_approve, minutes=minutes, user=request.user)
         return Response(s.MinutesSerializer(minutes).data)
 
+    @extend_schema(request=s.MinutesCirculateSerializer, responses=s.MinutesSerializer)
+    @action(detail=True, methods=["post"])
+    def circulate(self, request, pk=None):
+        """Send a draft to the attendees for comments until ``comments_due``."""
+        minutes = self.get_object()
+        require_manage(request, minutes.meeting)
+        data = s.MinutesCirculateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        minutes = call_service(
+            minutes_services.minutes_circulate,
+            minutes=minutes,
+            comments_due=data.validated_data["comments_due"],
+            user=request.user,
+        )
+        return Response(s.MinutesSerializer(minutes).data)
+
+    @extend_schema(request=s.MinutesCorrectSerializer, responses={201: s.MinutesSerializer})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Start a correction of approved minutes: a new draft version, with the reason."""
+        minutes = self.get_object()
+        require_manage(request, minutes.meeting)
+        data = s.MinutesCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        correction = call_service(
+            minutes_services.minutes_correct,
+            minutes=minutes,
+            user=request.user,
+            reason=data.validated_data["reason"],
+        )
+        return Response(s.MinutesSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.MinutesCommentCreateSerializer, responses={201: s.MinutesCommentSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """Comment on circulated minutes (on one agenda item or on the whole)."""
+        minutes = self.get_object()
+        if not request.user.has_perm("meetings.comment_minutes", minutes):
+            raise PermissionDenied(_("Comments are taken only from attendees while circulated."))
+        data = s.MinutesCommentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item_id = data.validated_data.get("agenda_item")
+        item = None
+        if item_id is not None:
+            item = minutes.meeting.agenda_items.filter(pk=item_id).first()
+            if item is None:
+                raise serializers.ValidationError(
+                    {"agenda_item": [_("This agenda item belongs to another meeting.")]}
+                )
+        comment = call_service(
+            minutes_services.minutes_comment_add,
+            minutes=minutes,
+            user=request.user,
+            text=data.validated_data["text"],
+            agenda_item=item,
+        )
+        return Response(s.MinutesCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
 
 class ActionItemFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=enums.ActionStatus.choices)

@@ -259,3 +259,79 @@ def test_api_attachment_upload_checks_the_content():
     assert refused.status_code == 400
     assert (accepted.status_code, accepted.data["content_type"]) == (201, "application/pdf")
     assert list(AgendaAttachment.objects.values_list("original_name", flat=True)) == ["ok.pdf"]
+
+
+def test_api_minutes_workflow_circulate_comment_approve_correct():
+    meeting = MeetingFactory()
+    item = AgendaItemFactory(meeting=meeting, position=1)
+    minutes = minutes_services.minutes_start(meeting=meeting)
+    facilitator = api(leader_of(meeting))
+    invitee = api(invitee_of(meeting))
+    due = (timezone.now() + dt.timedelta(days=3)).isoformat()
+
+    circulated = facilitator.post(
+        f"/api/minutes/{minutes.pk}/circulate/", {"comments_due": due}, format="json"
+    )
+    comment = invitee.post(
+        f"/api/minutes/{minutes.pk}/comment/",
+        {"text": "Please add our figures.", "agenda_item": item.pk},
+        format="json",
+    )
+    facilitator.post(f"/api/minutes/{minutes.pk}/approve/")
+    correction = facilitator.post(
+        f"/api/minutes/{minutes.pk}/correct/", {"reason": "Typo in a figure"}, format="json"
+    )
+
+    assert (circulated.status_code, circulated.data["status"]) == (200, "circulated")
+    assert (comment.status_code, comment.data["text"], comment.data["agenda_item"]) == (
+        201,
+        "Please add our figures.",
+        item.pk,
+    )
+    assert (correction.status_code, correction.data["version"]) == (201, 2)
+    assert list(Minutes.objects.order_by("version").values_list("version", "status")) == [
+        (1, "approved"),
+        (2, "draft"),
+    ]
+
+
+def test_api_minutes_bad_input_changes_nothing():
+    meeting = MeetingFactory()
+    other_item = AgendaItemFactory(position=1)
+    minutes = minutes_services.minutes_start(meeting=meeting)
+    facilitator = api(leader_of(meeting))
+    invitee = api(invitee_of(meeting))
+
+    past = facilitator.post(
+        f"/api/minutes/{minutes.pk}/circulate/",
+        {"comments_due": (timezone.now() - dt.timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    by_invitee = invitee.post(
+        f"/api/minutes/{minutes.pk}/circulate/",
+        {"comments_due": (timezone.now() + dt.timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    on_draft = invitee.post(f"/api/minutes/{minutes.pk}/comment/", {"text": "x"}, format="json")
+    minutes_services.minutes_circulate(
+        minutes=minutes, comments_due=timezone.now() + dt.timedelta(days=2)
+    )
+    foreign_item = invitee.post(
+        f"/api/minutes/{minutes.pk}/comment/",
+        {"text": "x", "agenda_item": other_item.pk},
+        format="json",
+    )
+    not_approved = facilitator.post(
+        f"/api/minutes/{minutes.pk}/correct/", {"reason": "x"}, format="json"
+    )
+
+    assert (past.status_code, past.data) == (
+        400,
+        {"comments_due": ["The deadline for comments must be in the future."]},
+    )
+    assert by_invitee.status_code == 404  # a draft is not visible to invitees at all
+    assert on_draft.status_code == 404
+    assert foreign_item.status_code == 400
+    assert not_approved.status_code == 400
+    assert minutes.comments.count() == 0
+    assert Minutes.objects.count() == 1
