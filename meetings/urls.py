@@ -212,6 +212,7 @@ urlpatterns += [
     path("actions/", views_actions.action_list, name="action-list"),
     path("actions/export.<str:extension>", views_actions.action_export, name="action-export"),
     path("actions/<int:pk>/", views_actions.action_detail, name="action-detail"),
+    path("actions/<int:pk>/edit/", views_actions.action_edit, name="action-edit"),
     path("actions/<int:pk>/status/", views_actions.action_status, name="action-status"),
     path("actions/<int:pk>/comment/", views_actions.action_comment, name="action-comment"),
     path("actions/done/<str:token>/", views_actions.action_done_by_token, name="action-done-token"),

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings import exports
-from meetings.forms_agendas import ActionCommentForm, ActionFilterForm, ActionStatusForm
+from meetings.forms_agendas import (
+    ActionCommentForm,
+    ActionFilterForm,
+    ActionItemForm,
+    ActionStatusForm,
+)
 from meetings.selectors_minutes import (
     action_item_history,
     action_item_list,
@@ -94,6 +99,7 @@ def action_detail(request, pk: int):
         "action": action,
         "history": action_item_history(action=action),
         "can_update": request.user.has_perm("meetings.update_action", action),
+        "can_manage": request.user.has_perm("meetings.manage_action", action),
         "status_form": ActionStatusForm(initial={"status": action.status}),
         "comment_form": ActionCommentForm(),
     }
@@ -165,4 +171,49 @@ def action_done_by_token(request, token: str):
         )
     return render(
         request, "meetings/actions/token.html", {"action": action, "done": True, "changed": changed}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    """Facilitators change an action item's description, owner and due date."""
+    action = _visible_action(request, pk)
+    if not request.user.has_perm("meetings.manage_action", action):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ActionItemForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action_services.action_item_update(
+                    action=action,
+                    description=data["description"],
+                    owner_contact=data["owner_contact"],
+                    owner_organisation=data["owner_organisation"],
+                    due_date=data["due_date"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The action item was saved."))
+                return redirect("action-detail", pk=pk)
+        status = 400
+    else:
+        form = ActionItemForm(
+            initial={
+                "description": action.description,
+                "owner_contact": action.owner_contact_id,
+                "owner_organisation": action.owner_organisation_id,
+                "due_date": action.due_date,
+            }
+        )
+        status = 200
+    return render(
+        request, "meetings/actions/edit.html", {"action": action, "form": form}, status=status
     )

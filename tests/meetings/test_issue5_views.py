@@ -722,3 +722,35 @@ def test_a_drafted_invitation_does_not_open_the_agenda_or_minutes(client_for):
     ]
 
     assert codes == [404, 404]
+
+
+def test_facilitator_edits_an_action_item_and_bad_dates_change_nothing(client_for, participant):
+    meeting = MeetingFactory()
+    owner = ContactFactory()
+    action = action_services.action_item_create(
+        meeting=meeting, description="Draft the agreement", owner_contact=owner
+    )
+    url = reverse("action-edit", args=[action.pk])
+    facilitator = client_for(leader_of(meeting))
+    day = timezone.localtime(meeting.starts_at).date()
+
+    saved = facilitator.post(
+        url,
+        {"description": "Draft the data-sharing agreement", "owner_contact": owner.pk,
+         "due_date": (day + dt.timedelta(days=10)).isoformat()},
+    )  # fmt: skip
+    refused = facilitator.post(
+        url,
+        {"description": "Too early", "owner_contact": owner.pk,
+         "due_date": (day - dt.timedelta(days=1)).isoformat()},
+    )  # fmt: skip
+    by_participant = client_for(participant).get(url)
+
+    action.refresh_from_db()
+    assert saved.status_code == 302
+    assert refused.status_code == 400
+    assert (action.description, action.due_date) == (
+        "Draft the data-sharing agreement",
+        day + dt.timedelta(days=10),
+    )
+    assert by_participant.status_code == 404
