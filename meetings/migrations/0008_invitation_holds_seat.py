@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invitation',
             name='holds_seat',
-            field=models.BooleanField(default=False, help_text='A colleague named by an invitee who had accepted: the seat stays reserved for them until they answer.', verbose_name="holds the organisation's seat"),
+            field=models.BooleanField(default=False, help_text='A colleague named by an invitee who had accepted, or the first on the waitlist when a seat freed: the seat stays reserved for them until they answer.', verbose_name="holds the organisation's seat"),
         ),
     ]

@@ -227,8 +227,8 @@ class Invitation(TimeStamped):
         _("holds the organisation's seat"),
         default=False,
         help_text=_(
-            "A colleague named by an invitee who had accepted: the seat stays reserved for "
-            "them until they answer."
+            "A colleague named by an invitee who had accepted, or the first on the waitlist "
+            "when a seat freed: the seat stays reserved for them until they answer."
         ),
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

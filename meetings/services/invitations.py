@@ -321,7 +321,8 @@ def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
     first.status = InvitationStatus.SENT
     first.waitlist_position = None
     first.sent_at = timezone.now()
-    first.save(update_fields=["status", "waitlist_position", "sent_at", "updated_at"])
+    first.holds_seat = True  # the freed seat is theirs until they answer
+    first.save(update_fields=["status", "waitlist_position", "sent_at", "holds_seat", "updated_at"])
     first.meeting = meeting
     # Its own message kind: someone who was sent the invitation before being waitlisted
     # already has an "invitation" row for this sequence.

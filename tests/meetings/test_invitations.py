@@ -674,3 +674,20 @@ def test_invitation_emails_carry_no_agenda_before_it_is_published(
         services.invitations_send(meeting=session)
 
     assert _pdf_attachments(mailoutbox[0]) == []
+
+
+def test_the_seat_freed_by_a_decline_is_kept_for_the_promoted_invitee():
+    session = RoundSessionFactory(capacity=1)
+    seated = InvitationFactory(meeting=session, status=InvitationStatus.ACCEPTED)
+    waiting = InvitationFactory(
+        meeting=session, status=InvitationStatus.WAITLISTED, waitlist_position=1
+    )
+    latecomer = InvitationFactory(meeting=session, status=InvitationStatus.SENT)
+
+    services.invitation_answer(invitation=seated, answer=InvitationStatus.DECLINED)
+    late = services.invitation_answer(invitation=latecomer, answer=InvitationStatus.ACCEPTED)
+    promoted = services.invitation_answer(invitation=waiting, answer=InvitationStatus.ACCEPTED)
+
+    assert late.invitation.status == "waitlisted"
+    assert promoted.invitation.status == "accepted"
+    assert services.seats_taken(meeting=session) == 1
