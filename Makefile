@@ -31,6 +31,9 @@ system-deps:
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Links in e-mails and calendar entries of the local demo point at this server.
+run demo: export SITE_URL ?= http://$(HOST):$(PORT)
+
 demo: migrate
 	$(PY) manage.py load_demo
 

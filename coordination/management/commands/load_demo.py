@@ -32,7 +32,7 @@ class Command(BaseCommand):
         else:
             call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write("\nDemo log-ins (http://127.0.0.1:8000/accounts/login/):")
+        self.stdout.write(f"\nDemo log-ins ({settings.SITE_URL}/accounts/login/):")
         for username, password, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {password:<24} {role}")
         self.stdout.write("")
