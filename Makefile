@@ -9,7 +9,12 @@ export DEBUG ?= 1
 
 .PHONY: run test install install-dev system-deps migrate demo lint format messages clean
 
-$(PY):
+# A local, uncommitted .env marks this checkout as a development one (DEBUG=1), so that
+# `python manage.py ...` works here without exporting anything; production sets its own.
+.env:
+	printf 'DEBUG=1\n' > .env
+
+$(PY): | .env
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
