@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from coordination import models, services
+from coordination import models
+from coordination.services import contact_erase
 
 
 @admin.register(models.User)
@@ -56,7 +57,7 @@ class ContactAdmin(admin.ModelAdmin):
     @admin.action(description=_("Erase personal data of the selected contacts"))
     def erase_personal_data(self, request, queryset):
         for contact in queryset:
-            services.contact_erase(contact=contact)
+            contact_erase(contact=contact)
         self.message_user(request, _("%(count)d contact(s) erased.") % {"count": queryset.count()})
 
 

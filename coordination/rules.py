@@ -45,27 +45,10 @@ def leads_group(user, group) -> bool:
     ).exists()
 
 
-@rules.predicate
-def is_own_contact(user, contact) -> bool:
-    return bool(contact is not None and user.is_authenticated and contact.user_id == user.pk)
-
-
-@rules.predicate
-def sees_contact_details(user, contact) -> bool:
-    if contact is None:
-        return False
-    from coordination.selectors import contact_ids_with_visible_details
-
-    visible = contact_ids_with_visible_details(user=user)
-    return visible is None or contact.pk in visible
-
-
 can_manage_round = is_team | facilitates_round
 can_manage_group = is_team | leads_group
-can_view_contact_details = is_team | is_own_contact | sees_contact_details
 
 rules.add_perm("coordination.view_directory", is_team | is_facilitator)
 rules.add_perm("coordination.manage_round", can_manage_round)
 rules.add_perm("coordination.manage_group", can_manage_group)
-rules.add_perm("coordination.view_contact_details", can_view_contact_details)
 rules.add_perm("coordination.import_survey", is_team)

@@ -1,11 +1,11 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast, Greatest
-from django.utils import timezone
+from django.db.models.functions import Cast
 
 from coordination import enums
 from coordination.models import (
@@ -32,12 +32,24 @@ def with_json_text(queryset: QuerySet, *fields: str) -> QuerySet:
     return queryset.annotate(**{f"_{f}_text": Cast(f, output_field=TextField()) for f in fields})
 
 
+# Part of who may see whose details is recorded by the ``meetings`` app (the invitees of the
+# rounds a user facilitates), which coordination never imports: such an app registers a
+# function here (``contact_detail_grant_register``) that takes a user and returns a queryset
+# of the ids of further contacts whose details that user may see.
+CONTACT_DETAIL_GRANTS: list[Callable[[Any], QuerySet]] = []
+
+
+def contact_detail_grant_register(grant: Callable[[Any], QuerySet]) -> None:
+    if grant not in CONTACT_DETAIL_GRANTS:
+        CONTACT_DETAIL_GRANTS.append(grant)
+
+
 def contact_ids_with_visible_details(*, user) -> set[int] | None:
     """The contacts whose e-mail and phone ``user`` may see; ``None`` means all (the team).
 
     A facilitator sees the details of the members of the working groups they lead and of the
-    invitees of the rounds they facilitate; anyone sees their own. One query, whatever the
-    number of contacts."""
+    contacts the registered grants give them (the invitees of the rounds they facilitate);
+    anyone sees their own. One query, whatever the number of contacts."""
     if is_team(user):
         return None
     if not user.is_authenticated:
@@ -51,8 +63,8 @@ def contact_ids_with_visible_details(*, user) -> set[int] | None:
         memberships__group__memberships__role__in=GROUP_LEADING_ROLES,
         memberships__group__memberships__until__isnull=True,
     )
-    # The reverse relation from meetings is named by string: coordination never imports it.
-    condition |= Q(invitations__meeting__consultation_round__facilitators=user)
+    for grant in CONTACT_DETAIL_GRANTS:
+        condition |= Q(pk__in=grant(user))
     visible = set(Contact.objects.filter(condition).values_list("pk", flat=True).distinct())
     user._visible_contact_ids = visible
     return visible
@@ -322,13 +334,9 @@ def contact_personal_data(*, contact: Contact) -> dict:
 
 # --- Volunteer pool ---------------------------------------------------------------------------
 # Organisations that said yes to Q56 and have an active contact with an active consent for
-# consultation rounds. The consultation load counts invitations and attendance of the last
-# 12 months through the reverse relations ``invitations`` and ``attendances`` that the
-# ``meetings`` app adds to Contact (named by string: coordination never imports meetings).
+# consultation rounds. Their consultation load (invitations and attendance) is the
+# ``meetings`` app's to add (``meetings.selectors.panels``).
 
-LOAD_WINDOW_DAYS = 365
-# Invitation statuses that count as "invited" (a draft or a waitlist place does not).
-INVITED_STATUSES = ("sent", "accepted", "tentative", "declined", "delegated")
 POOL_FILTERS = {
     # filter name: (question, organisation field or None when read from the answers)
     "working_language": (3, "working_languages"),
@@ -342,7 +350,7 @@ POOL_FILTERS = {
 }
 
 
-def eligible_contacts(*, now=None) -> QuerySet[Contact]:
+def eligible_contacts() -> QuerySet[Contact]:
     """Contacts who may be invited to a consultation round: active, not erased, with an
     active consent for consultation rounds."""
     return Contact.objects.filter(
@@ -363,28 +371,6 @@ def volunteered_organisations(*, survey: Survey | None = None) -> QuerySet[Organ
     )
 
 
-def with_consultation_load(queryset: QuerySet[Organisation], *, now=None) -> QuerySet:
-    """Annotate rounds and meetings invited to, meetings attended and the load (the larger of
-    meetings invited and attended) over the last 12 months."""
-    now = now or timezone.now()
-    since = now - dt.timedelta(days=LOAD_WINDOW_DAYS)
-    invited = Q(
-        contacts__invitations__status__in=INVITED_STATUSES,
-        contacts__invitations__meeting__starts_at__gte=since,
-    )
-    attended = Q(
-        contacts__attendances__status="present",
-        contacts__attendances__meeting__starts_at__gte=since,
-    )
-    return queryset.annotate(
-        rounds_invited=Count(
-            "contacts__invitations__meeting__consultation_round", filter=invited, distinct=True
-        ),
-        meetings_invited=Count("contacts__invitations__meeting", filter=invited, distinct=True),
-        meetings_attended=Count("contacts__attendances__meeting", filter=attended, distinct=True),
-    ).annotate(load=Greatest("meetings_invited", "meetings_attended"))
-
-
 def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
     for name, value in (filters or {}).items():
         if not value or name not in POOL_FILTERS:
@@ -401,17 +387,16 @@ def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> Qu
     return queryset
 
 
-def volunteer_pool(*, filters: dict[str, str] | None = None, now=None) -> QuerySet[Organisation]:
-    """The volunteer pool: Q56 yes and an eligible contact (see ``pool_contacts``), with the
-    consultation load. Withdrawing consent removes an organisation at once.
+def volunteer_pool(*, filters: dict[str, str] | None = None) -> QuerySet[Organisation]:
+    """The volunteer pool: Q56 yes and an eligible contact (see ``pool_contacts``), by name.
+    Withdrawing consent removes an organisation at once.
 
     Only uncorrelated subqueries (``IN``) and joins: PostgreSQL plans them as hash joins even
     right after a large import, before statistics are refreshed."""
     queryset = volunteered_organisations().filter(
         pk__in=eligible_contacts().values("organisation_id")
     )
-    queryset = pool_filter(queryset, filters or {})
-    return with_consultation_load(queryset, now=now).order_by("name")
+    return pool_filter(queryset, filters or {}).order_by("name")
 
 
 def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> QuerySet:
@@ -440,40 +425,6 @@ def pool_contact_ids() -> dict[int, int]:
     ):
         contact_ids.setdefault(organisation_id, contact_id)
     return contact_ids
-
-
-def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None) -> list:
-    """The pool as input of the pure panel draw (``coordination.panels``), in one query."""
-    from coordination.panels import Candidate
-
-    contact_ids = pool_contact_ids()
-    rows = volunteer_pool(filters=filters, now=now).values_list(
-        "pk",
-        "name",
-        "working_languages",
-        "areas",
-        "domains",
-        "support_role",
-        "kind",
-        "load",
-    )
-    return [
-        Candidate(
-            organisation_id=pk,
-            contact_id=contact_ids[pk],
-            name=name,
-            attributes={
-                "working_language": tuple(languages or ()),
-                "area": tuple(areas or ()),
-                "domain": tuple(domains or ()),
-                "support_role": support_role or "",
-                "kind": kind or "",
-            },
-            load=load or 0,
-        )
-        for pk, name, languages, areas, domains, support_role, kind, load in rows
-        if pk in contact_ids
-    ]
 
 
 def question_stats_table(stats: QuestionStats) -> list[list]:

@@ -61,5 +61,4 @@ urlpatterns += [
         {"export": "xlsx"},
         name="survey-question-xlsx",
     ),
-    path("pool/", views.VolunteerPoolView.as_view(), name="volunteer-pool"),
 ]

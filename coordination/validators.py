@@ -41,3 +41,8 @@ def validate_time_zone(value: str) -> None:
             code="unknown_time_zone",
             params={"value": value},
         )
+
+
+# The largest id a form or filter accepts: larger numbers are a validation error, never a
+# database overflow.
+MAX_ID = 2**31 - 1

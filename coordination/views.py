@@ -1,3 +1,5 @@
+"""coordination.views"""
+
 import uuid
 
 from django.contrib import messages
@@ -15,7 +17,8 @@ from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
-from coordination import forms, selectors, services
+from coordination import forms, selectors
+from coordination.imports.importer import survey_import
 from coordination.models import Question
 from coordination.spreadsheets import write_csv, write_xlsx
 
@@ -116,9 +119,6 @@ class RoundDetailView(DirectoryPermission, DetailView):
         return context
 
 
-# --- Survey import (issue 3) ------------------------------------------------------------------
-
-
 class TeamOnly(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = "coordination.import_survey"
 
@@ -163,7 +163,7 @@ class SurveyImportView(TeamOnly, View):
         mapping = form.cleaned_data.get("mapping")
         data = upload.read()
         mapping_data = mapping.read() if mapping else None
-        report = services.survey_import(
+        report = survey_import(
             data=data,
             filename=upload.name,
             language=form.cleaned_data["language"],
@@ -210,7 +210,7 @@ class SurveyImportView(TeamOnly, View):
         if data is None:
             messages.error(request, _("The uploaded file is gone; upload it again."))
             return redirect("survey-import")
-        report = services.survey_import(
+        report = survey_import(
             data=data,
             filename=pending["filename"],
             language=pending["language"],
@@ -240,57 +240,6 @@ class SurveyImportView(TeamOnly, View):
             self.template_name,
             {"form": forms.SurveyImportForm(), "report": report, "done": True},
         )
-
-
-# --- Volunteer pool (issue 3) -----------------------------------------------------------------
-
-
-def _target_public_choices() -> list[tuple[str, str]]:
-    question = Question.objects.filter(
-        survey__code=selectors.NEEDS_ASSESSMENT_SURVEY, number=7
-    ).first()
-    if question is None:
-        return []
-    language = get_language() or "en"
-    return [(o["code"], selectors.option_label(o, language[:2])) for o in question.options]
-
-
-class VolunteerPoolView(DirectoryPermission, ListView):
-    template_name = "coordination/volunteer_pool.html"
-    context_object_name = "organisations"
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.filter_form = forms.PoolFilterForm(
-            self.request.GET or None, target_publics=_target_public_choices()
-        )
-        self.filters = self.filter_form.filters() if self.request.GET else {}
-        return selectors.volunteer_pool(filters=self.filters)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = list(context["organisations"])
-        contacts = selectors.pool_contacts(page)
-        visible = selectors.contact_ids_with_visible_details(user=self.request.user)
-        context["rows"] = [
-            {
-                "organisation": o,
-                "contact": contacts.get(o.pk),
-                "show_email": o.pk in contacts
-                and (visible is None or contacts[o.pk].pk in visible),
-            }
-            for o in page
-        ]
-        context["filter_form"] = self.filter_form
-        context["without_contact"] = list(
-            selectors.volunteers_without_contact(filters=self.filters)[:200]
-        )
-        context["querystring"] = self.request.GET.copy()
-        context["querystring"].pop("page", None)
-        return context
-
-
-# --- Survey results (issue 3) -----------------------------------------------------------------
 
 
 def _results_responses(request, survey):

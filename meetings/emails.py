@@ -46,6 +46,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from meetings.formats.documents import export_filename
+from meetings.models import Meeting
+from meetings.selectors.agendas import agenda_pdf_cached
+
 logger = logging.getLogger(__name__)
 
 OUTBOX_MAX_ATTEMPTS = getattr(settings, "OUTBOX_MAX_ATTEMPTS", 5)
@@ -237,7 +241,7 @@ def _agenda_attachments(row) -> list[Attachment]:
     nothing while it is unpublished. A rendering failure never stops the message itself."""
     if row.kind not in AGENDA_ATTACHED_KINDS or row.invitation_id is None:
         return []
-    from meetings.exports import agenda_email_attachment
+    pass
 
     try:
         attachment = agenda_email_attachment(meeting=row.invitation.meeting)
@@ -333,3 +337,16 @@ def outbox_retry(*, message_id: int) -> int:
     if updated:
         transaction.on_commit(lambda: _queue_delivery(message_id))
     return updated
+
+
+def agenda_email_attachment(*, meeting: Meeting):
+    """The published agenda as an e-mail attachment, or None while it is unpublished:
+    invitation and reminder e-mails attach it."""
+    if meeting.agenda_published_at is None:
+        return None
+    with translation.override(meeting.language):
+        return Attachment(
+            filename=export_filename(meeting, "agenda", "pdf", meeting.agenda_version),
+            content=agenda_pdf_cached(meeting=meeting),
+            mimetype="application/pdf",
+        )

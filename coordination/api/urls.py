@@ -8,12 +8,6 @@ router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
 router.register("working-groups", views.WorkingGroupViewSet, basename="api-working-group")
 router.register("rounds", views.ConsultationRoundViewSet, basename="api-round")
-router.register("volunteer-pool", views.VolunteerPoolViewSet, basename="api-volunteer-pool")
-router.register(
-    "volunteer-pool/without-contact",
-    views.VolunteerWithoutContactViewSet,
-    basename="api-volunteer-without-contact",
-)
 
 urlpatterns = [
     *router.urls,

@@ -1,12 +1,21 @@
+"""coordination.api.views"""
+
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coordination import enums, selectors, services
-from coordination.api import serializers
+from coordination import enums, selectors
+from coordination.api.serializers import (
+    ConsultationRoundSerializer,
+    OrganisationSerializer,
+    SurveyImportReportSerializer,
+    SurveyImportRequestSerializer,
+    WorkingGroupSerializer,
+)
+from coordination.imports.importer import survey_import
 from coordination.rules import is_facilitator, is_team
 
 
@@ -37,7 +46,7 @@ class OrganisationFilter(filters.FilterSet):
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.OrganisationSerializer
+    serializer_class = OrganisationSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "kind"]
@@ -48,7 +57,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class WorkingGroupViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.WorkingGroupSerializer
+    serializer_class = WorkingGroupSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["is_active"]
     ordering = ["name"]
@@ -58,16 +67,13 @@ class WorkingGroupViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ConsultationRoundViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.ConsultationRoundSerializer
+    serializer_class = ConsultationRoundSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["status"]
     ordering = ["-created_at"]
 
     def get_queryset(self):
         return selectors.round_list(user=self.request.user)
-
-
-# --- Issue 3: survey import and volunteer pool -------------------------------------------------
 
 
 class IsTeam(permissions.BasePermission):
@@ -82,11 +88,11 @@ class SurveyImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request=serializers.SurveyImportRequestSerializer,
+        request=SurveyImportRequestSerializer,
         responses={
-            200: serializers.SurveyImportReportSerializer,
+            200: SurveyImportReportSerializer,
             400: OpenApiResponse(description="Invalid request or unreadable file."),
-            422: serializers.SurveyImportReportSerializer,
+            422: SurveyImportReportSerializer,
         },
         description=(
             "Returns the import report. 200: imported (or checked, with dry_run). 400: the "
@@ -95,7 +101,7 @@ class SurveyImportView(APIView):
         ),
     )
     def post(self, request):
-        form = serializers.SurveyImportRequestSerializer(data=request.data)
+        form = SurveyImportRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = data["file"]
@@ -103,7 +109,7 @@ class SurveyImportView(APIView):
         mapping_name = mapping.name if mapping else ""
         if mapping and data.get("mapping_format"):
             mapping_name = f"mapping.{data['mapping_format']}"
-        report = services.survey_import(
+        report = survey_import(
             data=upload.read(),
             filename=upload.name,
             language=data.get("language") or "",
@@ -119,63 +125,3 @@ class SurveyImportView(APIView):
         if report.rejected and not report.partial and not report.dry_run:
             return Response(body, status=422)
         return Response(body, status=200)
-
-
-class VolunteerFilter(filters.FilterSet):
-    working_language = filters.ChoiceFilter(
-        choices=enums.WorkingLanguage.choices, method="filter_pool"
-    )
-    area = filters.ChoiceFilter(choices=enums.Area.choices, method="filter_pool")
-    domain = filters.ChoiceFilter(choices=enums.Domain.choices, method="filter_pool")
-    target_public = filters.CharFilter(method="filter_pool", max_length=40)
-    support_role = filters.ChoiceFilter(choices=enums.SupportRole.choices, method="filter_pool")
-    shares_data = filters.ChoiceFilter(choices=[("yes", "yes"), ("no", "no")], method="filter_pool")
-    active_engagement = filters.ChoiceFilter(
-        choices=[(c, c) for c in ("definitely_yes", "yes", "no", "definitely_no")],
-        method="filter_pool",
-    )
-    meeting_interest = filters.ChoiceFilter(
-        choices=[("yes", "yes"), ("no", "no")], method="filter_pool"
-    )
-
-    def filter_pool(self, queryset, name, value):
-        return selectors.pool_filter(queryset, {name: value})
-
-
-class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
-    """The volunteer pool (Q56 yes, a contact with consent) with the consultation load of the
-    last 12 months."""
-
-    serializer_class = serializers.VolunteerSerializer
-    permission_classes = [IsTeamOrFacilitator]
-    filterset_class = VolunteerFilter
-    ordering_fields = ["name", "load"]
-    ordering = ["name"]
-
-    def get_queryset(self):
-        return selectors.volunteer_pool()
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        context = self.get_serializer_context()
-        context["pool_contacts"] = selectors.pool_contacts(page)
-        context["visible_contact_ids"] = selectors.contact_ids_with_visible_details(
-            user=request.user
-        )
-        data = serializers.VolunteerSerializer(page, many=True, context=context).data
-        return self.get_paginated_response(data)
-
-
-class VolunteerWithoutContactViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
-    """Organisations that volunteered (Q56) but have no contact with consent yet: the team
-    adds one and they join the pool."""
-
-    serializer_class = serializers.VolunteerWithoutContactSerializer
-    permission_classes = [IsTeamOrFacilitator]
-    filterset_class = VolunteerFilter
-    ordering_fields = ["name"]
-    ordering = ["name"]
-
-    def get_queryset(self):
-        return selectors.volunteers_without_contact()

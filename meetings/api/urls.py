@@ -1,18 +1,24 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from meetings.api import views, views_agendas
+from meetings.api.views import actions, agendas, invitations, minutes, panels, scheduling
 
 # Route names carry an "api-" prefix so that they never shadow the page names.
 router = SimpleRouter()
-router.register("meetings", views.MeetingViewSet, basename="api-meeting")
-router.register("invitations", views.MyInvitationViewSet, basename="api-my-invitation")
-router.register("agenda-items", views_agendas.AgendaItemViewSet, basename="api-agenda-item")
-router.register("agendas", views_agendas.AgendaViewSet, basename="api-agenda")
-router.register("minutes", views_agendas.MinutesViewSet, basename="api-minutes")
-router.register("action-items", views_agendas.ActionItemViewSet, basename="api-action-item")
+router.register("meetings", scheduling.MeetingViewSet, basename="api-meeting")
+router.register("invitations", invitations.MyInvitationViewSet, basename="api-my-invitation")
+router.register("agenda-items", agendas.AgendaItemViewSet, basename="api-agenda-item")
+router.register("agendas", agendas.AgendaViewSet, basename="api-agenda")
+router.register("minutes", minutes.MinutesViewSet, basename="api-minutes")
+router.register("action-items", actions.ActionItemViewSet, basename="api-action-item")
+router.register("volunteer-pool", panels.VolunteerPoolViewSet, basename="api-volunteer-pool")
+router.register(
+    "volunteer-pool/without-contact",
+    panels.VolunteerWithoutContactViewSet,
+    basename="api-volunteer-without-contact",
+)
 
 urlpatterns = [
     *router.urls,
-    path("rsvp/<str:token>/", views.RsvpView.as_view(), name="api-rsvp"),
+    path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="api-rsvp"),
 ]

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import meetings.models.invitations
 import meetings.models.meetings
 from django.conf import settings
 from django.db import migrations, models
@@ -214,7 +215,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('status', models.CharField(choices=[('drafted', 'Drafted'), ('sent', 'Sent'), ('accepted', 'Accepted'), ('tentative', 'Tentative'), ('declined', 'Declined'), ('waitlisted', 'Waitlisted'), ('delegated', 'Delegated'), ('cancelled', 'Cancelled')], default='drafted', max_length=20, verbose_name='status')),
-                ('token_nonce', models.CharField(default=meetings.models.meetings.new_token_nonce, help_text='Part of the signed RSVP link; a new value revokes old links.', max_length=32, verbose_name='RSVP token nonce')),
+                ('token_nonce', models.CharField(default=meetings.models.invitations.new_token_nonce, help_text='Part of the signed RSVP link; a new value revokes old links.', max_length=32, verbose_name='RSVP token nonce')),
                 ('waitlist_position', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='waitlist position')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),

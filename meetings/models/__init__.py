@@ -5,7 +5,8 @@ One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaAttachment, AgendaItem
-from meetings.models.meetings import Invitation, Meeting, PanelDraw
+from meetings.models.invitations import Invitation
+from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
     Attendance,
     Decision,
@@ -15,6 +16,7 @@ from meetings.models.minutes import (
     MinutesNote,
 )
 from meetings.models.outbox import OutboundMessage
+from meetings.models.panels import PanelDraw
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [

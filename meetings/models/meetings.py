@@ -1,6 +1,5 @@
 """Meetings (working-group meetings and round sessions), panel draws and invitations."""
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -11,16 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination import enums as coordination_enums
-from coordination.models import ConsultationRound, Contact, TimeStamped, WorkingGroup
+from coordination.models import ConsultationRound, TimeStamped, WorkingGroup
 from meetings import enums
 
 
 def new_ical_uid() -> str:
     return f"{uuid.uuid4()}@coordinator"
-
-
-def new_token_nonce() -> str:
-    return secrets.token_hex(8)
 
 
 def default_reminder_offsets() -> list[int]:
@@ -139,127 +134,3 @@ class Meeting(TimeStamped):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
-
-
-class PanelDraw(models.Model):
-    """A recorded, reproducible draw of invitees for one round session. A redraw keeps the
-    earlier draws (``is_current`` false) for the record."""
-
-    meeting = models.ForeignKey(
-        Meeting,
-        on_delete=models.CASCADE,
-        related_name="panel_draws",
-        verbose_name=pgettext_lazy("consultation", "session"),
-    )
-    seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
-    criteria = models.JSONField(_("balance criteria"), default=list, blank=True)
-    exclusions = models.JSONField(_("exclusion rules"), default=dict, blank=True)
-    must_invite = models.JSONField(_("must-invite organisations"), default=list, blank=True)
-    seed = models.BigIntegerField(_("random seed"))
-    pool_size = models.PositiveIntegerField(_("pool size"))
-    panel = models.JSONField(_("panel"), default=list)
-    waitlist = models.JSONField(_("waitlist"), default=list)
-    explanation = models.JSONField(_("explanation"), default=dict)
-    is_current = models.BooleanField(_("current"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("drawn by"),
-    )
-    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("panel draw")
-        verbose_name_plural = _("panel draws")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting"], condition=Q(is_current=True), name="panel_draw_one_current"
-            ),
-            models.CheckConstraint(condition=Q(seats__gte=1), name="panel_draw_seats_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.meeting} – {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class Invitation(TimeStamped):
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
-    )
-    contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("contact")
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=enums.InvitationStatus.choices,
-        default=enums.InvitationStatus.DRAFTED,
-    )
-    token_nonce = models.CharField(
-        _("RSVP token nonce"),
-        max_length=32,
-        default=new_token_nonce,
-        help_text=_("Part of the signed RSVP link; a new value revokes old links."),
-    )
-    waitlist_position = models.PositiveSmallIntegerField(
-        _("waitlist position"), null=True, blank=True
-    )
-    panel_draw = models.ForeignKey(
-        PanelDraw,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="invitations",
-        verbose_name=_("panel draw"),
-    )
-    delegated_from = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="delegates",
-        verbose_name=_("delegated by"),
-    )
-    holds_seat = models.BooleanField(
-        _("holds the organisation's seat"),
-        default=False,
-        help_text=_(
-            "A colleague named by an invitee who had accepted, or the first on the waitlist "
-            "when a seat freed: the seat stays reserved for them until they answer."
-        ),
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    participation_language = models.CharField(
-        _("language of participation"),
-        max_length=5,
-        choices=coordination_enums.WorkingLanguage.choices,
-        blank=True,
-    )
-    needs_interpretation = models.BooleanField(_("needs interpretation"), default=False)
-    accessibility_needs = models.TextField(
-        _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
-    )
-    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        ordering = ["meeting", "waitlist_position", "contact__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "contact"], name="invitation_one_per_contact_and_meeting"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="waitlisted", waitlist_position__isnull=False)
-                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
-                name="invitation_waitlist_position_iff_waitlisted",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contact.name} → {self.meeting}"

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from meetings.enums import OutboxKind, OutboxStatus
 from meetings.models.actions import ActionItem
-from meetings.models.meetings import Invitation
+from meetings.models.invitations import Invitation
 from meetings.models.minutes import Minutes
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from coordination.models import Contact, Organisation
 from meetings import enums
@@ -294,3 +295,11 @@ def action_reminders_due_ids(*, today: dt.date) -> list[int]:
         owner_contact__email__isnull=False,
     ).select_related("owner_contact")
     return [a.pk for a in candidates if action_reminder_is_due(action=a, today=today)]
+
+
+def action_reminders_queue(*, today: dt.date) -> int:
+    """Queue one reminder task per action item due for a reminder ``today`` (run daily)."""
+    ids = action_reminders_due_ids(today=today)
+    for action_id in ids:
+        async_task("meetings.tasks.action_reminder_send", action_id)
+    return len(ids)

@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.models import Contact, Question
-from meetings import enums, files, selectors
+from meetings import enums
+from meetings import validators as files
 from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
+from meetings.selectors.actions import open_action_items_for_meeting
+from meetings.selectors.agendas import agenda_items
+from meetings.selectors.scheduling import previous_meeting
 from meetings.services.actions import action_items_mark_reviewed
 
 EDITABLE_FIELDS = (
@@ -277,10 +281,10 @@ def agenda_copy_previous(*, meeting: Meeting) -> list[AgendaItem]:
     """Copy the items (not the attachments) of the previous meeting of the same group or
     round into an empty agenda."""
     _require_empty(meeting)
-    previous = selectors.previous_meeting(meeting=meeting)
+    previous = previous_meeting(meeting=meeting)
     if previous is None:
         raise ValidationError(_("There is no earlier meeting of this group or round to copy."))
-    source = list(selectors.agenda_items(meeting=previous))
+    source = list(agenda_items(meeting=previous))
     if not source:
         raise ValidationError(
             _("The previous meeting (%(title)s) has no agenda to copy.") % {"title": previous}
@@ -341,7 +345,7 @@ def agenda_publish(*, meeting: Meeting, user=None) -> Meeting:
     items = list(AgendaItem.objects.filter(meeting=meeting))
     if not items:
         raise ValidationError(_("An empty agenda cannot be published: add an item first."))
-    open_actions = list(selectors.open_action_items_for_meeting(meeting=meeting))
+    open_actions = list(open_action_items_for_meeting(meeting=meeting))
     review_items = [i for i in items if i.kind == enums.AgendaItemKind.ACTION_REVIEW]
     for item in review_items:
         item.description = action_review_text(actions=open_actions, language=meeting.language)

@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from coordination.enums import WorkingLanguage
 from coordination.models import Contact
-from meetings import emails, ical
+from meetings import emails
 from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
+from meetings.formats import ical
 from meetings.models import Invitation, Meeting
+from meetings.recurrence import occurrences, series_last_end
 
 RSVP_SALT = "meetings.rsvp"
 RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
@@ -87,7 +89,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_token_revoke(*, invitation: Invitation) -> Invitation:
-    from meetings.models.meetings import new_token_nonce
+    from meetings.models.invitations import new_token_nonce
 
     invitation.token_nonce = new_token_nonce()
     invitation.save(update_fields=["token_nonce", "updated_at"])
@@ -185,8 +187,6 @@ def _ensure_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."), code="cancelled")
     if meeting.recurrence_rule:
-        from meetings.services.scheduling import series_last_end
-
         last_end = series_last_end(meeting)
         over = last_end is not None and last_end <= timezone.now()
     else:
@@ -532,8 +532,6 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
     reminder's moment in minutes since the epoch: each reminder is written once, and a
     meeting that moves gets reminders for its new time. Occurrences of a series each get
     theirs."""
-    from meetings.services.scheduling import occurrences
-
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=61)
     meetings = (
@@ -570,8 +568,6 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
 def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
     """Erase language of participation, interpretation and accessibility needs once the
     meeting is over (run by a django-q2 schedule). Returns how many invitations changed."""
-    from meetings.services.scheduling import series_last_end
-
     now = now or timezone.now()
     with_needs = Invitation.objects.filter(
         ~Q(participation_language="") | Q(needs_interpretation=True) | ~Q(accessibility_needs="")

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from coordination.models import Contact
 from meetings import enums
+from meetings.formats import documents
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,8 +28,10 @@ from meetings.models import (
     Meeting,
     Minutes,
     MinutesComment,
+    MinutesExport,
     MinutesNote,
 )
+from meetings.selectors.minutes import minutes_document
 
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
@@ -139,7 +144,7 @@ def _queue_circulation_notice(minutes_id: int) -> None:
 def minutes_circulation_recipients(*, meeting: Meeting) -> list[Contact]:
     """Attendees marked present; while no attendance is recorded, every invitee. Only
     contacts with an e-mail address."""
-    from meetings.selectors_minutes import meeting_attendance
+    from meetings.selectors.minutes import meeting_attendance
 
     attendance = meeting_attendance(meeting=meeting)
     present = [c for c, status in attendance if status == enums.AttendanceStatus.PRESENT]
@@ -252,3 +257,72 @@ def minutes_correct(*, minutes: Minutes, user, reason: str) -> Minutes:
         for d in minutes.decisions.all()
     )
     return correction
+
+
+# --- Exports of several meetings' minutes ----------------------------------------------------
+# A single agenda or minutes PDF renders in well under a second, so a page builds it in the
+# request; the minutes of a group's year or of a round's sessions are built by a django-q2
+# task (``meetings.tasks.minutes_export_build``) into a ``MinutesExport`` file.
+
+MAX_MEETINGS_PER_EXPORT = 100
+
+
+def minutes_export_request(
+    *, user, meetings: list[Meeting], export_format: str, title: str
+) -> MinutesExport:
+    """Record an export of the minutes of ``meetings`` and queue its build (after commit)."""
+    if export_format not in enums.ExportFormat.values:
+        raise ValidationError({"format": _("Choose PDF or ZIP.")})
+    if not meetings:
+        raise ValidationError(_("None of the chosen meetings has minutes to export."))
+    if len(meetings) > MAX_MEETINGS_PER_EXPORT:
+        raise ValidationError(
+            _("Export at most %(max)s meetings at once.") % {"max": MAX_MEETINGS_PER_EXPORT}
+        )
+    export = MinutesExport.objects.create(
+        requested_by=user,
+        title=title[:300],
+        meeting_ids=[m.pk for m in meetings],
+        format=export_format,
+    )
+    transaction.on_commit(lambda: _queue(export.pk))
+    return export
+
+
+def _queue(export_id: int) -> None:
+    async_task("meetings.tasks.minutes_export_build", export_id)
+
+
+def minutes_export_build(*, export_id: int) -> str:
+    """Build the file of a multi-meeting minutes export: "ready", "failed" (the error is
+    recorded for the user), or "skipped" when it was already built (a task run twice)."""
+    export = MinutesExport.objects.filter(pk=export_id).first()
+    if export is None or export.status == enums.ExportStatus.READY:
+        return "skipped"
+    latest = {}
+    for minutes in (
+        Minutes.objects.filter(meeting_id__in=export.meeting_ids)
+        .select_related("meeting__working_group", "meeting__consultation_round", "approved_by")
+        .order_by("meeting__starts_at", "-version")
+    ):
+        latest.setdefault(minutes.meeting_id, minutes)
+    try:
+        content = documents.minutes_bundle(
+            documents=[minutes_document(minutes=m) for m in latest.values()],
+            export_format=export.format,
+            title=export.title,
+        )
+    except Exception as exc:  # recorded for the user; the task itself must not loop
+        export.status = enums.ExportStatus.FAILED
+        export.error = str(exc)[:500]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return "failed"
+    with transaction.atomic():
+        export.file.save(
+            f"minutes-export-{export.pk}.{export.format}", ContentFile(content), save=False
+        )
+        export.status = enums.ExportStatus.READY
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "status", "finished_at"])
+    return "ready"

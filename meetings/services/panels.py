@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from coordination import enums as c_enums
 from coordination.panels import CRITERIA, candidate_to_json, panel_draw
-from coordination.selectors import eligible_contacts, volunteer_pool_candidates
+from coordination.selectors import eligible_contacts
 from coordination.services import round_status_change
 from meetings import enums
 from meetings.models import Invitation, Meeting, PanelDraw
+from meetings.selectors.panels import volunteer_pool_candidates
 
 # Exclusion reasons (codes stored in the explanation; pages translate them).
 REASON_OTHER_SESSION = "other_session"

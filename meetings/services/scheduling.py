@@ -20,9 +20,13 @@ from django.utils.translation import gettext as _
 
 from meetings import enums
 from meetings.models import Meeting
+from meetings.recurrence import recurrence_rule_validate, series_date_check
+from meetings.services.invitations import (
+    meeting_cancellations_enqueue,
+    meeting_updates_enqueue,
+    seats_taken,
+)
 
-FREQUENCIES = ("weekly", "monthly")
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Fields whose change is news to the invitees (an iTIP update).
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "location", "online_url", "format", "title")
 EDITABLE_FIELDS = (
@@ -40,134 +44,6 @@ EDITABLE_FIELDS = (
     "reminder_offsets",
     "status",
 )
-
-
-def aware_from_local(local: dt.datetime, tzid: str) -> dt.datetime:
-    """``local`` (naive wall-clock time) in ``tzid``, aware. A time that does not exist
-    (skipped when clocks go forward) is refused; an ambiguous one (clocks go back) is the
-    first of the two."""
-    try:
-        tz = ZoneInfo(tzid)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(
-            {"timezone": _("Unknown time zone “%(tz)s”.") % {"tz": tzid}}
-        ) from exc
-    if local.tzinfo is not None:
-        return local
-    aware = local.replace(tzinfo=tz, fold=0)
-    round_trip = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
-    if round_trip != local:
-        raise ValidationError(
-            _(
-                "%(time)s does not exist in %(tz)s: the clocks go forward that night. "
-                "Choose another time."
-            )
-            % {"time": local.strftime("%Y-%m-%d %H:%M"), "tz": tzid}
-        )
-    return aware
-
-
-def recurrence_rule_build(
-    *,
-    frequency: str,
-    interval: int = 1,
-    weekday_ordinal: int | None = None,
-    weekday: str | None = None,
-    count: int | None = None,
-    until: dt.date | None = None,
-) -> str:
-    """An RRULE: weekly / every N weeks (``interval``), or monthly on the Nth weekday
-    (``weekday_ordinal`` 1–4 or -1 for the last, ``weekday`` MO…SU)."""
-    if frequency not in FREQUENCIES:
-        raise ValidationError(_("Choose a weekly or monthly repetition."))
-    if not 1 <= interval <= 52:
-        raise ValidationError(_("The interval must be between 1 and 52."))
-    parts = [f"FREQ={frequency.upper()}"]
-    if interval > 1:
-        parts.append(f"INTERVAL={interval}")
-    if frequency == "monthly":
-        if weekday not in WEEKDAYS or weekday_ordinal not in (1, 2, 3, 4, -1):
-            raise ValidationError(_("A monthly repetition needs a weekday and its rank."))
-        parts.append(f"BYDAY={weekday_ordinal}{weekday}")
-    if count and until:
-        raise ValidationError(_("Give either a number of meetings or an end date, not both."))
-    if count:
-        if not 1 <= count <= 200:
-            raise ValidationError(_("The number of meetings must be between 1 and 200."))
-        parts.append(f"COUNT={count}")
-    if until:
-        parts.append(f"UNTIL={until:%Y%m%d}T235959Z")
-    return ";".join(parts)
-
-
-def recurrence_rule_validate(rule: str) -> str:
-    """Parse ``rule`` (without the ``RRULE:`` prefix) or raise a ValidationError."""
-    from dateutil.rrule import rrulestr
-
-    rule = (rule or "").strip()
-    if rule.upper().startswith("RRULE:"):
-        rule = rule[6:]
-    if not rule:
-        return ""
-    try:
-        rrulestr(rule, dtstart=dt.datetime(2026, 1, 5, 9, 0))
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(
-            {"recurrence_rule": _("This is not a valid recurrence rule: %(e)s") % {"e": exc}}
-        ) from exc
-    if "FREQ=" not in rule.upper():
-        raise ValidationError({"recurrence_rule": _("A recurrence rule needs a FREQ.")})
-    return rule
-
-
-def occurrences(meeting: Meeting, *, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
-    """Start times of ``meeting``'s occurrences that begin in [start, end): one for a single
-    meeting; the series' dates (minus cancelled ones, with moved ones at their new time) for
-    a recurring meeting. Computed in local wall-clock time, so 09:00 stays 09:00 across
-    daylight-saving changes."""
-    if not meeting.recurrence_rule:
-        return [meeting.starts_at] if start <= meeting.starts_at < end else []
-    from dateutil.rrule import rrulestr
-
-    tz = ZoneInfo(meeting.timezone)
-    local_start = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
-    rule = rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
-    cancelled = {dt.datetime.fromisoformat(v) for v in meeting.recurrence_exdates}
-    moved = {o.recurrence_id: o for o in meeting.overrides.all()}
-    found = []
-    window_start = start.astimezone(tz).replace(tzinfo=None) - dt.timedelta(days=1)
-    window_end = end.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=1)
-    for local in rule.between(window_start, window_end, inc=True):
-        moment = local.replace(tzinfo=tz)
-        if moment in cancelled:
-            continue
-        override = moved.get(moment)
-        if override is not None:
-            if override.status == enums.MeetingStatus.CANCELLED:
-                continue
-            moment = override.starts_at
-        if start <= moment < end:
-            found.append(moment)
-    return found
-
-
-def series_last_end(meeting: Meeting) -> dt.datetime | None:
-    """When a meeting (or series) is over; ``None`` for an endless series."""
-    if not meeting.recurrence_rule:
-        return meeting.ends_at
-    from dateutil.rrule import rrulestr
-
-    tz = ZoneInfo(meeting.timezone)
-    local_start = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
-    rule = rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
-    if rule._count is None and rule._until is None:
-        return None
-    last = None
-    for last in rule:  # noqa: B007 — walk to the end of a bounded series
-        pass
-    ends = [last.replace(tzinfo=tz) + (meeting.ends_at - meeting.starts_at)] if last else []
-    ends += [o.ends_at for o in meeting.overrides.all()]
-    return max(ends) if ends else meeting.ends_at
 
 
 def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
@@ -219,8 +95,6 @@ def _validate(meeting: Meeting, *, is_new: bool, confirm_long: bool) -> None:
             % {"hours": settings.ROUND_SESSION_MAX_MINUTES // 60},
         )
     if meeting.capacity is not None and not is_new:
-        from meetings.services.invitations import seats_taken
-
         accepted = seats_taken(meeting=meeting)
         if meeting.capacity < accepted:
             add(
@@ -311,8 +185,6 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
             update_fields.append("sequence")
         locked.save(update_fields=update_fields)
         if "sequence" in update_fields:
-            from meetings.services.invitations import meeting_updates_enqueue
-
             meeting_updates_enqueue(meeting=locked)
     return locked
 
@@ -335,32 +207,15 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
         locked.status = enums.MeetingStatus.CANCELLED
         locked.sequence += 1
         locked.save(update_fields=["status", "sequence", "updated_at"])
-        from meetings.services.invitations import meeting_cancellations_enqueue
-
         meeting_cancellations_enqueue(meeting=locked)
     return locked
-
-
-def _series_occurrence(locked: Meeting, occurrence_start: dt.datetime) -> dt.datetime:
-    if not locked.recurrence_rule:
-        raise ValidationError(_("This meeting does not repeat."))
-    tz = ZoneInfo(locked.timezone)
-    occurrence_start = occurrence_start.astimezone(tz)
-    from dateutil.rrule import rrulestr
-
-    local_start = locked.starts_at.astimezone(tz).replace(tzinfo=None)
-    rule = rrulestr(locked.recurrence_rule, dtstart=local_start, ignoretz=True)
-    local = occurrence_start.replace(tzinfo=None)
-    if local not in rule.between(local - dt.timedelta(minutes=1), local + dt.timedelta(minutes=1)):
-        raise ValidationError(_("The series has no meeting at that time."))
-    return local.replace(tzinfo=tz)
 
 
 def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meeting:
     """Cancel one occurrence of a series (an EXDATE); the series is updated for everyone."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        moment = _series_occurrence(locked, occurrence_start)
+        moment = series_date_check(locked, occurrence_start)
         value = moment.isoformat()
         if value in locked.recurrence_exdates:
             raise ValidationError(_("That meeting of the series is already cancelled."))
@@ -368,8 +223,6 @@ def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) ->
         locked.recurrence_exdates = [*locked.recurrence_exdates, value]
         locked.sequence += 1
         locked.save(update_fields=["recurrence_exdates", "sequence", "updated_at"])
-        from meetings.services.invitations import meeting_updates_enqueue
-
         meeting_updates_enqueue(meeting=locked)
     return locked
 
@@ -386,7 +239,7 @@ def occurrence_move(
     """Move one occurrence of a series (an override with RECURRENCE-ID)."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        moment = _series_occurrence(locked, occurrence_start)
+        moment = series_date_check(locked, occurrence_start)
         if moment.isoformat() in locked.recurrence_exdates:
             raise ValidationError(_("That meeting of the series is cancelled."))
         override = locked.overrides.filter(recurrence_id=moment).first() or Meeting(
@@ -411,7 +264,5 @@ def occurrence_move(
         override.save()
         locked.sequence += 1
         locked.save(update_fields=["sequence", "updated_at"])
-        from meetings.services.invitations import meeting_updates_enqueue
-
         meeting_updates_enqueue(meeting=locked)
     return override

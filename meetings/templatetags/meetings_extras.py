@@ -1,6 +1,6 @@
 from django import template
 
-from meetings.markdown import render_markdown
+from meetings.formats.markdown import render_markdown
 
 register = template.Library()
 

@@ -46,9 +46,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "fixtures" / "survey_exports"))
     from make_examples import big_export
 
+    from coordination.imports.importer import survey_import
     from coordination.panels import panel_draw
     from coordination.selectors import volunteer_pool_candidates
-    from coordination.services import survey_import
     from meetings.services.panels import panel_draw_for_session
     from tests.factories import RoundSessionFactory
 

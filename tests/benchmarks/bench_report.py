@@ -37,7 +37,9 @@ def main() -> None:
 
 
 def run() -> None:
-    from meetings.reports import data, render, services
+    from meetings.formats import report as render
+    from meetings.selectors import reports as data
+    from meetings.services import reports as services
     from tests.meetings.report_builder import build_round
 
     started = time.perf_counter()
@@ -70,7 +72,7 @@ def run() -> None:
     docx = render.render_docx(snapshot=snapshot, sections=sections, version=1, is_final=False)
     timings["DOCX (charts cached)"] = time.perf_counter() - started
 
-    from meetings.reports import charts
+    from meetings.formats import charts
 
     charts._CACHE.clear()
     started, cpu = time.perf_counter(), time.process_time()

@@ -1,8 +1,15 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from coordination import enums, services
+from coordination import enums
 from coordination.models import Consent, ConsultationRound, Contact
+from coordination.services import (
+    consent_give,
+    consent_withdraw,
+    contact_erase,
+    questionnaire_load,
+    round_status_change,
+)
 from tests.factories import (
     ConsentFactory,
     ConsultationRoundFactory,
@@ -16,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_consent_give_keeps_an_existing_active_consent():
     consent = ConsentFactory()
 
-    again = services.consent_give(
+    again = consent_give(
         contact=consent.contact, purpose=consent.purpose, source=enums.ConsentSource.WEB_FORM
     )
 
@@ -27,8 +34,8 @@ def test_consent_give_keeps_an_existing_active_consent():
 def test_consent_withdraw_takes_effect_once():
     consent = ConsentFactory()
 
-    first = services.consent_withdraw(contact=consent.contact, purpose=consent.purpose)
-    second = services.consent_withdraw(contact=consent.contact, purpose=consent.purpose)
+    first = consent_withdraw(contact=consent.contact, purpose=consent.purpose)
+    second = consent_withdraw(contact=consent.contact, purpose=consent.purpose)
 
     consent.refresh_from_db()
     assert (first, second) == (1, 0)
@@ -40,7 +47,7 @@ def test_contact_erase_removes_personal_data_and_keeps_the_organisation_history(
     contact = ContactFactory(user=user, name="Anna Example", email="anna@example.org")
     ConsentFactory(contact=contact)
 
-    services.contact_erase(contact=contact)
+    contact_erase(contact=contact)
 
     contact.refresh_from_db()
     user.refresh_from_db()
@@ -60,7 +67,7 @@ def test_contact_erase_removes_personal_data_and_keeps_the_organisation_history(
 def test_round_status_follows_the_workflow():
     round_ = ConsultationRoundFactory()
 
-    services.round_status_change(consultation_round=round_, to=enums.RoundStatus.PANEL_DRAWN)
+    round_status_change(consultation_round=round_, to=enums.RoundStatus.PANEL_DRAWN)
 
     assert ConsultationRound.objects.get(pk=round_.pk).status == "panel_drawn"
 
@@ -69,7 +76,7 @@ def test_round_status_cannot_skip_steps():
     round_ = ConsultationRoundFactory()
 
     with pytest.raises(ValidationError) as error:
-        services.round_status_change(consultation_round=round_, to=enums.RoundStatus.CLOSED)
+        round_status_change(consultation_round=round_, to=enums.RoundStatus.CLOSED)
 
     assert error.value.messages == ["A round cannot go from “Draft” to “Closed”."]
     assert ConsultationRound.objects.get(pk=round_.pk).status == "draft"
@@ -80,7 +87,7 @@ def test_questionnaire_load_is_idempotent():
 
     before = list(Question.objects.values_list("pk", "number"))
 
-    services.questionnaire_load()
+    questionnaire_load()
 
     assert list(Question.objects.values_list("pk", "number")) == before
     assert len(before) == 57

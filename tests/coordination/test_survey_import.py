@@ -12,9 +12,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coordination import services
+from coordination.imports.importer import survey_import
 from coordination.models import Consent, Contact, Organisation, SurveyResponse
-from coordination.services import survey_import
+from coordination.services import consent_withdraw
 from tests.factories import ContactFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_import_same_file_again_changes_nothing():
 def test_import_again_does_not_give_back_a_withdrawn_consent():
     import_file("msforms_nl.xlsx")
     consent = Consent.objects.get()
-    services.consent_withdraw(contact=consent.contact, purpose=consent.purpose)
+    consent_withdraw(contact=consent.contact, purpose=consent.purpose)
 
     import_file("msforms_nl.xlsx")
 
@@ -418,7 +418,7 @@ def test_import_without_completion_time_does_not_revive_a_withdrawn_consent():
     data = csv_bytes([row(when="")])
     survey_import(data=data)
     contact = Contact.objects.get()
-    services.consent_withdraw(contact=contact, purpose="consultation_rounds")
+    consent_withdraw(contact=contact, purpose="consultation_rounds")
 
     survey_import(data=data)
 
@@ -431,7 +431,7 @@ def test_import_without_completion_time_does_not_revive_a_withdrawn_consent():
 def test_import_a_later_response_after_withdrawal_gives_consent_again():
     survey_import(data=csv_bytes([row(when="2022-11-03 10:00")]))
     contact = Contact.objects.get()
-    services.consent_withdraw(
+    consent_withdraw(
         contact=contact,
         purpose="consultation_rounds",
         at=timezone.make_aware(dt.datetime(2023, 1, 1)),

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from coordination.spreadsheets import neutralise_cell, write_csv, write_xlsx
 from meetings import enums
-from meetings.exports import action_items_csv, action_items_xlsx
+from meetings.formats.documents import action_items_csv, action_items_xlsx
 from meetings.models import ActionItem, ActionItemEvent, OutboundMessage
-from meetings.selectors_minutes import ActionFilters, action_item_list
+from meetings.selectors.actions import ActionFilters, action_item_list
 from meetings.services import actions as services
 from meetings.tasks import action_reminders_daily
 from tests.factories import ContactFactory, MeetingFactory, TeamUserFactory, UserFactory
@@ -175,7 +175,7 @@ def test_action_reminders_daily_task_sends_due_reminders(django_capture_on_commi
 
 
 def test_carry_over_lists_open_items_of_earlier_meetings_of_the_same_group():
-    from meetings.selectors import open_action_items_for_meeting
+    from meetings.selectors.actions import open_action_items_for_meeting
 
     first = MeetingFactory()
     carried = make_action(meeting=first, description="Carried")
@@ -286,7 +286,7 @@ def test_schedule_action_reminders_command_is_idempotent():
 
 
 def test_agenda_email_attachment_only_when_published():
-    from meetings.exports import agenda_email_attachment
+    from meetings.emails import agenda_email_attachment
     from meetings.services import agendas
     from tests.factories import AgendaItemFactory
 

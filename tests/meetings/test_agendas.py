@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from meetings import enums, selectors
+from meetings import enums
 from meetings.models import ActionItemEvent, AgendaAttachment, AgendaItem
+from meetings.selectors.agendas import agenda_items, agenda_pdf, agenda_pdf_cached, agenda_time_plan
 from meetings.services import agendas
 from tests.factories import (
     ActionItemFactory,
@@ -108,9 +109,9 @@ def test_agenda_time_plan_warns_when_items_overrun_the_slot():
     meeting = MeetingFactory()  # two hours
     agendas.agenda_item_create(meeting=meeting, title="Long", planned_minutes=90)
     agendas.agenda_item_create(meeting=meeting, title="Longer", planned_minutes=45)
-    items = list(selectors.agenda_items(meeting=meeting))
+    items = list(agenda_items(meeting=meeting))
 
-    plan = selectors.agenda_time_plan(meeting=meeting, items=items)
+    plan = agenda_time_plan(meeting=meeting, items=items)
 
     assert [r.starts_at - meeting.starts_at for r in plan.rows] == [
         dt.timedelta(0),
@@ -126,9 +127,7 @@ def test_agenda_time_plan_warns_over_the_half_day_limit_of_a_round_session():
     meeting = RoundSessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=6))
     agendas.agenda_item_create(meeting=meeting, title="All day", planned_minutes=300)
 
-    plan = selectors.agenda_time_plan(
-        meeting=meeting, items=list(selectors.agenda_items(meeting=meeting))
-    )
+    plan = agenda_time_plan(meeting=meeting, items=list(agenda_items(meeting=meeting)))
 
     assert (plan.overruns_slot, plan.overruns_limit, plan.limit_minutes) == (False, True, 240)
 
@@ -325,7 +324,7 @@ def test_attachment_add_refuses_content_that_contradicts_the_extension():
 
 
 def test_agenda_pdf_reads_back_with_header_items_and_page_numbers():
-    from meetings.exports import agenda_pdf
+    from meetings.selectors.agendas import agenda_pdf
 
     meeting = MeetingFactory(title="Working group on housing")
     agendas.agenda_from_template(meeting=meeting, template="working_group")
@@ -342,7 +341,7 @@ def test_agenda_pdf_reads_back_with_header_items_and_page_numbers():
 
 
 def test_agenda_pdf_bilingual_sets_french_and_dutch_side_by_side():
-    from meetings.exports import agenda_pdf
+    from meetings.selectors.agendas import agenda_pdf
 
     meeting = MeetingFactory(language="fr")
     agendas.agenda_item_create(
@@ -357,19 +356,19 @@ def test_agenda_pdf_bilingual_sets_french_and_dutch_side_by_side():
 
 
 def test_agenda_pdf_cached_follows_each_new_version(monkeypatch):
-    from meetings import exports
+    from meetings.selectors import agendas as agenda_selectors
 
     meeting = MeetingFactory()
     item = agendas.agenda_item_create(meeting=meeting, title="First title")
     agendas.agenda_publish(meeting=meeting)
     calls = []
-    real = exports.agenda_pdf
-    monkeypatch.setattr(exports, "agenda_pdf", lambda **kw: calls.append(1) or real(**kw))
+    real = agenda_pdf
+    monkeypatch.setattr(agenda_selectors, "agenda_pdf", lambda **kw: calls.append(1) or real(**kw))
 
-    first = exports.agenda_pdf_cached(meeting=meeting)
-    again = exports.agenda_pdf_cached(meeting=meeting)
+    first = agenda_pdf_cached(meeting=meeting)
+    again = agenda_pdf_cached(meeting=meeting)
     agendas.agenda_item_update(item=item, title="Second title")
-    changed = exports.agenda_pdf_cached(meeting=meeting)
+    changed = agenda_pdf_cached(meeting=meeting)
 
     assert first == again
     assert len(calls) == 2

@@ -18,7 +18,8 @@ from django.core.management import CommandError, call_command
 
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation
-from meetings.services import calendar_replies, scheduling
+from meetings.services import calendars as calendar_replies
+from meetings.services import scheduling
 from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import recurring_ical_events
 import vobject
 from django.utils import timezone
 
-from meetings import enums, ical
+from meetings import enums
+from meetings.formats import ical
 from meetings.services import scheduling
 from tests.factories import (
     AgendaItemFactory,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from meetings import enums
+from meetings import enums, recurrence
 from meetings.enums import InvitationStatus, OutboxKind
 from meetings.models import Invitation, OutboundMessage
 from meetings.services import invitations as services
@@ -427,7 +427,7 @@ def test_each_occurrence_of_a_series_gets_its_reminder():
 
     assert services.reminders_enqueue(now=now) == 1
     row = OutboundMessage.objects.get()
-    occurrence = scheduling.occurrences(meeting, start=now, end=now + dt.timedelta(days=2))[0]
+    occurrence = recurrence.occurrences(meeting, start=now, end=now + dt.timedelta(days=2))[0]
     assert row.sequence == int((occurrence - dt.timedelta(days=1)).timestamp() // 60)
     local = occurrence.astimezone(ZoneInfo("Europe/Brussels"))
     assert f"When: {local:%A} {local.day} {local:%B %Y}, {local:%H:%M}–" in row.body_text

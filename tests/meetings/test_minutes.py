@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from meetings import enums
-from meetings.exports import minutes_bundle, minutes_docx, minutes_markdown, minutes_pdf
-from meetings.markdown import render_markdown
+from meetings.formats.documents import minutes_bundle, minutes_docx, minutes_markdown, minutes_pdf
+from meetings.formats.markdown import render_markdown
 from meetings.models import Attendance, Decision, Minutes, MinutesComment, MinutesNote
-from meetings.selectors_minutes import minutes_document
+from meetings.selectors.minutes import minutes_document
 from meetings.services import actions as action_services
 from meetings.services import minutes as services
 from tests.factories import (
@@ -278,10 +278,11 @@ def test_minutes_bundle_zip_and_pdf_cover_every_meeting():
     first = full_minutes()
     second = full_minutes()
 
+    documents = [minutes_document(minutes=first), minutes_document(minutes=second)]
     archive = zipfile.ZipFile(
-        io.BytesIO(minutes_bundle(minutes_list=[first, second], export_format="zip", title="Y"))
+        io.BytesIO(minutes_bundle(documents=documents, export_format="zip", title="Y"))
     )
-    pdf = minutes_bundle(minutes_list=[first, second], export_format="pdf", title="Year")
+    pdf = minutes_bundle(documents=documents, export_format="pdf", title="Year")
 
     assert len(archive.namelist()) == 6
     assert sorted({name.rsplit(".", 1)[1] for name in archive.namelist()}) == ["docx", "md", "pdf"]
@@ -291,7 +292,7 @@ def test_minutes_bundle_zip_and_pdf_cover_every_meeting():
 
 def test_minutes_export_task_builds_the_file(django_capture_on_commit_callbacks):
     from meetings.models import MinutesExport
-    from meetings.services.exports import minutes_export_request
+    from meetings.services.minutes import minutes_export_request
 
     minutes = full_minutes()
     user = UserFactory()

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from coordination import services as c_services
 from coordination.models import SurveyResponse
 from coordination.selectors import needs_assessment_survey
+from coordination.services import consent_withdraw, questionnaire_load
 from meetings.models import Invitation, PanelDraw
 from meetings.services.panels import panel_draw_for_session, panel_swap
 from tests.factories import (
@@ -115,7 +115,7 @@ def test_draw_excludes_other_sessions_and_twice_decliners_and_withdrawn_consent(
             contact=contacts[1],
             status="declined",
         )
-    c_services.consent_withdraw(contact=contacts[2], purpose="consultation_rounds")
+    consent_withdraw(contact=contacts[2], purpose="consultation_rounds")
 
     draw = panel_draw_for_session(meeting=session, seats=5, seed=3)
 
@@ -193,7 +193,7 @@ def test_panel_draw_one_current_per_session_constraint():
 def test_two_facilitators_drawing_at_once_get_one_panel():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises writers itself)")
-    c_services.questionnaire_load()  # a transactional test before this one may have flushed it
+    questionnaire_load()  # a transactional test before this one may have flushed it
     volunteers(6)
     session = RoundSessionFactory()
     barrier = threading.Barrier(2)

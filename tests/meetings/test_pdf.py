@@ -3,7 +3,7 @@ import subprocess
 
 import pypdf
 
-from meetings.pdf import html_to_pdf
+from meetings.formats.pdf import html_to_pdf
 
 
 def test_html_to_pdf_text_reads_back():

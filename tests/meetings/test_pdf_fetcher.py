@@ -2,7 +2,7 @@
 
 import pytest
 
-from meetings.pdf import PdfFetchRefused, pdf_url_fetcher
+from meetings.formats.pdf import PdfFetchRefused, pdf_url_fetcher
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from meetings.reports import services
+from meetings.services import reports as services
 from tests.meetings.report_builder import build_round
 
 # The mark makes pytest-django set the test database up for the module-scoped fixture.

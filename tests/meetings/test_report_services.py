@@ -12,8 +12,10 @@ from pypdf import PdfReader
 
 from coordination.models import Question
 from meetings import enums
+from meetings.formats import report as render
 from meetings.models import Report, ReportJob, ReportSection, ReportVersion
-from meetings.reports import data, render, services
+from meetings.selectors import reports as data
+from meetings.services import reports as services
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -394,7 +396,7 @@ def test_report_data_withholds_names_without_consent_in_free_text():
 def test_report_pool_is_the_volunteer_pool_of_the_pool_page():
     from coordination.models import SurveyResponse
     from coordination.selectors import needs_assessment_survey
-    from meetings.reports.data import report_data
+    from meetings.selectors.reports import report_data
     from tests.factories import ConsentFactory, ConsultationRoundFactory
 
     volunteer = ConsentFactory().contact

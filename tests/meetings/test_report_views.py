@@ -6,8 +6,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from meetings import enums
+from meetings.formats import report as render
 from meetings.models import ReportJob, ReportVersion
-from meetings.reports import render, services
+from meetings.services import reports as services
 from tests.factories import ConsultationRoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

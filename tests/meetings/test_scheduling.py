@@ -9,10 +9,10 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meetings import enums
+from meetings import enums, recurrence
 from meetings.enums import InvitationStatus, OutboxKind
 from meetings.models import Meeting, OutboundMessage
-from meetings.selectors_scheduling import meeting_conflicts
+from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import scheduling
 from tests.factories import (
     ConsultationRoundFactory,
@@ -146,7 +146,7 @@ def test_meeting_create_bad_input_is_refused_and_nothing_is_created(overrides, f
 
 def test_time_in_the_dst_gap_is_refused():
     with pytest.raises(ValidationError) as excinfo:
-        scheduling.aware_from_local(dt.datetime(2027, 3, 28, 2, 30), "Europe/Brussels")
+        recurrence.aware_from_local(dt.datetime(2027, 3, 28, 2, 30), "Europe/Brussels")
 
     assert excinfo.value.messages == [
         "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go forward that night. "
@@ -155,18 +155,18 @@ def test_time_in_the_dst_gap_is_refused():
 
 
 def test_ambiguous_time_in_october_is_the_first_one():
-    aware = scheduling.aware_from_local(dt.datetime(2027, 10, 31, 2, 30), "Europe/Brussels")
+    aware = recurrence.aware_from_local(dt.datetime(2027, 10, 31, 2, 30), "Europe/Brussels")
 
     assert aware.astimezone(dt.UTC) == dt.datetime(2027, 10, 31, 0, 30, tzinfo=dt.UTC)
 
 
 def test_recurrence_rule_build_variants():
-    assert scheduling.recurrence_rule_build(frequency="weekly") == "FREQ=WEEKLY"
-    assert scheduling.recurrence_rule_build(frequency="weekly", interval=2, count=10) == (
+    assert recurrence.recurrence_rule_build(frequency="weekly") == "FREQ=WEEKLY"
+    assert recurrence.recurrence_rule_build(frequency="weekly", interval=2, count=10) == (
         "FREQ=WEEKLY;INTERVAL=2;COUNT=10"
     )
     assert (
-        scheduling.recurrence_rule_build(
+        recurrence.recurrence_rule_build(
             frequency="monthly", weekday_ordinal=-1, weekday="TH", until=dt.date(2027, 12, 31)
         )
         == "FREQ=MONTHLY;BYDAY=-1TH;UNTIL=20271231T235959Z"
@@ -177,12 +177,12 @@ def test_monthly_on_the_second_tuesday_occurrences():
     meeting = _create(
         starts_at=_at(2027, 1, 12, 14, 0),
         ends_at=_at(2027, 1, 12, 15, 0),
-        recurrence_rule=scheduling.recurrence_rule_build(
+        recurrence_rule=recurrence.recurrence_rule_build(
             frequency="monthly", weekday_ordinal=2, weekday="TU", count=4
         ),
     )
 
-    found = scheduling.occurrences(meeting, start=_at(2027, 1, 1, 0, 0), end=_at(2028, 1, 1, 0, 0))
+    found = recurrence.occurrences(meeting, start=_at(2027, 1, 1, 0, 0), end=_at(2028, 1, 1, 0, 0))
 
     assert found == [
         _at(2027, 1, 12, 14, 0),
@@ -520,7 +520,7 @@ def test_schedules_of_the_background_work_are_installed():
 )
 def test_local_time_is_either_refused_or_round_trips(local):
     try:
-        aware = scheduling.aware_from_local(local, "Europe/Brussels")
+        aware = recurrence.aware_from_local(local, "Europe/Brussels")
     except ValidationError:
         assert local.month in (3,) and local.hour == 2
         return

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coordination.services import ImportReport, survey_import
+from coordination.imports.importer import ImportReport, survey_import
 
 
 def report_lines(report: ImportReport) -> list[str]:

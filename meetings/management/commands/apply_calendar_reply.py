@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.services.calendar_replies import calendar_reply_apply, is_calendar_reply
+from meetings.services.calendars import calendar_reply_apply, is_calendar_reply
 
 
 class Command(BaseCommand):

@@ -1,0 +1,18 @@
+"""coordination.api.filters"""
+
+from django import forms
+from django_filters import rest_framework as filters
+
+from coordination.validators import MAX_ID
+
+
+class IdFilter(filters.Filter):
+    """A whole-number id filter: fractions, huge numbers and negatives are a 400, never a
+    database overflow."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,52 @@
+"""meetings.api.serializers.actions"""
+
+from rest_framework import serializers
+
+from coordination.models import Contact, Organisation
+from meetings import enums
+from meetings.models import ActionItem, ActionItemEvent
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "description",
+            "owner_contact",
+            "owner_organisation",
+            "due_date",
+            "status",
+            "origin_meeting",
+            "origin_agenda_item",
+            "closed_at",
+            "created_at",
+        ]
+
+
+class ActionItemCreateSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(min_value=1)
+    agenda_item = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    description = serializers.CharField(max_length=5000)
+    owner_contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True
+    )
+    owner_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=enums.ActionStatus.choices)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ActionCommentSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class ActionEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionItemEvent
+        fields = ["id", "kind", "from_status", "to_status", "text", "meeting", "author", "at"]

@@ -1,0 +1,63 @@
+"""meetings.api.serializers.invitations"""
+
+from rest_framework import serializers
+
+from coordination.enums import WorkingLanguage
+from meetings import enums
+from meetings.models import Invitation, Meeting
+
+
+class InvitationMeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "format",
+            "location",
+            "online_url",
+            "status",
+        ]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    meeting = InvitationMeetingSerializer(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "meeting",
+            "status",
+            "waitlist_position",
+            "sent_at",
+            "answered_at",
+            "comment",
+            "participation_language",
+            "needs_interpretation",
+            "accessibility_needs",
+        ]
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(
+        choices=[
+            enums.InvitationStatus.ACCEPTED,
+            enums.InvitationStatus.TENTATIVE,
+            enums.InvitationStatus.DECLINED,
+        ]
+    )
+    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    participation_language = serializers.ChoiceField(
+        choices=[("", "—"), *WorkingLanguage.choices], default="", allow_blank=True
+    )
+    needs_interpretation = serializers.BooleanField(default=False)
+    accessibility_needs = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class AnswerResultSerializer(serializers.Serializer):
+    invitation = InvitationSerializer()
+    waitlisted = serializers.BooleanField()

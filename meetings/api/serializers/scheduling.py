@@ -1,0 +1,135 @@
+"""meetings.api.serializers.scheduling"""
+
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from coordination.enums import WorkingLanguage
+from coordination.models import ConsultationRound, WorkingGroup
+from meetings import enums
+from meetings.models import Meeting
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    working_group = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    consultation_round = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "working_group",
+            "consultation_round",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "format",
+            "location",
+            "online_url",
+            "status",
+            "language",
+            "capacity",
+            "ical_uid",
+            "sequence",
+            "recurrence_rule",
+        ]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 40,
+        "example": "2027-06-01T09:30",
+        "description": "ISO 8601; without an offset: local time of the meeting's time zone.",
+    }
+)
+class LocalDateTimeField(serializers.Field):
+    """An ISO 8601 date-time. With an offset it is taken as given; without one it is a local
+    wall-clock time of the meeting's time zone (a time skipped by a DST change is refused)."""
+
+    def to_internal_value(self, data):
+        value = None
+        if isinstance(data, str) and len(data) <= 40:
+            try:
+                value = parse_datetime(data.strip())
+            except ValueError:
+                value = None
+        if value is None:
+            raise serializers.ValidationError(
+                _("Enter a date and time as YYYY-MM-DDTHH:MM (optionally with an offset).")
+            )
+        return value
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class MeetingWriteSerializer(serializers.Serializer):
+    working_group = serializers.SlugRelatedField(
+        slug_field="slug", queryset=WorkingGroup.objects.all(), required=False, allow_null=True
+    )
+    consultation_round = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=ConsultationRound.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    title = serializers.CharField(max_length=200)
+    starts_at = LocalDateTimeField()
+    ends_at = LocalDateTimeField()
+    timezone = serializers.CharField(max_length=64, default=settings.TIME_ZONE)
+    format = serializers.ChoiceField(
+        choices=enums.MeetingFormat.choices, default=enums.MeetingFormat.IN_PERSON
+    )
+    location = serializers.CharField(max_length=500, allow_blank=True, default="")
+    online_url = serializers.CharField(max_length=500, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=WorkingLanguage.choices, default="en")
+    capacity = serializers.IntegerField(
+        min_value=1, max_value=32767, required=False, allow_null=True
+    )
+    recurrence_rule = serializers.CharField(max_length=500, allow_blank=True, default="")
+    reminder_offsets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=60 * 24 * 60),
+        max_length=10,
+        required=False,
+    )
+    confirm_long = serializers.BooleanField(
+        default=False,
+        help_text=_("Confirm that a consultation session may last longer than half a day."),
+    )
+
+
+class MeetingChangeSerializer(MeetingWriteSerializer):
+    """All fields optional (PATCH); the group or round cannot change."""
+
+    working_group = None
+    consultation_round = None
+    title = serializers.CharField(max_length=200, required=False)
+    starts_at = LocalDateTimeField(required=False)
+    ends_at = LocalDateTimeField(required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    format = serializers.ChoiceField(choices=enums.MeetingFormat.choices, required=False)
+    location = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    online_url = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=WorkingLanguage.choices, required=False)
+    recurrence_rule = serializers.CharField(max_length=500, allow_blank=True, required=False)
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["holiday", "double_booked"])
+    when = serializers.DateTimeField()
+    message = serializers.CharField()

@@ -1,0 +1,131 @@
+"""meetings.forms.actions"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
+from coordination.validators import MAX_ID
+from meetings import enums
+
+
+class ActionItemForm(forms.Form):
+    agenda_item = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    description = forms.CharField(
+        label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    owner_contact = forms.ModelChoiceField(
+        label=_("Owner (person)"), queryset=Contact.objects.none(), required=False
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner (organisation)"), queryset=Organisation.objects.none(), required=False
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, contacts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_contact"].queryset = (
+            contacts
+            if contacts is not None
+            else Contact.objects.filter(is_active=True).select_related("organisation")
+        )
+        self.fields["owner_organisation"].queryset = Organisation.objects.order_by("name")
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=enums.ActionStatus.choices)
+    text = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000, widget=forms.TextInput
+    )
+
+
+class ActionCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class ActionFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Whose"),
+        required=False,
+        choices=[("", _("All I can see")), ("mine", _("My action items"))],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), ("open", _("Open or in progress")), *enums.ActionStatus.choices],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Contact.objects.order_by("name"), required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_until = forms.DateField(
+        label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+    )
+    consultation_round = forms.ModelChoiceField(
+        label=pgettext_lazy("consultation", "Consultation round"),
+        queryset=ConsultationRound.objects.none(),
+        required=False,
+    )
+    meeting = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Offer only owners of action items the user may see (no directory leak).
+            from meetings.selectors.actions import action_items_visible_to
+
+            visible = action_items_visible_to(user=user).values("pk")
+            self.fields["owner"].queryset = (
+                Contact.objects.filter(action_items__in=visible)
+                .select_related("organisation")
+                .distinct()
+                .order_by("name")
+            )
+            self.fields["organisation"].queryset = (
+                Organisation.objects.filter(action_items__in=visible).distinct().order_by("name")
+            )
+            from meetings.selectors.scheduling import meetings_visible_to
+
+            meetings = meetings_visible_to(user=user).values("pk")
+            self.fields["working_group"].queryset = (
+                WorkingGroup.objects.filter(meetings__in=meetings).distinct().order_by("name")
+            )
+            self.fields["consultation_round"].queryset = (
+                ConsultationRound.objects.filter(sessions__in=meetings).distinct().order_by("title")
+            )
+
+    def filters(self):
+        from meetings.selectors.actions import ActionFilters
+
+        data = self.cleaned_data
+        return ActionFilters(
+            scope=data.get("scope") or "",
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+            owner=data["owner"].pk if data.get("owner") else None,
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+            due_from=data.get("due_from"),
+            due_until=data.get("due_until"),
+            meeting=data.get("meeting"),
+            working_group=data["working_group"].pk if data.get("working_group") else None,
+            consultation_round=(
+                data["consultation_round"].pk if data.get("consultation_round") else None
+            ),
+        )

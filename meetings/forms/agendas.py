@@ -1,0 +1,79 @@
+"""Forms of agendas, minutes and action items (issue 5). They validate input; services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import Contact, Question
+from meetings import enums
+from meetings.models import AgendaItem
+from meetings.validators import ATTACHMENT_MAX_BYTES
+
+
+class AgendaItemForm(forms.ModelForm):
+    planned_minutes = forms.IntegerField(
+        label=_("Planned minutes"),
+        min_value=1,
+        max_value=600,
+        initial=15,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 600}),
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label=_("Survey questions taken up"),
+        queryset=Question.objects.order_by("number"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "purpose",
+            "planned_minutes",
+            "presenter",
+            "description",
+            "title_alt",
+            "description_alt",
+            "kind",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_alt": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"description": _("Markdown: **bold**, *italic*, lists with “-”.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = Contact.objects.filter(
+            is_active=True, erased_at__isnull=True
+        ).select_related("organisation")
+        if self.instance.pk:
+            self.fields["questions"].initial = list(self.instance.questions.all())
+
+    def service_kwargs(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["questions"] = list(self.cleaned_data["questions"])
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attach a file"),
+        help_text=_("PDF, DOCX, XLSX, PPTX or an image; at most %(mb)s MB.")
+        % {"mb": ATTACHMENT_MAX_BYTES // 1_048_576},
+    )
+
+
+class TemplateForm(forms.Form):
+    template = forms.ChoiceField(choices=enums.AgendaTemplate.choices)
+
+
+class ReorderForm(forms.Form):
+    order = forms.CharField(help_text="Comma-separated agenda item ids")
+
+    def clean_order(self):
+        raw = self.cleaned_data["order"]
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("The order must be a list of item numbers.")) from None

@@ -1,0 +1,68 @@
+"""meetings.forms.invitations"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from coordination.enums import WorkingLanguage
+from coordination.models import Contact
+from meetings import enums
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (enums.InvitationStatus.ACCEPTED, _("I will take part")),
+            (enums.InvitationStatus.TENTATIVE, _("Maybe (tentative)")),
+            (enums.InvitationStatus.DECLINED, _("I cannot take part")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    participation_language = forms.ChoiceField(
+        label=_("Language in which you will take part"),
+        choices=[("", "—"), *WorkingLanguage.choices],
+        required=False,
+    )
+    needs_interpretation = forms.BooleanField(label=_("I need interpretation"), required=False)
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs (erased after the meeting)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DelegateForm(forms.Form):
+    colleague = forms.ModelChoiceField(
+        label=_("A colleague we know"), queryset=Contact.objects.none(), required=False
+    )
+    name = forms.CharField(label=_("Or: name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("and e-mail"), required=False)
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = Contact.objects.filter(
+            organisation_id=invitation.contact.organisation_id, is_active=True
+        ).exclude(pk=invitation.contact_id)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("colleague") and not (data.get("name") and data.get("email")):
+            raise ValidationError(_("Choose a colleague, or give a name and an e-mail address."))
+        return data
+
+
+class AddInviteeForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.filter(is_active=True)
+        .select_related("organisation")
+        .order_by("name"),
+    )

@@ -1,0 +1,135 @@
+"""meetings.selectors.actions"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from coordination.rules import is_team
+from meetings import enums
+from meetings.models import (
+    ActionItem,
+    ActionItemEvent,
+    Meeting,
+)
+from meetings.selectors.scheduling import meeting_series_filter, meetings_visible_to
+
+
+def my_action_items(*, user) -> QuerySet[ActionItem]:
+    if not user.is_authenticated:
+        return ActionItem.objects.none()
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        return ActionItem.objects.none()
+    return (
+        ActionItem.objects.filter(
+            Q(owner_contact=contact) | Q(owner_organisation_id=contact.organisation_id),
+            status__in=[enums.ActionStatus.OPEN, enums.ActionStatus.IN_PROGRESS],
+        )
+        .select_related("origin_meeting", "owner_organisation", "owner_contact")
+        .order_by("due_date", "id")
+    )
+
+
+def open_action_items_for_meeting(*, meeting: Meeting) -> QuerySet[ActionItem]:
+    """Open action items of the same group or round that came from earlier meetings: they are
+    carried over to ``meeting`` until they are closed."""
+    series = Meeting.objects.filter(meeting_series_filter(meeting)).values("pk")
+    return (
+        ActionItem.objects.filter(
+            origin_meeting__in=series,
+            origin_meeting__starts_at__lt=meeting.starts_at,
+            status__in=[enums.ActionStatus.OPEN, enums.ActionStatus.IN_PROGRESS],
+        )
+        .select_related("owner_contact", "owner_organisation", "origin_meeting")
+        .order_by("due_date", "id")
+    )
+
+
+OPEN_STATUSES = (enums.ActionStatus.OPEN, enums.ActionStatus.IN_PROGRESS)
+
+
+def action_items_visible_to(*, user) -> QuerySet[ActionItem]:
+    """The team sees every action item; others those of meetings they may open and their own."""
+    actions = ActionItem.objects.select_related(
+        "owner_contact", "owner_organisation", "origin_meeting__working_group",
+        "origin_meeting__consultation_round", "origin_agenda_item",
+    )  # fmt: skip
+    if is_team(user):
+        return actions
+    if not user.is_authenticated:
+        return actions.none()
+    visible_meetings = meetings_visible_to(user=user).values("pk")
+    condition = Q(origin_meeting__in=visible_meetings)
+    contact = getattr(user, "contact", None)
+    if contact is not None:
+        condition |= Q(owner_contact=contact) | Q(owner_organisation_id=contact.organisation_id)
+    return actions.filter(condition)
+
+
+@dataclass
+class ActionFilters:
+    scope: str = ""  # "mine" or ""
+    status: str = ""  # an ActionStatus, "open" (open or in progress) or ""
+    overdue: bool = False
+    owner: int | None = None  # contact id
+    organisation: int | None = None
+    due_from: dt.date | None = None
+    due_until: dt.date | None = None
+    meeting: int | None = None
+    working_group: int | None = None
+    consultation_round: int | None = None
+
+
+def action_item_list(*, user, filters: ActionFilters) -> QuerySet[ActionItem]:
+    actions = action_items_visible_to(user=user)
+    if filters.scope == "mine":
+        contact = getattr(user, "contact", None) if user.is_authenticated else None
+        actions = actions.filter(owner_contact=contact) if contact else actions.none()
+    if filters.status == "open":
+        actions = actions.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.overdue:
+        actions = actions.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    if filters.owner:
+        actions = actions.filter(owner_contact_id=filters.owner)
+    if filters.organisation:
+        actions = actions.filter(owner_organisation_id=filters.organisation)
+    if filters.due_from:
+        actions = actions.filter(due_date__gte=filters.due_from)
+    if filters.due_until:
+        actions = actions.filter(due_date__lte=filters.due_until)
+    if filters.meeting:
+        meeting = Meeting.objects.filter(pk=filters.meeting).first()
+        if meeting is None:
+            return actions.none()
+        # The meeting's own action items and those carried over to it.
+        pass
+
+        carried = open_action_items_for_meeting(meeting=meeting).values("pk")
+        actions = actions.filter(Q(origin_meeting=meeting) | Q(pk__in=carried))
+    if filters.working_group:
+        actions = actions.filter(origin_meeting__working_group_id=filters.working_group)
+    if filters.consultation_round:
+        actions = actions.filter(origin_meeting__consultation_round_id=filters.consultation_round)
+    return actions.order_by("due_date", "id")
+
+
+def action_item_history(*, action: ActionItem) -> list[ActionItemEvent]:
+    return list(
+        ActionItemEvent.objects.filter(action_item=action)
+        .select_related("author", "meeting")
+        .order_by("at", "id")
+    )
+
+
+def action_items_with_meetings(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """Prefetch the meetings that reviewed each action (for lists showing carry-over)."""
+    reviews = ActionItemEvent.objects.filter(kind=enums.ActionEventKind.REVIEWED).select_related(
+        "meeting"
+    )
+    return queryset.prefetch_related(Prefetch("events", queryset=reviews, to_attr="reviews"))

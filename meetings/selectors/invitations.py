@@ -1,0 +1,73 @@
+"""meetings.selectors.invitations"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from meetings import enums
+from meetings.enums import InvitationStatus
+from meetings.models import Invitation, Meeting, OutboundMessage
+
+
+def my_open_invitations(*, user) -> QuerySet[Invitation]:
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            contact__user=user,
+            status__in=[enums.InvitationStatus.SENT, enums.InvitationStatus.TENTATIVE],
+            meeting__ends_at__gte=timezone.now(),
+        )
+        .exclude(meeting__status=enums.MeetingStatus.CANCELLED)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+
+
+def invitation_overview(*, meeting: Meeting) -> dict:
+    """Counts per answer for the facilitator, the invitations, and failed e-mails."""
+    counts = dict(
+        meeting.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    invitations = list(
+        meeting.invitations.select_related("contact__organisation", "delegated_from__contact")
+        .annotate(last_error=Max("outbound_messages__last_error"))
+        .order_by("status", "waitlist_position", "contact__name")
+    )
+    failed = list(
+        OutboundMessage.objects.filter(
+            invitation__meeting=meeting, status=enums.OutboxStatus.FAILED
+        ).select_related("invitation__contact")
+    )
+    return {
+        "invited": sum(n for status, n in counts.items() if status not in ("drafted", "cancelled")),
+        "accepted": counts.get(InvitationStatus.ACCEPTED, 0),
+        "tentative": counts.get(InvitationStatus.TENTATIVE, 0),
+        "declined": counts.get(InvitationStatus.DECLINED, 0),
+        "no_answer": counts.get(InvitationStatus.SENT, 0),
+        "waitlisted": counts.get(InvitationStatus.WAITLISTED, 0),
+        "delegated": counts.get(InvitationStatus.DELEGATED, 0),
+        "drafted": counts.get(InvitationStatus.DRAFTED, 0),
+        "invitations": invitations,
+        "failed_messages": failed,
+    }
+
+
+def my_invitations(*, user) -> QuerySet[Invitation]:
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(contact__user=user)
+        .exclude(status__in=[InvitationStatus.DRAFTED, InvitationStatus.CANCELLED])
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "id")
+    )
+
+
+def invitees_of_rounds_facilitated_by(user) -> QuerySet:
+    """The ids of the contacts invited to the rounds ``user`` facilitates (their facilitators
+    see their e-mail and phone; see ``coordination.selectors.contact_ids_with_visible_details``)."""
+    return Invitation.objects.filter(meeting__consultation_round__facilitators=user).values(
+        "contact_id"
+    )

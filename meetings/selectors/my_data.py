@@ -1,0 +1,41 @@
+"""meetings.selectors.my_data"""
+
+
+def contact_personal_data_with_meetings(*, contact) -> dict:
+    """Everything the product holds about one person: the coordination app's part plus
+    invitations, attendance and the action items they own."""
+    from coordination.selectors import contact_personal_data
+
+    data = contact_personal_data(contact=contact)
+    invitations = contact.invitations.select_related("meeting").order_by("meeting__starts_at")
+    data["invitations"] = [
+        {
+            "meeting": i.meeting.title,
+            "starts_at": i.meeting.starts_at.isoformat(),
+            "status": i.status,
+            "answered_at": i.answered_at.isoformat() if i.answered_at else None,
+            "comment": i.comment,
+            "participation_language": i.participation_language,
+            "needs_interpretation": i.needs_interpretation,
+            "accessibility_needs": i.accessibility_needs,
+        }
+        for i in invitations
+    ]
+    attendances = contact.attendances.select_related("meeting").order_by("meeting__starts_at")
+    data["attendance"] = [
+        {
+            "meeting": a.meeting.title,
+            "starts_at": a.meeting.starts_at.isoformat(),
+            "status": a.status,
+        }
+        for a in attendances
+    ]
+    data["action_items"] = [
+        {
+            "description": a.description,
+            "due_date": a.due_date and a.due_date.isoformat(),
+            "status": a.status,
+        }
+        for a in contact.action_items.order_by("due_date", "id")
+    ]
+    return data

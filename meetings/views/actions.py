@@ -1,0 +1,219 @@
+"""Action-item pages (issue 5): lists with filters (per meeting, group/round, owner, overdue),
+the detail with history, status changes, comments, the signed e-mail link and exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings.formats.documents import action_items_csv, action_items_xlsx
+from meetings.forms.actions import (
+    ActionCommentForm,
+    ActionFilterForm,
+    ActionItemForm,
+    ActionStatusForm,
+)
+from meetings.selectors.actions import (
+    action_item_history,
+    action_item_list,
+    action_items_visible_to,
+    action_items_with_meetings,
+)
+from meetings.services import actions as action_services
+from meetings.views.base import flash_errors
+
+EXPORT_ROW_LIMIT = 10_000
+
+
+@login_required
+@require_GET
+def action_list(request):
+    form = ActionFilterForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        return render(
+            request,
+            "meetings/actions/list.html",
+            {"form": form, "actions": [], "page_obj": None, "query": ""},
+            status=400,
+        )
+    if not request.GET:
+        form = ActionFilterForm({"status": "open"}, user=request.user)
+        form.is_valid()
+    actions = action_items_with_meetings(
+        action_item_list(user=request.user, filters=form.filters())
+    )
+    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/actions/list.html",
+        {
+            "form": form,
+            "actions": page.object_list,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def action_export(request, extension: str):
+    form = ActionFilterForm(request.GET or {"status": "open"}, user=request.user)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
+    actions = list(action_item_list(user=request.user, filters=form.filters())[:EXPORT_ROW_LIMIT])
+    stamp = timezone.localdate().isoformat()
+    if extension == "csv":
+        content = action_items_csv(actions)
+        content_type = "text/csv; charset=utf-8"
+    elif extension == "xlsx":
+        content = action_items_xlsx(actions)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="action-items-{stamp}.{extension}"'
+    return response
+
+
+def _visible_action(request, pk: int):
+    action = get_object_or_404(action_items_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm("meetings.view_action", action):
+        raise Http404
+    return action
+
+
+@login_required
+@require_GET
+def action_detail(request, pk: int):
+    action = _visible_action(request, pk)
+    context = {
+        "action": action,
+        "history": action_item_history(action=action),
+        "can_update": request.user.has_perm("meetings.update_action", action),
+        "can_manage": request.user.has_perm("meetings.manage_action", action),
+        "status_form": ActionStatusForm(initial={"status": action.status}),
+        "comment_form": ActionCommentForm(),
+    }
+    return render(request, "meetings/actions/detail.html", context)
+
+
+@login_required
+@require_POST
+def action_status(request, pk: int):
+    action = _visible_action(request, pk)
+    if not request.user.has_perm("meetings.update_action", action):
+        raise PermissionDenied
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect("action-detail", pk=pk)
+    try:
+        action_services.action_item_set_status(
+            action=action,
+            status=form.cleaned_data["status"],
+            user=request.user,
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect("action-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def action_comment(request, pk: int):
+    action = _visible_action(request, pk)
+    form = ActionCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment."))
+        return redirect("action-detail", pk=pk)
+    action_services.action_item_comment(
+        action=action, text=form.cleaned_data["text"], user=request.user
+    )
+    messages.success(request, _("Your comment was added."))
+    return redirect("action-detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def action_done_by_token(request, token: str):
+    """The link in a reminder: GET shows a confirmation button (mail scanners follow links),
+    POST marks the action done. No sign-in needed: the signed token is the credential."""
+    try:
+        action = action_services.action_done_token_check(token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "meetings/actions/token.html",
+            {"error": " ".join(error.messages)},
+            status=400,
+        )
+    if request.method == "GET":
+        return render(request, "meetings/actions/token.html", {"action": action})
+    try:
+        action, changed = action_services.action_item_mark_done_by_token(token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "meetings/actions/token.html",
+            {"error": " ".join(error.messages), "action": action},
+            status=400,
+        )
+    return render(
+        request, "meetings/actions/token.html", {"action": action, "done": True, "changed": changed}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    """Facilitators change an action item's description, owner and due date."""
+    action = _visible_action(request, pk)
+    if not request.user.has_perm("meetings.manage_action", action):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ActionItemForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action_services.action_item_update(
+                    action=action,
+                    description=data["description"],
+                    owner_contact=data["owner_contact"],
+                    owner_organisation=data["owner_organisation"],
+                    due_date=data["due_date"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The action item was saved."))
+                return redirect("action-detail", pk=pk)
+        status = 400
+    else:
+        form = ActionItemForm(
+            initial={
+                "description": action.description,
+                "owner_contact": action.owner_contact_id,
+                "owner_organisation": action.owner_organisation_id,
+                "due_date": action.due_date,
+            }
+        )
+        status = 200
+    return render(
+        request, "meetings/actions/edit.html", {"action": action, "form": form}, status=status
+    )

@@ -1,0 +1,82 @@
+"""meetings.views.my_data"""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from coordination.enums import ConsentPurpose
+from coordination.models import Contact
+from coordination.rules import is_team
+from coordination.services import consent_withdraw
+from coordination.validators import validate_time_zone
+from meetings.selectors.my_data import contact_personal_data_with_meetings
+
+
+class MyDataView(LoginRequiredMixin, TemplateView):
+    """A participant's own personal data: what we hold, consents they can withdraw, and a
+    machine-readable download (GDPR art. 15, 20 and 7.3)."""
+
+    template_name = "meetings/my_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contact = getattr(self.request.user, "contact", None)
+        context["contact"] = contact
+        context["time_zones"] = sorted(zoneinfo.available_timezones())
+        if contact is not None:
+            context["consents"] = contact.consents.order_by("-given_at")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "time_zone" in request.POST:
+            return self.set_time_zone(request)
+        contact = getattr(request.user, "contact", None)
+        purpose = request.POST.get("withdraw", "")
+        if contact is None or purpose not in ConsentPurpose.values:
+            messages.error(request, _("Nothing to withdraw."))
+        elif consent_withdraw(contact=contact, purpose=purpose):
+            messages.success(
+                request,
+                _("Your consent for “%(purpose)s” was withdrawn.")
+                % {"purpose": ConsentPurpose(purpose).label},
+            )
+        else:
+            messages.info(request, _("That consent was already withdrawn."))
+        return redirect("my-data")
+
+    def set_time_zone(self, request):
+        value = request.POST.get("time_zone", "")
+        try:
+            validate_time_zone(value)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            request.user.time_zone = value
+            request.user.save(update_fields=["time_zone"])
+            messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": value})
+        return redirect("my-data")
+
+
+class PersonalDataDownloadView(LoginRequiredMixin, View):
+    """JSON export of one contact's personal data, for the contact themself or the team."""
+
+    def get(self, request, pk: int | None = None):
+        if pk is None:
+            contact = getattr(request.user, "contact", None)
+            if contact is None:
+                raise Http404
+        else:
+            contact = get_object_or_404(Contact, pk=pk)
+            if not is_team(request.user):
+                raise PermissionDenied
+        data = contact_personal_data_with_meetings(contact=contact)
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
+        return response

@@ -1,0 +1,274 @@
+"""Pages of scheduling, invitations, RSVP and calendars. Thin: validate with a form, call one
+service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from coordination.models import ConsultationRound, WorkingGroup
+from meetings.forms.scheduling import MeetingForm, OccurrenceForm
+from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to
+from meetings.services import scheduling
+from meetings.views.base import ManagedMeetingMixin, _error_text, _form_errors
+
+
+class MeetingListView(LoginRequiredMixin, ListView):
+    template_name = "meetings/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return meetings_visible_to(user=self.request.user).order_by("-starts_at")
+
+
+class MeetingDetailView(LoginRequiredMixin, DetailView):
+    template_name = "meetings/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self, queryset=None):
+        meetings = meetings_visible_to(user=self.request.user)
+        return get_object_or_404(meetings, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_manage"] = user.has_perm("meetings.manage_meeting", self.object)
+        # Invitees see the agenda once it is published (issue 5).
+        context["can_view_agenda"] = user.has_perm("meetings.view_agenda", self.object)
+        context["agenda_items"] = (
+            self.object.agenda_items.select_related("presenter")
+            if context["can_view_agenda"]
+            else []
+        )
+        from meetings.selectors.scheduling import meeting_conflicts, series_dates
+
+        context["series_dates"] = series_dates(meeting=self.object)
+        mine = (
+            self.object.invitations.filter(
+                contact__user=self.request.user,
+                status__in=["sent", "accepted", "tentative", "declined", "waitlisted"],
+            )
+            .select_related("contact")
+            .first()
+        )
+        if mine is not None:
+            from django.urls import reverse
+
+            from meetings.services.invitations import invitation_token
+
+            context["my_invitation"] = mine
+            context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
+        if context["can_manage"]:
+            context["conflicts"] = meeting_conflicts(meeting=self.object)
+        return context
+
+
+class MeetingCreateView(LoginRequiredMixin, FormView):
+    template_name = "meetings/meeting_form.html"
+    form_class = MeetingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.group = self.round = None
+        group_id, round_id = request.GET.get("group", ""), request.GET.get("round", "")
+        if (group_id and not group_id.isdigit()) or (round_id and not round_id.isdigit()):
+            raise Http404
+        if group_id:
+            self.group = get_object_or_404(WorkingGroup, pk=group_id)
+            allowed = request.user.has_perm("coordination.manage_group", self.group)
+        elif round_id:
+            self.round = get_object_or_404(ConsultationRound, pk=round_id)
+            allowed = request.user.has_perm("coordination.manage_round", self.round)
+        else:
+            return self._chooser(request)
+        if not allowed:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _chooser(self, request):
+        """Without a group or round: the ones this user may schedule for."""
+        user = request.user
+        groups = [
+            g
+            for g in WorkingGroup.objects.filter(is_active=True).prefetch_related("memberships")
+            if user.has_perm("coordination.manage_group", g)
+        ]
+        rounds = [
+            r
+            for r in ConsultationRound.objects.all()
+            if user.has_perm("coordination.manage_round", r)
+        ]
+        if not groups and not rounds:
+            raise PermissionDenied
+        return render(
+            request, "meetings/meeting_create_choose.html", {"groups": groups, "rounds": rounds}
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["is_round_session"] = self.round is not None
+        return kwargs
+
+    def get_initial(self):
+        initial = {"reminders": "7, 1", "interval": 1}
+        if self.round is not None:
+            initial["capacity"] = self.round.capacity_per_session
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parent"] = self.group or self.round
+        context["is_new"] = True
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = scheduling.meeting_create(
+                by=self.request.user,
+                working_group=self.group,
+                consultation_round=self.round,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                timezone_name=data["timezone_name"],
+                format=data["format"],
+                location=data["location"],
+                online_url=data["online_url"],
+                language=data["language"],
+                capacity=data["capacity"],
+                recurrence_rule=data.get("recurrence_rule", ""),
+                reminder_offsets=data["reminders"],
+                confirm_long=data.get("confirm_long", False),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting was created."))
+        _warn_conflicts(self.request, meeting)
+        return redirect("meeting-detail", pk=meeting.pk)
+
+
+def _warn_conflicts(request, meeting) -> None:
+    for conflict in meeting_conflicts(meeting=meeting)[:10]:
+        messages.warning(request, conflict.message)
+
+
+class MeetingEditView(ManagedMeetingMixin, FormView):
+    template_name = "meetings/meeting_form.html"
+    form_class = MeetingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.meeting = self.get_meeting()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["is_round_session"] = self.meeting.is_round_session
+        return kwargs
+
+    def get_initial(self):
+        return MeetingForm.initial_from(self.meeting)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = self.meeting
+        context["parent"] = self.meeting.working_group or self.meeting.consultation_round
+        context["is_new"] = False
+        if self.meeting.recurrence_rule:
+            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        changes = {
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "timezone": data["timezone_name"],
+            "format": data["format"],
+            "location": data["location"],
+            "online_url": data["online_url"],
+            "language": data["language"],
+            "capacity": data["capacity"],
+            "reminder_offsets": data["reminders"],
+        }
+        if not self.meeting.is_round_session:
+            changes["recurrence_rule"] = data.get("recurrence_rule", "")
+        try:
+            meeting = scheduling.meeting_update(
+                meeting=self.meeting,
+                by=self.request.user,
+                confirm_long=data.get("confirm_long", False),
+                **changes,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting was saved."))
+        _warn_conflicts(self.request, meeting)
+        return redirect("meeting-detail", pk=meeting.pk)
+
+
+class OccurrenceView(ManagedMeetingMixin, View):
+    def post(self, request, pk):
+        meeting = self.get_meeting()
+        form = OccurrenceForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "cancel":
+                    scheduling.occurrence_cancel(
+                        meeting=meeting, occurrence_start=data["occurrence_start"], by=request.user
+                    )
+                    messages.success(request, _("That meeting of the series was cancelled."))
+                else:
+                    scheduling.occurrence_move(
+                        meeting=meeting,
+                        occurrence_start=data["occurrence_start"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("That meeting of the series was moved."))
+                return redirect("meeting-detail", pk=meeting.pk)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+        return render(
+            request,
+            "meetings/meeting_form.html",
+            {
+                "form": MeetingForm(
+                    initial=MeetingForm.initial_from(meeting),
+                    is_round_session=meeting.is_round_session,
+                ),
+                "occurrence_form": form,
+                "meeting": meeting,
+                "parent": meeting.working_group,
+                "is_new": False,
+            },
+            status=400,
+        )
+
+
+class MeetingCancelView(ManagedMeetingMixin, View):
+    def get(self, request, pk):
+        return render(request, "meetings/meeting_cancel.html", {"meeting": self.get_meeting()})
+
+    def post(self, request, pk):
+        meeting = self.get_meeting()
+        try:
+            scheduling.meeting_cancel(meeting=meeting, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect("meeting-detail", pk=meeting.pk)
+        messages.success(request, _("The meeting was cancelled; the invitees are told."))
+        return redirect("meeting-detail", pk=meeting.pk)
