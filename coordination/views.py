@@ -1,4 +1,5 @@
-"""coordination.views"""
+"""Pages of the ``coordination`` app: the directory (organisations, groups, rounds), the
+survey import and results, health and the language switch."""
 
 import uuid
 

@@ -110,7 +110,7 @@ class ActionItemAdmin(admin.ModelAdmin):
     inlines = [ActionItemEventInline]
 
 
-# --- Consultation reports (issue 6): read-only here; written through the report pages ---------
+# --- Consultation reports: read-only here; written through the report pages ---------
 class ReportVersionInline(admin.TabularInline):
     model = models.ReportVersion
     extra = 0
@@ -144,7 +144,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(models.OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
-    """The e-mail outbox (issue 4): read-only; retry failed messages from the session page."""
+    """The e-mail outbox: read-only; retry failed messages from the session page."""
 
     list_display = ("to_email", "kind", "sequence", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "kind")
@@ -157,7 +157,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Issue 5: records written only through the services (uploads are checked there)."""
+    """Records written only through the services (uploads are checked there)."""
 
     def has_add_permission(self, request):
         return False

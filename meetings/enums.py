@@ -61,7 +61,7 @@ class ActionEventKind(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed at a meeting")
 
 
-# --- Consultation reports (issue 6) -----------------------------------------------------------
+# --- Consultation reports -----------------------------------------------------------
 class ReportSectionKind(models.TextChoices):
     INTRODUCTION = "introduction", _("Introduction")
     THEME = "theme", _("Summary of a theme")

@@ -47,7 +47,7 @@ rules.add_perm("meetings.manage_meeting", can_manage_meeting)
 rules.add_perm("meetings.view_meeting", can_view_meeting)
 
 
-# --- Consultation reports (issue 6): the team and the round's facilitators ------------------
+# --- Consultation reports: the team and the round's facilitators ------------------
 can_manage_report = is_team | facilitates_round
 
 rules.add_perm("meetings.manage_report", can_manage_report)
@@ -65,7 +65,7 @@ can_subscribe_group = is_team | is_group_member
 rules.add_perm("meetings.subscribe_group", can_subscribe_group)
 
 
-# --- Agendas, minutes and action items (issue 5) ------------------------------------------------
+# --- Agendas, minutes and action items ------------------------------------------------
 
 VISIBLE_MINUTES_STATUSES = (enums.MinutesStatus.CIRCULATED, enums.MinutesStatus.APPROVED)
 

@@ -1,4 +1,4 @@
-"""coordination.api.filters"""
+"""Filters shared by the API of both apps."""
 
 from django import forms
 from django_filters import rest_framework as filters

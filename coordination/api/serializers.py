@@ -1,4 +1,5 @@
-"""coordination.api.serializers"""
+"""Serializers of the directory: organisations, contacts, working groups, rounds, and
+the survey import."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

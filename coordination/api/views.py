@@ -1,4 +1,4 @@
-"""coordination.api.views"""
+"""API of the directory (organisations, working groups, rounds) and the survey import."""
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema

@@ -1,4 +1,5 @@
-"""coordination.imports.importer"""
+"""The survey import: one function (``survey_import``) behind the management command,
+the upload page and the API endpoint."""
 
 import datetime as dt
 import re

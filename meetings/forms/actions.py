@@ -1,4 +1,4 @@
-"""meetings.forms.actions"""
+"""Forms of action items: create, edit, status, comment, and the list's filters."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

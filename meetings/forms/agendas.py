@@ -1,4 +1,5 @@
-"""Forms of agendas, minutes and action items (issue 5). They validate input; services write."""
+"""Forms of agendas: items, attachments, templates and order. They validate input; services
+write."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""meetings.forms.invitations"""
+"""Forms of invitations: the RSVP answer, the delegation to a colleague, an added invitee."""
 
 from django import forms
 from django.core.exceptions import ValidationError

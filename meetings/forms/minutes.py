@@ -1,4 +1,4 @@
-"""meetings.forms.minutes"""
+"""Forms of minutes: circulation, correction, comments, decisions and exports."""
 
 import datetime as dt
 

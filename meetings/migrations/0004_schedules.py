@@ -1,4 +1,4 @@
-"""The django-q2 schedules of issue 4 (outbox sweeper, reminders, calendar replies,
+"""The django-q2 schedules of scheduling and invitations (outbox sweeper, reminders, calendar replies,
 erasure of participation needs)."""
 
 from django.db import migrations

@@ -1,4 +1,4 @@
-"""meetings.models.invitations"""
+"""Invitations of contacts to meetings: their answer, the waitlist and the seat they hold."""
 
 import secrets
 

@@ -1,4 +1,4 @@
-"""meetings.models.panels"""
+"""Panel draws as recorded: the reproducible input and output of a draw."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator

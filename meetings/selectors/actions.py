@@ -1,4 +1,5 @@
-"""meetings.selectors.actions"""
+"""Reads of action items: what a user may see, with filters and histories, in a fixed
+number of queries whatever the length of the lists."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""meetings.selectors.calendars"""
+"""Reads of calendar feeds: the meetings of a user's and of a group's feed."""
 
 from __future__ import annotations
 

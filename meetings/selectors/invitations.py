@@ -1,4 +1,5 @@
-"""meetings.selectors.invitations"""
+"""Reads of invitations: a meeting's overview for its facilitators and a user's own
+invitations."""
 
 from __future__ import annotations
 

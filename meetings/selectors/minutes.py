@@ -1,5 +1,5 @@
-"""Reads of minutes and action items (issue 5): what a user may see, in a fixed number of
-queries whatever the length of the lists."""
+"""Reads of minutes: the versions a user may read, attendance, and the document every page
+and export shows, in a fixed number of queries whatever the length of the lists."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""meetings.selectors.my_data"""
+"""Everything the product holds about one person (GDPR art. 15 and 20)."""
 
 
 def contact_personal_data_with_meetings(*, contact) -> dict:

@@ -1,7 +1,7 @@
 """Writes of action items: creation, status changes and comments (each with a history
 event), carry-over reviews, reminders and the signed "mark as done" link.
 
-Decision (issue 5, "bad input"): an action item due *before the day of the meeting it came
+An action item due *before the day of the meeting it came
 from* is refused with a clear message; due the same day is allowed.
 """
 

@@ -1,4 +1,4 @@
-"""Action-item pages (issue 5): lists with filters (per meeting, group/round, owner, overdue),
+"""Action-item pages: lists with filters (per meeting, group/round, owner, overdue),
 the detail with history, status changes, comments, the signed e-mail link and exports."""
 
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""Agenda pages (issue 5): the participant-facing agenda, the editor and the PDF."""
+"""Agenda pages: the participant-facing agenda, the editor and the PDF."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -1,4 +1,5 @@
-"""meetings.views.base"""
+"""What every page of the ``meetings`` app shares: the meeting a user may open or manage,
+and a service's ValidationError shown on a form or as messages."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin

@@ -1,4 +1,5 @@
-"""meetings.views.calendars"""
+"""Calendars: a meeting's .ics download, the personal and group feeds (a secret token
+in the address), and the page that gives, renews or revokes those addresses."""
 
 import hashlib
 

@@ -1,4 +1,4 @@
-"""meetings.views.home"""
+"""The home page: what matters to the signed-in user."""
 
 from django.views.generic import TemplateView
 

@@ -1,4 +1,5 @@
-"""meetings.views.invitations"""
+"""Pages of invitations: the facilitator's overview (send, remind, add, remove, retry an
+e-mail) and the RSVP page that answers without signing in (the signed link is the key)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin

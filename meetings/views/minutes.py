@@ -1,4 +1,4 @@
-"""Minutes pages (issue 5): reading and commenting, the editor (attendance, notes, decisions,
+"""Minutes pages: reading and commenting, the editor (attendance, notes, decisions,
 inline action items), the workflow buttons and the exports."""
 
 from django.contrib import messages

@@ -1,4 +1,5 @@
-"""meetings.views.my_data"""
+"""My data: what the product holds about the signed-in person, the consents they can
+withdraw, their time zone, and the machine-readable download (GDPR art. 15, 20 and 7.3)."""
 
 import zoneinfo
 

@@ -1,4 +1,5 @@
-"""meetings.views.panels"""
+"""Pages of panel draws: the volunteer pool, and the draw of a round session's panel
+(draw, redraw, swap)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin

@@ -38,7 +38,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["can_manage"] = user.has_perm("meetings.manage_meeting", self.object)
-        # Invitees see the agenda once it is published (issue 5).
+        # Invitees see the agenda once it is published.
         context["can_view_agenda"] = user.has_perm("meetings.view_agenda", self.object)
         context["agenda_items"] = (
             self.object.agenda_items.select_related("presenter")

@@ -1,4 +1,4 @@
-"""Browser journeys of issue 4: a facilitator sends a session's invitations; an invitee
+"""Browser journeys: a facilitator sends a session's invitations; an invitee
 answers through the link in the e-mail, without signing in."""
 
 import os

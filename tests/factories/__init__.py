@@ -160,7 +160,7 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
 
 
-# --- Consultation reports (issue 6) -----------------------------------------------------------
+# --- Consultation reports -----------------------------------------------------------
 
 
 class PanelDrawFactory(factory.django.DjangoModelFactory):
@@ -201,3 +201,24 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     minutes = factory.SubFactory(MinutesFactory)
     agenda_item = None
     text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+def make_volunteers(count: int) -> None:
+    """``count`` volunteer organisations (Q56 yes) with a consenting contact each, and one
+    anonymous volunteer without a contact."""
+    for index in range(count):
+        organisation = OrganisationFactory(name=f"Volunteer {index}")
+        c.SurveyResponse.objects.create(
+            survey=c.Survey.objects.get(code="be-with-u-needs-2022"),
+            organisation=organisation,
+            form_language="fr",
+            answers={"q56": "yes", "q4": ["french"], "q3": ["fr"]},
+        )
+        ConsentFactory(contact=ContactFactory(organisation=organisation))
+    anonymous = OrganisationFactory(name=f"Anonymous {count}")
+    c.SurveyResponse.objects.create(
+        survey=c.Survey.objects.get(code="be-with-u-needs-2022"),
+        organisation=anonymous,
+        form_language="fr",
+        answers={"q56": "yes"},
+    )

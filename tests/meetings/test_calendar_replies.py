@@ -189,7 +189,7 @@ def imap_server():
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not os.path.exists(dovecot):
         pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
-    root = Path(tempfile.mkdtemp(prefix="issue4-dovecot-"))
+    root = Path(tempfile.mkdtemp(prefix="dovecot-"))
     (root / "mail").mkdir()
     (root / "run").mkdir()
     for path in (root, root / "mail"):
@@ -207,7 +207,7 @@ def imap_server():
 listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/run
-instance_name = issue4-{port}
+instance_name = coordinator-{port}
 log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no

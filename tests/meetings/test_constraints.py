@@ -131,7 +131,7 @@ def test_only_one_current_panel_draw_per_session():
     assert PanelDraw.objects.filter(meeting=session).count() == 2
 
 
-# --- Issue 5: attachments, comments, minutes versions and exports ---------------------------------
+# --- Attachments, comments, minutes versions and exports ---------------------------------
 
 
 def test_agenda_attachment_must_not_be_empty():

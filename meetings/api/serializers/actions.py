@@ -1,4 +1,4 @@
-"""meetings.api.serializers.actions"""
+"""Serializers of the action-item endpoints: one per endpoint and direction."""
 
 from rest_framework import serializers
 

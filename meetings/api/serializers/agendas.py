@@ -1,4 +1,4 @@
-"""Serializers of agendas, minutes and action items (issue 5): one per endpoint and direction."""
+"""Serializers of the agenda endpoints: one per endpoint and direction."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

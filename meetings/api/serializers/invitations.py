@@ -1,4 +1,4 @@
-"""meetings.api.serializers.invitations"""
+"""Serializers of invitations and RSVP answers."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,4 @@
-"""meetings.api.serializers.minutes"""
+"""Serializers of the minutes endpoints: one per endpoint and direction."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,4 @@
-"""meetings.api.serializers.panels"""
+"""Serializers of the volunteer pool."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

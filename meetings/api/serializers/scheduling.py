@@ -1,4 +1,4 @@
-"""meetings.api.serializers.scheduling"""
+"""Serializers of meetings: read, create, change, and their conflicts."""
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime

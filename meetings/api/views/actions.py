@@ -1,4 +1,5 @@
-"""meetings.api.views.actions"""
+"""API of action items. Thin: validate with a serializer, call one service, return the
+result."""
 
 from django.db.models import Q
 from django.utils import timezone

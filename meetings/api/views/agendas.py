@@ -1,4 +1,4 @@
-"""API of agendas, minutes and action items (issue 5). Thin: validate with a serializer, call
+"""API of agendas. Thin: validate with a serializer, call
 one service, return the result. Service ValidationErrors become 400 responses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError

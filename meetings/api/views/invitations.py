@@ -1,4 +1,4 @@
-"""meetings.api.views.invitations"""
+"""API of a user's invitations and of RSVP answers by the link's secret token."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view

@@ -1,4 +1,4 @@
-"""meetings.api.views.minutes"""
+"""API of minutes and their workflow (circulate, comment, approve, correct)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _

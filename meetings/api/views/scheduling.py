@@ -1,4 +1,5 @@
-"""meetings.api.views.scheduling"""
+"""API of meetings: list, read, create, change and cancel; send invitations and
+reminders; conflicts and the .ics file."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse

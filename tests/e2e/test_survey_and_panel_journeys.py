@@ -1,4 +1,4 @@
-"""Browser journeys of issue 3: import a survey export (check, then confirm), then draw a
+"""Browser journeys: import a survey export (check, then confirm), then draw a
 session's panel and swap one organisation."""
 
 import os

@@ -1,25 +1,17 @@
-"""API of issue 3: survey import endpoint and volunteer pool."""
+"""The survey import endpoint."""
 
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from coordination.models import SurveyResponse
-from coordination.selectors import needs_assessment_survey
-from tests.coordination.test_issue3_pages import make_volunteers
-from tests.factories import OrganisationFactory
+from tests.helpers import api
 
 pytestmark = pytest.mark.django_db
 
+
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "survey_exports"
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def export(name: str) -> SimpleUploadedFile:
@@ -100,53 +92,3 @@ def test_api_import_is_for_the_team(facilitator):
 
     assert response.status_code == 403
     assert SurveyResponse.objects.count() == 0
-
-
-@pytest.mark.parametrize("count", [1, 5])
-def test_api_pool_lists_volunteers_in_constant_queries(count, team_user, django_assert_num_queries):
-    make_volunteers(count)
-    client = api(team_user)
-
-    with django_assert_num_queries(3):
-        response = client.get("/api/volunteer-pool/")
-
-    body = response.json()
-    assert body["count"] == count
-    assert body["results"][0]["load"] == 0
-    assert body["results"][0]["contact"]["email"].endswith("@example.org")
-
-
-def test_api_pool_filters_hides_emails_and_lists_without_contact(facilitator):
-    make_volunteers(2)
-    client = api(facilitator)
-
-    filtered = client.get("/api/volunteer-pool/", {"area": "flemish"})
-    everyone = client.get("/api/volunteer-pool/")
-    without = client.get("/api/volunteer-pool/without-contact/")
-    bad = client.get("/api/volunteer-pool/", {"area": "mars"})
-
-    assert filtered.json()["count"] == 0
-    assert [r["contact"]["email"] for r in everyone.json()["results"]] == [None, None]
-    assert [r["name"] for r in without.json()["results"]] == ["Anonymous 2"]
-    assert bad.status_code == 400
-
-
-def test_api_pool_needs_directory_access(participant):
-    assert api(participant).get("/api/volunteer-pool/").status_code == 403
-
-
-@pytest.mark.parametrize("count", [1, 5])
-def test_api_pool_without_contact_in_constant_queries(count, team_user, django_assert_num_queries):
-    for index in range(count):
-        SurveyResponse.objects.create(
-            survey=needs_assessment_survey(),
-            organisation=OrganisationFactory(name=f"Anonymous {index}"),
-            form_language="fr",
-            answers={"q56": "yes"},
-        )
-    client = api(team_user)
-
-    with django_assert_num_queries(2):
-        response = client.get("/api/volunteer-pool/without-contact/")
-
-    assert response.json()["count"] == count

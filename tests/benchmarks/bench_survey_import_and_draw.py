@@ -1,9 +1,9 @@
-"""Benchmark of issue 3 (not collected by pytest): import a 5,000-row export, then draw a
-20-seat panel from a 5,000-organisation pool.
+"""Benchmark of the survey import and the panel draw (not collected by pytest): import a
+5,000-row export, then draw a 20-seat panel from a 5,000-organisation pool.
 
-    DATABASE_URL=sqlite:////tmp/bench_issue3.sqlite3 python tests/benchmarks/bench_issue3.py
+    DATABASE_URL=sqlite:////tmp/b.sqlite3 python tests/benchmarks/bench_survey_import_and_draw.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coord_bench \
-        python tests/benchmarks/bench_issue3.py
+        python tests/benchmarks/bench_survey_import_and_draw.py
 
 The database named by DATABASE_URL is wiped (flushed) first: never point it at real data.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_issue3.sqlite3")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/b.sqlite3")
 
 import django  # noqa: E402
 

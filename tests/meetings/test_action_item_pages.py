@@ -1,0 +1,194 @@
+"""Action-item pages: lists, filters, status changes, the e-mail link and the exports."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import ActionItem
+from meetings.services import actions as action_services
+from tests.factories import (
+    ContactFactory,
+    MeetingFactory,
+    UserFactory,
+)
+from tests.meetings.builders import invitee_of, leader_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_action_list_query_count_is_constant(client_for, team_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team_user)
+    meeting = MeetingFactory()
+    action_services.action_item_create(
+        meeting=meeting, description="x", owner_contact=ContactFactory()
+    )
+    client.get(reverse("action-list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("action-list"))
+    for _n in range(4):
+        other = MeetingFactory()
+        action = action_services.action_item_create(
+            meeting=other, description="y", owner_contact=ContactFactory()
+        )
+        action_services.action_items_mark_reviewed(meeting=other, actions=[action])
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("action-list"))
+
+    assert len(response.context["actions"]) == 5
+    assert len(one) == len(five), "\n".join(q["sql"][:300] for q in five.captured_queries)
+
+
+def test_my_action_items_lists_only_mine(client_for, participant):
+    meeting = MeetingFactory()
+    mine = action_services.action_item_create(
+        meeting=meeting, description="Mine", owner_contact=participant.contact
+    )
+    action_services.action_item_create(
+        meeting=meeting, description="Theirs", owner_contact=ContactFactory()
+    )
+
+    response = client_for(participant).get(reverse("action-list"), {"scope": "mine"})
+
+    assert [a.pk for a in response.context["actions"]] == [mine.pk]
+
+
+def test_action_owner_marks_done_in_the_portal_but_others_cannot(client_for, participant):
+    meeting = MeetingFactory()
+    action = action_services.action_item_create(
+        meeting=meeting, description="Mine", owner_contact=participant.contact
+    )
+    other = invitee_of(meeting)
+
+    refused = client_for(other).post(reverse("action-status", args=[action.pk]), {"status": "done"})
+    done = client_for(participant).post(
+        reverse("action-status", args=[action.pk]), {"status": "done"}
+    )
+
+    assert (refused.status_code, done.status_code) == (403, 302)
+    assert ActionItem.objects.get(pk=action.pk).status == "done"
+
+
+def test_action_done_link_confirms_then_marks_done(client):
+    action = action_services.action_item_create(
+        meeting=MeetingFactory(), description="Send", owner_contact=ContactFactory()
+    )
+    url = reverse("action-done-token", args=[action_services.action_done_token(action=action)])
+
+    shown = client.get(url)
+    status_after_get = ActionItem.objects.get(pk=action.pk).status
+    posted = client.post(url)
+
+    assert (shown.status_code, status_after_get) == (200, "open")
+    assert "Thank you: the action item is marked as done." in posted.content.decode()
+    assert ActionItem.objects.get(pk=action.pk).status == "done"
+
+
+def test_action_done_link_with_a_forged_token_is_refused(client):
+    response = client.post(reverse("action-done-token", args=["forged:token"]))
+
+    assert response.status_code == 400
+    assert "This link is not valid." in response.content.decode()
+
+
+def test_action_export_csv_neutralises_formulas(client_for, team_user):
+    action_services.action_item_create(
+        meeting=MeetingFactory(), description="@SUM(1)", owner_contact=ContactFactory()
+    )
+
+    response = client_for(team_user).get(reverse("action-export", args=["csv"]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode("utf-8-sig").splitlines()[1].split(",")[1] == "'@SUM(1)"
+
+
+def test_action_list_with_invalid_filter_is_a_400(client_for, team_user):
+    response = client_for(team_user).get(reverse("action-list"), {"due_from": "not-a-date"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["due_from"] == ["Enter a valid date."]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"meeting": "99999999999999999999"}, {"owner": "-1"}, {"meeting": "1.5"}],
+)
+def test_action_list_with_out_of_range_ids_is_a_400(client_for, team_user, query):
+    response = client_for(team_user).get(reverse("action-list"), query)
+
+    assert response.status_code == 400
+
+
+def test_action_list_per_group_and_per_meeting_with_carry_over(client_for, team_user):
+    first = MeetingFactory()
+    carried = action_services.action_item_create(
+        meeting=first, description="Carried", owner_contact=ContactFactory()
+    )
+    other_group = action_services.action_item_create(
+        meeting=MeetingFactory(), description="Other group", owner_contact=ContactFactory()
+    )
+    later = MeetingFactory(
+        working_group=first.working_group,
+        starts_at=first.starts_at + dt.timedelta(days=14),
+        ends_at=first.ends_at + dt.timedelta(days=14),
+    )
+    client = client_for(team_user)
+
+    per_group = client.get(reverse("action-list"), {"working_group": first.working_group_id})
+    per_meeting = client.get(reverse("action-list"), {"meeting": later.pk})
+
+    assert [a.pk for a in per_group.context["actions"]] == [carried.pk]
+    assert [a.pk for a in per_meeting.context["actions"]] == [carried.pk]
+    assert other_group.pk not in [a.pk for a in per_group.context["actions"]]
+
+
+def test_action_of_my_organisation_opens_but_only_its_owner_may_change_it(client_for):
+    colleague_user = UserFactory()
+    owner = ContactFactory()
+    ContactFactory(user=colleague_user, organisation=owner.organisation)
+    action = action_services.action_item_create(
+        meeting=MeetingFactory(), description="Org task", owner_contact=owner
+    )
+    client = client_for(colleague_user)
+
+    page = client.get(reverse("action-detail", args=[action.pk]))
+    change = client.post(reverse("action-status", args=[action.pk]), {"status": "done"})
+
+    assert (page.status_code, change.status_code) == (200, 403)
+    assert ActionItem.objects.get(pk=action.pk).status == "open"
+
+
+def test_facilitator_edits_an_action_item_and_bad_dates_change_nothing(client_for, participant):
+    meeting = MeetingFactory()
+    owner = ContactFactory()
+    action = action_services.action_item_create(
+        meeting=meeting, description="Draft the agreement", owner_contact=owner
+    )
+    url = reverse("action-edit", args=[action.pk])
+    facilitator = client_for(leader_of(meeting))
+    day = timezone.localtime(meeting.starts_at).date()
+
+    saved = facilitator.post(
+        url,
+        {"description": "Draft the data-sharing agreement", "owner_contact": owner.pk,
+         "due_date": (day + dt.timedelta(days=10)).isoformat()},
+    )  # fmt: skip
+    refused = facilitator.post(
+        url,
+        {"description": "Too early", "owner_contact": owner.pk,
+         "due_date": (day - dt.timedelta(days=1)).isoformat()},
+    )  # fmt: skip
+    by_participant = client_for(participant).get(url)
+
+    action.refresh_from_db()
+    assert saved.status_code == 302
+    assert refused.status_code == 400
+    assert (action.description, action.due_date) == (
+        "Draft the data-sharing agreement",
+        day + dt.timedelta(days=10),
+    )
+    assert by_participant.status_code == 404
