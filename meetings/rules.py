@@ -1,6 +1,8 @@
 """Object permissions of the ``meetings`` app (built on ``coordination.rules``)."""
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from coordination.rules import facilitates_round, is_team, leads_group
 from meetings import enums
@@ -140,3 +142,18 @@ rules.add_perm("meetings.comment_minutes", can_comment_minutes)
 rules.add_perm("meetings.manage_action", can_manage_action)
 rules.add_perm("meetings.update_action", can_update_action)
 rules.add_perm("meetings.view_action", can_view_action)
+
+
+# --- 403 or 404 -----------------------------------------------------------------------------
+
+
+def permission_require(user, permission: str, obj, *, seen_with: str = "meetings.view_meeting"):
+    """``obj`` if ``user`` has ``permission`` on it. Otherwise someone who may see it (the
+    ``seen_with`` permission) is refused (403) and anyone else is told it does not exist
+    (404), so that its existence is never revealed. Pages and the API both decide here (DRF
+    turns these exceptions into its 403 and 404 responses)."""
+    if user.has_perm(permission, obj):
+        return obj
+    if user.has_perm(seen_with, obj):
+        raise PermissionDenied
+    raise Http404

@@ -3,15 +3,15 @@ and a service's ValidationError shown on a form or as messages."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from meetings.models import Meeting
+from meetings.rules import permission_require
 from meetings.selectors.scheduling import meetings_visible_to
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def form_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form's fields (non-field errors otherwise)."""
     field_map = {"starts_at": "start_time", "ends_at": "end_time"}
     if hasattr(exc, "error_dict"):
@@ -22,19 +22,13 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _error_text(exc: ValidationError) -> str:
+def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
 class ManagedMeetingMixin(LoginRequiredMixin):
     def get_meeting(self) -> Meeting:
-        meeting = get_object_or_404(
-            Meeting.objects.select_related("working_group", "consultation_round", "facilitator"),
-            pk=self.kwargs["pk"],
-        )
-        if not self.request.user.has_perm("meetings.manage_meeting", meeting):
-            raise PermissionDenied
-        return meeting
+        return managed_meeting(self.request, self.kwargs["pk"])
 
 
 def validation_messages(error: ValidationError) -> list[str]:
@@ -53,11 +47,9 @@ def visible_meeting(request, pk: int) -> Meeting:
 
 
 def managed_meeting(request, pk: int) -> Meeting:
+    """The meeting ``pk`` if the user manages it (403 if they only see it, else 404)."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("working_group", "consultation_round"), pk=pk
+        Meeting.objects.select_related("working_group", "consultation_round", "facilitator"),
+        pk=pk,
     )
-    if not request.user.has_perm("meetings.manage_meeting", meeting):
-        if request.user.has_perm("meetings.view_meeting", meeting):
-            raise PermissionDenied
-        raise Http404
-    return meeting
+    return permission_require(request.user, "meetings.manage_meeting", meeting)

@@ -3,7 +3,7 @@ e-mail) and the RSVP page that answers without signing in (the signed link is th
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -14,11 +14,12 @@ from django.views.decorators.cache import never_cache
 
 from meetings import emails
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation
+from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_overview
 from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import invitations as invitation_services
-from meetings.views.base import ManagedMeetingMixin, _error_text
+from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
 
 
 def _render_overview(request, meeting, add_form=None, status=200):
@@ -42,7 +43,7 @@ class InvitationsSendView(ManagedMeetingMixin, View):
         try:
             count = invitation_services.invitations_send(meeting=meeting, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
@@ -60,7 +61,7 @@ class InvitationsNudgeView(ManagedMeetingMixin, View):
         try:
             count = invitation_services.invitations_nudge(meeting=meeting, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
@@ -90,12 +91,11 @@ class InvitationAddView(ManagedMeetingMixin, View):
 class InvitationRemoveView(LoginRequiredMixin, View):
     def post(self, request, pk):
         invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
-        if not request.user.has_perm("meetings.manage_meeting", invitation.meeting):
-            raise PermissionDenied
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
         try:
             invitation_services.invitation_remove(invitation=invitation, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The invitee was removed."))
         return redirect("meeting-invitations", pk=invitation.meeting_id)
@@ -103,9 +103,7 @@ class InvitationRemoveView(LoginRequiredMixin, View):
 
 class OutboxRetryView(LoginRequiredMixin, View):
     def post(self, request, pk, message_pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
-        if not request.user.has_perm("meetings.manage_meeting", meeting):
-            raise PermissionDenied
+        meeting = managed_meeting(request, pk)
         if not meeting.invitations.filter(outbound_messages__pk=message_pk).exists():
             raise Http404
         emails.outbox_retry(message_id=message_pk)
@@ -121,7 +119,7 @@ class RsvpView(View):
         try:
             return invitation_services.invitation_from_token(token), None
         except invitation_services.RsvpTokenError as exc:
-            return None, _error_text(exc)
+            return None, error_text(exc)
 
     def _render(self, request, invitation, form, delegate_form, status=200, error=None):
         meeting = invitation.meeting if invitation else None

@@ -3,9 +3,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -19,8 +19,8 @@ from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import PanelDraw
 from meetings.selectors.panels import volunteer_pool_with_load
-from meetings.selectors.scheduling import meetings_visible_to
 from meetings.services import panels as panel_services
+from meetings.views.base import managed_meeting
 
 EXCLUSION_REASONS = {
     "other_session": _("Already in another session of the round"),
@@ -60,10 +60,7 @@ class PanelDrawView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        meetings = meetings_visible_to(user=request.user)
-        self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
-        if not request.user.has_perm("meetings.manage_meeting", self.meeting):
-            raise PermissionDenied
+        self.meeting = managed_meeting(request, kwargs["pk"])
         if not self.meeting.is_round_session:
             raise Http404(_("Panels are drawn for consultation-round sessions only."))
         return super().dispatch(request, *args, **kwargs)

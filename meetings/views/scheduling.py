@@ -14,7 +14,7 @@ from coordination.models import ConsultationRound, WorkingGroup
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
 from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to
 from meetings.services import scheduling
-from meetings.views.base import ManagedMeetingMixin, _error_text, _form_errors
+from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
@@ -148,7 +148,7 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
                 confirm_long=data.get("confirm_long", False),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting was created."))
         _warn_conflicts(self.request, meeting)
@@ -211,7 +211,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
                 **changes,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting was saved."))
         _warn_conflicts(self.request, meeting)
@@ -241,7 +241,7 @@ class OccurrenceView(ManagedMeetingMixin, View):
                     messages.success(request, _("That meeting of the series was moved."))
                 return redirect("meeting-detail", pk=meeting.pk)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
         return render(
             request,
             "meetings/meeting_form.html",
@@ -268,7 +268,7 @@ class MeetingCancelView(ManagedMeetingMixin, View):
         try:
             scheduling.meeting_cancel(meeting=meeting, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return redirect("meeting-detail", pk=meeting.pk)
         messages.success(request, _("The meeting was cancelled; the invitees are told."))
         return redirect("meeting-detail", pk=meeting.pk)

@@ -573,12 +573,16 @@ def test_invitation_overview_counts(client_for):
     }
 
 
-def test_invitation_overview_is_forbidden_to_participants(client_for, participant):
+def test_invitation_overview_is_forbidden_to_invitees_and_hidden_from_others(
+    client_for, participant
+):
     session = RoundSessionFactory()
+    invitee = UserFactory()
+    InvitationFactory(meeting=session, contact=ContactFactory(user=invitee), status="accepted")
+    url = reverse("meeting-invitations", args=[session.pk])
 
-    response = client_for(participant).get(reverse("meeting-invitations", args=[session.pk]))
-
-    assert response.status_code == 403
+    assert client_for(invitee).get(url).status_code == 403
+    assert client_for(participant).get(url).status_code == 404
 
 
 def test_add_invitee_page_refuses_a_duplicate(client_for):
