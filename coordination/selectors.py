@@ -11,6 +11,7 @@ from coordination import enums
 from coordination.models import (
     ConsultationRound,
     Contact,
+    Membership,
     Organisation,
     Question,
     Survey,
@@ -82,7 +83,6 @@ def organisation_list(*, user) -> QuerySet[Organisation]:
 
 
 def working_group_list(*, user) -> QuerySet[WorkingGroup]:
-    from coordination.models import Membership
 
     current = Membership.objects.filter(until__isnull=True).select_related("contact__organisation")
     return WorkingGroup.objects.annotate(

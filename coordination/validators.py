@@ -1,5 +1,7 @@
 """Validators shared by model ``clean()``, forms and serializers."""
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.deconstruct import deconstructible
@@ -33,7 +35,6 @@ class ChoiceListValidator:
 
 def validate_time_zone(value: str) -> None:
     """An IANA time zone name such as ``Europe/Brussels``."""
-    import zoneinfo
 
     if value not in zoneinfo.available_timezones():
         raise ValidationError(

@@ -46,8 +46,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from meetings.enums import OutboxStatus
 from meetings.formats.documents import export_filename
-from meetings.models import Meeting
+from meetings.models import Meeting, OutboundMessage
 from meetings.selectors.agendas import agenda_pdf_cached
 
 logger = logging.getLogger(__name__)
@@ -190,7 +191,6 @@ def outbox_write(
     ``about`` names what the message is about — ``{"invitation": ...}``,
     ``{"action_item": ...}`` or ``{"minutes": ...}`` — and with ``kind`` and ``sequence`` forms
     its unique key: the same key is never written twice. Returns the row or ``None``."""
-    from meetings.models import OutboundMessage
 
     if not to_email:
         return None
@@ -270,8 +270,6 @@ def outbox_message(row) -> EmailMultiAlternatives:
 
 def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> bool:
     """Send one outbox row if it is due and nobody else holds it; True if sent now."""
-    from meetings.enums import OutboxStatus
-    from meetings.models import OutboundMessage
 
     now = now or timezone.now()
     claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
@@ -312,8 +310,6 @@ def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> bool:
 def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     """Send every row that is due (pending, or claimed by a worker that died); returns how
     many were sent."""
-    from meetings.enums import OutboxStatus
-    from meetings.models import OutboundMessage
 
     now = now or timezone.now()
     due = OutboundMessage.objects.filter(
@@ -328,8 +324,6 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
 
 def outbox_retry(*, message_id: int) -> int:
     """A facilitator retries a failed message: it becomes pending and due now."""
-    from meetings.enums import OutboxStatus
-    from meetings.models import OutboundMessage
 
     updated = OutboundMessage.objects.filter(pk=message_id, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()

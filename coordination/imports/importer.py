@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums
+from coordination.imports import files as survey_files
 from coordination.models import (
     Consent,
     Contact,
@@ -22,6 +23,7 @@ from coordination.models import (
     SurveyResponse,
     normalise_name,
 )
+from coordination.selectors import needs_assessment_survey
 
 WEBMAIL_DOMAINS = frozenset(
     {
@@ -177,8 +179,6 @@ def survey_import(
     Creates or updates organisations, respondents' contacts, survey responses and the Q56
     consents. All-or-nothing unless ``partial``; ``dry_run`` computes the same report inside a
     transaction that is rolled back. Re-importing the same file changes nothing."""
-    from coordination.imports import files as survey_files
-    from coordination.selectors import needs_assessment_survey
 
     report = ImportReport(filename=filename, dry_run=dry_run, partial=partial)
     if language and language not in survey_files.LANGUAGES:
@@ -252,7 +252,6 @@ class _SurveyImporter:
     whatever the row count), then writes in bulk: fast and all inside one transaction."""
 
     def __init__(self, *, survey: Survey, language: str, report: ImportReport, headers: dict):
-        from coordination.imports import files as survey_files
 
         self.files = survey_files
         self.survey = survey

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from meetings import enums
 
@@ -174,7 +175,6 @@ def _attendee(invitation):
 def meeting_description(meeting, *, rsvp_url: str = "") -> str:
     """Agenda as it stands, the online link, the meeting page and the RSVP link (in the
     active language: callers override it with the recipient's)."""
-    from django.utils.translation import gettext as _
 
     lines = []
     items = sorted(meeting.agenda_items.all(), key=lambda item: item.position)

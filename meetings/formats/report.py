@@ -15,8 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings.formats import charts
+from meetings.formats.pdf import html_to_pdf
 
 REPORT_CSS = "meetings/report.css"
 ALLOWED_TAGS = {
@@ -178,7 +180,6 @@ def render_pdf(
     *, snapshot: dict, sections: list[dict], version: int | None, is_final: bool
 ) -> bytes:
     """The PDF: tagged PDF/UA-1 for drafts, PDF/A-3b for the final version."""
-    from meetings.formats.pdf import html_to_pdf
 
     html, base_url = render_document_html(
         snapshot=snapshot, sections=sections, version=version, is_final=is_final
@@ -498,7 +499,6 @@ def render_docx(
 
 
 def _other_organisations(count: int) -> str:
-    from django.utils.translation import ngettext
 
     return ngettext(
         "%(count)s other organisation (not named in reports)",

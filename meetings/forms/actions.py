@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.validators import MAX_ID
 from meetings import enums
+from meetings.selectors.actions import ActionFilters, action_items_visible_to
+from meetings.selectors.scheduling import meetings_visible_to
 
 
 class ActionItemForm(forms.Form):
@@ -89,7 +91,6 @@ class ActionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             # Offer only owners of action items the user may see (no directory leak).
-            from meetings.selectors.actions import action_items_visible_to
 
             visible = action_items_visible_to(user=user).values("pk")
             self.fields["owner"].queryset = (
@@ -101,7 +102,6 @@ class ActionFilterForm(forms.Form):
             self.fields["organisation"].queryset = (
                 Organisation.objects.filter(action_items__in=visible).distinct().order_by("name")
             )
-            from meetings.selectors.scheduling import meetings_visible_to
 
             meetings = meetings_visible_to(user=user).values("pk")
             self.fields["working_group"].queryset = (
@@ -112,7 +112,6 @@ class ActionFilterForm(forms.Form):
             )
 
     def filters(self):
-        from meetings.selectors.actions import ActionFilters
 
         data = self.cleaned_data
         return ActionFilters(

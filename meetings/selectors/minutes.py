@@ -20,7 +20,7 @@ from meetings.models import (
     MinutesNote,
 )
 from meetings.rules import VISIBLE_MINUTES_STATUSES, can_manage_meeting
-from meetings.selectors.agendas import agenda_items
+from meetings.selectors.agendas import agenda_items, agenda_time_plan
 
 ATTENDEE_INVITATION_STATUSES = (
     enums.InvitationStatus.SENT,
@@ -72,7 +72,6 @@ def meeting_attendance(*, meeting: Meeting) -> list[tuple[Contact, str]]:
 
 
 def minutes_document(*, minutes: Minutes, with_comments: bool = False) -> MinutesDocument:
-    from meetings.selectors.agendas import agenda_time_plan
 
     meeting = minutes.meeting
     items = list(agenda_items(meeting=meeting))

@@ -1,10 +1,11 @@
 """Everything the product holds about one person (GDPR art. 15 and 20)."""
 
+from coordination.selectors import contact_personal_data
+
 
 def contact_personal_data_with_meetings(*, contact) -> dict:
     """Everything the product holds about one person: the coordination app's part plus
     invitations, attendance and the action items they own."""
-    from coordination.selectors import contact_personal_data
 
     data = contact_personal_data(contact=contact)
     invitations = contact.invitations.select_related("meeting").order_by("meeting__starts_at")

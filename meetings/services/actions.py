@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from coordination.models import Contact, Organisation
 from meetings import enums
+from meetings.emails import outbox_write
 from meetings.models import ActionItem, ActionItemEvent, AgendaItem, Meeting
 
 CLOSED_STATUSES = (enums.ActionStatus.DONE, enums.ActionStatus.DROPPED)
@@ -249,10 +252,6 @@ def action_reminder_send(*, action_id: int, today: dt.date | None = None) -> boo
     """Write one reminder to the outbox if it is due (idempotent: ``reminded_on`` records the
     day, and the outbox key (action item, kind, day) is written once); the outbox sends it
     after commit, with its retries and its delivery guarantee."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from meetings.emails import outbox_write
 
     today = today or timezone.localdate()
     with transaction.atomic():

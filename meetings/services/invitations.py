@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -27,6 +28,7 @@ from meetings import emails
 from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
 from meetings.models import Invitation, Meeting
+from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
 
 RSVP_SALT = "meetings.rsvp"
@@ -89,7 +91,6 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_token_revoke(*, invitation: Invitation) -> Invitation:
-    from meetings.models.invitations import new_token_nonce
 
     invitation.token_nonce = new_token_nonce()
     invitation.save(update_fields=["token_nonce", "updated_at"])
@@ -421,7 +422,6 @@ def invitation_delegate(
     """The organisation holds the seat: the invitee names a colleague of the same
     organisation (an existing contact, or a new one by name and e-mail), who gets their own
     invitation; the original is marked delegated."""
-    from django.core.validators import validate_email
 
     with transaction.atomic():
         meeting = _lock_meeting(invitation.meeting_id)

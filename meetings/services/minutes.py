@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from coordination.models import Contact
 from meetings import enums
+from meetings.emails import outbox_write
 from meetings.formats import documents
 from meetings.models import (
     AgendaItem,
@@ -31,7 +34,7 @@ from meetings.models import (
     MinutesExport,
     MinutesNote,
 )
-from meetings.selectors.minutes import minutes_document
+from meetings.selectors.minutes import meeting_attendance, minutes_document
 
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
@@ -144,7 +147,6 @@ def _queue_circulation_notice(minutes_id: int) -> None:
 def minutes_circulation_recipients(*, meeting: Meeting) -> list[Contact]:
     """Attendees marked present; while no attendance is recorded, every invitee. Only
     contacts with an e-mail address."""
-    from meetings.selectors.minutes import meeting_attendance
 
     attendance = meeting_attendance(meeting=meeting)
     present = [c for c, status in attendance if status == enums.AttendanceStatus.PRESENT]
@@ -155,10 +157,6 @@ def minutes_circulation_recipients(*, meeting: Meeting) -> list[Contact]:
 def minutes_circulation_send(*, minutes_id: int) -> int:
     """Tell the attendees that the minutes wait for their comments: one outbox message per
     attendee and version (the single place this notice is written; sent after commit)."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from meetings.emails import outbox_write
 
     with transaction.atomic():
         minutes = (

@@ -6,14 +6,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
-from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to
+from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
 from meetings.services import scheduling
+from meetings.services.invitations import invitation_token
 from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
 
 
@@ -45,7 +47,6 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             if context["can_view_agenda"]
             else []
         )
-        from meetings.selectors.scheduling import meeting_conflicts, series_dates
 
         context["series_dates"] = series_dates(meeting=self.object)
         mine = (
@@ -57,10 +58,6 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             .first()
         )
         if mine is not None:
-            from django.urls import reverse
-
-            from meetings.services.invitations import invitation_token
-
             context["my_invitation"] = mine
             context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
         if context["can_manage"]:

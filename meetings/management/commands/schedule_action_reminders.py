@@ -1,6 +1,9 @@
 """Create (or update) the daily django-q2 schedule that sends action-item reminders."""
 
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django_q.models import Schedule
 
 FUNC = "meetings.tasks.action_reminders_daily"
@@ -14,10 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--hour", type=int, default=7, help="Local hour to run (0-23).")
 
     def handle(self, *args, hour: int, **options):
-        import datetime as dt
-
-        from django.core.management.base import CommandError
-        from django.utils import timezone
 
         if not 0 <= hour <= 23:
             raise CommandError("--hour must be between 0 and 23.")
