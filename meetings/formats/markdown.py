@@ -1,6 +1,8 @@
 """Markdown for notes and descriptions, rendered to sanitised HTML (Markdown, then nh3 with
 an allow-list): no script, no raw HTML, no event handlers, links only to http(s)/mailto."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -13,17 +15,24 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → HTML safe to put in a page or a PDF. Raw HTML in the source is escaped by
-    Markdown's own escaping plus nh3's allow-list; headings start at h3 to fit in a page."""
+def render_markdown(text: str, *, top_heading: int = 3) -> SafeString:
+    """Markdown → HTML safe to put in a page or a PDF (minutes notes, agenda descriptions,
+    report sections: this is the one place). Raw HTML in the source is escaped by Markdown's
+    own escaping plus nh3's allow-list; headings start at ``top_heading`` (h3 in a page, h4
+    inside a report's sections) so that they fit under the page's own."""
     source = text or ""
+    if not source.strip():
+        return mark_safe("")
     html = markdown_lib.markdown(
         source.replace("<", "&lt;"),  # raw HTML is shown as text, never interpreted
         extensions=["extra", "sane_lists", "nl2br"],
         output_format="html",
     )
-    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
-    html = html.replace("<h2>", "<h4>").replace("</h2>", "</h4>")
+    html = re.sub(
+        r"<(/?)h([1-6])>",
+        lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + top_heading - 1)}>",
+        html,
+    )
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -18,30 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.formats import charts
-from meetings.formats.pdf import html_to_pdf
+from meetings.formats.markdown import render_markdown
+from meetings.formats.pdf import html_to_pdf, page_counter_css
 
 REPORT_CSS = "meetings/report.css"
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "a",
-}  # fmt: skip
-
-
-def markdown_html(text: str) -> str:
-    """Markdown → sanitised HTML (no script, no raw HTML, headings demoted below h3)."""
-    import markdown
-    import nh3
-
-    if not text.strip():
-        return ""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    html = re.sub(r"<(/?)h[12]>", r"<\1h4>", html)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}, "th": {"align"}, "td": {"align"}},
-        url_schemes={"https", "mailto"},
-    )
 
 
 @dataclass
@@ -73,7 +53,7 @@ def build_context(
 
     def narrative(key: str) -> str:
         section = by_key.get(key)
-        return mark_safe(markdown_html(section["text"])) if section else ""  # noqa: S308
+        return render_markdown(section["text"], top_heading=4) if section else ""
 
     profile = []
     for dimension in snapshot["participants"]["profile"]:
@@ -103,7 +83,7 @@ def build_context(
                 "number": f"4.{index}",
                 "summary": narrative(key) if key else "",
                 "items": [
-                    {**item, "notes_html": mark_safe(markdown_html(item["notes"]))}  # noqa: S308
+                    {**item, "notes_html": render_markdown(item["notes"], top_heading=4)}
                     for item in theme["items"]
                 ],
             }
@@ -142,25 +122,6 @@ def build_context(
     }
 
 
-def _css_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def page_footer_css() -> str:
-    """The CSS ``content`` of the footer: the translated "Page {page} of {pages}"."""
-    template = _("Page {page} of {pages}")
-    parts = re.split(r"(\{page\}|\{pages\})", template)
-    tokens = []
-    for part in parts:
-        if part == "{page}":
-            tokens.append("counter(page)")
-        elif part == "{pages}":
-            tokens.append("counter(pages)")
-        elif part:
-            tokens.append(_css_string(part))
-    return " ".join(tokens)
-
-
 def render_document_html(
     *, snapshot: dict, sections: list[dict], version: int | None, is_final: bool
 ) -> tuple[str, str]:
@@ -171,7 +132,7 @@ def render_document_html(
             snapshot=snapshot, sections=sections, version=version, is_final=is_final
         )
         context["css_url"] = css_path.as_uri()
-        context["footer_content"] = mark_safe(page_footer_css())  # noqa: S308
+        context["footer_content"] = mark_safe(page_counter_css())  # noqa: S308 - CSS tokens
         html = render_to_string("meetings/reports/document_pdf.html", context)
     return html, css_path.parent.as_uri() + "/"
 

@@ -125,6 +125,26 @@ class MeetingForm(forms.Form):
                 self.add_error("repeat", exc)
         return data
 
+    def meeting_fields(self) -> dict:
+        """The meeting's fields as ``meeting_create`` and ``meeting_update`` take them (a
+        round session has no recurrence)."""
+        data = self.cleaned_data
+        fields = {
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "timezone": data["timezone_name"],
+            "format": data["format"],
+            "location": data["location"],
+            "online_url": data["online_url"],
+            "language": data["language"],
+            "capacity": data["capacity"],
+            "reminder_offsets": data["reminders"],
+        }
+        if not self.is_round_session:
+            fields["recurrence_rule"] = data.get("recurrence_rule", "")
+        return fields
+
     @classmethod
     def initial_from(cls, meeting) -> dict:
         tz = ZoneInfo(meeting.timezone)

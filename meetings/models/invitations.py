@@ -17,6 +17,16 @@ def new_token_nonce() -> str:
     return secrets.token_hex(8)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def went_out(self) -> "InvitationQuerySet":
+        """Invitations that were sent to their invitee and not withdrawn since: a draft, a
+        place on a draw's reserve list that was never sent, and a removed invitee are not.
+        "A meeting's invitations went out" means this is not empty."""
+        return self.filter(sent_at__isnull=False).exclude(
+            status=enums.InvitationStatus.CANCELLED
+        )
+
+
 class Invitation(TimeStamped):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
@@ -77,6 +87,8 @@ class Invitation(TimeStamped):
         _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

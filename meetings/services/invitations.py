@@ -242,9 +242,7 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
             raise ValidationError(
                 _("%(name)s has no e-mail address.") % {"name": contact.name}, code="no_email"
             )
-        sent_already = locked.invitations.exclude(
-            status__in=[InvitationStatus.DRAFTED, InvitationStatus.CANCELLED]
-        ).exists()
+        sent_already = locked.invitations.went_out().exists()
         status = InvitationStatus.SENT if sent_already else InvitationStatus.DRAFTED
         if existing is not None:
             invitation = existing

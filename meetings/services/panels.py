@@ -119,11 +119,7 @@ def panel_draw_for_session(
                     _("Someone else drew this panel meanwhile; reload the page and try again."),
                     code="stale",
                 )
-            if (
-                locked.invitations.exclude(status__in=UNSENT_STATUSES)
-                .exclude(status=enums.InvitationStatus.CANCELLED)
-                .exists()
-            ):
+            if locked.invitations.went_out().exists():
                 raise ValidationError(
                     _("Invitations of this session were already sent: draw no more."),
                     code="already_sent",

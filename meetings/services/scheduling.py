@@ -119,7 +119,7 @@ def meeting_create(
     ends_at: dt.datetime,
     working_group=None,
     consultation_round=None,
-    timezone_name: str = settings.TIME_ZONE,
+    timezone: str = settings.TIME_ZONE,
     format: str = enums.MeetingFormat.IN_PERSON,
     location: str = "",
     online_url: str = "",
@@ -139,7 +139,7 @@ def meeting_create(
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
-        timezone=timezone_name,
+        timezone=timezone,
         format=format,
         location=location or "",
         online_url=online_url or "",
@@ -180,19 +180,13 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
             setattr(locked, name, value if value is not None or name == "capacity" else "")
         _validate(locked, is_new=False, confirm_long=confirm_long)
         update_fields = [*changes, "updated_at"]
-        if notified and _has_sent_invitations(locked):
+        if notified and locked.invitations.went_out().exists():
             locked.sequence += 1
             update_fields.append("sequence")
         locked.save(update_fields=update_fields)
         if "sequence" in update_fields:
             meeting_updates_enqueue(meeting=locked)
     return locked
-
-
-def _has_sent_invitations(meeting: Meeting) -> bool:
-    return meeting.invitations.exclude(
-        status__in=[enums.InvitationStatus.DRAFTED, enums.InvitationStatus.CANCELLED]
-    ).exists()
 
 
 def meeting_cancel(*, meeting: Meeting, by) -> Meeting:

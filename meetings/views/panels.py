@@ -96,9 +96,7 @@ class PanelDrawView(LoginRequiredMixin, View):
         earlier = PanelDraw.objects.filter(meeting=self.meeting, is_current=False).select_related(
             "created_by"
         )
-        sent = self.meeting.invitations.exclude(
-            status__in=["drafted", "waitlisted", "cancelled"]
-        ).exists()
+        sent = self.meeting.invitations.went_out().exists()
         context = {
             "meeting": self.meeting,
             "form": form,

@@ -125,24 +125,13 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
             meeting = scheduling.meeting_create(
                 by=self.request.user,
                 working_group=self.group,
                 consultation_round=self.round,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                timezone_name=data["timezone_name"],
-                format=data["format"],
-                location=data["location"],
-                online_url=data["online_url"],
-                language=data["language"],
-                capacity=data["capacity"],
-                recurrence_rule=data.get("recurrence_rule", ""),
-                reminder_offsets=data["reminders"],
-                confirm_long=data.get("confirm_long", False),
+                confirm_long=form.cleaned_data.get("confirm_long", False),
+                **form.meeting_fields(),
             )
         except ValidationError as exc:
             form_errors(form, exc)
@@ -185,27 +174,12 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         return context
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        changes = {
-            "title": data["title"],
-            "starts_at": data["starts_at"],
-            "ends_at": data["ends_at"],
-            "timezone": data["timezone_name"],
-            "format": data["format"],
-            "location": data["location"],
-            "online_url": data["online_url"],
-            "language": data["language"],
-            "capacity": data["capacity"],
-            "reminder_offsets": data["reminders"],
-        }
-        if not self.meeting.is_round_session:
-            changes["recurrence_rule"] = data.get("recurrence_rule", "")
         try:
             meeting = scheduling.meeting_update(
                 meeting=self.meeting,
                 by=self.request.user,
-                confirm_long=data.get("confirm_long", False),
-                **changes,
+                confirm_long=form.cleaned_data.get("confirm_long", False),
+                **form.meeting_fields(),
             )
         except ValidationError as exc:
             form_errors(form, exc)

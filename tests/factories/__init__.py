@@ -123,6 +123,9 @@ class RoundSessionFactory(MeetingFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3, minutes=30))
 
 
+UNSENT_STATUSES = (m_enums.InvitationStatus.DRAFTED, m_enums.InvitationStatus.WAITLISTED)
+
+
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Invitation
@@ -130,6 +133,10 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(RoundSessionFactory)
     contact = factory.SubFactory(ContactFactory)
     status = m_enums.InvitationStatus.SENT
+    # Drafts and places on a reserve list were never sent; every other invitation was.
+    sent_at = factory.LazyAttribute(
+        lambda o: None if o.status in UNSENT_STATUSES else timezone.now()
+    )
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from coordination.models import SurveyResponse
 from coordination.selectors import needs_assessment_survey
 from coordination.services import consent_withdraw, questionnaire_load
 from meetings.models import Invitation, PanelDraw
+from meetings.services.invitations import invitations_send
 from meetings.services.panels import panel_draw_for_session, panel_swap
 from tests.factories import (
     ConsentFactory,
@@ -133,7 +134,7 @@ def test_draw_refused_once_invitations_were_sent_or_for_group_meetings():
     volunteers(3)
     session = RoundSessionFactory()
     draw = panel_draw_for_session(meeting=session, seats=1, seed=1)
-    session.invitations.filter(status="drafted").update(status="sent")
+    invitations_send(meeting=session)
 
     with pytest.raises(ValidationError) as sent:
         panel_draw_for_session(meeting=session, seats=1, seed=2, replaces_draw_id=draw.pk)
@@ -172,7 +173,7 @@ def test_swap_refused_after_sending():
     volunteers(4)
     session = RoundSessionFactory()
     draw = panel_draw_for_session(meeting=session, seats=1, seed=5)
-    session.invitations.filter(status="drafted").update(status="sent")
+    invitations_send(meeting=session)
 
     with pytest.raises(ValidationError) as error:
         panel_swap(draw=draw, organisation_id=draw.panel[0]["organisation_id"])

@@ -136,7 +136,7 @@ class MeetingViewSet(
                 title=data["title"],
                 starts_at=self._aware(data["starts_at"], data["timezone"]),
                 ends_at=self._aware(data["ends_at"], data["timezone"]),
-                timezone_name=data["timezone"],
+                timezone=data["timezone"],
                 format=data["format"],
                 location=data["location"],
                 online_url=data["online_url"],
