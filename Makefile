@@ -45,8 +45,9 @@ demo: migrate
 run: demo
 	@bash .ci/serve $(HOST) $(PORT)
 
+# The suite runs in parallel (pytest-xdist, one worker per core).
 test: install-dev system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -22,9 +22,7 @@ class InvitationQuerySet(models.QuerySet):
         """Invitations that were sent to their invitee and not withdrawn since: a draft, a
         place on a draw's reserve list that was never sent, and a removed invitee are not.
         "A meeting's invitations went out" means this is not empty."""
-        return self.filter(sent_at__isnull=False).exclude(
-            status=enums.InvitationStatus.CANCELLED
-        )
+        return self.filter(sent_at__isnull=False).exclude(status=enums.InvitationStatus.CANCELLED)
 
 
 class Invitation(TimeStamped):

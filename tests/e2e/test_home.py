@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import ContactFactory, InvitationFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_participant_signs_in_and_sees_the_invitation_waiting_for_an_answer(page, login):

@@ -10,7 +10,7 @@ from meetings.enums import InvitationStatus
 from meetings.models import Invitation, OutboundMessage
 from tests.factories import AgendaItemFactory, InvitationFactory, RoundSessionFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 

@@ -15,7 +15,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 

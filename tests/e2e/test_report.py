@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from tests.factories import ConsultationRoundFactory, RoundSessionFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_facilitator_edits_generates_and_downloads_a_report(page, login, tmp_path):

@@ -11,7 +11,7 @@ from coordination.services import questionnaire_load
 from meetings.models import PanelDraw
 from tests.factories import RoundSessionFactory, TeamUserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "survey_exports"
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")

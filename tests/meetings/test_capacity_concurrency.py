@@ -11,7 +11,7 @@ from meetings.services import invitations as services
 from tests.factories import InvitationFactory, RoundSessionFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
     ),

@@ -190,7 +190,7 @@ def test_panel_draw_one_current_per_session_constraint():
         PanelDraw.objects.create(meeting=session, seats=1, seed=2, pool_size=0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_facilitators_drawing_at_once_get_one_panel():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises writers itself)")
