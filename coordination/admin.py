@@ -4,6 +4,7 @@ report per object what happened."""
 
 from collections.abc import Callable, Iterable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination import enums, models
+from coordination.selectors import active_consent_purposes
 from coordination.services import (
     consent_give,
     consent_withdraw,
@@ -156,6 +158,25 @@ class ContactAdmin(admin.ModelAdmin):
         run_for_each(self, request, queryset.order_by("pk"), erase)
 
 
+class ConsentGiveForm(forms.ModelForm):
+    """The consent a member of the team records (saved by ``consent_give``)."""
+
+    class Meta:
+        model = models.Consent
+        fields = ("contact", "purpose", "lawful_basis", "source", "source_detail", "given_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        contact, purpose = cleaned.get("contact"), cleaned.get("purpose")
+        if contact is not None and purpose and purpose in active_consent_purposes(contact):
+            raise ValidationError(
+                _("“%(contact)s” already has an active consent for this purpose.")
+                % {"contact": contact},
+                code="active_consent",
+            )
+        return cleaned
+
+
 @admin.register(models.Consent)
 class ConsentAdmin(admin.ModelAdmin):
     """A consent recorded by the team is given through ``consent_give`` (an active consent
@@ -176,8 +197,13 @@ class ConsentAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("contact", "purpose", "lawful_basis", "source", "source_detail", "given_at")
+            return ConsentGiveForm._meta.fields
         return (*CONSENT_RECORD_FIELDS, "source_detail")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ConsentGiveForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return CONSENT_RECORD_FIELDS if obj is not None else ()

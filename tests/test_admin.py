@@ -625,6 +625,29 @@ def test_consent_added_in_the_admin_is_given_through_the_service(staff_client, s
     )
 
 
+def test_consent_add_form_refuses_a_second_active_consent(staff_client):
+    consent = ConsentFactory(contact__name="Olga", contact__organisation__name="NGO")
+    local = timezone.localtime()
+
+    response = staff_client.post(
+        reverse("admin:coordination_consent_add"),
+        {
+            "contact": consent.contact.pk,
+            "purpose": consent.purpose,
+            "lawful_basis": c_enums.LawfulBasis.CONSENT,
+            "source": c_enums.ConsentSource.STAFF,
+            "given_at_0": local.strftime("%Y-%m-%d"),
+            "given_at_1": "10:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "“Olga (NGO)” already has an active consent for this purpose."
+    ]
+    assert list(c.Consent.objects.values_list("pk", flat=True)) == [consent.pk]
+
+
 def test_a_sent_invitation_cannot_be_deleted_in_the_admin(staff_client):
     sent = InvitationFactory(status=m_enums.InvitationStatus.SENT, sent_at=timezone.now())
     drafted = InvitationFactory(status=m_enums.InvitationStatus.DRAFTED)
