@@ -597,6 +597,52 @@ def test_agenda_item_change_in_the_admin_makes_a_new_agenda_version(staff_client
     assert item.meeting.agenda_version == 2
 
 
+def test_agenda_inline_of_a_meeting_changes_and_deletes_items_through_the_services(
+    staff_client, superuser
+):
+    meeting = MeetingFactory(title="Housing group, May", facilitator=superuser)
+    first = AgendaItemFactory(meeting=meeting, position=1, title="Welcome")
+    second = AgendaItemFactory(meeting=meeting, position=2, title="Figures")
+    third = AgendaItemFactory(meeting=meeting, position=3, title="Next steps")
+    agenda_publish(meeting=meeting)
+    data = _meeting_change_data(
+        meeting, **{"agenda_items-TOTAL_FORMS": "3", "agenda_items-INITIAL_FORMS": "3"}
+    )
+    for index, item in enumerate([first, second, third]):
+        data |= {
+            f"agenda_items-{index}-id": item.pk,
+            f"agenda_items-{index}-meeting": meeting.pk,
+            f"agenda_items-{index}-title": item.title,
+            f"agenda_items-{index}-purpose": item.purpose,
+            f"agenda_items-{index}-planned_minutes": item.planned_minutes,
+            f"agenda_items-{index}-position": "9",
+        }
+    data["agenda_items-0-DELETE"] = "on"
+    data["agenda_items-2-title"] = "Next steps and date of the next meeting"
+
+    response = staff_client.post(_change_url(meeting), data)
+
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert list(meeting.agenda_items.order_by("position").values_list("position", "title")) == [
+        (1, "Figures"),
+        (2, "Next steps and date of the next meeting"),
+    ]
+    assert meeting.agenda_version == 3  # published, then one version per deletion or change
+
+
+def test_a_meeting_whose_invitations_went_out_cannot_be_deleted_in_the_admin(staff_client):
+    meeting = _group_meeting_with_members("Ana")
+    invitations_send(meeting=meeting)
+
+    response = staff_client.post(
+        reverse("admin:meetings_meeting_delete", args=[meeting.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert m.Meeting.objects.filter(pk=meeting.pk).exists()
+
+
 def test_consent_added_in_the_admin_is_given_through_the_service(staff_client, superuser):
     contact = ContactFactory()
     given_at = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
