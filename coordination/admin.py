@@ -1,16 +1,71 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+"""The admin of the directory. Workflow fields (consents given or withdrawn, a round's
+status, calendar addresses) are read-only here: the actions call the services instead, and
+report per object what happened."""
 
-from coordination import models
-from coordination.services import contact_erase
+from collections.abc import Callable, Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coordination import enums, models
+from coordination.selectors import active_consent_purposes
+from coordination.services import (
+    consent_give,
+    consent_withdraw,
+    contact_erase,
+    round_status_change,
+    user_calendar_token_revoke,
+)
+
+
+def run_for_each(
+    model_admin: admin.ModelAdmin,
+    request,
+    objects: Iterable,
+    service: Callable[[object], str],
+) -> None:
+    """Call ``service`` for each selected object, each in its own transaction, and tell the
+    user what happened to each: the sentence ``service`` returns, or the service's refusal
+    (nothing changed for that object)."""
+    for obj in objects:
+        try:
+            with transaction.atomic():
+                outcome = service(obj)
+        except ValidationError as exc:
+            model_admin.message_user(
+                request,
+                _("“%(object)s” was left as it was: %(reason)s")
+                % {"object": obj, "reason": " ".join(exc.messages)},
+                messages.ERROR,
+            )
+        else:
+            model_admin.message_user(request, outcome, messages.SUCCESS)
+
+
+class ServiceSaveMixin:
+    """For an admin whose saves call services: a service's refusal is shown as a message and
+    nothing is saved (the admin's own transaction is rolled back), never a server error."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Preferences"), {"fields": ("preferred_language", "time_zone")}),
+        (gettext_lazy("Preferences"), {"fields": ("preferred_language", "time_zone")}),
     )
     list_display = (
         "username",
@@ -21,6 +76,18 @@ class UserAdmin(BaseUserAdmin):
         "preferred_language",
     )
     list_filter = (*BaseUserAdmin.list_filter, "preferred_language")
+    actions = ["revoke_calendar_links"]
+
+    @admin.action(
+        description=gettext_lazy("Switch off the calendar links of the selected users"),
+        permissions=["change"],
+    )
+    def revoke_calendar_links(self, request, queryset):
+        def revoke(user):
+            user_calendar_token_revoke(user=user)
+            return _("The calendar links of “%(object)s” were switched off.") % {"object": user}
+
+        run_for_each(self, request, queryset.order_by("pk"), revoke)
 
 
 class ContactInline(admin.TabularInline):
@@ -38,10 +105,33 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
 
 
+# Evidence of a consent: written by the services (survey import, web form, RSVP, the add form
+# here through ``consent_give``), never edited afterwards.
+CONSENT_RECORD_FIELDS = (
+    "contact",
+    "purpose",
+    "lawful_basis",
+    "source",
+    "given_at",
+    "withdrawn_at",
+    "recorded_by",
+    "recorded_at",
+)
+
+
 class ConsentInline(admin.TabularInline):
+    """The contact's consents, read-only: give one with “Add consent”, withdraw one with the
+    action of the consents list."""
+
     model = models.Consent
     extra = 0
     fields = ("purpose", "lawful_basis", "source", "source_detail", "given_at", "withdrawn_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Contact)
@@ -51,18 +141,48 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "organisation__name")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation", "user")
+    readonly_fields = ("erased_at",)
     inlines = [ConsentInline]
     actions = ["erase_personal_data"]
 
-    @admin.action(description=_("Erase personal data of the selected contacts"))
+    @admin.action(
+        description=gettext_lazy("Erase personal data of the selected contacts"),
+        permissions=["change"],
+    )
     def erase_personal_data(self, request, queryset):
-        for contact in queryset:
+        def erase(contact):
+            name = str(contact)
             contact_erase(contact=contact)
-        self.message_user(request, _("%(count)d contact(s) erased.") % {"count": queryset.count()})
+            return _("The personal data of “%(object)s” were erased.") % {"object": name}
+
+        run_for_each(self, request, queryset.order_by("pk"), erase)
+
+
+class ConsentGiveForm(forms.ModelForm):
+    """The consent a member of the team records (saved by ``consent_give``)."""
+
+    class Meta:
+        model = models.Consent
+        fields = ("contact", "purpose", "lawful_basis", "source", "source_detail", "given_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        contact, purpose = cleaned.get("contact"), cleaned.get("purpose")
+        if contact is not None and purpose and purpose in active_consent_purposes(contact):
+            raise ValidationError(
+                _("“%(contact)s” already has an active consent for this purpose.")
+                % {"contact": contact},
+                code="active_consent",
+            )
+        return cleaned
 
 
 @admin.register(models.Consent)
 class ConsentAdmin(admin.ModelAdmin):
+    """A consent recorded by the team is given through ``consent_give`` (an active consent
+    for the same purpose is kept as it is); afterwards only the note on its source changes,
+    and it is withdrawn with the action."""
+
     list_display = ("contact", "purpose", "source", "given_at", "withdrawn_at")
     list_filter = (
         "purpose",
@@ -73,6 +193,61 @@ class ConsentAdmin(admin.ModelAdmin):
     search_fields = ("contact__name", "contact__email", "contact__organisation__name")
     list_select_related = ("contact__organisation",)
     autocomplete_fields = ("contact",)
+    actions = ["withdraw_consent"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ConsentGiveForm._meta.fields
+        return (*CONSENT_RECORD_FIELDS, "source_detail")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ConsentGiveForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return CONSENT_RECORD_FIELDS if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        return {"source": enums.ConsentSource.STAFF, **super().get_changeform_initial_data(request)}
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a consent is kept; withdraw it instead
+
+    def save_form(self, request, form, change):
+        if change:
+            return super().save_form(request, form, change)
+        data = form.cleaned_data
+        return consent_give(
+            contact=data["contact"],
+            purpose=data["purpose"],
+            source=data["source"],
+            given_at=data["given_at"],
+            lawful_basis=data["lawful_basis"],
+            source_detail=data["source_detail"],
+            recorded_by=request.user,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:  # a new consent was saved by ``consent_give`` in ``save_form``
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(
+        description=gettext_lazy("Withdraw the selected consents"), permissions=["change"]
+    )
+    def withdraw_consent(self, request, queryset):
+        def withdraw(consent):
+            if not consent_withdraw(contact=consent.contact, purpose=consent.purpose):
+                raise ValidationError(_("This consent was already withdrawn."))
+            return _("“%(object)s” was withdrawn.") % {"object": consent}
+
+        run_for_each(
+            self, request, queryset.select_related("contact__organisation").order_by("pk"), withdraw
+        )
 
 
 class QuestionInline(admin.TabularInline):
@@ -130,6 +305,29 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ("contact", "group")
 
 
+def _round_status_action(status: enums.RoundStatus):
+    """An admin action that moves the selected rounds to ``status`` through
+    ``round_status_change`` (which refuses the moves the workflow does not allow)."""
+
+    def move(model_admin, request, queryset):
+        def change(consultation_round):
+            round_status_change(consultation_round=consultation_round, to=status)
+            return _("“%(object)s” is now “%(status)s”.") % {
+                "object": consultation_round,
+                "status": status.label,
+            }
+
+        run_for_each(model_admin, request, queryset.order_by("pk"), change)
+
+    move.__name__ = f"move_to_{status.value}"
+    return admin.action(
+        description=format_lazy(
+            gettext_lazy("Move the selected rounds to “{status}”"), status=status.label
+        ),
+        permissions=["change"],
+    )(move)
+
+
 @admin.register(models.ConsultationRound)
 class ConsultationRoundAdmin(admin.ModelAdmin):
     list_display = ("title", "status", "capacity_per_session")
@@ -137,3 +335,5 @@ class ConsultationRoundAdmin(admin.ModelAdmin):
     search_fields = ("title", "purpose")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("facilitators", "questions")
+    readonly_fields = ("status",)
+    actions = [_round_status_action(status) for status in enums.RoundStatus]

@@ -25,6 +25,11 @@ def normalise_name(value: str) -> str:
     return " ".join(words.split())
 
 
+# A revoked calendar token keeps its (unique) column filled but starts with this prefix: no
+# feed address ever matches it, and renewing the links replaces it with a fresh token.
+REVOKED_FEED_PREFIX = "revoked-"
+
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -53,6 +58,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def calendar_feed_active(self) -> bool:
+        """Whether the personal and group calendar addresses work (not revoked)."""
+        return not self.calendar_token.startswith(REVOKED_FEED_PREFIX)
 
 
 class TimeStamped(models.Model):

@@ -14,12 +14,16 @@ from django.utils.translation import gettext as _
 from coordination import enums
 from coordination.imports.importer import SUPPORT_ROLE_FROM_Q10
 from coordination.models import (
+    REVOKED_FEED_PREFIX,
     Consent,
     ConsultationRound,
     Contact,
     Question,
     Survey,
+    User,
+    new_feed_token,
 )
+from coordination.validators import validate_time_zone
 
 QUESTIONNAIRE_PATH = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.json"
 
@@ -153,6 +157,54 @@ def round_status_change(*, consultation_round: ConsultationRound, to: str) -> Co
         raise ValidationError(_("The round was changed meanwhile; reload and try again."))
     consultation_round.status = to
     return consultation_round
+
+
+# --- A person's preferences and calendar addresses -------------------------------------------
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Store the interface language a signed-in person chose (pages and e-mails use it)."""
+    if language not in enums.InterfaceLanguage.values:
+        raise ValidationError(
+            {
+                "preferred_language": ValidationError(
+                    _("“%(value)s” is not a language of this site (choose from %(allowed)s)."),
+                    code="unknown_language",
+                    params={
+                        "value": language,
+                        "allowed": ", ".join(enums.InterfaceLanguage.values),
+                    },
+                )
+            }
+        )
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """Store the time zone in which the pages show times to this person."""
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        raise ValidationError({"time_zone": exc.error_list}) from exc
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user
+
+
+def user_calendar_token_renew(*, user: User) -> User:
+    """Give the person new calendar addresses; the old ones (or revoked ones) stop working."""
+    user.calendar_token = new_feed_token()
+    user.save(update_fields=["calendar_token"])
+    return user
+
+
+def user_calendar_token_revoke(*, user: User) -> User:
+    """Switch the person's calendar addresses off until they renew them."""
+    user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
+    user.save(update_fields=["calendar_token"])
+    return user
 
 
 SUPPORT_ROLE_FROM_Q10["no"] = "none"

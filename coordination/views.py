@@ -5,10 +5,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +23,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from coordination import forms, selectors
 from coordination.imports.importer import survey_import
 from coordination.models import Question
+from coordination.services import user_language_set
 from coordination.spreadsheets import write_csv, write_xlsx
 
 
@@ -42,11 +45,15 @@ class LanguageSwitchView(View):
 
     def post(self, request, *args, **kwargs):
         response = set_language(request)
-        language = request.POST.get("language", "")
-        if request.user.is_authenticated and language in {"en", "fr", "nl", "de"}:
-            request.user.preferred_language = language
-            request.user.save(update_fields=["preferred_language"])
-            messages.success(request, _("Your language preference was saved."))
+        if request.user.is_authenticated:
+            language = request.POST.get("language", "")
+            try:
+                user_language_set(user=request.user, language=language)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                with translation.override(language):
+                    messages.success(request, _("Your language preference was saved."))
         return response
 
 

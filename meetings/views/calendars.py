@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from coordination.models import WorkingGroup, new_feed_token
+from coordination.models import REVOKED_FEED_PREFIX, WorkingGroup
+from coordination.services import user_calendar_token_renew, user_calendar_token_revoke
 from meetings.formats import ical
 from meetings.selectors.calendars import (
     feed_last_modified,
@@ -23,8 +24,6 @@ from meetings.selectors.calendars import (
     feed_meetings_for_user,
 )
 from meetings.selectors.scheduling import meetings_visible_to
-
-REVOKED_PREFIX = "revoked-"
 
 
 def _ics_response(calendar, *, filename: str, last_modified=None, request=None) -> HttpResponse:
@@ -77,7 +76,7 @@ class MeetingIcsView(LoginRequiredMixin, View):
 
 
 def _feed_user(token: str):
-    if token.startswith(REVOKED_PREFIX):
+    if token.startswith(REVOKED_FEED_PREFIX):
         raise Http404
     user = get_user_model().objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
@@ -123,7 +122,7 @@ def group_feed(request, token, slug):
 class CalendarSettingsView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        active = not user.calendar_token.startswith(REVOKED_PREFIX)
+        active = user.calendar_feed_active
         groups = WorkingGroup.objects.filter(
             memberships__contact__user=user, memberships__until__isnull=True
         ).distinct()
@@ -152,14 +151,12 @@ class CalendarSettingsView(LoginRequiredMixin, View):
         )
 
     def post(self, request):
-        user = request.user
         if request.POST.get("action") == "revoke":
-            user.calendar_token = REVOKED_PREFIX + new_feed_token()
+            user_calendar_token_revoke(user=request.user)
             messages.success(request, _("Your calendar links no longer work."))
         else:
-            user.calendar_token = new_feed_token()
+            user_calendar_token_renew(user=request.user)
             messages.success(
                 request, _("Your calendar links were renewed; the old ones no longer work.")
             )
-        user.save(update_fields=["calendar_token"])
         return redirect("calendar-settings")

@@ -15,8 +15,7 @@ from django.views.generic import TemplateView
 from coordination.enums import ConsentPurpose
 from coordination.models import Contact
 from coordination.rules import is_team
-from coordination.services import consent_withdraw
-from coordination.validators import validate_time_zone
+from coordination.services import consent_withdraw, user_time_zone_set
 from meetings.selectors.my_data import contact_personal_data_with_meetings
 
 
@@ -55,12 +54,10 @@ class MyDataView(LoginRequiredMixin, TemplateView):
     def set_time_zone(self, request):
         value = request.POST.get("time_zone", "")
         try:
-            validate_time_zone(value)
+            user_time_zone_set(user=request.user, time_zone=value)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            request.user.time_zone = value
-            request.user.save(update_fields=["time_zone"])
             messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": value})
         return redirect("my-data")
 

@@ -37,6 +37,28 @@ def test_language_switch_stores_the_users_preference(client_for, participant):
     assert home["Content-Language"] == "nl"
 
 
+def test_language_switch_confirms_in_the_chosen_language(client_for, participant):
+    response = client_for(participant).post(
+        reverse("set_language"), {"language": "fr", "next": reverse("my-data")}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Votre préférence linguistique a été enregistrée."
+    ]
+
+
+def test_language_switch_refuses_a_language_the_site_does_not_speak(client_for, participant):
+    response = client_for(participant).post(
+        reverse("set_language"), {"language": "uk", "next": reverse("my-data")}, follow=True
+    )
+
+    participant.refresh_from_db()
+    assert participant.preferred_language == "en"
+    assert [str(m) for m in response.context["messages"]] == [
+        "“uk” is not a language of this site (choose from en, fr, nl, de)."
+    ]
+
+
 def test_users_preferred_language_wins_over_the_browsers(client_for, participant):
     participant.preferred_language = "fr"
     participant.save(update_fields=["preferred_language"])

@@ -2,13 +2,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from coordination import enums
-from coordination.models import Consent, ConsultationRound, Contact
+from coordination.models import REVOKED_FEED_PREFIX, Consent, ConsultationRound, Contact
 from coordination.services import (
     consent_give,
     consent_withdraw,
     contact_erase,
     questionnaire_load,
     round_status_change,
+    user_calendar_token_renew,
+    user_calendar_token_revoke,
+    user_language_set,
+    user_time_zone_set,
 )
 from tests.factories import (
     ConsentFactory,
@@ -91,3 +95,72 @@ def test_questionnaire_load_is_idempotent():
 
     assert list(Question.objects.values_list("pk", "number")) == before
     assert len(before) == 57
+
+
+def test_user_language_set_stores_the_preference():
+    user = UserFactory()
+
+    user_language_set(user=user, language="de")
+
+    assert type(user).objects.get(pk=user.pk).preferred_language == "de"
+
+
+def test_user_language_set_refuses_a_language_the_site_does_not_speak():
+    user = UserFactory(preferred_language="fr")
+
+    with pytest.raises(ValidationError) as error:
+        user_language_set(user=user, language="uk")
+
+    assert error.value.message_dict == {
+        "preferred_language": ["“uk” is not a language of this site (choose from en, fr, nl, de)."]
+    }
+    assert error.value.error_dict["preferred_language"][0].code == "unknown_language"
+    assert type(user).objects.get(pk=user.pk).preferred_language == "fr"
+
+
+def test_user_time_zone_set_stores_a_known_zone():
+    user = UserFactory()
+
+    user_time_zone_set(user=user, time_zone="Europe/Kyiv")
+
+    assert type(user).objects.get(pk=user.pk).time_zone == "Europe/Kyiv"
+
+
+def test_user_time_zone_set_refuses_an_unknown_zone():
+    user = UserFactory()
+
+    with pytest.raises(ValidationError) as error:
+        user_time_zone_set(user=user, time_zone="Europe/Atlantis")
+
+    assert error.value.message_dict == {
+        "time_zone": ["“Europe/Atlantis” is not a known time zone (e.g. Europe/Brussels)."]
+    }
+    assert error.value.error_dict["time_zone"][0].code == "unknown_time_zone"
+    assert type(user).objects.get(pk=user.pk).time_zone == "Europe/Brussels"
+
+
+def test_user_calendar_token_renew_gives_a_fresh_active_token():
+    user = UserFactory()
+    old = user.calendar_token
+
+    user_calendar_token_renew(user=user)
+
+    stored = type(user).objects.get(pk=user.pk)
+    assert stored.calendar_token == user.calendar_token
+    assert stored.calendar_token != old
+    assert stored.calendar_feed_active is True
+
+
+def test_user_calendar_token_revoke_switches_the_feed_off_until_renewed():
+    user = UserFactory()
+    old = user.calendar_token
+
+    user_calendar_token_revoke(user=user)
+    revoked = type(user).objects.get(pk=user.pk)
+    user_calendar_token_renew(user=user)
+    renewed = type(user).objects.get(pk=user.pk)
+
+    assert revoked.calendar_token.startswith(REVOKED_FEED_PREFIX)
+    assert revoked.calendar_token[len(REVOKED_FEED_PREFIX) :] != old
+    assert revoked.calendar_feed_active is False
+    assert renewed.calendar_feed_active is True

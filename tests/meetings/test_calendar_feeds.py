@@ -139,6 +139,29 @@ def test_regenerate_and_revoke_the_feed_links(client_for):
     assert page.context["active"] is False
 
 
+def test_switching_revoked_links_on_again_gives_a_new_working_address(client_for):
+    user = _user_with_contact()
+    first = user.calendar_token
+    client = client_for(user)
+
+    client.post(reverse("calendar-settings"), {"action": "revoke"}, follow=True)
+    user.refresh_from_db()
+    revoked = user.calendar_token
+    response = client.post(reverse("calendar-settings"), {"action": "regenerate"}, follow=True)
+    user.refresh_from_db()
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your calendar links were renewed; the old ones no longer work."
+    ]
+    assert response.context["active"] is True
+    assert response.context["feed_url"] == (
+        "http://testserver" + reverse("calendar-feed", args=[user.calendar_token])
+    )
+    assert client.get(reverse("calendar-feed", args=[first])).status_code == 404
+    assert client.get(reverse("calendar-feed", args=[revoked])).status_code == 404
+    assert client.get(reverse("calendar-feed", args=[user.calendar_token])).status_code == 200
+
+
 def test_group_feed_is_for_current_members_only(client):
     member = _user_with_contact()
     membership = MembershipFactory(contact=member.contact)
