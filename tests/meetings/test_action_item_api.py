@@ -31,8 +31,20 @@ def test_api_action_item_due_before_meeting_is_a_400():
         format="json",
     )  # fmt: skip
 
-    assert response.status_code == 400
-    assert list(response.data) == ["due_date"]
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": f"The due date ({day - dt.timedelta(days=1)}) is before the "
+                    f"meeting this action comes from ({day}). Choose the meeting day or later.",
+                    "attr": "due_date",
+                }
+            ],
+        },
+    )
     assert ActionItem.objects.count() == 0
 
 
@@ -45,12 +57,24 @@ def test_api_action_item_status_by_owner_and_history():
     )
     client = api(owner_user)
 
-    changed = client.post(f"/api/action-items/{action.pk}/status/", {"status": "done"})
-    again = client.post(f"/api/action-items/{action.pk}/status/", {"status": "done"})
+    changed = client.post(f"/api/action-items/{action.pk}/set-status/", {"status": "done"})
+    again = client.post(f"/api/action-items/{action.pk}/set-status/", {"status": "done"})
     history = client.get(f"/api/action-items/{action.pk}/history/")
 
     assert (changed.status_code, changed.data["status"]) == (200, "done")
-    assert again.status_code == 400
+    assert (again.status_code, again.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "The action item is already “Done”.",
+                    "attr": "status",
+                }
+            ],
+        },
+    )
     assert [e["kind"] for e in history.data] == ["created", "status"]
 
 
@@ -61,7 +85,13 @@ def test_api_action_items_of_other_meetings_are_invisible():
 
     response = api(UserFactory()).get(f"/api/action-items/{action.pk}/")
 
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (
+        404,
+        {
+            "type": "client_error",
+            "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+        },
+    )
 
 
 def test_api_action_item_list_query_count_is_constant(team_user):
