@@ -157,8 +157,6 @@ class AgendaViewSet(viewsets.ViewSet):
     """A meeting's agenda as a whole: time plan, publication, order, templates. The id is
     the meeting's."""
 
-    lookup_field = "pk"
-    lookup_value_regex = r"\d+"
     serializer_class = AgendaSerializer
 
     def _meeting(self, pk) -> Meeting:
