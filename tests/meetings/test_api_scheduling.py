@@ -425,3 +425,99 @@ def test_conflicts_query_count_is_constant(rows, api, django_assert_num_queries)
         response = api.get(f"/api/meetings/{meeting.pk}/conflicts/")
 
     assert len(response.json()) == rows
+
+
+def test_meeting_filters_by_group_and_round_id_and_start_range(api):
+    import datetime as dt
+
+    early = MeetingFactory(
+        starts_at=dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 6, 1, 11, tzinfo=dt.UTC),
+    )
+    late = MeetingFactory(
+        working_group=early.working_group,
+        starts_at=dt.datetime(2027, 9, 1, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 9, 1, 11, tzinfo=dt.UTC),
+    )
+    session = RoundSessionFactory(
+        starts_at=dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 5, 3, 12, tzinfo=dt.UTC),
+    )
+
+    def ids(query):
+        return [m["id"] for m in api.get("/api/meetings/", query).json()["results"]]
+
+    assert ids({"working_group": early.working_group_id}) == [early.pk, late.pk]
+    assert ids({"consultation_round": session.consultation_round_id}) == [session.pk]
+    assert ids({"starts_at_after": "2027-07-01T00:00:00Z"}) == [late.pk]
+    assert ids({"starts_at_before": "2027-07-01T00:00:00Z"}) == [session.pk, early.pk]
+    # The former names (starts_after, starts_before) are ignored like any unknown parameter.
+    assert ids({"starts_before": "2027-07-01T00:00:00Z"}) == [session.pk, early.pk, late.pk]
+
+
+def test_meeting_filter_by_a_group_slug_is_a_400(api):
+    group = MeetingFactory().working_group
+
+    response = api.get("/api/meetings/", {"working_group": group.slug})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        validation_error("working_group", "Enter a whole number."),
+    )
+
+
+def test_service_field_errors_map_to_one_error_per_field(api):
+    response = api.post(
+        "/api/meetings/",
+        _payload(format="hybrid", location="Gent", online_url="ftp://x"),
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "This address is too short to find the place.",
+                    "attr": "location",
+                },
+                {
+                    "code": "invalid",
+                    "detail": "Enter a valid web link starting with https://.",
+                    "attr": "online_url",
+                },
+            ],
+        },
+    )
+    assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        (lambda token: token[:-3] + "abc", "This answer link is not valid."),
+        (lambda token: "not-a-token", "This answer link is not valid."),
+        ("revoke", "This answer link was withdrawn."),
+    ],
+)
+def test_rsvp_link_that_is_tampered_or_withdrawn_is_a_404_with_the_standard_body(change, detail):
+    invitation = InvitationFactory()
+    token = services.invitation_token(invitation)
+    if change == "revoke":
+        services.invitation_token_revoke(invitation=invitation)
+    else:
+        token = change(token)
+
+    shown = APIClient().get(f"/api/rsvp/{token}/")
+    answered = APIClient().post(f"/api/rsvp/{token}/", {"answer": "accepted"}, format="json")
+
+    expected = {
+        "type": "client_error",
+        "errors": [{"code": "not_found", "detail": detail, "attr": None}],
+    }
+    assert (shown.status_code, shown.json()) == (404, expected)
+    assert (answered.status_code, answered.json()) == (404, expected)
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
