@@ -22,6 +22,7 @@ def make_data() -> str:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from coordination.services import questionnaire_load
     from meetings.services import actions, agendas
     from meetings.services import minutes as minutes_services
     from tests.factories import (
@@ -32,6 +33,9 @@ def make_data() -> str:
         make_volunteers,
     )
 
+    # The questionnaire comes from a data migration, which an earlier transactional test may
+    # have flushed.
+    questionnaire_load()
     user = TeamUserFactory(username="schema-team")
     meeting = MeetingFactory()
     InvitationFactory(contact=ContactFactory(user=user))
