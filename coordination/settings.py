@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
@@ -200,9 +201,23 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "coordination.api.errors.ApiAutoSchema",
+    # One error body for the whole API (see coordination/api/errors.py and the README).
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "coordination.api.errors.ApiExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "coordination.api.errors.ApiExceptionFormatter",
+    # Documented on each operation that can answer them. No 401: session authentication
+    # comes first, so a request without valid credentials gets a 403. A wrong method (405)
+    # or media type (415, 406) gets the same body but is not repeated on every operation.
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "403", "404"],
+    "ERROR_SCHEMAS": {
+        "400": "coordination.api.errors.ErrorResponse400Serializer",
+        "403": "coordination.api.errors.ErrorResponse403Serializer",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coordinator API",
@@ -223,7 +238,13 @@ SPECTACULAR_SETTINGS = {
         "ActionEventKindEnum": "meetings.enums.ActionEventKind",
         "ActionStatusEnum": "meetings.enums.ActionStatus",
         "MinutesStatusEnum": "meetings.enums.MinutesStatus",
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in ("ValidationErrorEnum", "ClientErrorEnum", "ErrorCode404Enum")
+        },
     },
+    # drf-standardized-errors' copy of the enum hook: leaves its error components alone.
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
 # --- Security -------------------------------------------------------------------------------

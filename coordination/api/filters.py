@@ -2,10 +2,13 @@
 
 from django import forms
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from coordination.validators import MAX_ID
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.Filter):
     """A whole-number id filter: fractions, huge numbers and negatives are a 400, never a
     database overflow."""

@@ -92,7 +92,7 @@ class ConsultationRoundSerializer(serializers.ModelSerializer):
         return sorted(q.number for q in consultation_round.questions.all())
 
 
-class SurveyImportRequestSerializer(serializers.Serializer):
+class SurveyImportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The XLSX or CSV export.")
     language = serializers.ChoiceField(
         choices=["fr", "nl", "en"],
@@ -120,7 +120,7 @@ class SurveyImportRequestSerializer(serializers.Serializer):
         return upload
 
 
-class ImportProblemSerializer(serializers.Serializer):
+class SurveyImportProblemSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     column = serializers.CharField()
     value = serializers.CharField()
@@ -128,7 +128,7 @@ class ImportProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportRowSerializer(serializers.Serializer):
+class SurveyImportRowSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     organisation = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged", "rejected"])
@@ -149,5 +149,5 @@ class SurveyImportReportSerializer(serializers.Serializer):
     organisations_created = serializers.IntegerField()
     file_error = serializers.CharField()
     ignored_columns = serializers.ListField(child=serializers.CharField())
-    problems = ImportProblemSerializer(many=True)
-    rows = ImportRowSerializer(many=True)
+    problems = SurveyImportProblemSerializer(many=True)
+    rows = SurveyImportRowSerializer(many=True)

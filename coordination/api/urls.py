@@ -1,10 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from coordination.api import views
+from coordination.api.routers import ApiRouter
 
 # Route names carry an "api-" prefix so that they never shadow the page names.
-router = SimpleRouter()
+router = ApiRouter()
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
 router.register("working-groups", views.WorkingGroupViewSet, basename="api-working-group")
 router.register("rounds", views.ConsultationRoundViewSet, basename="api-round")

@@ -1,8 +1,8 @@
 """API of the directory (organisations, working groups, rounds) and the survey import."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,8 +11,8 @@ from coordination import enums, selectors
 from coordination.api.serializers import (
     ConsultationRoundSerializer,
     OrganisationSerializer,
+    SurveyImportCreateSerializer,
     SurveyImportReportSerializer,
-    SurveyImportRequestSerializer,
     WorkingGroupSerializer,
 )
 from coordination.imports.importer import survey_import
@@ -60,6 +60,7 @@ class WorkingGroupViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkingGroupSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["is_active"]
+    ordering_fields = ["name"]
     ordering = ["name"]
 
     def get_queryset(self):
@@ -70,6 +71,7 @@ class ConsultationRoundViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ConsultationRoundSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["status"]
+    ordering_fields = ["title", "created_at"]
     ordering = ["-created_at"]
 
     def get_queryset(self):
@@ -88,20 +90,17 @@ class SurveyImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request=SurveyImportRequestSerializer,
-        responses={
-            200: SurveyImportReportSerializer,
-            400: OpenApiResponse(description="Invalid request or unreadable file."),
-            422: SurveyImportReportSerializer,
-        },
+        request=SurveyImportCreateSerializer,
+        responses={200: SurveyImportReportSerializer, 422: SurveyImportReportSerializer},
         description=(
             "Returns the import report. 200: imported (or checked, with dry_run). 400: the "
-            "request or the file cannot be read. 422: rows were rejected and, the import being "
-            "all-or-nothing, nothing was written (send partial=true to keep the good rows)."
+            "request or the file cannot be read (the error's attr is file). 422: rows were "
+            "rejected and, the import being all-or-nothing, nothing was written (send "
+            "partial=true to keep the good rows); the report lists the problems."
         ),
     )
     def post(self, request):
-        form = SurveyImportRequestSerializer(data=request.data)
+        form = SurveyImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = data["file"]
@@ -119,9 +118,7 @@ class SurveyImportView(APIView):
             partial=data["partial"],
             user=request.user,
         )
-        body = report.as_dict()
         if report.file_error:
-            return Response({"detail": report.file_error, **body}, status=400)
-        if report.rejected and not report.partial and not report.dry_run:
-            return Response(body, status=422)
-        return Response(body, status=200)
+            raise serializers.ValidationError({"file": [report.file_error]}, code="unreadable")
+        rejected = report.rejected and not report.partial and not report.dry_run
+        return Response(report.as_dict(), status=422 if rejected else 200)

@@ -1,10 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from coordination.api.routers import ApiRouter
 from meetings.api.views import actions, agendas, invitations, minutes, panels, scheduling
 
 # Route names carry an "api-" prefix so that they never shadow the page names.
-router = SimpleRouter()
+router = ApiRouter()
 router.register("meetings", scheduling.MeetingViewSet, basename="api-meeting")
 router.register("invitations", invitations.MyInvitationViewSet, basename="api-my-invitation")
 router.register("agenda-items", agendas.AgendaItemViewSet, basename="api-agenda-item")

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination.enums import WorkingLanguage
+from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
 from meetings import emails
 from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
@@ -54,7 +55,7 @@ KEPT_INFORMED_Q = Q(status__in=KEPT_INFORMED) | Q(
 )
 
 
-class RsvpTokenError(ValidationError):
+class RsvpTokenError(InvalidTokenError):
     """A tampered, expired or revoked RSVP link."""
 
 

@@ -49,8 +49,10 @@ def test_api_import_unreadable_file_is_400_with_the_reason(team_user):
         format="multipart",
     )
 
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith("No question columns found")
+    body = response.json()
+    assert (response.status_code, body["type"], len(body["errors"])) == (400, "validation_error", 1)
+    assert (body["errors"][0]["code"], body["errors"][0]["attr"]) == ("unreadable", "file")
+    assert body["errors"][0]["detail"].startswith("No question columns found")
 
 
 def test_api_import_rejected_rows_is_422_and_writes_nothing(team_user):
@@ -81,8 +83,20 @@ def test_api_import_rejected_rows_is_422_and_writes_nothing(team_user):
 def test_api_import_missing_file_and_bad_language_are_400(team_user):
     response = api(team_user).post("/api/survey-imports/", {"language": "de"}, format="multipart")
 
-    assert response.status_code == 400
-    assert set(response.json()) == {"file", "language"}
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {"code": "required", "detail": "No file was submitted.", "attr": "file"},
+                {
+                    "code": "invalid_choice",
+                    "detail": '"de" is not a valid choice.',
+                    "attr": "language",
+                },
+            ],
+        },
+    )
 
 
 def test_api_import_is_for_the_team(facilitator):

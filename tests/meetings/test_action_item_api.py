@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import ActionItem
@@ -31,8 +33,20 @@ def test_api_action_item_due_before_meeting_is_a_400():
         format="json",
     )  # fmt: skip
 
-    assert response.status_code == 400
-    assert list(response.data) == ["due_date"]
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": f"The due date ({day - dt.timedelta(days=1)}) is before the "
+                    f"meeting this action comes from ({day}). Choose the meeting day or later.",
+                    "attr": "due_date",
+                }
+            ],
+        },
+    )
     assert ActionItem.objects.count() == 0
 
 
@@ -45,12 +59,24 @@ def test_api_action_item_status_by_owner_and_history():
     )
     client = api(owner_user)
 
-    changed = client.post(f"/api/action-items/{action.pk}/status/", {"status": "done"})
-    again = client.post(f"/api/action-items/{action.pk}/status/", {"status": "done"})
+    changed = client.post(f"/api/action-items/{action.pk}/set-status/", {"status": "done"})
+    again = client.post(f"/api/action-items/{action.pk}/set-status/", {"status": "done"})
     history = client.get(f"/api/action-items/{action.pk}/history/")
 
     assert (changed.status_code, changed.data["status"]) == (200, "done")
-    assert again.status_code == 400
+    assert (again.status_code, again.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "The action item is already “Done”.",
+                    "attr": "status",
+                }
+            ],
+        },
+    )
     assert [e["kind"] for e in history.data] == ["created", "status"]
 
 
@@ -61,7 +87,13 @@ def test_api_action_items_of_other_meetings_are_invisible():
 
     response = api(UserFactory()).get(f"/api/action-items/{action.pk}/")
 
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (
+        404,
+        {
+            "type": "client_error",
+            "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+        },
+    )
 
 
 def test_api_action_item_list_query_count_is_constant(team_user):
@@ -81,3 +113,101 @@ def test_api_action_item_list_query_count_is_constant(team_user):
         assert client.get("/api/action-items/").data["count"] == 5
 
     assert len(one) == len(five)
+
+
+def test_api_action_items_of_a_meeting_include_those_carried_over_as_on_the_page(team_user):
+    first = MeetingFactory()
+    carried = action_services.action_item_create(
+        meeting=first, description="Carried", owner_contact=ContactFactory()
+    )
+    later = MeetingFactory(
+        working_group=first.working_group,
+        starts_at=first.starts_at + dt.timedelta(days=14),
+        ends_at=first.ends_at + dt.timedelta(days=14),
+    )
+    own = action_services.action_item_create(
+        meeting=later, description="Own", owner_contact=ContactFactory()
+    )
+    action_services.action_item_create(
+        meeting=MeetingFactory(), description="Other group", owner_contact=ContactFactory()
+    )
+
+    response = api(team_user).get("/api/action-items/", {"meeting": later.pk})
+    page = Client()
+    page.force_login(team_user)
+    listed = page.get(reverse("action-list"), {"meeting": later.pk})
+
+    assert [r["id"] for r in response.json()["results"]] == [carried.pk, own.pk]
+    assert [a.pk for a in listed.context["actions"]] == [carried.pk, own.pk]
+
+
+def test_api_action_items_due_date_range_and_the_old_names_are_ignored(team_user):
+    today = timezone.localdate()
+    meeting = MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=1))
+    soon, later = (
+        action_services.action_item_create(
+            meeting=meeting,
+            description=name,
+            owner_contact=ContactFactory(),
+            due_date=today + dt.timedelta(days=days),
+        )
+        for name, days in (("Soon", 3), ("Later", 30))
+    )
+    client = api(team_user)
+    limit = (today + dt.timedelta(days=10)).isoformat()
+
+    before = client.get("/api/action-items/", {"due_date_before": limit})
+    after = client.get("/api/action-items/", {"due_date_after": limit})
+    old = client.get("/api/action-items/", {"due_until": limit})
+
+    assert [r["id"] for r in before.json()["results"]] == [soon.pk]
+    assert [r["id"] for r in after.json()["results"]] == [later.pk]
+    assert [r["id"] for r in old.json()["results"]] == [soon.pk, later.pk]
+
+
+def test_api_action_items_overdue_and_mine():
+    meeting = MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=10))
+    owner_user = UserFactory()
+    mine = action_services.action_item_create(
+        meeting=meeting,
+        description="Mine, overdue",
+        owner_contact=ContactFactory(user=owner_user),
+        due_date=timezone.localdate() - dt.timedelta(days=1),
+    )
+    action_services.action_item_create(
+        meeting=meeting,
+        description="Someone else's",
+        owner_contact=ContactFactory(),
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    client = api(leader_of(meeting))
+
+    overdue = client.get("/api/action-items/", {"overdue": "true"})
+    everything = client.get("/api/action-items/", {"overdue": "false"})
+    own = api(owner_user).get("/api/action-items/", {"mine": "true"})
+
+    assert [r["id"] for r in overdue.json()["results"]] == [mine.pk]
+    assert everything.json()["count"] == 2
+    assert [r["id"] for r in own.json()["results"]] == [mine.pk]
+
+
+def test_api_action_item_for_a_meeting_not_visible_is_a_400_in_the_requests_language():
+    hidden = MeetingFactory()
+
+    response = api(leader_of(MeetingFactory())).post(
+        "/api/action-items/",
+        {"meeting": hidden.pk, "description": "x", "owner_contact": ContactFactory().pk},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {"code": "does_not_exist", "detail": "Réunion inconnue.", "attr": "meeting"}
+            ],
+        },
+    )
+    assert ActionItem.objects.count() == 0

@@ -30,7 +30,7 @@ def test_api_agenda_item_create_by_leader_and_refused_to_invitee():
 
     assert created.status_code == 201
     assert (created.data["position"], created.data["questions"]) == (1, [49])
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["errors"][0]["code"]) == (403, "permission_denied")
     assert list(AgendaItem.objects.values_list("title", flat=True)) == ["Welcome"]
 
 
@@ -41,8 +41,19 @@ def test_api_agenda_item_negative_minutes_is_a_400_and_changes_nothing():
         f"/api/agenda-items/{item.pk}/", {"planned_minutes": -5}, format="json"
     )
 
-    assert response.status_code == 400
-    assert response.data["planned_minutes"] == ["Ensure this value is greater than or equal to 1."]
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "min_value",
+                    "detail": "Ensure this value is greater than or equal to 1.",
+                    "attr": "planned_minutes",
+                }
+            ],
+        },
+    )
     assert AgendaItem.objects.get(pk=item.pk).planned_minutes == 20
 
 
@@ -73,15 +84,25 @@ def test_api_agenda_template_on_non_empty_agenda_is_a_400():
     item = AgendaItemFactory()
 
     response = api(leader_of(item.meeting)).post(
-        f"/api/agendas/{item.meeting.pk}/from-template/",
+        f"/api/agendas/{item.meeting.pk}/apply-template/",
         {"template": "working_group"},
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.data["detail"] == [
-        "This agenda already has items: remove them first to start from a template."
-    ]
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "This agenda already has items: remove them first to start "
+                    "from a template.",
+                    "attr": None,
+                }
+            ],
+        },
+    )
     assert AgendaItem.objects.count() == 1
 
 
@@ -122,16 +143,30 @@ def test_api_attachment_upload_checks_the_content():
     client = api(leader_of(item.meeting))
 
     refused = client.post(
-        f"/api/agenda-items/{item.pk}/attachments/",
+        f"/api/agenda-items/{item.pk}/add-attachment/",
         {"file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00" + b"\x00" * 64)},
         format="multipart",
     )
     accepted = client.post(
-        f"/api/agenda-items/{item.pk}/attachments/",
+        f"/api/agenda-items/{item.pk}/add-attachment/",
         {"file": SimpleUploadedFile("ok.pdf", b"%PDF-1.4\n%%EOF\n")},
         format="multipart",
     )
 
-    assert refused.status_code == 400
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "type",
+                    "detail": "This file is not an accepted type. Accepted: PDF, DOCX, XLSX, "
+                    "PPTX and images (PNG, JPEG, GIF, WebP). The type is checked by the "
+                    "file's content, not its name.",
+                    "attr": None,
+                }
+            ],
+        },
+    )
     assert (accepted.status_code, accepted.data["content_type"]) == (201, "application/pdf")
     assert list(AgendaAttachment.objects.values_list("original_name", flat=True)) == ["ok.pdf"]

@@ -32,7 +32,7 @@ def api():
 
 def _payload(**overrides):
     data = {
-        "working_group": WorkingGroupFactory().slug,
+        "working_group": WorkingGroupFactory().pk,
         "title": "API meeting",
         "starts_at": "2027-06-01T09:30",
         "ends_at": "2027-06-01T11:00",
@@ -45,9 +45,18 @@ def _payload(**overrides):
 def test_create_meeting_with_local_times(api):
     response = api.post("/api/meetings/", _payload(), format="json")
 
+    meeting = Meeting.objects.get()
     assert response.status_code == 201
     assert response.json()["starts_at"] == "2027-06-01T09:30:00+02:00"
-    assert Meeting.objects.get().title == "API meeting"
+    assert (response.json()["working_group"], response.json()["consultation_round"]) == (
+        meeting.working_group_id,
+        None,
+    )
+    assert meeting.title == "API meeting"
+
+
+def validation_error(attr, detail, code="invalid"):
+    return {"type": "validation_error", "errors": [{"code": code, "detail": detail, "attr": attr}]}
 
 
 @pytest.mark.parametrize(
@@ -55,33 +64,53 @@ def test_create_meeting_with_local_times(api):
     [
         (
             {"starts_at": "2027-03-28T02:30", "ends_at": "2027-03-28T04:00"},
-            {
-                "detail": "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go "
-                "forward that night. Choose another time."
-            },
+            validation_error(
+                None,
+                "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go "
+                "forward that night. Choose another time.",
+            ),
         ),
         (
             {"starts_at": "2027-06-01T11:00", "ends_at": "2027-06-01T09:00"},
-            {"ends_at": ["The meeting must end after it starts."]},
+            validation_error("ends_at", "The meeting must end after it starts."),
         ),
         (
             {"starts_at": "2020-06-01T09:00", "ends_at": "2020-06-01T10:00"},
-            {"ends_at": ["A new meeting cannot end in the past."]},
+            validation_error("ends_at", "A new meeting cannot end in the past."),
         ),
         (
             {"format": "online", "location": "", "online_url": "ftp://x"},
-            {"online_url": ["Enter a valid web link starting with https://."]},
+            validation_error("online_url", "Enter a valid web link starting with https://."),
         ),
-        ({"starts_at": "tomorrow"}, None),
-        ({"timezone": "Mars/Olympus"}, {"timezone": ["Unknown time zone “Mars/Olympus”."]}),
+        (
+            {"starts_at": "tomorrow"},
+            validation_error(
+                "starts_at",
+                "Enter a date and time as YYYY-MM-DDTHH:MM (optionally with an offset).",
+            ),
+        ),
+        (
+            {"timezone": "Mars/Olympus"},
+            validation_error("timezone", "Unknown time zone “Mars/Olympus”."),
+        ),
+        (
+            {"working_group": 999_999},
+            validation_error(
+                "working_group",
+                'Invalid pk "999999" - object does not exist.',
+                code="does_not_exist",
+            ),
+        ),
+        (
+            {"working_group": None},
+            validation_error(None, "A meeting belongs to a working group or to a round."),
+        ),
     ],
 )
 def test_create_meeting_bad_input_is_400_and_creates_nothing(api, overrides, errors):
     response = api.post("/api/meetings/", _payload(**overrides), format="json")
 
-    assert response.status_code == 400
-    if errors is not None:
-        assert response.json() == errors
+    assert (response.status_code, response.json()) == (400, errors)
     assert Meeting.objects.count() == 0
 
 
@@ -89,7 +118,7 @@ def test_long_round_session_needs_confirm_long(api):
     round_ = ConsultationRoundFactory()
     data = _payload(
         working_group=None,
-        consultation_round=round_.slug,
+        consultation_round=round_.pk,
         starts_at="2027-06-01T09:00",
         ends_at="2027-06-01T14:00",
     )
@@ -97,8 +126,10 @@ def test_long_round_session_needs_confirm_long(api):
     refused = api.post("/api/meetings/", data, format="json")
     accepted = api.post("/api/meetings/", {**data, "confirm_long": True}, format="json")
 
-    assert refused.status_code == 400
-    assert list(refused.json()) == ["ends_at"]
+    assert (refused.status_code, [e["attr"] for e in refused.json()["errors"]]) == (
+        400,
+        ["ends_at"],
+    )
     assert accepted.status_code == 201
 
 
@@ -109,10 +140,80 @@ def test_participant_cannot_create_or_change(participant):
     InvitationFactory(meeting=meeting, contact=participant.contact)
 
     created = client.post("/api/meetings/", _payload(), format="json")
-    changed = client.patch(f"/api/meetings/{meeting.pk}/", {"title": "x"}, format="json")
 
-    assert (created.status_code, changed.status_code) == (403, 403)
+    assert (created.status_code, created.json()) == (
+        403,
+        {
+            "type": "client_error",
+            "errors": [
+                {
+                    "code": "permission_denied",
+                    "detail": "You may not schedule meetings here.",
+                    "attr": None,
+                }
+            ],
+        },
+    )
     assert Meeting.objects.count() == 1
+
+
+FORBIDDEN = {
+    "type": "client_error",
+    "errors": [
+        {
+            "code": "permission_denied",
+            "detail": "You do not have permission to perform this action.",
+            "attr": None,
+        }
+    ],
+}
+NOT_FOUND = {
+    "type": "client_error",
+    "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+}
+
+
+def test_participant_patching_a_meeting_they_see_is_403_and_changes_nothing(participant):
+    meeting = MeetingFactory(title="Before")
+    InvitationFactory(meeting=meeting, contact=participant.contact)
+    client = APIClient()
+    client.force_authenticate(participant)
+
+    response = client.patch(f"/api/meetings/{meeting.pk}/", {"title": "x"}, format="json")
+
+    assert (response.status_code, response.json()) == (403, FORBIDDEN)
+    meeting.refresh_from_db()
+    assert meeting.title == "Before"
+
+
+def test_participant_patching_a_meeting_they_do_not_see_is_404(participant):
+    meeting = MeetingFactory(title="Before")
+    client = APIClient()
+    client.force_authenticate(participant)
+
+    response = client.patch(f"/api/meetings/{meeting.pk}/", {"title": "x"}, format="json")
+
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    meeting.refresh_from_db()
+    assert meeting.title == "Before"
+
+
+def test_request_without_credentials_is_403_with_the_standard_body():
+    response = APIClient().get("/api/meetings/")
+
+    assert (response.status_code, response.json()) == (
+        403,
+        {
+            "type": "client_error",
+            "errors": [
+                {
+                    "code": "not_authenticated",
+                    "detail": "Authentication credentials were not provided.",
+                    "attr": None,
+                }
+            ],
+        },
+    )
 
 
 def test_change_time_increments_sequence_and_writes_updates(api):
@@ -136,10 +237,12 @@ def test_capacity_below_accepted_is_400_and_unchanged(api):
 
     response = api.patch(f"/api/meetings/{meeting.pk}/", {"capacity": 1}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {
-        "capacity": ["2 people have already accepted: the capacity cannot be lower."]
-    }
+    assert (response.status_code, response.json()) == (
+        400,
+        validation_error(
+            "capacity", "2 people have already accepted: the capacity cannot be lower."
+        ),
+    )
     meeting.refresh_from_db()
     assert meeting.capacity == 5
 
@@ -147,7 +250,21 @@ def test_capacity_below_accepted_is_400_and_unchanged(api):
 def test_put_is_not_allowed(api):
     meeting = MeetingFactory()
 
-    assert api.put(f"/api/meetings/{meeting.pk}/", _payload(), format="json").status_code == 405
+    response = api.put(f"/api/meetings/{meeting.pk}/", _payload(), format="json")
+
+    assert (response.status_code, response.json()) == (
+        405,
+        {
+            "type": "client_error",
+            "errors": [
+                {
+                    "code": "method_not_allowed",
+                    "detail": 'Method "PUT" not allowed.',
+                    "attr": None,
+                }
+            ],
+        },
+    )
 
 
 def test_cancel_then_cancel_again(api):
@@ -159,7 +276,7 @@ def test_cancel_then_cancel_again(api):
     assert (first.status_code, first.json()["status"]) == (200, "cancelled")
     assert (second.status_code, second.json()) == (
         400,
-        {"detail": "This meeting is already cancelled."},
+        validation_error(None, "This meeting is already cancelled."),
     )
 
 
@@ -174,7 +291,7 @@ def test_send_invitations_and_reminder(api):
     assert sent.json() == {"count": 3, "detail": "3 invitations queued."}
     assert (again.status_code, again.json()) == (
         400,
-        {"detail": "There are no drafted invitations to send."},
+        validation_error(None, "There are no drafted invitations to send.", code="none"),
     )
     assert reminded.json() == {"count": 3, "detail": "3 reminders queued."}
 
@@ -226,7 +343,12 @@ def test_answer_with_a_tampered_token_is_404():
 
     assert (response.status_code, response.json()) == (
         404,
-        {"detail": "This answer link is not valid."},
+        {
+            "type": "client_error",
+            "errors": [
+                {"code": "not_found", "detail": "This answer link is not valid.", "attr": None}
+            ],
+        },
     )
     invitation.refresh_from_db()
     assert invitation.status == "sent"
@@ -241,7 +363,7 @@ def test_answer_on_a_cancelled_meeting_is_400():
 
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": "This meeting was cancelled."},
+        validation_error(None, "This meeting was cancelled.", code="cancelled"),
     )
 
 
@@ -252,8 +374,10 @@ def test_answer_with_an_unknown_value_is_400():
         f"/api/rsvp/{services.invitation_token(invitation)}/", {"answer": "maybe"}, format="json"
     )
 
-    assert response.status_code == 400
-    assert list(response.json()) == ["answer"]
+    assert (response.status_code, response.json()) == (
+        400,
+        validation_error("answer", '"maybe" is not a valid choice.', code="invalid_choice"),
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -301,3 +425,99 @@ def test_conflicts_query_count_is_constant(rows, api, django_assert_num_queries)
         response = api.get(f"/api/meetings/{meeting.pk}/conflicts/")
 
     assert len(response.json()) == rows
+
+
+def test_meeting_filters_by_group_and_round_id_and_start_range(api):
+    import datetime as dt
+
+    early = MeetingFactory(
+        starts_at=dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 6, 1, 11, tzinfo=dt.UTC),
+    )
+    late = MeetingFactory(
+        working_group=early.working_group,
+        starts_at=dt.datetime(2027, 9, 1, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 9, 1, 11, tzinfo=dt.UTC),
+    )
+    session = RoundSessionFactory(
+        starts_at=dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 5, 3, 12, tzinfo=dt.UTC),
+    )
+
+    def ids(query):
+        return [m["id"] for m in api.get("/api/meetings/", query).json()["results"]]
+
+    assert ids({"working_group": early.working_group_id}) == [early.pk, late.pk]
+    assert ids({"consultation_round": session.consultation_round_id}) == [session.pk]
+    assert ids({"starts_at_after": "2027-07-01T00:00:00Z"}) == [late.pk]
+    assert ids({"starts_at_before": "2027-07-01T00:00:00Z"}) == [session.pk, early.pk]
+    # The former names (starts_after, starts_before) are ignored like any unknown parameter.
+    assert ids({"starts_before": "2027-07-01T00:00:00Z"}) == [session.pk, early.pk, late.pk]
+
+
+def test_meeting_filter_by_a_group_slug_is_a_400(api):
+    group = MeetingFactory().working_group
+
+    response = api.get("/api/meetings/", {"working_group": group.slug})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        validation_error("working_group", "Enter a whole number."),
+    )
+
+
+def test_service_field_errors_map_to_one_error_per_field(api):
+    response = api.post(
+        "/api/meetings/",
+        _payload(format="hybrid", location="Gent", online_url="ftp://x"),
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "This address is too short to find the place.",
+                    "attr": "location",
+                },
+                {
+                    "code": "invalid",
+                    "detail": "Enter a valid web link starting with https://.",
+                    "attr": "online_url",
+                },
+            ],
+        },
+    )
+    assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        (lambda token: token[:-3] + "abc", "This answer link is not valid."),
+        (lambda token: "not-a-token", "This answer link is not valid."),
+        ("revoke", "This answer link was withdrawn."),
+    ],
+)
+def test_rsvp_link_that_is_tampered_or_withdrawn_is_a_404_with_the_standard_body(change, detail):
+    invitation = InvitationFactory()
+    token = services.invitation_token(invitation)
+    if change == "revoke":
+        services.invitation_token_revoke(invitation=invitation)
+    else:
+        token = change(token)
+
+    shown = APIClient().get(f"/api/rsvp/{token}/")
+    answered = APIClient().post(f"/api/rsvp/{token}/", {"answer": "accepted"}, format="json")
+
+    expected = {
+        "type": "client_error",
+        "errors": [{"code": "not_found", "detail": detail, "attr": None}],
+    }
+    assert (shown.status_code, shown.json()) == (404, expected)
+    assert (answered.status_code, answered.json()) == (404, expected)
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"

@@ -44,11 +44,19 @@ def test_api_minutes_approve_twice_is_a_400():
     participant = api(invitee_of(meeting)).post(f"/api/minutes/{minutes.pk}/approve/")
 
     assert (first.status_code, first.data["status"]) == (200, "approved")
-    assert (second.status_code, second.data["detail"]) == (
+    assert (second.status_code, second.json()) == (
         400,
-        ["These minutes are already approved."],
+        {
+            "type": "validation_error",
+            "errors": [
+                {"code": "invalid", "detail": "These minutes are already approved.", "attr": None}
+            ],
+        },
     )
-    assert participant.status_code == 403
+    assert (participant.status_code, participant.json()["errors"][0]["code"]) == (
+        403,
+        "permission_denied",
+    )
     assert Minutes.objects.get().status == "approved"
 
 
@@ -116,13 +124,51 @@ def test_api_minutes_bad_input_changes_nothing():
         f"/api/minutes/{minutes.pk}/correct/", {"reason": "x"}, format="json"
     )
 
-    assert (past.status_code, past.data) == (
+    assert (past.status_code, past.json()) == (
         400,
-        {"comments_due": ["The deadline for comments must be in the future."]},
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "The deadline for comments must be in the future.",
+                    "attr": "comments_due",
+                }
+            ],
+        },
     )
-    assert by_invitee.status_code == 404  # a draft is not visible to invitees at all
-    assert on_draft.status_code == 404
-    assert foreign_item.status_code == 400
-    assert not_approved.status_code == 400
+    not_found = {
+        "type": "client_error",
+        "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+    }
+    # A draft is not visible to invitees at all.
+    assert (by_invitee.status_code, by_invitee.json()) == (404, not_found)
+    assert (on_draft.status_code, on_draft.json()) == (404, not_found)
+    assert (foreign_item.status_code, foreign_item.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "This agenda item belongs to another meeting.",
+                    "attr": "agenda_item",
+                }
+            ],
+        },
+    )
+    assert (not_approved.status_code, not_approved.json()) == (
+        400,
+        {
+            "type": "validation_error",
+            "errors": [
+                {
+                    "code": "invalid",
+                    "detail": "Only approved minutes need a correction; edit the draft instead.",
+                    "attr": None,
+                }
+            ],
+        },
+    )
     assert minutes.comments.count() == 0
     assert Minutes.objects.count() == 1

@@ -1,10 +1,12 @@
 """Serializers of the action-item endpoints: one per endpoint and direction."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from coordination.models import Contact, Organisation
 from meetings import enums
-from meetings.models import ActionItem, ActionItemEvent
+from meetings.api.serializers.scheduling import VisibleMeetingField
+from meetings.models import ActionItem, ActionItemEvent, AgendaItem
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -25,8 +27,13 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class ActionItemCreateSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(min_value=1)
-    agenda_item = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    meeting = VisibleMeetingField()
+    agenda_item = serializers.PrimaryKeyRelatedField(
+        queryset=AgendaItem.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown agenda item.")},
+    )
     description = serializers.CharField(max_length=5000)
     owner_contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -37,16 +44,16 @@ class ActionItemCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ActionStatusSerializer(serializers.Serializer):
+class ActionItemSetStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=enums.ActionStatus.choices)
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ActionCommentSerializer(serializers.Serializer):
+class ActionItemCommentCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
-class ActionEventSerializer(serializers.ModelSerializer):
+class ActionItemEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionItemEvent
         fields = ["id", "kind", "from_status", "to_status", "text", "meeting", "author", "at"]

@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from coordination.models import Contact, Question
 from meetings import enums
+from meetings.api.serializers.scheduling import VisibleMeetingField
 from meetings.models import AgendaAttachment, AgendaItem
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AgendaAttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaAttachment
         fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
@@ -16,7 +17,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     questions = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = AgendaAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = AgendaItem
@@ -42,7 +43,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemWriteSerializer(serializers.Serializer):
-    """Input of creating or changing an agenda item; the service validates and writes."""
+    """The fields of creating and of changing an agenda item; the service validates and
+    writes."""
 
     title = serializers.CharField(max_length=300)
     title_alt = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -72,7 +74,7 @@ class AgendaItemWriteSerializer(serializers.Serializer):
 
 
 class AgendaItemCreateSerializer(AgendaItemWriteSerializer):
-    meeting = serializers.IntegerField(min_value=1)
+    meeting = VisibleMeetingField()
 
 
 class AgendaItemUpdateSerializer(AgendaItemWriteSerializer):
@@ -98,25 +100,21 @@ class AgendaSerializer(serializers.Serializer):
     items = AgendaItemSerializer(many=True)
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AgendaItemAddAttachmentSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=_("PDF, DOCX, XLSX, PPTX or an image (PNG, JPEG, GIF, WebP).")
     )
 
 
-class MoveSerializer(serializers.Serializer):
+class AgendaItemMoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
-class ReorderSerializer(serializers.Serializer):
+class AgendaReorderSerializer(serializers.Serializer):
     order = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=False
     )
 
 
-class TemplateSerializer(serializers.Serializer):
+class AgendaApplyTemplateSerializer(serializers.Serializer):
     template = serializers.ChoiceField(choices=enums.AgendaTemplate.choices)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -42,7 +42,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AnswerSerializer(serializers.Serializer):
+class InvitationAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(
         choices=[
             enums.InvitationStatus.ACCEPTED,
@@ -58,6 +58,6 @@ class AnswerSerializer(serializers.Serializer):
     accessibility_needs = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
-class AnswerResultSerializer(serializers.Serializer):
+class InvitationAnswerResultSerializer(serializers.Serializer):
     invitation = InvitationSerializer()
     waitlisted = serializers.BooleanField()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,14 +11,10 @@ from coordination.enums import WorkingLanguage
 from coordination.models import ConsultationRound, WorkingGroup
 from meetings import enums
 from meetings.models import Meeting
+from meetings.selectors.scheduling import meetings_visible_to
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    working_group = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    consultation_round = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
-
     class Meta:
         model = Meeting
         fields = [
@@ -69,15 +66,14 @@ class LocalDateTimeField(serializers.Field):
         return value.isoformat()
 
 
-class MeetingWriteSerializer(serializers.Serializer):
-    working_group = serializers.SlugRelatedField(
-        slug_field="slug", queryset=WorkingGroup.objects.all(), required=False, allow_null=True
+class MeetingCreateSerializer(serializers.Serializer):
+    """A meeting of a working group or of a round: give the id of exactly one."""
+
+    working_group = serializers.PrimaryKeyRelatedField(
+        queryset=WorkingGroup.objects.all(), required=False, allow_null=True
     )
-    consultation_round = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=ConsultationRound.objects.all(),
-        required=False,
-        allow_null=True,
+    consultation_round = serializers.PrimaryKeyRelatedField(
+        queryset=ConsultationRound.objects.all(), required=False, allow_null=True
     )
     title = serializers.CharField(max_length=200)
     starts_at = LocalDateTimeField()
@@ -104,7 +100,7 @@ class MeetingWriteSerializer(serializers.Serializer):
     )
 
 
-class MeetingChangeSerializer(MeetingWriteSerializer):
+class MeetingUpdateSerializer(MeetingCreateSerializer):
     """All fields optional (PATCH); the group or round cannot change."""
 
     working_group = None
@@ -120,12 +116,19 @@ class MeetingChangeSerializer(MeetingWriteSerializer):
     recurrence_rule = serializers.CharField(max_length=500, allow_blank=True, required=False)
 
 
-class CountSerializer(serializers.Serializer):
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleMeetingField(serializers.PrimaryKeyRelatedField):
+    """The id of a meeting the requesting user may see; any other id is unknown (400)."""
+
+    default_error_messages = {"does_not_exist": _("Unknown meeting.")}
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return meetings_visible_to(user=request.user) if request else Meeting.objects.none()
+
+
+class MessagesQueuedSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    detail = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 

@@ -1,54 +1,37 @@
-"""API of agendas. Thin: validate with a serializer, call
-one service, return the result. Service ValidationErrors become 400 responses."""
+"""API of agendas. Thin: validate with a serializer, call one service, return the result;
+errors of the services reach the API's one exception handler."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from coordination.api.filters import IdFilter
 from coordination.models import Question
 from meetings.api.serializers.agendas import (
+    AgendaApplyTemplateSerializer,
+    AgendaAttachmentSerializer,
+    AgendaItemAddAttachmentSerializer,
     AgendaItemCreateSerializer,
+    AgendaItemMoveSerializer,
     AgendaItemSerializer,
     AgendaItemUpdateSerializer,
+    AgendaReorderSerializer,
     AgendaSerializer,
-    AttachmentSerializer,
-    AttachmentUploadSerializer,
-    MoveSerializer,
-    ReorderSerializer,
-    TemplateSerializer,
 )
 from meetings.models import AgendaAttachment, AgendaItem, Meeting
+from meetings.rules import permission_require
 from meetings.selectors.agendas import agenda_time_plan
 from meetings.selectors.scheduling import meetings_managed_by, meetings_visible_to
 from meetings.services import agendas as agenda_services
 
-
-def call_service(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        raise serializers.ValidationError(detail) from None
-
-
-def require_manage(request, meeting: Meeting) -> None:
-    if not request.user.has_perm("meetings.manage_meeting", meeting):
-        raise PermissionDenied(
-            _("Only the facilitators of this group or round and the team may do this.")
-        )
-
-
-def visible_meeting_or_404(request, pk) -> Meeting:
-    return get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
+MANAGE = "meetings.manage_meeting"
 
 
 def agenda_items_queryset():
@@ -95,7 +78,7 @@ class AgendaItemViewSet(
     serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
     ordering = ["meeting", "position"]
-    ordering_fields = ["position"]
+    ordering_fields = ["meeting", "position"]
 
     def get_queryset(self):
         user = self.request.user
@@ -108,21 +91,21 @@ class AgendaItemViewSet(
 
     def _managed_item(self) -> AgendaItem:
         item = self.get_object()
-        require_manage(self.request, item.meeting)
+        permission_require(self.request.user, MANAGE, item.meeting)
         return item
+
+    def _item_response(self, item: AgendaItem, status_code=status.HTTP_200_OK) -> Response:
+        item = agenda_items_queryset().get(pk=item.pk)
+        return Response(AgendaItemSerializer(item).data, status=status_code)
 
     @extend_schema(request=AgendaItemCreateSerializer, responses={201: AgendaItemSerializer})
     def create(self, request):
-        payload = AgendaItemCreateSerializer(data=request.data)
+        payload = AgendaItemCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        meeting = Meeting.objects.filter(pk=data.pop("meeting")).first()
-        if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
-            raise serializers.ValidationError({"meeting": [_("Unknown meeting.")]})
-        require_manage(request, meeting)
-        item = call_service(agenda_services.agenda_item_create, meeting=meeting, **data)
-        item = agenda_items_queryset().get(pk=item.pk)
-        return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        meeting = permission_require(request.user, MANAGE, data.pop("meeting"))
+        item = agenda_services.agenda_item_create(meeting=meeting, **data)
+        return self._item_response(item, status.HTTP_201_CREATED)
 
     @extend_schema(request=AgendaItemUpdateSerializer, responses=AgendaItemSerializer)
     def partial_update(self, request, pk=None):
@@ -131,102 +114,88 @@ class AgendaItemViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         questions = data.pop("questions", None)
-        call_service(agenda_services.agenda_item_update, item=item, questions=questions, **data)
-        item = agenda_items_queryset().get(pk=item.pk)
-        return Response(AgendaItemSerializer(item).data)
+        agenda_services.agenda_item_update(item=item, questions=questions, **data)
+        return self._item_response(item)
 
     def perform_destroy(self, instance):
-        require_manage(self.request, instance.meeting)
+        permission_require(self.request.user, MANAGE, instance.meeting)
         agenda_services.agenda_item_delete(item=instance)
 
-    @extend_schema(request=MoveSerializer, responses=AgendaItemSerializer)
+    @extend_schema(request=AgendaItemMoveSerializer, responses=AgendaItemSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """Move the item one place up or down (nothing happens at either end)."""
         item = self._managed_item()
-        payload = MoveSerializer(data=request.data)
+        payload = AgendaItemMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            agenda_services.agenda_item_move,
-            item=item,
-            direction=payload.validated_data["direction"],
-        )
-        item = agenda_items_queryset().get(pk=item.pk)
-        return Response(AgendaItemSerializer(item).data)
+        agenda_services.agenda_item_move(item=item, direction=payload.validated_data["direction"])
+        return self._item_response(item)
 
     @extend_schema(
-        request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer},
+        request={"multipart/form-data": AgendaItemAddAttachmentSerializer},
+        responses={201: AgendaAttachmentSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def attachments(self, request, pk=None):
+    @action(
+        detail=True, methods=["post"], url_path="add-attachment", parser_classes=[MultiPartParser]
+    )
+    def add_attachment(self, request, pk=None):
         """Attach a file; its type is checked by its content, its size is limited."""
         item = self._managed_item()
-        payload = AttachmentUploadSerializer(data=request.data)
+        payload = AgendaItemAddAttachmentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        attachment = call_service(
-            agenda_services.agenda_attachment_add,
-            item=item,
-            upload=payload.validated_data["file"],
-            user=request.user,
+        attachment = agenda_services.agenda_attachment_add(
+            item=item, upload=payload.validated_data["file"], user=request.user
         )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(AgendaAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["agendas"])
+@extend_schema(
+    tags=["agendas"],
+    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Meeting id")],
+)
 class AgendaViewSet(viewsets.ViewSet):
-    """A meeting's agenda as a whole: time plan, publication, order, templates."""
+    """A meeting's agenda as a whole: time plan, publication, order, templates. The id is
+    the meeting's."""
 
-    lookup_field = "pk"
-    lookup_value_regex = r"\d+"
     serializer_class = AgendaSerializer
 
-    def _meeting(self, pk, manage: bool = False) -> Meeting:
-        meeting = visible_meeting_or_404(self.request, pk)
-        if manage:
-            require_manage(self.request, meeting)
-        elif not self.request.user.has_perm("meetings.view_agenda", meeting):
-            raise NotFound(_("The agenda of this meeting is not published."))
-        return meeting
+    def _meeting(self, pk) -> Meeting:
+        return get_object_or_404(meetings_visible_to(user=self.request.user), pk=pk)
 
-    @extend_schema(
-        responses=AgendaSerializer,
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Meeting id")],
-    )
+    def _managed(self, pk) -> Meeting:
+        return permission_require(self.request.user, MANAGE, self._meeting(pk))
+
+    @extend_schema(responses=AgendaSerializer)
     def retrieve(self, request, pk=None):
-        return Response(agenda_payload(self._meeting(pk)))
+        meeting = self._meeting(pk)
+        if not request.user.has_perm("meetings.view_agenda", meeting):
+            raise NotFound(_("The agenda of this meeting is not published."))
+        return Response(agenda_payload(meeting))
 
     @extend_schema(request=None, responses=AgendaSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        meeting = self._meeting(pk, manage=True)
-        meeting = call_service(agenda_services.agenda_publish, meeting=meeting, user=request.user)
+        meeting = agenda_services.agenda_publish(meeting=self._managed(pk), user=request.user)
         return Response(agenda_payload(meeting))
 
-    @extend_schema(request=ReorderSerializer, responses=AgendaSerializer)
+    @extend_schema(request=AgendaReorderSerializer, responses=AgendaSerializer)
     @action(detail=True, methods=["post"])
     def reorder(self, request, pk=None):
-        meeting = self._meeting(pk, manage=True)
-        payload = ReorderSerializer(data=request.data)
+        meeting = self._managed(pk)
+        payload = AgendaReorderSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            agenda_services.agenda_reorder,
-            meeting=meeting,
-            item_ids=payload.validated_data["order"],
-        )
+        agenda_services.agenda_reorder(meeting=meeting, item_ids=payload.validated_data["order"])
         meeting.refresh_from_db()
         return Response(agenda_payload(meeting))
 
-    @extend_schema(request=TemplateSerializer, responses=AgendaSerializer)
-    @action(detail=True, methods=["post"], url_path="from-template")
-    def from_template(self, request, pk=None):
-        meeting = self._meeting(pk, manage=True)
-        payload = TemplateSerializer(data=request.data)
+    @extend_schema(request=AgendaApplyTemplateSerializer, responses=AgendaSerializer)
+    @action(detail=True, methods=["post"], url_path="apply-template")
+    def apply_template(self, request, pk=None):
+        meeting = self._managed(pk)
+        payload = AgendaApplyTemplateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            agenda_services.agenda_from_template,
-            meeting=meeting,
-            template=payload.validated_data["template"],
+        agenda_services.agenda_from_template(
+            meeting=meeting, template=payload.validated_data["template"]
         )
         meeting.refresh_from_db()
         return Response(agenda_payload(meeting))
@@ -234,7 +203,7 @@ class AgendaViewSet(viewsets.ViewSet):
     @extend_schema(request=None, responses=AgendaSerializer)
     @action(detail=True, methods=["post"], url_path="copy-previous")
     def copy_previous(self, request, pk=None):
-        meeting = self._meeting(pk, manage=True)
-        call_service(agenda_services.agenda_copy_previous, meeting=meeting)
+        meeting = self._managed(pk)
+        agenda_services.agenda_copy_previous(meeting=meeting)
         meeting.refresh_from_db()
         return Response(agenda_payload(meeting))

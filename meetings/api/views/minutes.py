@@ -18,9 +18,8 @@ from meetings.api.serializers.minutes import (
     MinutesCorrectSerializer,
     MinutesSerializer,
 )
-from meetings.api.views.agendas import call_service, require_manage
 from meetings.models import Minutes
-from meetings.rules import VISIBLE_MINUTES_STATUSES
+from meetings.rules import VISIBLE_MINUTES_STATUSES, permission_require
 from meetings.selectors.scheduling import meetings_managed_by, meetings_visible_to
 from meetings.services import minutes as minutes_services
 
@@ -39,6 +38,7 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MinutesSerializer
     filterset_class = MinutesFilter
     ordering = ["meeting", "-version"]
+    ordering_fields = ["meeting", "version", "created_at"]
 
     def get_queryset(self):
         user = self.request.user
@@ -48,25 +48,26 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
             Q(meeting__in=managed) | Q(meeting__in=visible, status__in=VISIBLE_MINUTES_STATUSES)
         )
 
+    def _managed(self) -> Minutes:
+        minutes = self.get_object()
+        permission_require(self.request.user, "meetings.manage_meeting", minutes.meeting)
+        return minutes
+
     @extend_schema(request=None, responses=MinutesSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve circulated minutes (refused when already approved)."""
-        minutes = self.get_object()
-        require_manage(request, minutes.meeting)
-        minutes = call_service(minutes_services.minutes_approve, minutes=minutes, user=request.user)
+        minutes = minutes_services.minutes_approve(minutes=self._managed(), user=request.user)
         return Response(MinutesSerializer(minutes).data)
 
     @extend_schema(request=MinutesCirculateSerializer, responses=MinutesSerializer)
     @action(detail=True, methods=["post"])
     def circulate(self, request, pk=None):
         """Send a draft to the attendees for comments until ``comments_due``."""
-        minutes = self.get_object()
-        require_manage(request, minutes.meeting)
+        minutes = self._managed()
         data = MinutesCirculateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        minutes = call_service(
-            minutes_services.minutes_circulate,
+        minutes = minutes_services.minutes_circulate(
             minutes=minutes,
             comments_due=data.validated_data["comments_due"],
             user=request.user,
@@ -77,12 +78,10 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Start a correction of approved minutes: a new draft version, with the reason."""
-        minutes = self.get_object()
-        require_manage(request, minutes.meeting)
+        minutes = self._managed()
         data = MinutesCorrectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        correction = call_service(
-            minutes_services.minutes_correct,
+        correction = minutes_services.minutes_correct(
             minutes=minutes,
             user=request.user,
             reason=data.validated_data["reason"],
@@ -108,8 +107,7 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError(
                     {"agenda_item": [_("This agenda item belongs to another meeting.")]}
                 )
-        comment = call_service(
-            minutes_services.minutes_comment_add,
+        comment = minutes_services.minutes_comment_add(
             minutes=minutes,
             user=request.user,
             text=data.validated_data["text"],
