@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums
-from coordination.imports.importer import SUPPORT_ROLE_FROM_Q10
 from coordination.models import (
     REVOKED_FEED_PREFIX,
     Consent,
@@ -205,6 +204,3 @@ def user_calendar_token_revoke(*, user: User) -> User:
     user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
     user.save(update_fields=["calendar_token"])
     return user
-
-
-SUPPORT_ROLE_FROM_Q10["no"] = "none"

@@ -14,7 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums
-from coordination.imports import files as survey_files
+from coordination.imports.answers import (
+    AMBIGUOUS_ORGANISATION,
+    CONTACT_OTHER_ORGANISATION,
+    DUPLICATE_ROW,
+    INVALID_DATE,
+    INVALID_EMAIL,
+    MISSING_ORGANISATION,
+    Problem,
+    parse_export,
+)
+from coordination.imports.columns import LANGUAGES, load_mapping
+from coordination.imports.readers import ExportFileError
 from coordination.models import (
     Consent,
     Contact,
@@ -57,7 +68,12 @@ SURVEY_TO_ORGANISATION = {
 }
 
 
-SUPPORT_ROLE_FROM_Q10 = {"first_line": "first_line", "secondary": "secondary", "both": "both"}
+SUPPORT_ROLE_FROM_Q10 = {
+    "first_line": "first_line",
+    "secondary": "secondary",
+    "both": "both",
+    "no": "none",
+}
 
 
 @dataclass
@@ -174,14 +190,14 @@ def survey_import(
     survey: Survey | None = None,
     user=None,
 ) -> ImportReport:
-    """Import one survey export (see ``coordination/survey_files.py`` for the shapes read).
+    """Import one survey export (see ``coordination.imports.answers`` for the shapes read).
 
     Creates or updates organisations, respondents' contacts, survey responses and the Q56
     consents. All-or-nothing unless ``partial``; ``dry_run`` computes the same report inside a
     transaction that is rolled back. Re-importing the same file changes nothing."""
 
     report = ImportReport(filename=filename, dry_run=dry_run, partial=partial)
-    if language and language not in survey_files.LANGUAGES:
+    if language and language not in LANGUAGES:
         report.file_error = _("Unknown form language “%(language)s”: use fr, nl or en.") % {
             "language": language
         }
@@ -189,13 +205,11 @@ def survey_import(
     survey = survey or needs_assessment_survey()
     catalogue = survey_catalogue(survey)
     try:
-        mapping_table = (
-            survey_files.load_mapping(mapping, mapping_filename) if mapping is not None else None
-        )
-        parsed = survey_files.parse_export(
+        mapping_table = load_mapping(mapping, mapping_filename) if mapping is not None else None
+        parsed = parse_export(
             data, filename=filename, catalogue=catalogue, language=language, mapping=mapping_table
         )
-    except survey_files.ExportFileError as exc:
+    except ExportFileError as exc:
         report.file_error = str(exc)
         return report
     report.language = parsed.language
@@ -253,7 +267,6 @@ class _SurveyImporter:
 
     def __init__(self, *, survey: Survey, language: str, report: ImportReport, headers: dict):
 
-        self.files = survey_files
         self.survey = survey
         self.language = language
         self.report = report
@@ -300,12 +313,9 @@ class _SurveyImporter:
 
     def problem(self, row, column: str, value, reason: str, message: str):
         column = self.headers.get(column, column)
-        self.report.problems.append(
-            self.files.Problem(row.row, column, str(value)[:200], reason, message)
-        )
+        self.report.problems.append(Problem(row.row, column, str(value)[:200], reason, message))
 
     def import_row(self, row) -> None:
-        files = self.files
         outcome = {"row": row.row, "organisation": "", "outcome": "rejected"}
         self.report.rows.append(outcome)
         problems_before = len(self.report.problems)
@@ -314,7 +324,11 @@ class _SurveyImporter:
         outcome["organisation"] = name
         if not name or not normalise_name(name):
             self.problem(
-                row, "q1", name, files.MISSING_ORGANISATION, _("The organisation name is missing.")
+                row,
+                "q1",
+                name,
+                MISSING_ORGANISATION,
+                _("The organisation name is missing."),
             )
         external_id = str(row.meta.get("id", "")).strip()
         if external_id and external_id in self.seen_ids:
@@ -322,7 +336,7 @@ class _SurveyImporter:
                 row,
                 "id",
                 external_id,
-                files.DUPLICATE_ROW,
+                DUPLICATE_ROW,
                 _("Response ID already on row %(row)s.") % {"row": self.seen_ids[external_id]},
             )
         elif external_id:
@@ -334,17 +348,13 @@ class _SurveyImporter:
             try:
                 EmailValidator()(email)
             except ValidationError:
-                self.problem(
-                    row, "email", email, files.INVALID_EMAIL, _("Not a valid e-mail address.")
-                )
+                self.problem(row, "email", email, INVALID_EMAIL, _("Not a valid e-mail address."))
         times = {}
         for key in ("started_at", "submitted_at"):
             try:
                 times[key] = _parse_datetime(row.meta.get(key), self.language)
             except ValueError:
-                self.problem(
-                    row, key, row.meta.get(key), files.INVALID_DATE, _("Not a date and time.")
-                )
+                self.problem(row, key, row.meta.get(key), INVALID_DATE, _("Not a date and time."))
         if len(self.report.problems) > problems_before:
             self.report.rejected += 1
             return
@@ -357,7 +367,6 @@ class _SurveyImporter:
         setattr(self.report, result, getattr(self.report, result) + 1)
 
     def _match_organisation(self, row, name: str, email: str):
-        files = self.files
         key = normalise_name(name)
         domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         if domain in WEBMAIL_DOMAINS:
@@ -371,7 +380,7 @@ class _SurveyImporter:
                     row,
                     "q1",
                     name,
-                    files.AMBIGUOUS_ORGANISATION,
+                    AMBIGUOUS_ORGANISATION,
                     _("The name matches “%(name)s” but the e-mail domain matches “%(other)s”.")
                     % {"name": by_name.name, "other": others[0].name},
                 )
@@ -382,7 +391,7 @@ class _SurveyImporter:
                 row,
                 "q1",
                 name,
-                files.AMBIGUOUS_ORGANISATION,
+                AMBIGUOUS_ORGANISATION,
                 _("No organisation has this name and the e-mail domain matches several: %(names)s.")
                 % {"names": ", ".join(o.name for o in by_domain)},
             )
@@ -392,7 +401,7 @@ class _SurveyImporter:
                 row,
                 "q1",
                 name,
-                files.AMBIGUOUS_ORGANISATION,
+                AMBIGUOUS_ORGANISATION,
                 _(
                     "No organisation has this name, but the e-mail domain belongs to "
                     "“%(other)s”: use the same name or correct the file."
@@ -404,7 +413,6 @@ class _SurveyImporter:
         return organisation, True
 
     def _plan(self, row, name: str, email: str, external_id: str, times) -> str:
-        files = self.files
         answers = row.answers
         plan = _RowPlan()
         organisation, plan.new_organisation = self._match_organisation(row, name, email)
@@ -413,7 +421,7 @@ class _SurveyImporter:
                 row,
                 "q1",
                 name,
-                files.DUPLICATE_ROW,
+                DUPLICATE_ROW,
                 _("Row %(row)s already answered for this organisation.")
                 % {"row": self.seen_organisations[organisation.name_key]},
             )
@@ -432,7 +440,7 @@ class _SurveyImporter:
                     row,
                     "email",
                     email,
-                    files.CONTACT_OTHER_ORGANISATION,
+                    CONTACT_OTHER_ORGANISATION,
                     _("This e-mail belongs to a contact of “%(other)s”.")
                     % {"other": contact.organisation.name},
                 )

@@ -109,8 +109,6 @@ def action_item_list(*, user, filters: ActionFilters) -> QuerySet[ActionItem]:
         if meeting is None:
             return actions.none()
         # The meeting's own action items and those carried over to it.
-        pass
-
         carried = open_action_items_for_meeting(meeting=meeting).values("pk")
         actions = actions.filter(Q(origin_meeting=meeting) | Q(pk__in=carried))
     if filters.working_group:
