@@ -141,3 +141,20 @@ def test_an_unreadable_json_body_is_a_400_parse_error(team_user):
         "client_error",
         "parse_error",
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "starts_at_after=9384-05-16T06:03:05-16:46",
+        "starts_at_before=9999-12-31T23:59:59-10:00",
+        "starts_at_after=0001-01-01T00:00:00%2B05:00",
+    ],
+)
+def test_meeting_date_filter_out_of_range_is_a_400(team_user, query):
+    response = api(team_user).get(f"/api/meetings/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["type"] == "validation_error"
+    # The range filter's name: both of its parameters are checked together.
+    assert [e["attr"] for e in response.json()["errors"]] == ["starts_at"]

@@ -1,7 +1,13 @@
 """Filters shared by the API of both apps."""
 
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -19,3 +25,35 @@ class IdFilter(filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, turned into UTC: an offset no place on Earth uses (beyond
+    ±14:00) or a moment outside the years 1–9999 once in UTC is a 400, never a database
+    error (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > dt.timedelta(hours=14):
+            raise ValidationError(_("This time zone offset does not exist."), code="invalid")
+        try:
+            return moment.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(_("This date is out of range."), code="invalid") from exc
+
+
+class UtcIsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((UtcIsoDateTimeField(), UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class DateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
+    """``<field>_after`` / ``<field>_before`` with ISO 8601 date-times (see
+    ``UtcIsoDateTimeField``)."""
+
+    field_class = UtcIsoDateTimeRangeField

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from coordination.api.filters import IdFilter
+from coordination.api.filters import DateTimeFromToRangeFilter, IdFilter
 from meetings import enums, recurrence
 from meetings.api.serializers.scheduling import (
     ConflictSerializer,
@@ -31,7 +31,7 @@ from meetings.services import scheduling
 
 class MeetingFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=enums.MeetingStatus.choices)
-    starts_at = filters.IsoDateTimeFromToRangeFilter()
+    starts_at = DateTimeFromToRangeFilter()
     working_group = IdFilter(field_name="working_group_id")
     consultation_round = IdFilter(field_name="consultation_round_id")
 
