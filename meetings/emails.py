@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.mime.base import MIMEBase
@@ -90,7 +91,9 @@ def email_render(*, template: str, context: dict, language: str) -> RenderedEmai
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
+    # One line; a no-break space (French typography) stays.
+    subject = re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
+    return RenderedEmail(subject=subject, text=text, html=html)
 
 
 def _calendar_mime(calendar: CalendarPart, *, attachment: bool) -> SafeMIMEText:

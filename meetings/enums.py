@@ -84,6 +84,8 @@ class OutboxKind(models.TextChoices):
     WAITLIST = "waitlist", _("Waitlist notice")
     ACTION_REMINDER = "action_reminder", _("Action-item reminder")
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
+    TIME_POLL = "time_poll", _("Time poll")
+    TIME_POLL_REMINDER = "time_poll_reminder", _("Reminder to answer a time poll")
 
 
 class OutboxStatus(models.TextChoices):
@@ -113,3 +115,11 @@ class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class PollChoice(models.TextChoices):
+    """An invitee's answer to one proposed slot of a time poll."""
+
+    YES = "yes", pgettext_lazy("time poll answer", "Yes")
+    IF_NEED_BE = "if_need_be", pgettext_lazy("time poll answer", "If need be")
+    NO = "no", pgettext_lazy("time poll answer", "No")

@@ -3,14 +3,14 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs every hour; action-item reminders daily (``manage.py
+participation needs and the time-poll reminders every hour; action-item reminders daily (``manage.py
 schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, invitations, minutes, reports
+from meetings.services import actions, calendars, invitations, minutes, polls, reports
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -23,6 +23,10 @@ def outbox_sweep() -> int:
 
 def reminders_enqueue() -> int:
     return invitations.reminders_enqueue()
+
+
+def time_poll_reminders_enqueue() -> int:
+    return polls.time_poll_reminders_enqueue()
 
 
 def participation_needs_erase() -> int:

@@ -11,6 +11,7 @@ from meetings.views import (
     minutes,
     my_data,
     panels,
+    polls,
     reports,
     scheduling,
 )
@@ -118,6 +119,13 @@ urlpatterns = [
         name="meeting-ics",
     ),
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="time-poll"),
+    path(
+        "meetings/<int:pk>/poll/new/",
+        polls.TimePollCreateView.as_view(),
+        name="time-poll-create",
+    ),
+    path("poll/<str:token>/", polls.TimePollAnswerView.as_view(), name="time-poll-answer"),
     path("calendar/", calendars.CalendarSettingsView.as_view(), name="calendar-settings"),
     path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
     path(

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from coordination.api.routers import ApiRouter
-from meetings.api.views import actions, agendas, invitations, minutes, panels, scheduling
+from meetings.api.views import (
+    actions,
+    agendas,
+    invitations,
+    minutes,
+    panels,
+    polls,
+    scheduling,
+)
 
 # Route names carry an "api-" prefix so that they never shadow the page names.
 router = ApiRouter()
@@ -21,4 +29,15 @@ router.register(
 urlpatterns = [
     *router.urls,
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="api-rsvp"),
+    path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="api-time-poll"),
+    path(
+        "meetings/<int:pk>/poll/choose/",
+        polls.TimePollChooseView.as_view(),
+        name="api-time-poll-choose",
+    ),
+    path(
+        "meetings/<int:pk>/poll/remind/",
+        polls.TimePollRemindView.as_view(),
+        name="api-time-poll-remind",
+    ),
 ]

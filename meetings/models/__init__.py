@@ -17,6 +17,7 @@ from meetings.models.minutes import (
 )
 from meetings.models.outbox import OutboundMessage
 from meetings.models.panels import PanelDraw
+from meetings.models.polls import TimePoll, TimePollAnswer, TimePollSlot
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
@@ -38,4 +39,7 @@ __all__ = [
     "ReportJob",
     "ReportSection",
     "ReportVersion",
+    "TimePoll",
+    "TimePollAnswer",
+    "TimePollSlot",
 ]

@@ -101,7 +101,7 @@ def invitation_token_revoke(*, invitation: Invitation) -> Invitation:
 # --- Messages -------------------------------------------------------------------------------
 
 
-def _facilitator_context(meeting: Meeting) -> dict:
+def facilitator_context(meeting: Meeting) -> dict:
     person = meeting.facilitator
     if person is None:
         return {"facilitator_name": "", "facilitator_email": ""}
@@ -147,7 +147,7 @@ def invitation_message_enqueue(
         "rsvp_url": link,
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
-        **_facilitator_context(meeting),
+        **facilitator_context(meeting),
     }
     return emails.email_enqueue(
         invitation=invitation,
@@ -197,6 +197,21 @@ def _ensure_open(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting is over."), code="over")
 
 
+def working_group_invitations_draft(*, meeting: Meeting) -> int:
+    """Draft an invitation for every current member of the meeting's working group who has
+    none yet (in the caller's transaction, the meeting locked)."""
+    members = Contact.objects.filter(
+        memberships__group_id=meeting.working_group_id,
+        memberships__until__isnull=True,
+        is_active=True,
+        email__isnull=False,
+    ).exclude(invitations__meeting=meeting)
+    created = Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, contact=contact) for contact in members]
+    )
+    return len(created)
+
+
 def invitations_send(*, meeting: Meeting, by=None) -> int:
     """Send the meeting's drafted invitations (for a working-group meeting, first draft one
     for every current member who has none). Returns how many were sent."""
@@ -204,15 +219,7 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
         locked = _lock_meeting(meeting.pk)
         _ensure_open(locked)
         if locked.working_group_id:
-            members = Contact.objects.filter(
-                memberships__group_id=locked.working_group_id,
-                memberships__until__isnull=True,
-                is_active=True,
-                email__isnull=False,
-            ).exclude(invitations__meeting=locked)
-            Invitation.objects.bulk_create(
-                [Invitation(meeting=locked, contact=contact) for contact in members]
-            )
+            working_group_invitations_draft(meeting=locked)
         drafted = list(
             locked.invitations.filter(status=InvitationStatus.DRAFTED).select_related("contact")
         )
