@@ -86,6 +86,8 @@ class OutboxKind(models.TextChoices):
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
     TIME_POLL = "time_poll", _("Time poll")
     TIME_POLL_REMINDER = "time_poll_reminder", _("Reminder to answer a time poll")
+    FEEDBACK = "feedback", _("Feedback after a session")
+    FEEDBACK_REMINDER = "feedback_reminder", _("Reminder to give feedback")
 
 
 class OutboxStatus(models.TextChoices):
@@ -123,3 +125,9 @@ class PollChoice(models.TextChoices):
     YES = "yes", pgettext_lazy("time poll answer", "Yes")
     IF_NEED_BE = "if_need_be", pgettext_lazy("time poll answer", "If need be")
     NO = "no", pgettext_lazy("time poll answer", "No")
+
+
+class FeedbackRating(models.TextChoices):
+    YES = "yes", pgettext_lazy("feedback rating", "Yes")
+    PARTLY = "partly", pgettext_lazy("feedback rating", "Partly")
+    NO = "no", pgettext_lazy("feedback rating", "No")

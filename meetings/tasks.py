@@ -3,14 +3,14 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs and the time-poll reminders every hour; action-item reminders daily (``manage.py
-schedule_action_reminders`` moves them)."""
+participation needs, the time-poll reminders and the feedback requests every hour;
+action-item reminders daily (``manage.py schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, invitations, minutes, polls, reports
+from meetings.services import actions, calendars, feedback, invitations, minutes, polls, reports
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -27,6 +27,10 @@ def reminders_enqueue() -> int:
 
 def time_poll_reminders_enqueue() -> int:
     return polls.time_poll_reminders_enqueue()
+
+
+def feedback_requests_enqueue() -> int:
+    return feedback.feedback_requests_enqueue()
 
 
 def participation_needs_erase() -> int:

@@ -6,6 +6,7 @@ from meetings.views import (
     actions,
     agendas,
     calendars,
+    feedback,
     home,
     invitations,
     minutes,
@@ -126,6 +127,12 @@ urlpatterns = [
         name="time-poll-create",
     ),
     path("poll/<str:token>/", polls.TimePollAnswerView.as_view(), name="time-poll-answer"),
+    path("feedback/<str:token>/", feedback.FeedbackAnswerView.as_view(), name="feedback-answer"),
+    path(
+        "rounds/<int:round_pk>/feedback/",
+        feedback.RoundFeedbackView.as_view(),
+        name="round-feedback",
+    ),
     path("calendar/", calendars.CalendarSettingsView.as_view(), name="calendar-settings"),
     path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
     path(

@@ -5,6 +5,7 @@ One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaAttachment, AgendaItem
+from meetings.models.feedback import FeedbackAnswer, FeedbackQuestionnaire, FeedbackRequest
 from meetings.models.invitations import Invitation
 from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
@@ -27,6 +28,9 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Decision",
+    "FeedbackAnswer",
+    "FeedbackQuestionnaire",
+    "FeedbackRequest",
     "Invitation",
     "Meeting",
     "Minutes",

@@ -39,6 +39,7 @@ from meetings.models import (
     MinutesNote,
     PanelDraw,
 )
+from meetings.selectors.feedback import round_feedback_results
 
 # Invitations that reached the invitee (drafted, waitlisted or cancelled ones did not).
 INVITED_STATUSES = (
@@ -541,7 +542,24 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             for a in actions
         ],
         "annex_agendas": annex_agendas,
+        "feedback": _feedback(round_),
         "missing": missing,
+    }
+
+
+def _feedback(round_: ConsultationRound) -> dict:
+    """The sessions' anonymous feedback: response rate and per question the counts (the open
+    answers are counted, not reproduced: they may name people)."""
+    results = round_feedback_results(consultation_round=round_)
+    return {
+        "asked": results["asked"],
+        "answered": results["answered"],
+        "rate": results["rate"],
+        "questions": [
+            {"text": str(q["text"]), "yes": q["yes"], "partly": q["partly"], "no": q["no"]}
+            for q in results["questions"]
+        ],
+        "open_count": len(results["comments"]),
     }
 
 
