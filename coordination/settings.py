@@ -159,7 +159,8 @@ else:
 # django-q2: a task must finish (timeout) well before it is handed out again (retry), and a
 # failing task is attempted a bounded number of times (the default retries it forever).
 Q_CLUSTER = {
-    "name": "coordinator",
+    # Also the name of the queue: installations sharing one Redis need different names.
+    "name": env.str("Q_CLUSTER_NAME", default="coordinator"),
     "workers": env.int("Q_WORKERS", default=2),
     "timeout": env.int("Q_TIMEOUT", default=120),
     "retry": env.int("Q_RETRY", default=300),
@@ -187,6 +188,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The mailbox that receives iTIP replies (the ORGANIZER of every invitation).
 CALENDAR_REPLY_EMAIL = env.str("CALENDAR_REPLY_EMAIL", default="rsvp@example.be")
 IMAP_URL = env.str("IMAP_URL", default="")
+# The outbox (meetings/emails.py): retries wait 60 s, 120 s, 240 s ... at most an hour, spread
+# by ±20 %, for three days after a message was queued; then it is failed and shown to the team.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_DELAY_SECONDS = env.int("OUTBOX_RETRY_MAX_DELAY_SECONDS", default=3600)
+OUTBOX_RETRY_JITTER = env.float("OUTBOX_RETRY_JITTER", default=0.2)
+OUTBOX_RETRY_FOR_HOURS = env.int("OUTBOX_RETRY_FOR_HOURS", default=72)
+# A worker that claimed a message and died: another one sends it after this many seconds.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
+# One sweep stops claiming after this long (well within the task time-out, Q_TIMEOUT).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
