@@ -264,7 +264,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -288,6 +288,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# /readyz: the figures of each check are shown to the team and to a monitor that sends
+# ``Authorization: Bearer <READINESS_TOKEN>``; a worker is down without a heartbeat this long.
+READINESS_TOKEN = env.str("READINESS_TOKEN", default="")
+READINESS_WORKER_SECONDS = env.int("READINESS_WORKER_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -44,3 +44,10 @@ def outbox_figures(*, now: dt.datetime | None = None, late_after_seconds: int = 
             filter=waiting & Q(next_attempt_at__lt=now - dt.timedelta(seconds=late_after_seconds)),
         ),
     )
+
+
+def outbox_readiness() -> dict:
+    """The outbox as ``/readyz`` reports it: fine while nothing failed and nothing due has
+    waited for more than ten minutes (a worker sends within a minute)."""
+    figures = outbox_figures()
+    return {"ok": figures["failed"] == 0 and figures["late"] == 0, **figures}
