@@ -106,9 +106,9 @@ def readiness_details_allowed(request) -> bool:
     """The team, or a monitor presenting ``Authorization: Bearer <READINESS_TOKEN>``."""
     token = settings.READINESS_TOKEN
     header = request.headers.get("Authorization", "")
-    if token and header.startswith("Bearer "):
-        if secrets.compare_digest(header.removeprefix("Bearer ").encode(), token.encode()):
-            return True
+    presented = header.removeprefix("Bearer ").encode()
+    if token and header.startswith("Bearer ") and secrets.compare_digest(presented, token.encode()):
+        return True
     from coordination.rules import is_team
 
     return is_team(request.user)
