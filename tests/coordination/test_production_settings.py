@@ -137,3 +137,27 @@ def test_gunicorn_is_configured_from_the_environment():
     assert config["timeout"] == "45"
     assert config["bind"] == "['127.0.0.1:18301']"
     assert config["accesslog"] == "-"
+
+
+def test_serve_refuses_to_start_with_debug_on(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DEBUG="1",
+        PYTHON=sys.executable,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        QCLUSTER_PROCESSES="1",
+    )
+
+    result = subprocess.run(
+        ["bash", "bin/serve"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "(coordination.E001) DEBUG is on" in result.stderr
+    assert not (tmp_path / "serve.sqlite3").exists()  # nothing was migrated or started
