@@ -302,5 +302,10 @@ def main() -> int:
     return 1 if failed else 0
 
 
+def _interrupted(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")  # the clean-up in main() still runs
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupted)
     sys.exit(main())
