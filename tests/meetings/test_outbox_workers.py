@@ -153,7 +153,7 @@ def test_two_clusters_on_redis_send_every_message_exactly_once(tmp_path, worker_
     assert Counter(server.inbox.message_ids()) == {f"<{key}@example.be>": 1 for key in keys}
     assert len(sent_by[0]) + len(sent_by[1]) == MESSAGES
     assert set(sent_by[0]).isdisjoint(sent_by[1])
-    assert sent_by[0] and sent_by[1], "both clusters must have sent messages"
+    assert sent_by[0] and sent_by[1], f"both clusters must have sent messages: {sent_by}"
 
 
 def _wait_until(condition, timeout: float) -> None:
