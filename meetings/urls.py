@@ -10,6 +10,7 @@ from meetings.views import (
     invitations,
     minutes,
     my_data,
+    outbox,
     panels,
     reports,
     scheduling,
@@ -106,6 +107,12 @@ urlpatterns = [
         "meetings/<int:pk>/outbox/<int:message_pk>/retry/",
         invitations.OutboxRetryView.as_view(),
         name="meeting-outbox-retry",
+    ),
+    path("outbox/", outbox.OutboxView.as_view(), name="outbox"),
+    path(
+        "outbox/resend-failed/",
+        outbox.OutboxResendFailedView.as_view(),
+        name="outbox-resend-failed",
     ),
     path(
         "invitations/<int:pk>/remove/",
