@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Coordination")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from coordination import checks  # noqa: F401  (registers the production checks)
+        from coordination.middleware import session_idle_timeout_start
+
+        user_logged_in.connect(session_idle_timeout_start, dispatch_uid="session-idle-timeout")

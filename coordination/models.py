@@ -440,3 +440,18 @@ class ConsultationRound(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """The last moment a background worker (``manage.py qcluster``) ran its scheduled
+    heartbeat task: ``/readyz`` reports the workers as down when it is too old."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.seen_at.isoformat()}"

@@ -20,6 +20,7 @@ from coordination.models import (
     Question,
     Survey,
     User,
+    WorkerHeartbeat,
     new_feed_token,
 )
 from coordination.validators import validate_time_zone
@@ -204,3 +205,11 @@ def user_calendar_token_revoke(*, user: User) -> User:
     user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
     user.save(update_fields=["calendar_token"])
     return user
+
+
+def worker_heartbeat_record(*, name: str = "qcluster", now=None) -> WorkerHeartbeat:
+    """A background worker says it is alive (its schedule runs this every minute)."""
+    heartbeat, _created = WorkerHeartbeat.objects.update_or_create(
+        name=name, defaults={"seen_at": now or timezone.now()}
+    )
+    return heartbeat

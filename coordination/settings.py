@@ -52,12 +52,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coordination.middleware.SessionIdleTimeoutMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,7 +161,8 @@ else:
 # django-q2: a task must finish (timeout) well before it is handed out again (retry), and a
 # failing task is attempted a bounded number of times (the default retries it forever).
 Q_CLUSTER = {
-    "name": "coordinator",
+    # Also the name of the queue: installations sharing one Redis need different names.
+    "name": env.str("Q_CLUSTER_NAME", default="coordinator"),
     "workers": env.int("Q_WORKERS", default=2),
     "timeout": env.int("Q_TIMEOUT", default=120),
     "retry": env.int("Q_RETRY", default=300),
@@ -187,6 +190,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The mailbox that receives iTIP replies (the ORGANIZER of every invitation).
 CALENDAR_REPLY_EMAIL = env.str("CALENDAR_REPLY_EMAIL", default="rsvp@example.be")
 IMAP_URL = env.str("IMAP_URL", default="")
+# The outbox (meetings/emails.py): retries wait 60 s, 120 s, 240 s ... at most an hour, spread
+# by ±20 %, for three days after a message was queued; then it is failed and shown to the team.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_DELAY_SECONDS = env.int("OUTBOX_RETRY_MAX_DELAY_SECONDS", default=3600)
+OUTBOX_RETRY_JITTER = env.float("OUTBOX_RETRY_JITTER", default=0.2)
+OUTBOX_RETRY_FOR_HOURS = env.int("OUTBOX_RETRY_FOR_HOURS", default=72)
+# A worker that claimed a message and died: another one sends it after this many seconds.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
+# One sweep stops claiming after this long (well within the task time-out, Q_TIMEOUT).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -252,8 +265,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many seconds without a request: 8 hours for the team and the
+# facilitators; 0 (the default for everyone else) leaves only the cookie's age (2 weeks).
+SESSION_IDLE_TIMEOUT_TEAM = env.int("SESSION_IDLE_TIMEOUT_TEAM", default=8 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=0)
+# Permissions-Policy (django-permissions-policy): no page uses any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -278,13 +317,47 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# /readyz: the figures of each check are shown to the team and to a monitor that sends
+# ``Authorization: Bearer <READINESS_TOKEN>``; a worker is down without a heartbeat this long.
+READINESS_TOKEN = env.str("READINESS_TOKEN", default="")
+READINESS_WORKER_SECONDS = env.int("READINESS_WORKER_SECONDS", default=300)
+
+# Logs go to the standard error; LOG_FORMAT=json writes one JSON object per line
+# (python-json-logger) for a log collector, with the record's extra fields as keys.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set: the SDK is only
+# imported then. No personal data is sent (send_default_pii off: no user, cookies or IP).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # --- Product settings -----------------------------------------------------------------------
 # Consultation-round sessions: the volunteers agreed to "max. half a day" (survey Q56).

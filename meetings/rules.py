@@ -159,3 +159,7 @@ def permission_require(user, permission: str, obj, *, seen_with: str = "meetings
     if user.has_perm(seen_with, obj):
         raise PermissionDenied
     raise Http404
+
+
+# --- The e-mail outbox: the team ---------------------------------------------------------
+rules.add_perm("meetings.manage_outbox", is_team)

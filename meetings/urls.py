@@ -11,6 +11,7 @@ from meetings.views import (
     invitations,
     minutes,
     my_data,
+    outbox,
     panels,
     polls,
     reports,
@@ -108,6 +109,12 @@ urlpatterns = [
         "meetings/<int:pk>/outbox/<int:message_pk>/retry/",
         invitations.OutboxRetryView.as_view(),
         name="meeting-outbox-retry",
+    ),
+    path("outbox/", outbox.OutboxView.as_view(), name="outbox"),
+    path(
+        "outbox/resend-failed/",
+        outbox.OutboxResendFailedView.as_view(),
+        name="outbox-resend-failed",
     ),
     path(
         "invitations/<int:pk>/remove/",

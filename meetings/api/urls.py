@@ -29,14 +29,14 @@ router.register(
 urlpatterns = [
     *router.urls,
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="api-rsvp"),
-    path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="api-time-poll"),
+    path("meetings/<str:pk>/poll/", polls.TimePollView.as_view(), name="api-time-poll"),
     path(
-        "meetings/<int:pk>/poll/choose/",
+        "meetings/<str:pk>/poll/choose/",
         polls.TimePollChooseView.as_view(),
         name="api-time-poll-choose",
     ),
     path(
-        "meetings/<int:pk>/poll/remind/",
+        "meetings/<str:pk>/poll/remind/",
         polls.TimePollRemindView.as_view(),
         name="api-time-poll-remind",
     ),

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,6 +71,11 @@ class OutboundMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("queued at"),
+        default=timezone.now,
+        help_text=_("Start of the retry window: when the message was written or last resent."),
+    )
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -154,8 +154,9 @@ def test_invitation_is_written_in_the_invitees_language(
 
 
 def test_server_down_keeps_the_message_pending_with_back_off(
-    smtp_down, django_capture_on_commit_callbacks
+    smtp_down, django_capture_on_commit_callbacks, settings
 ):
+    settings.OUTBOX_RETRY_JITTER = 0
     session, _invitation = _session_with_invitation()
     before = timezone.now()
 
@@ -172,20 +173,26 @@ def test_server_down_keeps_the_message_pending_with_back_off(
     assert row.attempts == 1
 
 
-def test_failed_for_good_after_the_last_attempt_and_shown_to_facilitators(smtp_down, client_for):
+def test_failed_for_good_only_after_the_retry_window_and_shown_to_facilitators(
+    smtp_down, client_for, settings
+):
+    settings.OUTBOX_RETRY_JITTER = 0
     session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)  # on_commit not run: the sweeper sends
+    row = OutboundMessage.objects.get()
+    queued = row.queued_at
     moment = timezone.now()
     delays = []
-    for _attempt in range(emails.OUTBOX_MAX_ATTEMPTS):
+    while row.status != OutboxStatus.FAILED:
         emails.outbox_sweep(now=moment)
-        row = OutboundMessage.objects.get()
+        row.refresh_from_db()
         delays.append(round((row.next_attempt_at - moment).total_seconds()))
-        moment = row.next_attempt_at + dt.timedelta(seconds=1)
+        last_attempt, moment = moment, row.next_attempt_at + dt.timedelta(seconds=1)
 
-    row = OutboundMessage.objects.get()
-    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 5)
-    assert delays[:4] == [60, 120, 240, 480]
+    assert delays[:8] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert last_attempt - queued > dt.timedelta(hours=71)
+    assert last_attempt - queued < dt.timedelta(hours=72)
+    assert row.attempts == len(delays)
     page = client_for(TeamUserFactory()).get(reverse("meeting-invitations", args=[session.pk]))
     assert [m.pk for m in page.context["overview"]["failed_messages"]] == [row.pk]
     assert "E-mails that could not be delivered" in page.content.decode()

@@ -19,11 +19,11 @@ class TimePollCreateSerializer(serializers.Serializer):
 
 
 class TimePollChooseSerializer(serializers.Serializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class TimePollRemindSerializer(serializers.Serializer):
-    invitation = serializers.IntegerField(min_value=1)
+    invitation = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class SlotTotalsSerializer(serializers.Serializer):

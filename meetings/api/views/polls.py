@@ -1,6 +1,7 @@
 """API of time polls (facilitators and the team): open one, read the grid, remind an
 invitee, choose the slot."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,8 +24,12 @@ from meetings.selectors.scheduling import meetings_visible_to
 from meetings.services import polls as poll_services
 
 
-def _managed_meeting(request, pk: int) -> Meeting:
-    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
+def _managed_meeting(request, pk: str) -> Meeting:
+    """The meeting of the URL if the user manages it: 404 when unseen (any id, as the
+    router's routes do), 403 when only seen."""
+    if not pk.isdigit() or int(pk) > 2**31 - 1:
+        raise Http404
+    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=int(pk))
     return permission_require(request.user, "meetings.manage_meeting", meeting)
 
 
@@ -36,14 +41,14 @@ class TimePollView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=TimePollSerializer)
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         """The meeting's time poll as its facilitators see it."""
         meeting = _managed_meeting(request, pk)
         poll = get_object_or_404(TimePoll, meeting=meeting)
         return Response(TimePollSerializer(time_poll_grid(poll=poll)).data)
 
     @extend_schema(request=TimePollCreateSerializer, responses={201: TimePollSerializer})
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         """Open a time poll; every invitee is written their personal link."""
         meeting = _managed_meeting(request, pk)
         serializer = TimePollCreateSerializer(data=request.data)
@@ -67,7 +72,7 @@ class TimePollChooseView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=TimePollChooseSerializer, responses=MeetingSerializer)
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         """Schedule the meeting at one of the poll's slots and send its invitations."""
         meeting = _managed_meeting(request, pk)
         poll = get_object_or_404(TimePoll, meeting=meeting)
@@ -82,7 +87,7 @@ class TimePollRemindView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=TimePollRemindSerializer, responses=TimePollRemindSerializer)
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         """Remind one invitee who has not answered (at most once a day: 409 otherwise)."""
         meeting = _managed_meeting(request, pk)
         poll = get_object_or_404(TimePoll, meeting=meeting)

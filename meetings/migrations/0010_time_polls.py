@@ -26,7 +26,7 @@ def schedule_remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0008_invitation_holds_seat'),
+        ('meetings', '0009_outbox_retry_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coordination', '0003_user_time_zone'),
-        ('meetings', '0009_time_polls'),
+        ('meetings', '0010_time_polls'),
     ]
 
     operations = [
