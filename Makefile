@@ -49,7 +49,7 @@ run: demo
 # the environment (DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, ...).
 serve: export DEBUG = 0
 serve: install
-	@PYTHON=$(PY) bash bin/serve
+	$(PY) manage.py serve
 
 # The suite runs in parallel (pytest-xdist, one worker per core).
 test: install-dev system-deps

@@ -1,4 +1,4 @@
-"""Smoke test of the production configuration, as `bin/serve` runs it: DEBUG off,
+"""Smoke test of the production configuration, as `manage.py serve` runs it: DEBUG off,
 PostgreSQL, Redis as broker and cache, 2 gunicorn workers and 2 django-q2 clusters, and a real
 SMTP server on loopback (aiosmtpd). Over HTTP: the demo facilitator signs in with a password,
 sends a meeting's invitations, one invitee answers through the RSVP link of the e-mail, the
@@ -126,7 +126,7 @@ def up(browser: Browser):
 def journey(env: dict, base: str, inbox) -> None:
     anonymous = Browser(base)
     answer = wait_until(lambda: up(anonymous), 900, 1)
-    if not check("bin/serve starts the web server", answer is not None):
+    if not check("manage.py serve starts the web server", answer is not None):
         return
     status, _headers, body = answer
     check("/healthz answers 200 without details", (status, body) == (200, '{"status": "ok"}'), body)
@@ -260,7 +260,7 @@ def main() -> int:
         manage(env, "load_demo")
         with log.open("w") as output:
             server = subprocess.Popen(
-                ["bash", "bin/serve"],
+                [sys.executable, "manage.py", "serve"],
                 cwd=BASE_DIR,
                 env=env,
                 stdout=output,
@@ -296,7 +296,7 @@ def main() -> int:
             print(f"could not drop {DATABASE}: {exc}")
     failed = [name for name, ok, _detail in checks if not ok]
     if failed:
-        print("--- bin/serve log (last 80 lines) ---")
+        print("--- manage.py serve log (last 80 lines) ---")
         print("\n".join(log.read_text(errors="replace").splitlines()[-80:]) if log.exists() else "")
     print(f"production smoke: {len(checks) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0

@@ -1,5 +1,5 @@
 """System checks of a production installation (``manage.py check --deploy``, which
-``bin/serve`` runs before it starts anything): DEBUG must be off."""
+``manage.py serve`` runs before it starts anything): DEBUG must be off."""
 
 from django.conf import settings
 from django.core import checks

@@ -117,7 +117,7 @@ def test_gunicorn_is_configured_from_the_environment():
             "gunicorn",
             "--print-config",
             "--config",
-            "gunicorn.conf.py",
+            "python:coordination.gunicorn",
             "coordination.wsgi:application",
         ],
         cwd=django_settings.BASE_DIR,
@@ -149,7 +149,7 @@ def test_serve_refuses_to_start_with_debug_on(tmp_path):
     )
 
     result = subprocess.run(
-        ["bash", "bin/serve"],
+        [sys.executable, "manage.py", "serve"],
         cwd=django_settings.BASE_DIR,
         env=env,
         capture_output=True,

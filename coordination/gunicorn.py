@@ -1,4 +1,5 @@
-"""gunicorn, configured from the environment (``bin/serve`` starts it).
+"""gunicorn, configured from the environment (``manage.py serve`` starts it with
+``--config python:coordination.gunicorn``).
 
 WEB_CONCURRENCY    worker processes (default 2; about 2 × cores + 1 on a dedicated machine)
 GUNICORN_THREADS   threads per worker (default 1: the app is synchronous and the database
