@@ -204,9 +204,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "coordination.api.errors.ApiAutoSchema",
     # One error body for the whole API (see coordination/api/errors.py and the README).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    # JSON bodies with a size and a nesting limit (400, never a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "coordination.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "coordination.api.errors.ApiExceptionHandler",
     "EXCEPTION_FORMATTER_CLASS": "coordination.api.errors.ApiExceptionFormatter",
