@@ -297,6 +297,8 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------
 # Consultation-round sessions: the volunteers agreed to "max. half a day" (survey Q56).
 ROUND_SESSION_MAX_MINUTES = 240
+# RSVP links stop working this many days after the meeting (or the series) ends.
+RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
 # Per-installation text block used to introduce consultation reports.
 REPORT_PROJECT_CONTEXT = env.str(
     "REPORT_PROJECT_CONTEXT",
