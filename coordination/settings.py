@@ -144,6 +144,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# MEDIA_ROOT is private: never served as such (not in DEBUG either); permission-checked views
+# hand its files out (coordination/private_files.py), or let the web server send them after
+# the check: PRIVATE_FILES_SERVER=nginx (X-Accel-Redirect to an `internal` location at
+# PRIVATE_FILES_URL whose alias is MEDIA_ROOT) or xsendfile (X-Sendfile, Apache/lighttpd).
+PRIVATE_FILES_SERVER = env.str("PRIVATE_FILES_SERVER", default="")
+_SENDFILE_BACKENDS = {
+    "": None,
+    "nginx": "django_sendfile.backends.nginx",
+    "xsendfile": "django_sendfile.backends.xsendfile",
+}
+if PRIVATE_FILES_SERVER not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured("PRIVATE_FILES_SERVER must be empty, nginx or xsendfile.")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[PRIVATE_FILES_SERVER]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("PRIVATE_FILES_URL", default="/private-media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -189,6 +204,9 @@ CALENDAR_REPLY_EMAIL = env.str("CALENDAR_REPLY_EMAIL", default="rsvp@example.be"
 IMAP_URL = env.str("IMAP_URL", default="")
 
 # --- REST API -------------------------------------------------------------------------------
+# The HTML pages of the API (without forms: coordination/api/renderers.py): off in production
+# unless switched on.
+API_BROWSABLE = env.bool("API_BROWSABLE", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -211,7 +229,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    + (["coordination.api.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
 }
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
