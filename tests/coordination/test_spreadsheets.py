@@ -77,7 +77,8 @@ def test_write_csv_read_with_semicolons_shows_no_formula():
 
 
 cell_text = st.text(
-    alphabet=st.sampled_from(list("=+-@\t\r\n,; \"'aZé1()\x00")) | st.characters(),
+    alphabet=st.sampled_from(list("=+-@\t\r\n,; \"'aZé1()\x00"))
+    | st.characters(exclude_categories=("Cs",)),  # no lone surrogates: text is UTF-8
     max_size=30,
 )
 

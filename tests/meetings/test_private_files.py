@@ -12,7 +12,11 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_sendfile.utils import _get_sendfile
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory, force_authenticate
 
+from coordination.api.renderers import BrowsableAPIRenderer
+from meetings.api.views.actions import ActionItemViewSet
 from meetings.formats import report as render
 from meetings.models import AgendaAttachment, MinutesExport, ReportVersion
 from meetings.services import agendas
@@ -83,23 +87,24 @@ def test_browsable_api_is_off_in_production_unless_switched_on():
     )
 
 
-def test_browsable_api_page_lists_no_related_objects(client_for, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_RENDERER_CLASSES": [
-            "rest_framework.renderers.JSONRenderer",
-            "coordination.api.renderers.BrowsableAPIRenderer",
-        ],
-    }
+def test_browsable_api_page_lists_no_related_objects():
+    # The renderer is given to the view itself: views read the renderer setting at import.
+    view = ActionItemViewSet.as_view(
+        {"get": "list", "post": "create"},
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+    )
     item = AgendaItemFactory(title="Draft item nobody else may read")
     team_member = UserFactory(username="someone-else")
     leader = leader_of(AgendaItemFactory().meeting)
+    request = APIRequestFactory().get("/api/action-items/", HTTP_ACCEPT="text/html")
+    force_authenticate(request, user=leader)
 
-    response = client_for(leader).get("/api/action-items/", HTTP_ACCEPT="text/html")
+    response = view(request).render()
 
     content = response.content.decode()
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Action Item List" in content
     assert 'id="post-generic-content-form"' in content  # the raw JSON form stays
     assert item.meeting.title not in content
     assert item.title not in content
