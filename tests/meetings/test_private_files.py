@@ -219,3 +219,27 @@ def test_download_streamed_by_django_without_a_web_server_setting(client_for, se
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
     assert "X-Accel-Redirect" not in response
     assert "X-Sendfile" not in response
+
+
+def test_admin_links_files_to_the_checked_views_never_to_media(client_for, monkeypatch):
+    monkeypatch.setattr(render, "render_pdf", lambda **kw: b"%PDF-1.7 fake")
+    monkeypatch.setattr(render, "render_docx", lambda **kw: b"PK fake docx")
+    admin_user = UserFactory(username="admin-user", is_staff=True, is_superuser=True)
+    attachment, download_url = _published_attachment()
+    round_ = ConsultationRoundFactory()
+    report = report_services.report_get_or_create(consultation_round=round_)
+    report_services.report_job_run(
+        job_id=report_services.report_generate(report=report, user=None).pk
+    )
+    client = client_for(admin_user)
+
+    attachment_page = client.get(
+        reverse("admin:meetings_agendaattachment_change", args=[attachment.pk])
+    ).content.decode()
+    report_page = client.get(reverse("admin:meetings_report_change", args=[report.pk]))
+
+    assert f'<a href="{download_url}">Budget 2027.pdf</a>' in attachment_page
+    pdf_url = reverse("round-report-pdf", kwargs={"round_pk": round_.pk, "number": 1})
+    assert f'<a href="{pdf_url}">PDF</a>' in report_page.content.decode()
+    for page in (attachment_page, report_page.content.decode()):
+        assert "/media/" not in page
