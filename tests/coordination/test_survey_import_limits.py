@@ -256,3 +256,27 @@ def test_command_refuses_a_dimension_and_row_bomb(tmp_path):
         call_command("import_survey", str(path), stdout=io.StringIO())
 
     assert str(excinfo.value) == "The file has more than 50000 rows of answers."
+
+
+def test_mapping_file_with_a_yaml_alias_bomb_is_refused_at_once():
+    # "Billion laughs": nine levels of nine aliases, 9**9 strings once expanded.
+    levels = ['  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
+        levels.append(f"  {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    bomb = "anchors:\n" + "\n".join(levels) + "\ncolumns:\n  1. Name of your organization: *i\n"
+
+    started = time.process_time()
+    report = survey_import(
+        data=CSV_HEADER + CSV_ROW,
+        filename="a.csv",
+        mapping=bomb.encode(),
+        mapping_filename="m.yaml",
+    )
+
+    assert time.process_time() - started < 1
+    assert report.file_error == (
+        "The mapping for column “1. Name of your organization” is not understood: "
+        "[[[...], [...], [...], [...], ...], [[...], [...], [...], [...], ...], "
+        "[[...], [...], [...], [...], ...], [[...], [...], [...], [...], ...], ...]"
+    )
+    assert Organisation.objects.count() == 0
