@@ -316,8 +316,9 @@ LOGGING = {
 # Consultation-round sessions: the volunteers agreed to "max. half a day" (survey Q56).
 ROUND_SESSION_MAX_MINUTES = 240
 # Survey imports: a file beyond any of these limits is refused with a clear message before it
-# costs memory (coordination/imports/readers.py). Rows count the header; the uncompressed size
-# and the compression ratio are an XLSX's (a zip bomb), read from its directory.
+# costs memory (coordination/imports/readers.py). Rows are rows of answers (the header is not
+# counted); the uncompressed size and the compression ratio are an XLSX's (a zip bomb), read
+# from its directory.
 SURVEY_IMPORT_MAX_BYTES = env.int("SURVEY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 SURVEY_IMPORT_MAX_ROWS = env.int("SURVEY_IMPORT_MAX_ROWS", default=50_000)
 SURVEY_IMPORT_MAX_COLUMNS = env.int("SURVEY_IMPORT_MAX_COLUMNS", default=1_000)

@@ -503,13 +503,19 @@ def test_rsvp_page_delegates_to_a_colleague(client):
     invitation = InvitationFactory()
     colleague = ContactFactory(organisation=invitation.contact.organisation)
 
-    response = client.post(
-        reverse("rsvp", args=[services.invitation_token(invitation)]),
-        {"delegate": "1", "colleague": colleague.pk},
-    )
+    url = reverse("rsvp", args=[services.invitation_token(invitation)])
 
-    assert response.status_code == 302
+    response = client.post(url, {"delegate": "1", "colleague": colleague.pk})
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{colleague.name} received an invitation in your place."
+    ]
+    content = response.content.decode()
+    assert '<span class="badge status-delegated" id="current-status">Delegated</span>' in content
+    assert "<form" not in content.split("</header>", 1)[-1]
     assert Invitation.objects.get(contact=colleague).delegated_from == invitation
+    assert client.get(url).context["error"] == "This answer link was withdrawn."
 
 
 def _overview_session(n: int):
