@@ -146,6 +146,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# MEDIA_ROOT is private: never served as such (not in DEBUG either); permission-checked views
+# hand its files out (coordination/private_files.py), or let the web server send them after
+# the check: PRIVATE_FILES_SERVER=nginx (X-Accel-Redirect to an `internal` location at
+# PRIVATE_FILES_URL whose alias is MEDIA_ROOT) or xsendfile (X-Sendfile, Apache/lighttpd).
+PRIVATE_FILES_SERVER = env.str("PRIVATE_FILES_SERVER", default="")
+_SENDFILE_BACKENDS = {
+    "": None,
+    "nginx": "django_sendfile.backends.nginx",
+    "xsendfile": "django_sendfile.backends.xsendfile",
+}
+if PRIVATE_FILES_SERVER not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured("PRIVATE_FILES_SERVER must be empty, nginx or xsendfile.")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[PRIVATE_FILES_SERVER]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("PRIVATE_FILES_URL", default="/private-media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -202,6 +217,9 @@ OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 
 # --- REST API -------------------------------------------------------------------------------
+# The HTML pages of the API (without forms: coordination/api/renderers.py): off in production
+# unless switched on.
+API_BROWSABLE = env.bool("API_BROWSABLE", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -217,9 +235,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "coordination.api.errors.ApiAutoSchema",
     # One error body for the whole API (see coordination/api/errors.py and the README).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    # JSON bodies with a size and a nesting limit (400, never a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "coordination.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    + (["coordination.api.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
 }
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "coordination.api.errors.ApiExceptionHandler",
     "EXCEPTION_FORMATTER_CLASS": "coordination.api.errors.ApiExceptionFormatter",
@@ -362,6 +388,19 @@ if SENTRY_DSN:
 # --- Product settings -----------------------------------------------------------------------
 # Consultation-round sessions: the volunteers agreed to "max. half a day" (survey Q56).
 ROUND_SESSION_MAX_MINUTES = 240
+# Survey imports: a file beyond any of these limits is refused with a clear message before it
+# costs memory (coordination/imports/readers.py). Rows are rows of answers (the header is not
+# counted); the uncompressed size and the compression ratio are an XLSX's (a zip bomb), read
+# from its directory.
+SURVEY_IMPORT_MAX_BYTES = env.int("SURVEY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+SURVEY_IMPORT_MAX_ROWS = env.int("SURVEY_IMPORT_MAX_ROWS", default=50_000)
+SURVEY_IMPORT_MAX_COLUMNS = env.int("SURVEY_IMPORT_MAX_COLUMNS", default=1_000)
+SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+SURVEY_IMPORT_MAX_COMPRESSION_RATIO = env.int("SURVEY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# RSVP links stop working this many days after the meeting (or the series) ends.
+RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
 # Per-installation text block used to introduce consultation reports.
 REPORT_PROJECT_CONTEXT = env.str(
     "REPORT_PROJECT_CONTEXT",

@@ -1,7 +1,6 @@
 """Root URL configuration (the project package) and the pages of the ``coordination`` app.
 ``meetings`` is included by dotted string so that this package never imports it."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -36,11 +35,6 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
     path("survey/import/", views.SurveyImportView.as_view(), name="survey-import"),

@@ -30,6 +30,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="coordinator-media-")
+SENDFILE_ROOT = MEDIA_ROOT
 STATIC_ROOT = tempfile.mkdtemp(prefix="coordinator-static-")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

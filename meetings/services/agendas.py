@@ -7,7 +7,6 @@ agenda changed after they first saw it.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.models import Contact, Question
+from coordination.private_files import private_name
 from meetings import enums
 from meetings import validators as files
 from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
@@ -368,7 +368,7 @@ def agenda_attachment_add(*, item: AgendaItem, upload, user=None) -> AgendaAttac
     """Store an uploaded file after checking its size and its real type."""
     file_type = files.attachment_check(upload)
     original_name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
-    stored_name = f"{secrets.token_hex(12)}{file_type.extensions[0]}"
+    stored_name = f"{private_name()}{file_type.extensions[0]}"
     attachment = AgendaAttachment(
         agenda_item=item,
         original_name=original_name,

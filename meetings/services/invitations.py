@@ -33,7 +33,6 @@ from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
 
 RSVP_SALT = "meetings.rsvp"
-RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 ANSWERABLE = (
     InvitationStatus.SENT,
@@ -63,7 +62,9 @@ class RsvpTokenError(InvalidTokenError):
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The secret of the RSVP link: signed, time-stamped, revoked by a new nonce."""
+    """The secret of the RSVP link: signed, revoked by a new nonce (removal, delegation,
+    cancellation) or by the contact's erasure, expired ``RSVP_LINK_DAYS_AFTER_MEETING`` days
+    after the meeting (or the series) ends."""
     return signing.dumps({"i": invitation.pk, "n": invitation.token_nonce}, salt=RSVP_SALT)
 
 
@@ -74,9 +75,7 @@ def rsvp_url(invitation: Invitation) -> str:
 def invitation_from_token(token: str) -> Invitation:
     """The invitation of an RSVP link, or RsvpTokenError."""
     try:
-        data = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_TOKEN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise RsvpTokenError(_("This answer link has expired."), code="expired") from exc
+        data = signing.loads(token, salt=RSVP_SALT)
     except signing.BadSignature as exc:
         raise RsvpTokenError(_("This answer link is not valid."), code="invalid") from exc
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
@@ -86,16 +85,28 @@ def invitation_from_token(token: str) -> Invitation:
         .filter(pk=data["i"], token_nonce=data.get("n"))
         .first()
     )
-    if invitation is None:
+    if invitation is None or invitation.contact.erased_at is not None:
         raise RsvpTokenError(_("This answer link was withdrawn."), code="revoked")
+    last_end = series_last_end(invitation.meeting)
+    life = dt.timedelta(days=settings.RSVP_LINK_DAYS_AFTER_MEETING)
+    if last_end is not None and last_end + life <= timezone.now():
+        raise RsvpTokenError(_("This answer link has expired."), code="expired")
     return invitation
 
 
 def invitation_token_revoke(*, invitation: Invitation) -> Invitation:
-
+    """Every RSVP link sent for ``invitation`` stops working (a new nonce)."""
     invitation.token_nonce = new_token_nonce()
     invitation.save(update_fields=["token_nonce", "updated_at"])
     return invitation
+
+
+def meeting_tokens_revoke(*, meeting: Meeting) -> int:
+    """Every RSVP link of the meeting stops working; returns how many invitations."""
+    invitations = list(meeting.invitations.all())
+    for invitation in invitations:
+        invitation_token_revoke(invitation=invitation)
+    return len(invitations)
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -295,6 +306,7 @@ def invitation_remove(*, invitation: Invitation, by=None) -> Invitation:
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
         invitation.save(update_fields=["status", "waitlist_position", "updated_at"])
+        invitation_token_revoke(invitation=invitation)
         invitation.meeting = locked
         if informed:
             locked.sequence += 1
@@ -482,6 +494,7 @@ def invitation_delegate(
         invitation.status = InvitationStatus.DELEGATED
         invitation.answered_at = timezone.now()
         invitation.save(update_fields=["status", "answered_at", "updated_at"])
+        invitation_token_revoke(invitation=invitation)
         delegate, _created = Invitation.objects.update_or_create(
             meeting=meeting,
             contact=colleague,

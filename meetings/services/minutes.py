@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from coordination.models import Contact
+from coordination.private_files import private_name
 from meetings import enums
 from meetings.emails import outbox_write
 from meetings.formats import documents
@@ -318,7 +319,7 @@ def minutes_export_build(*, export_id: int) -> str:
         return "failed"
     with transaction.atomic():
         export.file.save(
-            f"minutes-export-{export.pk}.{export.format}", ContentFile(content), save=False
+            f"minutes-export-{private_name()}.{export.format}", ContentFile(content), save=False
         )
         export.status = enums.ExportStatus.READY
         export.finished_at = timezone.now()

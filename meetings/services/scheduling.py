@@ -23,6 +23,7 @@ from meetings.models import Meeting
 from meetings.recurrence import recurrence_rule_validate, series_date_check
 from meetings.services.invitations import (
     meeting_cancellations_enqueue,
+    meeting_tokens_revoke,
     meeting_updates_enqueue,
     seats_taken,
 )
@@ -202,6 +203,7 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
         locked.sequence += 1
         locked.save(update_fields=["status", "sequence", "updated_at"])
         meeting_cancellations_enqueue(meeting=locked)
+        meeting_tokens_revoke(meeting=locked)
     return locked
 
 

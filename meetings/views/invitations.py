@@ -206,5 +206,7 @@ class RsvpView(View):
                     _("%(name)s received an invitation in your place.")
                     % {"name": delegate.contact.name},
                 )
-                return redirect("rsvp", token=token)
+                # Shown here, once: passing the invitation on withdrew this link.
+                invitation.refresh_from_db()
+                return self._render(request, invitation, None, None)
         return self._render(request, invitation, AnswerForm(), delegate_form, status=400)
