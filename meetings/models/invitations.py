@@ -72,7 +72,23 @@ class Invitation(TimeStamped):
         ),
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        _("answered at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the answer in force was given (for a calendar reply, its DTSTAMP): an "
+            "older answer arriving later never replaces it."
+        ),
+    )
+    calendar_sequence = models.PositiveIntegerField(
+        _("last iCalendar sequence sent"),
+        default=0,
+        help_text=_(
+            "The SEQUENCE of the last calendar entry sent to this invitee: a calendar reply "
+            "to an older one is stale."
+        ),
+    )
     comment = models.TextField(_("comment"), blank=True)
     participation_language = models.CharField(
         _("language of participation"),

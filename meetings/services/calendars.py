@@ -3,8 +3,10 @@ Gmail or Thunderbird mail to the ORGANIZER address (``settings.CALENDAR_REPLY_EM
 
 Each reply is matched by UID (the meeting) and ATTENDEE e-mail (the invitation, compared
 without regard to case or a ``mailto:`` prefix in any case) and applied exactly like an
-answer through the RSVP link (``invitation_answer``); a reply to an older SEQUENCE than the
-meeting's current one is ignored.
+answer through the RSVP link (``invitation_answer``): a reply to an older SEQUENCE than the
+one last sent to that invitee is stale, and a reply whose DTSTAMP is older than the answer
+in force (from any door) is ignored. Google's note (``X-RESPONSE-COMMENT``) is read like
+COMMENT.
 
 Who may answer: the UID of a meeting is in every invitation and feed, so a reply proves
 nothing by itself. An ATTENDEE line is applied only when the message's sender (``From:``,
@@ -19,6 +21,7 @@ answers the invitation the product sends them. Other mail is left untouched."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email
 import email.policy
 import email.utils
@@ -43,11 +46,15 @@ PARTSTAT_ANSWERS = {
 }
 
 
+# Outcomes that changed something.
+APPLIED_OUTCOMES = ("applied", "delegated", "proposed")
+
+
 @dataclass
 class ReplyOutcome:
     uid: str
     attendee: str
-    outcome: str  # "applied", "delegated", "ignored", "refused"
+    outcome: str  # "applied", "delegated", "proposed" (a COUNTER), "ignored", "refused"
     detail: str = ""
 
 
@@ -219,11 +226,30 @@ def _apply_event(event, sender: Sender) -> list[ReplyOutcome]:
     except (TypeError, ValueError):
         sequence = 0
     comment = str(event.get("COMMENT", "") or "").strip()
+    stamp = _stamp(event)
     names = {_address(a): str(getattr(a, "params", {}).get("CN", "")) for a in attendees}
     return [
-        _apply_attendee(meeting, uid, attendee, sequence, comment, sender, names)
+        _apply_attendee(
+            meeting,
+            uid,
+            attendee,
+            sequence,
+            comment,
+            sender,
+            names,
+            stamp,
+        )
         for attendee in attendees
     ]
+
+
+def _stamp(event) -> dt.datetime | None:
+    """The reply's DTSTAMP (when the invitee answered), aware; None if missing or floating."""
+    value = event.get("DTSTAMP")
+    moment = getattr(value, "dt", None)
+    if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+        return None
+    return moment.astimezone(dt.UTC)
 
 
 def _invitation_for(meeting: Meeting, address: str) -> Invitation | None:
@@ -251,10 +277,13 @@ def _apply_attendee(
     comment: str,
     sender: Sender,
     names: dict[str, str],
+    stamp: dt.datetime | None,
 ) -> ReplyOutcome:
     address = _address(attendee)
     params = getattr(attendee, "params", {})
     partstat = str(params.get("PARTSTAT", "")).upper()
+    # Google Calendar puts the invitee's note in an ATTENDEE parameter.
+    comment = comment or str(params.get("X-RESPONSE-COMMENT", "") or "").strip()
     delegated_from = _address(params.get("DELEGATED-FROM", ""))
     delegated_to = _address(params.get("DELEGATED-TO", ""))
     if delegated_from and delegated_from in sender.addresses and address not in sender.addresses:
@@ -295,11 +324,12 @@ def _apply_attendee(
             needs_interpretation=invitation.needs_interpretation,
             accessibility_needs=invitation.accessibility_needs,
             calendar_sequence=sequence,
+            answered_at=stamp,
         )
     except ValidationError as exc:
         return ReplyOutcome(uid, address, "ignored", " ".join(exc.messages))
     if result.ignored:
-        return ReplyOutcome(uid, address, "ignored", "older sequence")
+        return ReplyOutcome(uid, address, "ignored", result.ignored)
     return ReplyOutcome(uid, address, "applied", result.invitation.status)
 
 

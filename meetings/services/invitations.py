@@ -136,6 +136,11 @@ def invitation_message_enqueue(
             rsvp_url=link,
             sequence=meeting.sequence,
         )
+    if invitation.calendar_sequence != meeting.sequence:
+        # Replies are matched against what this invitee last received, not against changes
+        # that were never sent to them (another invitee's removal).
+        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence=meeting.sequence)
+        invitation.calendar_sequence = meeting.sequence
     starts_at = occurrence_start or meeting.starts_at
     context = {
         "kind": kind,
@@ -306,7 +311,7 @@ class AnswerResult:
     invitation: Invitation
     waitlisted: bool = False
     promoted: Invitation | None = None
-    ignored: bool = False
+    ignored: str = ""  # why the answer was not applied: "older sequence", "older answer"
 
 
 def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
@@ -363,11 +368,14 @@ def invitation_answer(
     needs_interpretation: bool = False,
     accessibility_needs: str = "",
     calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
 ) -> AnswerResult:
-    """Record an answer (the last one counts, with its time). An acceptance of a full
+    """Record an answer (the newest one counts, with its time). An acceptance of a full
     meeting puts the invitee on the waitlist; a decline of a seat promotes the first
     waitlisted invitee. ``calendar_sequence``: the SEQUENCE an iTIP reply answered; a reply to
-    an older version of the meeting is ignored."""
+    an older calendar entry than the last one sent to this invitee is ignored.
+    ``answered_at``: when the answer was given (an iTIP reply's DTSTAMP, never later than
+    now); an answer older than the one in force, whichever door it came by, is ignored."""
     if answer not in ANSWERS:
         raise ValidationError(_("Answer accept, tentative or decline."), code="answer")
     if participation_language and participation_language not in dict(WorkingLanguage.choices):
@@ -377,8 +385,12 @@ def invitation_answer(
         invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
         invitation.meeting = meeting
         _ensure_open(meeting)
-        if calendar_sequence is not None and calendar_sequence < meeting.sequence:
-            return AnswerResult(invitation=invitation, ignored=True)
+        now = timezone.now()
+        answered_at = now if answered_at is None else min(answered_at, now)
+        if calendar_sequence is not None and calendar_sequence < invitation.calendar_sequence:
+            return AnswerResult(invitation=invitation, ignored="older sequence")
+        if invitation.answered_at is not None and answered_at < invitation.answered_at:
+            return AnswerResult(invitation=invitation, ignored="older answer")
         if invitation.status not in ANSWERABLE:
             raise ValidationError(
                 _("This invitation cannot be answered (it is %(status)s).")
@@ -401,7 +413,7 @@ def invitation_answer(
                     result.waitlisted = True
         invitation.status = status
         invitation.waitlist_position = position
-        invitation.answered_at = timezone.now()
+        invitation.answered_at = answered_at
         invitation.comment = comment.strip()[:2000]
         fields = ["status", "waitlist_position", "answered_at", "comment", "updated_at"]
         if answer != InvitationStatus.DECLINED:

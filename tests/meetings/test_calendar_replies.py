@@ -3,11 +3,13 @@
 dovecot) on loopback."""
 
 import base64
+import datetime as dt
 import email
 import email.policy
 import imaplib
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from coordination.models import Contact
 from meetings.enums import InvitationStatus, OutboxKind
@@ -30,9 +33,12 @@ pytestmark = pytest.mark.django_db
 REPLIES = Path(__file__).parent / "replies"
 
 
-def reply(name: str, *, uid: str, sequence: int = 0) -> bytes:
+def reply(name: str, *, uid: str, sequence: int = 0, dtstamp: dt.datetime | None = None) -> bytes:
     ics = (REPLIES / f"{name}.ics").read_text()
     ics = ics.replace("__UID__", uid).replace("__SEQUENCE__", str(sequence))
+    if dtstamp is not None:
+        value = dtstamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        ics = re.sub(r"^DTSTAMP:.*$", f"DTSTAMP:{value}", ics, flags=re.MULTILINE)
     ics = ics.replace("\n", "\r\n")
     encoded = base64.encodebytes(ics.encode()).decode()
     eml = (REPLIES / f"{name}.eml").read_text()
@@ -341,6 +347,91 @@ def test_authentication_results_that_do_not_fail_the_senders_domain_are_applied(
     assert [o.outcome for o in outcomes] == ["applied"]
 
 
+def test_gmail_reply_note_is_kept_as_the_comment():
+    invitation = _invitation(email="anna.example@gmail.test")
+
+    calendar_replies.calendar_reply_apply(
+        raw=reply("gmail_decline", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.comment) == (
+        InvitationStatus.DECLINED,
+        "I am on leave that week, sorry.",
+    )
+
+
+def test_reply_stays_current_after_another_invitee_is_removed():
+    invitation = _invitation()
+    other = InvitationFactory(meeting=invitation.meeting)
+    invitation_services.invitation_remove(invitation=other)
+    invitation.refresh_from_db()
+    other.refresh_from_db()
+    assert (invitation.meeting.sequence, invitation.calendar_sequence) == (1, 0)
+    assert other.calendar_sequence == 1
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, sequence=0)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("applied", "accepted")]
+    assert invitation.status == InvitationStatus.ACCEPTED
+
+
+def test_older_calendar_reply_never_overwrites_a_newer_web_answer():
+    invitation = _invitation()
+    invitation_services.invitation_answer(invitation=invitation, answer=InvitationStatus.DECLINED)
+    stamped_before = timezone.now() - dt.timedelta(minutes=4)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, dtstamp=stamped_before)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("ignored", "older answer")]
+    assert invitation.status == InvitationStatus.DECLINED
+
+
+def test_calendar_replies_arriving_out_of_order_keep_the_newest():
+    invitation = _invitation()
+    now = timezone.now()
+    newer = reply(
+        "thunderbird_tentative",
+        uid=invitation.meeting.ical_uid,
+        dtstamp=now - dt.timedelta(minutes=2),
+    )
+    older = reply(
+        "outlook_accept", uid=invitation.meeting.ical_uid, dtstamp=now - dt.timedelta(minutes=9)
+    )
+
+    first = calendar_replies.calendar_reply_apply(raw=newer)
+    second = calendar_replies.calendar_reply_apply(raw=older)
+
+    invitation.refresh_from_db()
+    assert [o.outcome for o in first + second] == ["applied", "ignored"]
+    assert invitation.status == InvitationStatus.TENTATIVE
+    assert invitation.answered_at == (now - dt.timedelta(minutes=2)).replace(microsecond=0)
+
+
+def test_web_answer_after_a_calendar_reply_stamped_in_the_future_still_counts():
+    invitation = _invitation()
+    calendar_replies.calendar_reply_apply(
+        raw=reply(
+            "outlook_accept",
+            uid=invitation.meeting.ical_uid,
+            dtstamp=timezone.now() + dt.timedelta(days=30),
+        )
+    )
+
+    result = invitation_services.invitation_answer(
+        invitation=invitation, answer=InvitationStatus.DECLINED
+    )
+
+    invitation.refresh_from_db()
+    assert (result.ignored, invitation.status) == ("", InvitationStatus.DECLINED)
+
+
 def test_reply_with_an_unknown_uid_or_attendee_changes_nothing():
     invitation = _invitation()
     ContactFactory(email="stranger@example.org")
@@ -380,6 +471,42 @@ def test_command_applies_a_saved_message(tmp_path, capsys):
     assert invitation.status == InvitationStatus.ACCEPTED
     assert capsys.readouterr().out == (
         f"{invitation.meeting.ical_uid} anna@example.org: applied (accepted)\n"
+    )
+
+
+def test_command_exits_with_an_error_saying_why_when_nothing_was_applied(tmp_path, capsys):
+    invitation = _invitation()
+    path = tmp_path / "forged.eml"
+    path.write_bytes(
+        with_headers(
+            reply("outlook_accept", uid=invitation.meeting.ical_uid), From="mallory@example.net"
+        )
+    )
+
+    with pytest.raises(CommandError) as raised:
+        call_command("apply_calendar_reply", str(path))
+
+    assert str(raised.value) == (
+        f"Nothing was applied from {path} (refused: sender mallory@example.net does not "
+        "speak for anna@example.org)."
+    )
+    assert capsys.readouterr().out == (
+        f"{invitation.meeting.ical_uid} anna@example.org: refused (sender mallory@example.net "
+        "does not speak for anna@example.org)\n"
+    )
+
+
+def test_command_exits_non_zero_for_a_reply_to_an_unknown_meeting(tmp_path):
+    path = tmp_path / "unknown.eml"
+    path.write_bytes(reply("outlook_accept", uid="unknown@elsewhere"))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("apply_calendar_reply", str(path))
+
+    # A CommandError makes manage.py exit with this status.
+    assert (raised.value.returncode, str(raised.value)) == (
+        1,
+        f"Nothing was applied from {path} (ignored: unknown UID).",
     )
 
 
