@@ -82,8 +82,16 @@ class OutboxKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     NUDGE = "nudge", _("Reminder to answer")
     WAITLIST = "waitlist", _("Waitlist notice")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    DECLINECOUNTER = "declinecounter", _("Proposed time declined")
     ACTION_REMINDER = "action_reminder", _("Action-item reminder")
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
+
+
+class TimeProposalStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", pgettext_lazy("time proposal", "Accepted")
+    DECLINED = "declined", pgettext_lazy("time proposal", "Declined")
 
 
 class OutboxStatus(models.TextChoices):

@@ -294,12 +294,14 @@ def _series_events(
 def calendar_message(
     *, meeting, invitation, method: str, now: dt.datetime, rsvp_url: str = "", sequence=None
 ):
-    """An iTIP message (RFC 5546) for one invitee: METHOD REQUEST (new or changed) or CANCEL
-    (meeting cancelled or invitee removed). CANCEL carries STATUS:CANCELLED."""
-    if method not in ("REQUEST", "CANCEL"):
+    """An iTIP message (RFC 5546) for one invitee: METHOD REQUEST (new or changed), CANCEL
+    (meeting cancelled or invitee removed; it carries STATUS:CANCELLED) or DECLINECOUNTER
+    (the time the invitee proposed was declined; the event as it stands)."""
+    if method not in ("REQUEST", "CANCEL", "DECLINECOUNTER"):
         raise ValueError(f"Unsupported iTIP method {method!r}")
     cal = _calendar(method=method)
     cal.add_component(vtimezone(meeting.timezone))
+    waitlisted = method == "REQUEST" and invitation.status == enums.InvitationStatus.WAITLISTED
     for event in _series_events(
         meeting,
         now=now,
@@ -308,8 +310,26 @@ def calendar_message(
         force_status="CANCELLED" if method == "CANCEL" else None,
         sequence=sequence,
     ):
+        if waitlisted:
+            _mark_waitlisted(event)
         cal.add_component(event)
     return cal
+
+
+def _mark_waitlisted(event) -> None:
+    """An entry for someone on the waitlist: the title and the first line of the
+    description say so, and the time is not shown as busy."""
+    title = str(event["SUMMARY"])
+    description = str(event.get("DESCRIPTION", ""))
+    del event["SUMMARY"]
+    del event["DESCRIPTION"]
+    event.add("summary", clean_text(_("On the waitlist: %(title)s") % {"title": title}))
+    notice = _(
+        "The meeting is full: you are on the waitlist. You will receive a message if a seat "
+        "becomes free."
+    )
+    event.add("description", clean_text(f"{notice}\n\n{description}"))
+    event.add("transp", "TRANSPARENT")
 
 
 def calendar_download(*, meeting, now: dt.datetime, invitation=None):

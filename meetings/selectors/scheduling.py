@@ -15,7 +15,7 @@ from coordination.models import Contact
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 from meetings import enums
 from meetings.enums import InvitationStatus, MeetingStatus
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, TimeProposal
 from meetings.recurrence import SeriesDate, occurrences
 from meetings.recurrence import series_dates as series_dates_after
 from meetings.rules import VISIBLE_INVITATION_STATUSES
@@ -178,3 +178,14 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
 def series_dates(*, meeting: Meeting, limit: int = 8, now=None) -> list[SeriesDate]:
     """The next dates of a series, with cancelled and moved ones marked."""
     return series_dates_after(meeting, after=now or timezone.now(), limit=limit)
+
+
+def time_proposals_open(*, meeting: Meeting) -> QuerySet[TimeProposal]:
+    """The other times invitees proposed from their calendars, not yet answered."""
+    return (
+        TimeProposal.objects.filter(
+            invitation__meeting=meeting, status=enums.TimeProposalStatus.OPEN
+        )
+        .select_related("invitation__contact__organisation")
+        .order_by("starts_at", "proposed_at", "id")
+    )

@@ -6,7 +6,9 @@ without regard to case or a ``mailto:`` prefix in any case) and applied exactly 
 answer through the RSVP link (``invitation_answer``): a reply to an older SEQUENCE than the
 one last sent to that invitee is stale, and a reply whose DTSTAMP is older than the answer
 in force (from any door) is ignored. Google's note (``X-RESPONSE-COMMENT``) is read like
-COMMENT.
+COMMENT. A COUNTER (Outlook's "propose new time") from the invitee is recorded as a time
+proposal that the facilitators accept (the meeting is rescheduled) or decline (a
+DECLINECOUNTER goes back) on the meeting page; it does not change the invitee's answer.
 
 Who may answer: the UID of a meeting is in every invitation and feed, so a reply proves
 nothing by itself. An ATTENDEE line is applied only when the message's sender (``From:``,
@@ -36,6 +38,7 @@ from django.core.exceptions import ValidationError
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation, Meeting
 from meetings.services import invitations as invitation_services
+from meetings.services import scheduling as scheduling_services
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ def _domain(address: str) -> str:
 
 
 def calendar_parts(message: email.message.Message) -> list[str]:
-    """The iCalendar texts of a message whose calendar says METHOD:REPLY."""
+    """The iCalendar texts of a message whose calendar says METHOD:REPLY or COUNTER."""
     found = []
     for part in message.walk():
         if part.get_content_type() not in ("text/calendar", "application/ics"):
@@ -81,7 +84,8 @@ def calendar_parts(message: email.message.Message) -> list[str]:
             text = payload.decode(charset, errors="replace")
         except LookupError:
             text = payload.decode("utf-8", errors="replace")
-        if "METHOD:REPLY" in text.upper().replace(" ", ""):
+        compact = text.upper().replace(" ", "")
+        if "METHOD:REPLY" in compact or "METHOD:COUNTER" in compact:
             found.append(text.replace("\r\n", "\n").strip())
     # Gmail sends the same calendar inline and as invite.ics: apply it once.
     return list(dict.fromkeys(found))
@@ -190,10 +194,11 @@ def calendar_reply_apply(*, raw: bytes) -> list[ReplyOutcome]:
         except ValueError as exc:
             outcomes.append(ReplyOutcome("", "", "ignored", f"unreadable calendar: {exc}"))
             continue
-        if str(calendar.get("METHOD", "")).upper() != "REPLY":
+        method = str(calendar.get("METHOD", "")).upper()
+        if method not in ("REPLY", "COUNTER"):
             continue
         for event in calendar.walk("VEVENT"):
-            outcomes.extend(_apply_event(event, sender))
+            outcomes.extend(_apply_event(event, sender, method))
     for outcome in outcomes:
         if outcome.outcome == "refused":
             logger.warning(
@@ -211,7 +216,7 @@ def _attendees(event) -> list:
     return attendees if isinstance(attendees, list) else [attendees]
 
 
-def _apply_event(event, sender: Sender) -> list[ReplyOutcome]:
+def _apply_event(event, sender: Sender, method: str = "REPLY") -> list[ReplyOutcome]:
     uid = str(event.get("UID", ""))
     if event.get("RECURRENCE-ID") is not None:
         return [ReplyOutcome(uid, "", "ignored", "answer to a single occurrence")]
@@ -228,6 +233,9 @@ def _apply_event(event, sender: Sender) -> list[ReplyOutcome]:
     comment = str(event.get("COMMENT", "") or "").strip()
     stamp = _stamp(event)
     names = {_address(a): str(getattr(a, "params", {}).get("CN", "")) for a in attendees}
+    proposal = _proposed_time(event, meeting) if method == "COUNTER" else None
+    if method == "COUNTER" and proposal is None:
+        return [ReplyOutcome(uid, "", "ignored", "COUNTER without a proposed time")]
     return [
         _apply_attendee(
             meeting,
@@ -238,9 +246,27 @@ def _apply_event(event, sender: Sender) -> list[ReplyOutcome]:
             sender,
             names,
             stamp,
+            proposal,
         )
         for attendee in attendees
     ]
+
+
+def _proposed_time(event, meeting: Meeting) -> tuple[dt.datetime, dt.datetime] | None:
+    """The (start, end) a COUNTER proposes: DTSTART with DTEND, DURATION, or the meeting's
+    own length. None for a floating or all-day time."""
+    start = getattr(event.get("DTSTART"), "dt", None)
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        return None
+    end = getattr(event.get("DTEND"), "dt", None)
+    duration = getattr(event.get("DURATION"), "dt", None)
+    if isinstance(end, dt.datetime) and end.tzinfo is not None:
+        pass
+    elif isinstance(duration, dt.timedelta):
+        end = start + duration
+    else:
+        end = start + (meeting.ends_at - meeting.starts_at)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 def _stamp(event) -> dt.datetime | None:
@@ -278,6 +304,7 @@ def _apply_attendee(
     sender: Sender,
     names: dict[str, str],
     stamp: dt.datetime | None,
+    proposal: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> ReplyOutcome:
     address = _address(attendee)
     params = getattr(attendee, "params", {})
@@ -304,6 +331,17 @@ def _apply_attendee(
             f"sender {', '.join(sender.addresses)} does not speak for {address}",
         )
     try:
+        if proposal is not None:
+            if sequence < invitation.calendar_sequence:
+                return ReplyOutcome(uid, address, "ignored", "older sequence")
+            recorded = scheduling_services.time_proposal_record(
+                invitation=invitation,
+                starts_at=proposal[0],
+                ends_at=proposal[1],
+                comment=comment,
+                proposed_at=stamp,
+            )
+            return ReplyOutcome(uid, address, "proposed", recorded.starts_at.isoformat())
         if partstat == "DELEGATED":
             if not delegated_to:
                 return ReplyOutcome(uid, address, "ignored", "DELEGATED without DELEGATED-TO")

@@ -117,14 +117,17 @@ def invitation_message_enqueue(
     kind: str,
     sequence: int | None = None,
     occurrence_start: dt.datetime | None = None,
+    time_proposal=None,
 ):
     """Render and write one outbox message about ``invitation``'s meeting (invitation,
-    update, cancellation, reminder, reminder to answer). ``occurrence_start``: the date of
-    the series that a reminder is about."""
+    update, cancellation, reminder, reminder to answer, waitlist notices, a declined time
+    proposal). ``occurrence_start``: the date of the series that a reminder is about."""
     meeting = invitation.meeting
     now = timezone.now()
     sequence = meeting.sequence if sequence is None else sequence
-    method = "CANCEL" if kind == OutboxKind.CANCEL else "REQUEST"
+    method = {OutboxKind.CANCEL: "CANCEL", OutboxKind.DECLINECOUNTER: "DECLINECOUNTER"}.get(
+        kind, "REQUEST"
+    )
     link = rsvp_url(invitation) if method == "REQUEST" else ""
     language = invitation.contact.preferred_language or "en"
     with translation.override(language):
@@ -152,6 +155,7 @@ def invitation_message_enqueue(
         "rsvp_url": link,
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
+        "time_proposal": time_proposal,
         **_facilitator_context(meeting),
     }
     return emails.email_enqueue(
@@ -424,6 +428,14 @@ def invitation_answer(
         invitation.save(update_fields=fields)
         if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
+        if (
+            calendar_sequence is not None
+            and status == InvitationStatus.WAITLISTED
+            and previous != InvitationStatus.WAITLISTED
+        ):
+            # Their calendar says "Accepted": tell them, and replace the entry with one that
+            # says they are on the waitlist (the RSVP page says so on the screen).
+            invitation_message_enqueue(invitation=invitation, kind=OutboxKind.WAITLISTED)
     return result
 
 

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings import enums
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting, TimeProposal
 from meetings.recurrence import recurrence_rule_validate, series_date_check
 from meetings.services.invitations import (
+    ANSWERABLE,
+    invitation_message_enqueue,
     meeting_cancellations_enqueue,
     meeting_updates_enqueue,
     seats_taken,
@@ -260,3 +262,99 @@ def occurrence_move(
         locked.save(update_fields=["sequence", "updated_at"])
         meeting_updates_enqueue(meeting=locked)
     return override
+
+
+# --- Times proposed by invitees (iTIP COUNTER) ------------------------------------------------
+
+
+def time_proposal_record(
+    *,
+    invitation: Invitation,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    comment: str = "",
+    proposed_at: dt.datetime | None = None,
+) -> TimeProposal:
+    """Record another time an invitee proposed (shown to the facilitators on the meeting
+    page). The same open proposal twice is recorded once."""
+    now = timezone.now()
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+        invitation = Invitation.objects.get(pk=invitation.pk)
+        if meeting.status in (enums.MeetingStatus.CANCELLED, enums.MeetingStatus.HELD):
+            raise ValidationError(_("This meeting cannot be rescheduled any more."), code="closed")
+        if meeting.recurrence_rule:
+            raise ValidationError(
+                _("A series is rescheduled from its edit page, not by a proposed time."),
+                code="series",
+            )
+        if invitation.status not in ANSWERABLE:
+            raise ValidationError(_("This invitation cannot propose a time."), code="status")
+        if ends_at <= starts_at:
+            raise ValidationError(_("The meeting must end after it starts."), code="order")
+        if starts_at <= now:
+            raise ValidationError(_("The proposed time is in the past."), code="past")
+        existing = TimeProposal.objects.filter(
+            invitation=invitation,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=enums.TimeProposalStatus.OPEN,
+        ).first()
+        if existing is not None:
+            return existing
+        return TimeProposal.objects.create(
+            invitation=invitation,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            comment=comment.strip()[:2000],
+            proposed_at=min(proposed_at or now, now),
+        )
+
+
+def _open_proposal(proposal: TimeProposal) -> TimeProposal:
+    locked = (
+        TimeProposal.objects.select_for_update()
+        .select_related("invitation__contact")
+        .get(pk=proposal.pk)
+    )
+    if locked.status != enums.TimeProposalStatus.OPEN:
+        raise ValidationError(_("This proposal was already answered."), code="decided")
+    return locked
+
+
+def time_proposal_accept(*, proposal: TimeProposal, by) -> Meeting:
+    """Reschedule the meeting to the proposed time (an update to every invitee, as any
+    change of time)."""
+    with transaction.atomic():
+        locked = _open_proposal(proposal)
+        meeting = meeting_update(
+            meeting=locked.invitation.meeting,
+            by=by,
+            starts_at=locked.starts_at,
+            ends_at=locked.ends_at,
+        )
+        locked.status = enums.TimeProposalStatus.ACCEPTED
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return meeting
+
+
+def time_proposal_decline(*, proposal: TimeProposal, by) -> TimeProposal:
+    """Keep the meeting's time and tell the invitee's calendar (iTIP DECLINECOUNTER)."""
+    with transaction.atomic():
+        locked = _open_proposal(proposal)
+        meeting = Meeting.objects.select_for_update().get(pk=locked.invitation.meeting_id)
+        locked.status = enums.TimeProposalStatus.DECLINED
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        invitation = locked.invitation
+        invitation.meeting = meeting
+        invitation_message_enqueue(
+            invitation=invitation,
+            kind=enums.OutboxKind.DECLINECOUNTER,
+            sequence=locked.pk,
+            time_proposal=locked,
+        )
+    return locked

@@ -13,7 +13,13 @@ from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
-from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
+from meetings.models import TimeProposal
+from meetings.selectors.scheduling import (
+    meeting_conflicts,
+    meetings_visible_to,
+    series_dates,
+    time_proposals_open,
+)
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
 from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
@@ -62,6 +68,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
+            context["time_proposals"] = time_proposals_open(meeting=self.object)
         return context
 
 
@@ -242,4 +249,31 @@ class MeetingCancelView(ManagedMeetingMixin, View):
             messages.error(request, error_text(exc))
             return redirect("meeting-detail", pk=meeting.pk)
         messages.success(request, _("The meeting was cancelled; the invitees are told."))
+        return redirect("meeting-detail", pk=meeting.pk)
+
+
+class TimeProposalDecideView(ManagedMeetingMixin, View):
+    """Accept (reschedule the meeting) or decline (DECLINECOUNTER) a proposed time."""
+
+    def post(self, request, pk, proposal_pk):
+        meeting = self.get_meeting()
+        proposal = get_object_or_404(TimeProposal, pk=proposal_pk, invitation__meeting=meeting)
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                scheduling.time_proposal_accept(proposal=proposal, by=request.user)
+                messages.success(
+                    request, _("The meeting was moved to the proposed time; the invitees are told.")
+                )
+            elif decision == "decline":
+                scheduling.time_proposal_decline(proposal=proposal, by=request.user)
+                messages.success(
+                    request,
+                    _("The proposal was declined; %(name)s is told.")
+                    % {"name": proposal.invitation.contact.name},
+                )
+            else:
+                messages.error(request, _("Choose to accept or to decline the proposal."))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
         return redirect("meeting-detail", pk=meeting.pk)

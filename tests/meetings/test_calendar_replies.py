@@ -33,12 +33,22 @@ pytestmark = pytest.mark.django_db
 REPLIES = Path(__file__).parent / "replies"
 
 
-def reply(name: str, *, uid: str, sequence: int = 0, dtstamp: dt.datetime | None = None) -> bytes:
+def reply(
+    name: str,
+    *,
+    uid: str,
+    sequence: int = 0,
+    dtstamp: dt.datetime | None = None,
+    edit=None,
+) -> bytes:
+    """A sample message of ``tests/meetings/replies``; ``edit`` changes its calendar text."""
     ics = (REPLIES / f"{name}.ics").read_text()
     ics = ics.replace("__UID__", uid).replace("__SEQUENCE__", str(sequence))
     if dtstamp is not None:
         value = dtstamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         ics = re.sub(r"^DTSTAMP:.*$", f"DTSTAMP:{value}", ics, flags=re.MULTILINE)
+    if edit is not None:
+        ics = edit(ics)
     ics = ics.replace("\n", "\r\n")
     encoded = base64.encodebytes(ics.encode()).decode()
     eml = (REPLIES / f"{name}.eml").read_text()
@@ -645,3 +655,45 @@ def test_imap_poll_does_nothing_without_imap_url(settings):
     from meetings import tasks
 
     assert tasks.calendar_replies_poll() == 0
+
+
+def test_calendar_acceptance_into_a_full_session_tells_the_invitee_they_are_waitlisted():
+    from icalendar import Calendar
+
+    invitation = _invitation(capacity=1)
+    InvitationFactory(meeting=invitation.meeting, status=InvitationStatus.ACCEPTED)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    message = OutboundMessage.objects.get(invitation=invitation, kind=OutboxKind.WAITLISTED)
+    event = next(iter(Calendar.from_ical(message.ical).walk("VEVENT")))
+    attendee = event["ATTENDEE"]
+    assert [(o.outcome, o.detail) for o in outcomes] == [("applied", "waitlisted")]
+    assert (invitation.status, invitation.waitlist_position) == (InvitationStatus.WAITLISTED, 1)
+    assert message.subject == "On the waitlist: Session: reception data"
+    assert "you are on the waitlist (position 1)" in message.body_text
+    assert (message.ical_method, str(event["SUMMARY"]), str(event["TRANSP"])) == (
+        "REQUEST",
+        "On the waitlist: Session: reception data",
+        "TRANSPARENT",
+    )
+    assert str(event["DESCRIPTION"]).startswith(
+        "The meeting is full: you are on the waitlist. You will receive a message if a seat "
+        "becomes free.\n\n"
+    )
+    assert (attendee.params["PARTSTAT"], attendee.params["RSVP"]) == ("NEEDS-ACTION", "TRUE")
+
+
+def test_rsvp_page_acceptance_into_a_full_session_sends_no_waitlist_message():
+    invitation = _invitation(capacity=1)
+    InvitationFactory(meeting=invitation.meeting, status=InvitationStatus.ACCEPTED)
+
+    result = invitation_services.invitation_answer(
+        invitation=invitation, answer=InvitationStatus.ACCEPTED
+    )
+
+    assert result.waitlisted is True
+    assert not OutboundMessage.objects.filter(kind=OutboxKind.WAITLISTED).exists()
