@@ -7,7 +7,13 @@ e-mail code only serialise them).
   (``icalendar``'s ``add_missing_timezones`` writes RDATE lists, which Outlook ignores and
   which stop at their date window).
 - ORGANIZER is the product's reply mailbox (``settings.CALENDAR_REPLY_EMAIL``) with the
-  facilitator's name as CN, so that iTIP replies reach the product.
+  facilitator's name as CN, and the ``From:`` of every message that carries a calendar is
+  that same mailbox (``meetings.emails.calendar_from_email``), with ``Reply-To:`` the
+  facilitator for answers in words. Why not ORGANIZER = the facilitator with SENT-BY = the
+  mechanism: calendar clients send their iTIP REPLY to the ORGANIZER's address, not to
+  SENT-BY, so answers would land in a facilitator's personal mailbox and never be applied;
+  and a ``From:`` in the product's own domain keeps DMARC aligned. With From: = ORGANIZER,
+  Outlook and Gmail show no "sent on behalf of" and no SENT-BY or Sender header is needed.
 - An invitation message names only its recipient as ATTENDEE (e-mail addresses of the other
   invitees are personal data); VALARM only in feeds.
 
@@ -18,7 +24,6 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
-import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -27,9 +32,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings import enums
+from meetings.validators import multi_line, single_line
 
 PRODID = "-//Coordinator//Meetings and consultation rounds//EN"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A reference year whose transitions define the yearly rules (Europe/Brussels has followed
 # the EU rule, last Sunday of March and of October, since 1996).
 RULE_REFERENCE_YEAR = 2026
@@ -53,9 +58,16 @@ STATUS = {
 
 
 def clean_text(value: str) -> str:
-    """Text for a property: control characters removed (escaping and folding are the
-    library's job)."""
-    return CONTROL_CHARACTERS.sub("", str(value or ""))
+    """Text for a one-line property or parameter (SUMMARY, LOCATION, CN): every control
+    character removed, CR and LF included (escaping and folding are the library's job). The
+    services already store such texts clean; this holds for whatever reaches the builder."""
+    return single_line(value)
+
+
+def clean_description(value: str) -> str:
+    """Text for DESCRIPTION: line breaks kept as LF (the library writes them as ``\\n``), a
+    bare CR made one, other control characters removed."""
+    return multi_line(value)
 
 
 # --- VTIMEZONE ------------------------------------------------------------------------------
@@ -173,11 +185,17 @@ def _attendee(invitation):
 
 
 def meeting_description(meeting, *, rsvp_url: str = "") -> str:
-    """Agenda as it stands, the online link, the meeting page and the RSVP link (in the
-    active language: callers override it with the recipient's)."""
+    """The published agenda as it stands (none while unpublished), the online link, the
+    meeting page and the RSVP link (in the active language: callers override it with the
+    recipient's)."""
 
     lines = []
-    items = sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+    # A draft agenda is the facilitators' own: only a published one leaves their pages.
+    items = (
+        sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+        if meeting.agenda_published_at
+        else []
+    )
     if items:
         lines.append(_("Agenda:"))
         lines.extend(f"{item.position}. {item.title}" for item in items)
@@ -188,7 +206,7 @@ def meeting_description(meeting, *, rsvp_url: str = "") -> str:
     lines.append(_("Meeting page: %(url)s") % {"url": page})
     if rsvp_url:
         lines.append(_("Your answer: %(url)s") % {"url": rsvp_url})
-    return clean_text("\n".join(lines))
+    return clean_description("\n".join(lines))
 
 
 def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -328,7 +346,7 @@ def _mark_waitlisted(event) -> None:
         "The meeting is full: you are on the waitlist. You will receive a message if a seat "
         "becomes free."
     )
-    event.add("description", clean_text(f"{notice}\n\n{description}"))
+    event.add("description", clean_description(f"{notice}\n\n{description}"))
     event.add("transp", "TRANSPARENT")
 
 

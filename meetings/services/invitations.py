@@ -31,6 +31,7 @@ from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.validators import single_line
 
 RSVP_SALT = "meetings.rsvp"
 RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
@@ -118,6 +119,7 @@ def invitation_message_enqueue(
     sequence: int | None = None,
     occurrence_start: dt.datetime | None = None,
     time_proposal=None,
+    time_changed: bool = False,
 ):
     """Render and write one outbox message about ``invitation``'s meeting (invitation,
     update, cancellation, reminder, reminder to answer, waitlist notices, a declined time
@@ -151,11 +153,15 @@ def invitation_message_enqueue(
         "starts_at": starts_at,
         "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
         "invitation": invitation,
-        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position),
+        # Only a published agenda goes out; a draft stays on the facilitators' pages.
+        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+        if meeting.agenda_published_at
+        else [],
         "rsvp_url": link,
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
         "time_proposal": time_proposal,
+        "time_changed": time_changed,
         **_facilitator_context(meeting),
     }
     return emails.email_enqueue(
@@ -169,12 +175,27 @@ def invitation_message_enqueue(
     )
 
 
-def meeting_updates_enqueue(*, meeting: Meeting) -> int:
-    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined."""
+def meeting_updates_enqueue(*, meeting: Meeting, time_changed: bool = False) -> int:
+    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined. After a
+    change of date or time (``time_changed``) the answers given for the old time no longer
+    hold: those who had accepted or answered "tentative" are asked to confirm the new time
+    (PARTSTAT=NEEDS-ACTION, RSVP=TRUE); someone who had accepted keeps their seat until
+    they answer."""
+    if time_changed:
+        meeting.invitations.filter(status=InvitationStatus.ACCEPTED).update(
+            status=InvitationStatus.SENT, holds_seat=True, updated_at=timezone.now()
+        )
+        meeting.invitations.filter(status=InvitationStatus.TENTATIVE).update(
+            status=InvitationStatus.SENT, updated_at=timezone.now()
+        )
     count = 0
     for invitation in meeting.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
         invitation.meeting = meeting
-        count += bool(invitation_message_enqueue(invitation=invitation, kind=OutboxKind.UPDATE))
+        count += bool(
+            invitation_message_enqueue(
+                invitation=invitation, kind=OutboxKind.UPDATE, time_changed=time_changed
+            )
+        )
     return count
 
 
@@ -463,7 +484,7 @@ def invitation_delegate(
         organisation = invitation.contact.organisation
         if colleague is None:
             email = (email or "").strip().lower()
-            name = (name or "").strip()
+            name = single_line(name)
             if not name or not email:
                 raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
             try:

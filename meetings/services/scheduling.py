@@ -28,9 +28,12 @@ from meetings.services.invitations import (
     meeting_updates_enqueue,
     seats_taken,
 )
+from meetings.validators import single_line
 
 # Fields whose change is news to the invitees (an iTIP update).
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "location", "online_url", "format", "title")
+# Fields whose change asks the invitees to confirm again.
+TIME_FIELDS = ("starts_at", "ends_at", "timezone", "recurrence_rule")
 EDITABLE_FIELDS = (
     "title",
     "starts_at",
@@ -138,12 +141,12 @@ def meeting_create(
     meeting = Meeting(
         working_group=working_group,
         consultation_round=consultation_round,
-        title=title,
+        title=single_line(title),
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=timezone,
         format=format,
-        location=location or "",
+        location=single_line(location),
         online_url=online_url or "",
         language=language,
         capacity=capacity if capacity is not None else _default_capacity(consultation_round),
@@ -163,7 +166,8 @@ def _default_capacity(consultation_round) -> int | None:
 
 def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **changes) -> Meeting:
     """Change a meeting. A change of time, place, link or title after invitations went out
-    sends an update (same UID, SEQUENCE + 1) to everyone invited and not declined."""
+    sends an update (same UID, SEQUENCE + 1) to everyone invited and not declined; after a
+    change of date or time they are asked to confirm the new time."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": sorted(unknown)})
@@ -173,11 +177,18 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
             raise ValidationError(_("This meeting was cancelled; it cannot be changed."))
         if "recurrence_rule" in changes:
             changes["recurrence_rule"] = recurrence_rule_validate(changes["recurrence_rule"])
+        for name in ("title", "location"):
+            if name in changes:
+                # Whatever the door (page, API, admin): no control character is stored.
+                changes[name] = single_line(changes[name])
         if changes.get("status") == enums.MeetingStatus.CANCELLED:
             raise ValidationError(_("Use “cancel meeting” to cancel it."))
         notified = any(
             name in changes and getattr(locked, name) != changes[name] for name in NOTIFIED_FIELDS
         ) or ("recurrence_rule" in changes and changes["recurrence_rule"] != locked.recurrence_rule)
+        time_changed = any(
+            name in changes and getattr(locked, name) != changes[name] for name in TIME_FIELDS
+        )
         for name, value in changes.items():
             setattr(locked, name, value if value is not None or name == "capacity" else "")
         _validate(locked, is_new=False, confirm_long=confirm_long)
@@ -187,7 +198,7 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
             update_fields.append("sequence")
         locked.save(update_fields=update_fields)
         if "sequence" in update_fields:
-            meeting_updates_enqueue(meeting=locked)
+            meeting_updates_enqueue(meeting=locked, time_changed=time_changed)
     return locked
 
 
@@ -255,7 +266,7 @@ def occurrence_move(
         override.starts_at = starts_at
         override.ends_at = ends_at
         if location is not None:
-            override.location = location
+            override.location = single_line(location)
         _validate(override, is_new=True, confirm_long=False)
         override.save()
         locked.sequence += 1
