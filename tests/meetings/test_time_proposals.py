@@ -180,3 +180,35 @@ def test_counter_for_a_past_time_is_ignored():
     assert [(o.outcome, o.detail) for o in outcomes] == [
         ("ignored", "The proposed time is in the past.")
     ]
+
+
+def test_database_refuses_a_proposal_that_ends_before_it_starts():
+    from django.db import IntegrityError, transaction
+
+    invitation = _invitation()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeProposal.objects.create(
+            invitation=invitation,
+            starts_at=PROPOSED_END,
+            ends_at=PROPOSED_START,
+            proposed_at=PROPOSED_START,
+        )
+
+
+def test_database_refuses_the_same_open_proposal_twice_but_keeps_decided_ones():
+    from django.db import IntegrityError, transaction
+
+    invitation = _invitation()
+    fields = {
+        "invitation": invitation,
+        "starts_at": PROPOSED_START,
+        "ends_at": PROPOSED_END,
+        "proposed_at": PROPOSED_START,
+    }
+    TimeProposal.objects.create(**fields, status=TimeProposalStatus.DECLINED)
+    TimeProposal.objects.create(**fields)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeProposal.objects.create(**fields)
+    assert TimeProposal.objects.count() == 2
