@@ -9,6 +9,7 @@ CANCEL) for everyone invited and not declined, in the same transaction (see the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -20,7 +21,11 @@ from django.utils.translation import gettext as _
 
 from meetings import enums
 from meetings.models import Invitation, Meeting, TimeProposal
-from meetings.recurrence import recurrence_rule_validate, series_date_check
+from meetings.recurrence import (
+    recurrence_rule_validate,
+    series_date_check,
+    series_exceptions_follow,
+)
 from meetings.services.invitations import (
     ANSWERABLE,
     invitation_message_enqueue,
@@ -32,6 +37,8 @@ from meetings.validators import single_line
 
 # Fields whose change is news to the invitees (an iTIP update).
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "location", "online_url", "format", "title")
+# Fields of a series that its moved dates take over unless they changed them themselves.
+SERIES_FIELDS = ("title", "location", "online_url", "format", "timezone")
 # Fields whose change asks the invitees to confirm again.
 TIME_FIELDS = ("starts_at", "ends_at", "timezone", "recurrence_rule")
 EDITABLE_FIELDS = (
@@ -189,10 +196,13 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
         time_changed = any(
             name in changes and getattr(locked, name) != changes[name] for name in TIME_FIELDS
         )
+        before = {name: getattr(locked, name) for name in (*SERIES_FIELDS, *TIME_FIELDS)}
         for name, value in changes.items():
             setattr(locked, name, value if value is not None or name == "capacity" else "")
         _validate(locked, is_new=False, confirm_long=confirm_long)
         update_fields = [*changes, "updated_at"]
+        if locked.recurrence_rule and before["recurrence_rule"]:
+            update_fields += _series_exceptions_follow(locked, before)
         if notified and locked.invitations.went_out().exists():
             locked.sequence += 1
             update_fields.append("sequence")
@@ -200,6 +210,61 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
         if "sequence" in update_fields:
             meeting_updates_enqueue(meeting=locked, time_changed=time_changed)
     return locked
+
+
+def _series_exceptions_follow(series: Meeting, before: dict) -> list[str]:
+    """After a change of a series: its cancelled and moved dates follow a change of time
+    (their EXDATE and RECURRENCE-ID move with the series, so none comes back and none shows
+    twice), and its moved dates take a new title, place, link, format or time zone unless
+    they had changed that field themselves. Returns the series' fields changed here."""
+    time_changed = any(before[name] != getattr(series, name) for name in TIME_FIELDS)
+    overrides = list(series.overrides.all())
+    changed_fields: list[str] = []
+    if time_changed:
+        follow = functools.partial(
+            series_exceptions_follow,
+            old_start=before["starts_at"],
+            old_tzid=before["timezone"],
+            new_start=series.starts_at,
+            new_tzid=series.timezone,
+            new_rule=series.recurrence_rule,
+        )
+        cancelled = follow(
+            values=[dt.datetime.fromisoformat(value) for value in series.recurrence_exdates]
+        )
+        series.recurrence_exdates = list(
+            dict.fromkeys(moment.isoformat() for moment in cancelled if moment is not None)
+        )
+        changed_fields.append("recurrence_exdates")
+        moved = follow(values=[override.recurrence_id for override in overrides])
+        old_length = before["ends_at"] - before["starts_at"]
+        for override, recurrence_id in zip(overrides, moved, strict=True):
+            if recurrence_id is None:
+                override.delete()  # that date is no part of the new series
+                continue
+            fields = ["recurrence_id", "updated_at"]
+            if (
+                override.starts_at == override.recurrence_id
+                and override.ends_at - override.starts_at == old_length
+            ):
+                # Only its place or link had changed: its time follows the series.
+                override.starts_at = recurrence_id
+                override.ends_at = recurrence_id + (series.ends_at - series.starts_at)
+                fields += ["starts_at", "ends_at"]
+            override.recurrence_id = recurrence_id
+            override.save(update_fields=fields)
+        overrides = [o for o, rid in zip(overrides, moved, strict=True) if rid is not None]
+    for override in overrides:
+        inherited = [
+            name
+            for name in SERIES_FIELDS
+            if before[name] != getattr(series, name) and getattr(override, name) == before[name]
+        ]
+        for name in inherited:
+            setattr(override, name, getattr(series, name))
+        if inherited:
+            override.save(update_fields=[*inherited, "updated_at"])
+    return changed_fields
 
 
 def meeting_cancel(*, meeting: Meeting, by) -> Meeting:

@@ -1,0 +1,156 @@
+"""Editing a whole series never loses or duplicates a date: its cancelled and moved dates
+follow a change of time (over a daylight-saving change too), and its moved dates take a new
+title, place or link unless they had changed that field themselves. Read back with
+recurring-ical-events."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+from django.utils import timezone
+
+from meetings.formats import ical
+from meetings.services import scheduling
+from tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+BRUSSELS = ZoneInfo("Europe/Brussels")
+NOW = dt.datetime(2027, 1, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def _at(day: int, month: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2027, month, day, hour, minute, tzinfo=BRUSSELS)
+
+
+def _series_with_exceptions():
+    """Mondays 10:00–12:00 from 15 March 2027 (clocks go forward on 28 March), six dates;
+    22 March cancelled (before the change), 5 April moved to Tuesday 6 April 14:00, and
+    12 April only moved to another room (its own place, the series' time)."""
+    meeting = MeetingFactory(
+        title="Weekly data group",
+        starts_at=_at(15, 3, 10),
+        ends_at=_at(15, 3, 12),
+        recurrence_rule="FREQ=WEEKLY;COUNT=6",
+        location="Rue de la Loi 16, 1000 Bruxelles",
+        online_url="https://meet.example.org/old",
+        format="hybrid",
+    )
+    InvitationFactory(meeting=meeting)
+    with timezone.override(BRUSSELS):
+        scheduling.occurrence_cancel(meeting=meeting, occurrence_start=_at(22, 3, 10), by=None)
+        scheduling.occurrence_move(
+            meeting=meeting,
+            occurrence_start=_at(5, 4, 10),
+            starts_at=_at(6, 4, 14),
+            ends_at=_at(6, 4, 16),
+            by=None,
+        )
+        scheduling.occurrence_move(
+            meeting=meeting,
+            occurrence_start=_at(12, 4, 10),
+            starts_at=_at(12, 4, 10),
+            ends_at=_at(12, 4, 12),
+            location="Rue Royale 138, 1000 Bruxelles",
+            by=None,
+        )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _dates(meeting):
+    meeting.refresh_from_db()
+    text = ical.calendar_download(meeting=meeting, now=NOW).to_ical().decode()
+    events = recurring_ical_events.of(icalendar.Calendar.from_ical(text)).between(
+        dt.date(2027, 3, 1), dt.date(2027, 5, 31)
+    )
+    return [
+        (event["DTSTART"].dt, str(event["SUMMARY"]), str(event.get("LOCATION", "")))
+        for event in sorted(events, key=lambda e: e["DTSTART"].dt)
+    ]
+
+
+def test_moving_the_series_one_hour_later_keeps_cancelled_and_moved_dates():
+    meeting = _series_with_exceptions()
+
+    scheduling.meeting_update(
+        meeting=meeting, by=None, starts_at=_at(15, 3, 11), ends_at=_at(15, 3, 13)
+    )
+
+    room, other_room = "Rue de la Loi 16, 1000 Bruxelles", "Rue Royale 138, 1000 Bruxelles"
+    assert _dates(meeting) == [
+        (_at(15, 3, 11), "Weekly data group", room),
+        # 22 March stays cancelled; 29 March is the first date after the change.
+        (_at(29, 3, 11), "Weekly data group", room),
+        (_at(6, 4, 14), "Weekly data group", room),  # the moved date keeps its own time
+        (_at(12, 4, 11), "Weekly data group", other_room),  # its own room, the new time
+        (_at(19, 4, 11), "Weekly data group", room),
+    ]
+    meeting.refresh_from_db()
+    assert meeting.recurrence_exdates == [_at(22, 3, 11).isoformat()]
+    assert sorted(o.recurrence_id for o in meeting.overrides.all()) == [
+        _at(5, 4, 11),
+        _at(12, 4, 11),
+    ]
+
+
+def test_moving_the_series_to_another_weekday_moves_its_exceptions_with_it():
+    meeting = _series_with_exceptions()
+
+    scheduling.meeting_update(
+        meeting=meeting, by=None, starts_at=_at(17, 3, 10), ends_at=_at(17, 3, 12)
+    )
+
+    assert [start for start, _title, _place in _dates(meeting)] == [
+        _at(17, 3, 10),
+        _at(31, 3, 10),
+        _at(6, 4, 14),
+        _at(14, 4, 10),
+        _at(21, 4, 10),
+    ]
+
+
+def test_new_title_place_and_link_reach_the_moved_dates_that_kept_the_series_values():
+    meeting = _series_with_exceptions()
+
+    scheduling.meeting_update(
+        meeting=meeting,
+        by=None,
+        title="Data and reception group",
+        location="Boulevard du Jardin Botanique 50, 1000 Bruxelles",
+        online_url="https://meet.example.org/new",
+    )
+
+    overrides = {o.recurrence_id: o for o in meeting.overrides.all()}
+    moved, own_room = overrides[_at(5, 4, 10)], overrides[_at(12, 4, 10)]
+    assert (moved.title, moved.location, moved.online_url) == (
+        "Data and reception group",
+        "Boulevard du Jardin Botanique 50, 1000 Bruxelles",
+        "https://meet.example.org/new",
+    )
+    # It had its own room: that stays; the rest follows the series.
+    assert (own_room.title, own_room.location, own_room.online_url) == (
+        "Data and reception group",
+        "Rue Royale 138, 1000 Bruxelles",
+        "https://meet.example.org/new",
+    )
+    assert {title for _start, title, _place in _dates(meeting)} == {"Data and reception group"}
+
+
+def test_change_of_rule_drops_the_exceptions_of_dates_that_no_longer_exist():
+    meeting = _series_with_exceptions()
+
+    scheduling.meeting_update(
+        meeting=meeting, by=None, recurrence_rule="FREQ=WEEKLY;INTERVAL=2;COUNT=3"
+    )
+
+    meeting.refresh_from_db()
+    # 22 March and 5 April are no dates of a fortnightly series from 15 March; 12 April is.
+    assert meeting.recurrence_exdates == []
+    assert [o.recurrence_id for o in meeting.overrides.all()] == [_at(12, 4, 10)]
+    assert [start for start, _title, _place in _dates(meeting)] == [
+        _at(15, 3, 10),
+        _at(29, 3, 10),
+        _at(12, 4, 10),
+    ]
