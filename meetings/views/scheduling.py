@@ -177,7 +177,10 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         context["parent"] = self.meeting.working_group or self.meeting.consultation_round
         context["is_new"] = False
         if self.meeting.recurrence_rule:
-            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting)
+            # "Move this date" on the meeting page opens this form for that date.
+            chosen = self.request.GET.get("occurrence", "")
+            initial = {"occurrence": chosen, "action": "move"} if chosen else {}
+            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting, initial=initial)
         return context
 
     def form_valid(self, form):

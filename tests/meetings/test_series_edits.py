@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.formats import ical
 from meetings.services import scheduling
-from tests.factories import InvitationFactory, MeetingFactory
+from tests.factories import InvitationFactory, MeetingFactory, TeamUserFactory
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -154,3 +155,56 @@ def test_change_of_rule_drops_the_exceptions_of_dates_that_no_longer_exist():
         _at(29, 3, 10),
         _at(12, 4, 10),
     ]
+
+
+# --- One date of a series from the meeting page ------------------------------------------------
+
+
+def test_meeting_page_has_a_cancel_button_for_each_date_that_cancels_that_date(client_for):
+    meeting = MeetingFactory(
+        starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY;COUNT=3"
+    )
+    client = client_for(TeamUserFactory())
+
+    page = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()
+    response = client.post(
+        reverse("meeting-occurrence", args=[meeting.pk]),
+        {"occurrence": "2027-03-29T10:00", "action": "cancel"},
+    )
+
+    meeting.refresh_from_db()
+    assert [
+        value
+        for value in ("2027-03-15T10:00", "2027-03-22T10:00", "2027-03-29T10:00")
+        if f'name="occurrence" value="{value}"' in page
+    ] == ["2027-03-15T10:00", "2027-03-22T10:00", "2027-03-29T10:00"]
+    assert page.count("Cancel this date") == 3
+    assert response.status_code == 302
+    assert meeting.recurrence_exdates == [_at(29, 3, 10).isoformat()]
+
+
+def test_move_this_date_opens_the_form_for_that_date(client_for):
+    meeting = MeetingFactory(
+        starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY;COUNT=3"
+    )
+
+    response = client_for(TeamUserFactory()).get(
+        reverse("meeting-edit", args=[meeting.pk]) + "?occurrence=2027-03-22T10:00"
+    )
+
+    form = response.context["occurrence_form"]
+    assert (form["occurrence"].value(), form["action"].value()) == ("2027-03-22T10:00", "move")
+
+
+def test_participant_sees_the_dates_without_the_buttons(client_for, participant):
+    meeting = MeetingFactory(
+        starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY;COUNT=3"
+    )
+    InvitationFactory(meeting=meeting, contact=participant.contact)
+
+    page = client_for(participant).get(reverse("meeting-detail", args=[meeting.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert len(page.context["series_dates"]) == 3
+    assert "Cancel this date" not in html
