@@ -19,6 +19,7 @@ from meetings.selectors.scheduling import (
     meetings_visible_to,
     series_dates,
     time_proposals_open,
+    upcoming_dates,
 )
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
@@ -32,6 +33,11 @@ class MeetingListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return meetings_visible_to(user=self.request.user).order_by("-starts_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["upcoming"] = upcoming_dates(user=self.request.user)
+        return context
 
 
 class MeetingDetailView(LoginRequiredMixin, DetailView):

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,3 +210,77 @@ def test_participant_sees_the_dates_without_the_buttons(client_for, participant)
     assert page.status_code == 200
     assert len(page.context["series_dates"]) == 3
     assert "Cancel this date" not in html
+
+
+# --- The meeting list ----------------------------------------------------------------------------
+
+
+def test_meeting_list_shows_every_upcoming_date_of_a_series(client_for):
+    start = timezone.now().astimezone(BRUSSELS).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=1)
+    series = MeetingFactory(
+        title="Weekly data group",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        recurrence_rule="FREQ=WEEKLY;COUNT=4",
+    )
+    single = MeetingFactory(
+        title="Kick-off",
+        starts_at=start + dt.timedelta(days=2, hours=1),
+        ends_at=start + dt.timedelta(days=2, hours=2),
+    )
+    scheduling.occurrence_cancel(
+        meeting=series, occurrence_start=start + dt.timedelta(weeks=1), by=None
+    )
+    moved_to = start + dt.timedelta(weeks=2, days=1, hours=4)
+    scheduling.occurrence_move(
+        meeting=series,
+        occurrence_start=start + dt.timedelta(weeks=2),
+        starts_at=moved_to,
+        ends_at=moved_to + dt.timedelta(hours=1),
+        by=None,
+    )
+
+    response = client_for(TeamUserFactory()).get(reverse("meeting-list"))
+
+    assert [
+        (date.meeting.pk, date.starts_at, date.moved) for date in response.context["upcoming"]
+    ] == [
+        (series.pk, start, False),
+        (single.pk, start + dt.timedelta(days=2, hours=1), False),
+        (series.pk, moved_to, True),
+        (series.pk, start + dt.timedelta(weeks=3), False),
+    ]
+    assert response.content.decode().count("(series)") == 3
+
+
+def test_meeting_list_queries_do_not_grow_with_the_number_of_series(client_for):
+    client = client_for(TeamUserFactory())
+    start = timezone.now().astimezone(BRUSSELS).replace(second=0, microsecond=0)
+    start += dt.timedelta(days=1)
+
+    def make(count):
+        for _ in range(count):
+            series = MeetingFactory(
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                recurrence_rule="FREQ=WEEKLY;COUNT=3",
+            )
+            scheduling.occurrence_move(
+                meeting=series,
+                occurrence_start=start + dt.timedelta(weeks=1),
+                starts_at=start + dt.timedelta(weeks=1, hours=2),
+                ends_at=start + dt.timedelta(weeks=1, hours=3),
+                by=None,
+            )
+
+    make(1)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("meeting-list"))
+    make(4)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("meeting-list"))
+
+    assert len(response.context["upcoming"]) == 5 * 3
+    assert len(five) == len(one)
