@@ -222,3 +222,32 @@ def series_exceptions_follow(
         window = rule.between(local - dt.timedelta(minutes=1), local + dt.timedelta(minutes=1))
         followed.append(local.replace(tzinfo=new_tz) if local in window else None)
     return followed
+
+
+def _rule_parts(rule: str) -> dict[str, str]:
+    parts = {}
+    for part in rule.split(";"):
+        key, _sep, value = part.partition("=")
+        if key:
+            parts[key.strip().upper()] = value.strip()
+    return parts
+
+
+def _rule_text(parts: dict[str, str]) -> str:
+    return ";".join(f"{key}={value}" for key, value in parts.items())
+
+
+def series_split_rules(meeting, split_local: dt.datetime) -> tuple[str, str]:
+    """The rules of a series cut at one of its dates (``split_local``, naive wall-clock
+    time): the first part keeps the dates before it (as a COUNT, which every reader
+    expands alike), the second starts at it and keeps the original end (COUNT of the rest,
+    or UNTIL)."""
+    _tz, rule = _rule(meeting)
+    before = len([d for d in rule.between(rule._dtstart, split_local, inc=True) if d < split_local])
+    parts = _rule_parts(meeting.recurrence_rule)
+    first, rest = dict(parts), dict(parts)
+    first.pop("UNTIL", None)
+    first["COUNT"] = str(before)
+    if "COUNT" in parts:
+        rest["COUNT"] = str(int(parts["COUNT"]) - before)
+    return _rule_text(first), _rule_text(rest)

@@ -25,9 +25,11 @@ from meetings.recurrence import (
     recurrence_rule_validate,
     series_date_check,
     series_exceptions_follow,
+    series_split_rules,
 )
 from meetings.services.invitations import (
     ANSWERABLE,
+    KEPT_INFORMED_Q,
     invitation_message_enqueue,
     meeting_cancellations_enqueue,
     meeting_updates_enqueue,
@@ -434,3 +436,91 @@ def time_proposal_decline(*, proposal: TimeProposal, by) -> TimeProposal:
             time_proposal=locked,
         )
     return locked
+
+
+# --- This date and the following ones ----------------------------------------------------------
+
+
+def series_split(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meeting:
+    """Cut a series at one of its dates: the dates before it stay in ``meeting`` (an update
+    to its invitees), that date and the following ones become a new series with the same
+    settings, invitees and answers (each invitee receives it as a new calendar entry); the
+    cancelled and moved dates go with the part they belong to. Returns the new series,
+    which "this and the following dates" then changes like any meeting."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == enums.MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting was cancelled; it cannot be changed."))
+        moment = series_date_check(locked, occurrence_start)
+        if moment == locked.starts_at:
+            raise ValidationError(
+                _("This is the first date of the series: change the whole series instead."),
+                code="first",
+            )
+        if moment.isoformat() in locked.recurrence_exdates:
+            raise ValidationError(_("That meeting of the series is cancelled."))
+        tz = ZoneInfo(locked.timezone)
+        first_rule, rest_rule = series_split_rules(
+            locked, moment.astimezone(tz).replace(tzinfo=None)
+        )
+        rest = Meeting.objects.create(
+            working_group=locked.working_group,
+            consultation_round=locked.consultation_round,
+            title=locked.title,
+            starts_at=moment,
+            ends_at=moment + (locked.ends_at - locked.starts_at),
+            timezone=locked.timezone,
+            format=locked.format,
+            location=locked.location,
+            online_url=locked.online_url,
+            status=locked.status,
+            language=locked.language,
+            capacity=locked.capacity,
+            facilitator=locked.facilitator,
+            recurrence_rule=rest_rule,
+            recurrence_exdates=[
+                value
+                for value in locked.recurrence_exdates
+                if dt.datetime.fromisoformat(value) > moment
+            ],
+            reminder_offsets=locked.reminder_offsets,
+        )
+        locked.overrides.filter(recurrence_id__gte=moment).update(recurrence_parent=rest)
+        locked.recurrence_exdates = [
+            value
+            for value in locked.recurrence_exdates
+            if dt.datetime.fromisoformat(value) < moment
+        ]
+        locked.recurrence_rule = first_rule
+        went_out = locked.invitations.went_out().exists()
+        if went_out:
+            locked.sequence += 1
+        locked.save(
+            update_fields=["recurrence_rule", "recurrence_exdates", "sequence", "updated_at"]
+        )
+        now = timezone.now()
+        copies = [
+            Invitation(
+                meeting=rest,
+                contact_id=invitation.contact_id,
+                status=invitation.status,
+                waitlist_position=invitation.waitlist_position,
+                holds_seat=invitation.holds_seat,
+                sent_at=now if invitation.sent_at else None,
+                answered_at=invitation.answered_at,
+                comment=invitation.comment,
+                participation_language=invitation.participation_language,
+                needs_interpretation=invitation.needs_interpretation,
+                accessibility_needs=invitation.accessibility_needs,
+            )
+            for invitation in locked.invitations.exclude(
+                status__in=[enums.InvitationStatus.CANCELLED, enums.InvitationStatus.DELEGATED]
+            )
+        ]
+        Invitation.objects.bulk_create(copies)
+        for invitation in rest.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
+            invitation.meeting = rest
+            invitation_message_enqueue(invitation=invitation, kind=enums.OutboxKind.INVITATION)
+        if went_out:
+            meeting_updates_enqueue(meeting=locked)
+    return rest

@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.enums import InvitationStatus, OutboxKind
 from meetings.formats import ical
+from meetings.models import OutboundMessage
 from meetings.services import scheduling
 from tests.factories import InvitationFactory, MeetingFactory, TeamUserFactory
 
@@ -284,3 +287,78 @@ def test_meeting_list_queries_do_not_grow_with_the_number_of_series(client_for):
 
     assert len(response.context["upcoming"]) == 5 * 3
     assert len(five) == len(one)
+
+
+# --- This date and the following ones ----------------------------------------------------------
+
+
+def _dates_of_both(first, rest):
+    return sorted(_dates(first) + _dates(rest))
+
+
+def test_split_keeps_every_date_once_across_the_two_series():
+    meeting = _series_with_exceptions()
+    accepted = InvitationFactory(meeting=meeting, status=InvitationStatus.ACCEPTED)
+    before = _dates(meeting)
+
+    rest = scheduling.series_split(meeting=meeting, occurrence_start=_at(5, 4, 10), by=None)
+
+    meeting.refresh_from_db()
+    assert _dates_of_both(meeting, rest) == before
+    assert [start for start, _t, _p in _dates(meeting)] == [_at(15, 3, 10), _at(29, 3, 10)]
+    assert (meeting.recurrence_rule, rest.recurrence_rule) == (
+        "FREQ=WEEKLY;COUNT=3",
+        "FREQ=WEEKLY;COUNT=3",
+    )
+    assert meeting.recurrence_exdates == [_at(22, 3, 10).isoformat()]
+    assert sorted(o.recurrence_id for o in rest.overrides.all()) == [_at(5, 4, 10), _at(12, 4, 10)]
+    copy = rest.invitations.get(contact=accepted.contact)
+    assert copy.status == InvitationStatus.ACCEPTED
+    assert rest.ical_uid != meeting.ical_uid
+    assert OutboundMessage.objects.filter(invitation=copy, kind=OutboxKind.INVITATION).count() == 1
+    assert meeting.sequence == 4  # a cancel, two moves, and now the cut
+    assert OutboundMessage.objects.filter(
+        invitation=accepted, kind=OutboxKind.UPDATE, sequence=4
+    ).exists()
+
+
+def test_this_and_following_dates_one_hour_later_over_the_dst_change():
+    meeting = _series_with_exceptions()
+
+    rest = scheduling.series_split(meeting=meeting, occurrence_start=_at(29, 3, 10), by=None)
+    scheduling.meeting_update(
+        meeting=rest, by=None, starts_at=_at(29, 3, 11), ends_at=_at(29, 3, 13)
+    )
+
+    meeting.refresh_from_db()
+    assert [start for start, _t, _p in _dates_of_both(meeting, rest)] == [
+        _at(15, 3, 10),  # before the cut: unchanged, 22 March still cancelled
+        _at(29, 3, 11),
+        _at(6, 4, 14),  # moved date keeps its own time
+        _at(12, 4, 11),  # only its room was its own: the new time
+        _at(19, 4, 11),
+    ]
+
+
+def test_split_at_the_first_date_or_a_cancelled_one_is_refused():
+    meeting = _series_with_exceptions()
+
+    with pytest.raises(ValidationError, match="first date of the series"):
+        scheduling.series_split(meeting=meeting, occurrence_start=_at(15, 3, 10), by=None)
+    with pytest.raises(ValidationError, match="is cancelled"):
+        scheduling.series_split(meeting=meeting, occurrence_start=_at(22, 3, 10), by=None)
+    assert meeting.overrides.count() == 2
+
+
+def test_split_of_an_endless_series_keeps_the_rest_endless():
+    meeting = MeetingFactory(
+        starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY"
+    )
+
+    rest = scheduling.series_split(meeting=meeting, occurrence_start=_at(29, 3, 10), by=None)
+
+    meeting.refresh_from_db()
+    assert (meeting.recurrence_rule, rest.recurrence_rule) == (
+        "FREQ=WEEKLY;COUNT=2",
+        "FREQ=WEEKLY",
+    )
