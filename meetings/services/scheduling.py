@@ -524,3 +524,20 @@ def series_split(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meet
         if went_out:
             meeting_updates_enqueue(meeting=locked)
     return rest
+
+
+def series_following_change(
+    *,
+    meeting: Meeting,
+    occurrence_start: dt.datetime,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    by,
+) -> Meeting:
+    """ "This and the following dates": cut the series at that date (unless it is the first,
+    then the whole series changes) and give the following part its new time."""
+    with transaction.atomic():
+        if series_date_check(meeting, occurrence_start) == meeting.starts_at:
+            return meeting_update(meeting=meeting, by=by, starts_at=starts_at, ends_at=ends_at)
+        rest = series_split(meeting=meeting, occurrence_start=occurrence_start, by=by)
+        return meeting_update(meeting=rest, by=by, starts_at=starts_at, ends_at=ends_at)

@@ -217,6 +217,19 @@ class OccurrenceView(ManagedMeetingMixin, View):
                         meeting=meeting, occurrence_start=data["occurrence_start"], by=request.user
                     )
                     messages.success(request, _("That meeting of the series was cancelled."))
+                elif data["action"] == "following":
+                    rest = scheduling.series_following_change(
+                        meeting=meeting,
+                        occurrence_start=data["occurrence_start"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        by=request.user,
+                    )
+                    messages.success(
+                        request,
+                        _("This date and the following ones are now a series of their own."),
+                    )
+                    return redirect("meeting-detail", pk=rest.pk)
                 else:
                     scheduling.occurrence_move(
                         meeting=meeting,

@@ -362,3 +362,28 @@ def test_split_of_an_endless_series_keeps_the_rest_endless():
         "FREQ=WEEKLY;COUNT=2",
         "FREQ=WEEKLY",
     )
+
+
+def test_this_and_following_from_the_edit_page_makes_a_new_series_at_the_new_time(client_for):
+    meeting = _series_with_exceptions()
+
+    response = client_for(TeamUserFactory()).post(
+        reverse("meeting-occurrence", args=[meeting.pk]),
+        {
+            "occurrence": "2027-04-12T10:00",
+            "action": "following",
+            "new_start": "09:00",
+            "new_end": "11:00",
+        },
+    )
+
+    rest = meeting.working_group.meetings.exclude(pk=meeting.pk).get(recurrence_parent=None)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meeting-detail", args=[rest.pk])
+    assert [start for start, _t, _p in _dates_of_both(meeting, rest)] == [
+        _at(15, 3, 10),
+        _at(29, 3, 10),
+        _at(6, 4, 14),
+        _at(12, 4, 9),
+        _at(19, 4, 9),
+    ]
