@@ -50,6 +50,7 @@ INVITATION_WORKFLOW_FIELDS = (
     "answered_at",
     "reminded_at",
     "token_nonce",
+    "calendar_sequence",
 )
 MINUTES_WORKFLOW_FIELDS = (
     "meeting",

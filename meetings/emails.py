@@ -46,6 +46,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.mime.base import MIMEBase
+from email.utils import formataddr, parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -125,6 +126,13 @@ class _CalendarEmail(EmailMultiAlternatives):
         return msg
 
 
+def calendar_from_email() -> str:
+    """``From:`` of a message with an iTIP part: the reply mailbox, the ORGANIZER of its
+    calendar (see ``meetings/formats/ical.py``), under the product's display name."""
+    name, _address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name, settings.CALENDAR_REPLY_EMAIL))
+
+
 def email_message(
     *,
     to: Sequence[str],
@@ -135,7 +143,7 @@ def email_message(
     message = _CalendarEmail(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=calendar_from_email() if rendered.calendar else settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=list(reply_to),
         headers=headers or {},
@@ -269,10 +277,15 @@ def outbox_message(row) -> EmailMultiAlternatives:
         calendar=CalendarPart(method=row.ical_method, ical=row.ical) if row.ical else None,
         attachments=_agenda_attachments(row),
     )
+    facilitator = row.invitation.meeting.facilitator if row.invitation_id else None
     return email_message(
         to=[row.to_email],
         rendered=rendered,
         headers={"Message-ID": _message_id(row), "Auto-Submitted": "auto-generated"},
+        # People who answer in words write to the facilitator; calendars answer ORGANIZER.
+        reply_to=[facilitator.email]
+        if rendered.calendar and facilitator and facilitator.email
+        else [],
     )
 
 

@@ -82,12 +82,20 @@ class OutboxKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     NUDGE = "nudge", _("Reminder to answer")
     WAITLIST = "waitlist", _("Waitlist notice")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    DECLINECOUNTER = "declinecounter", _("Proposed time declined")
     ACTION_REMINDER = "action_reminder", _("Action-item reminder")
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
     TIME_POLL = "time_poll", _("Time poll")
     TIME_POLL_REMINDER = "time_poll_reminder", _("Reminder to answer a time poll")
     FEEDBACK = "feedback", _("Feedback after a session")
     FEEDBACK_REMINDER = "feedback_reminder", _("Reminder to give feedback")
+
+
+class TimeProposalStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", pgettext_lazy("time proposal", "Accepted")
+    DECLINED = "declined", pgettext_lazy("time proposal", "Declined")
 
 
 class OutboxStatus(models.TextChoices):

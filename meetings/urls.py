@@ -81,6 +81,11 @@ urlpatterns = [
         name="meeting-occurrence",
     ),
     path(
+        "meetings/<int:pk>/time-proposals/<int:proposal_pk>/",
+        scheduling.TimeProposalDecideView.as_view(),
+        name="meeting-time-proposal",
+    ),
+    path(
         "meetings/<int:pk>/cancel/",
         scheduling.MeetingCancelView.as_view(),
         name="meeting-cancel",

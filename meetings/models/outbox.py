@@ -64,7 +64,7 @@ class OutboundMessage(models.Model):
     body_text = models.TextField(_("plain text"))
     body_html = models.TextField(_("HTML"))
     ical = models.TextField(_("iCalendar"), blank=True)
-    ical_method = models.CharField(_("iCalendar method"), max_length=10, blank=True)
+    ical_method = models.CharField(_("iCalendar method"), max_length=20, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
@@ -106,7 +106,7 @@ class OutboundMessage(models.Model):
                 name="outbound_message_sent_iff_sent_at",
             ),
             models.CheckConstraint(
-                condition=Q(ical_method__in=["", "REQUEST", "CANCEL"]),
+                condition=Q(ical_method__in=["", "REQUEST", "CANCEL", "DECLINECOUNTER"]),
                 name="outbound_message_ical_method_known",
             ),
         ]

@@ -25,6 +25,7 @@ from meetings.selectors.actions import open_action_items_for_meeting
 from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
 from meetings.services.actions import action_items_mark_reviewed
+from meetings.validators import single_line
 
 EDITABLE_FIELDS = (
     "title",
@@ -152,8 +153,8 @@ def agenda_item_create(
 ) -> AgendaItem:
     item = AgendaItem(
         meeting=meeting,
-        title=title.strip(),
-        title_alt=title_alt.strip(),
+        title=single_line(title),
+        title_alt=single_line(title_alt),
         purpose=purpose,
         planned_minutes=planned_minutes,
         description=description,
@@ -179,7 +180,7 @@ def agenda_item_update(
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     original = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
-        setattr(item, name, value.strip() if name in ("title", "title_alt") else value)
+        setattr(item, name, single_line(value) if name in ("title", "title_alt") else value)
     try:
         _validate_item(item)
     except ValidationError:

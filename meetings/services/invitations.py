@@ -31,6 +31,7 @@ from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.validators import single_line
 
 RSVP_SALT = "meetings.rsvp"
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
@@ -128,14 +129,18 @@ def invitation_message_enqueue(
     kind: str,
     sequence: int | None = None,
     occurrence_start: dt.datetime | None = None,
+    time_proposal=None,
+    time_changed: bool = False,
 ):
     """Render and write one outbox message about ``invitation``'s meeting (invitation,
-    update, cancellation, reminder, reminder to answer). ``occurrence_start``: the date of
-    the series that a reminder is about."""
+    update, cancellation, reminder, reminder to answer, waitlist notices, a declined time
+    proposal). ``occurrence_start``: the date of the series that a reminder is about."""
     meeting = invitation.meeting
     now = timezone.now()
     sequence = meeting.sequence if sequence is None else sequence
-    method = "CANCEL" if kind == OutboxKind.CANCEL else "REQUEST"
+    method = {OutboxKind.CANCEL: "CANCEL", OutboxKind.DECLINECOUNTER: "DECLINECOUNTER"}.get(
+        kind, "REQUEST"
+    )
     link = rsvp_url(invitation) if method == "REQUEST" else ""
     language = invitation.contact.preferred_language or "en"
     with translation.override(language):
@@ -147,6 +152,11 @@ def invitation_message_enqueue(
             rsvp_url=link,
             sequence=meeting.sequence,
         )
+    if invitation.calendar_sequence != meeting.sequence:
+        # Replies are matched against what this invitee last received, not against changes
+        # that were never sent to them (another invitee's removal).
+        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence=meeting.sequence)
+        invitation.calendar_sequence = meeting.sequence
     starts_at = occurrence_start or meeting.starts_at
     context = {
         "kind": kind,
@@ -154,10 +164,15 @@ def invitation_message_enqueue(
         "starts_at": starts_at,
         "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
         "invitation": invitation,
-        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position),
+        # Only a published agenda goes out; a draft stays on the facilitators' pages.
+        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+        if meeting.agenda_published_at
+        else [],
         "rsvp_url": link,
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
+        "time_proposal": time_proposal,
+        "time_changed": time_changed,
         **facilitator_context(meeting),
     }
     return emails.email_enqueue(
@@ -171,12 +186,27 @@ def invitation_message_enqueue(
     )
 
 
-def meeting_updates_enqueue(*, meeting: Meeting) -> int:
-    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined."""
+def meeting_updates_enqueue(*, meeting: Meeting, time_changed: bool = False) -> int:
+    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined. After a
+    change of date or time (``time_changed``) the answers given for the old time no longer
+    hold: those who had accepted or answered "tentative" are asked to confirm the new time
+    (PARTSTAT=NEEDS-ACTION, RSVP=TRUE); someone who had accepted keeps their seat until
+    they answer."""
+    if time_changed:
+        meeting.invitations.filter(status=InvitationStatus.ACCEPTED).update(
+            status=InvitationStatus.SENT, holds_seat=True, updated_at=timezone.now()
+        )
+        meeting.invitations.filter(status=InvitationStatus.TENTATIVE).update(
+            status=InvitationStatus.SENT, updated_at=timezone.now()
+        )
     count = 0
     for invitation in meeting.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
         invitation.meeting = meeting
-        count += bool(invitation_message_enqueue(invitation=invitation, kind=OutboxKind.UPDATE))
+        count += bool(
+            invitation_message_enqueue(
+                invitation=invitation, kind=OutboxKind.UPDATE, time_changed=time_changed
+            )
+        )
     return count
 
 
@@ -325,7 +355,7 @@ class AnswerResult:
     invitation: Invitation
     waitlisted: bool = False
     promoted: Invitation | None = None
-    ignored: bool = False
+    ignored: str = ""  # why the answer was not applied: "older sequence", "older answer"
 
 
 def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
@@ -382,11 +412,14 @@ def invitation_answer(
     needs_interpretation: bool = False,
     accessibility_needs: str = "",
     calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
 ) -> AnswerResult:
-    """Record an answer (the last one counts, with its time). An acceptance of a full
+    """Record an answer (the newest one counts, with its time). An acceptance of a full
     meeting puts the invitee on the waitlist; a decline of a seat promotes the first
     waitlisted invitee. ``calendar_sequence``: the SEQUENCE an iTIP reply answered; a reply to
-    an older version of the meeting is ignored."""
+    an older calendar entry than the last one sent to this invitee is ignored.
+    ``answered_at``: when the answer was given (an iTIP reply's DTSTAMP, never later than
+    now); an answer older than the one in force, whichever door it came by, is ignored."""
     if answer not in ANSWERS:
         raise ValidationError(_("Answer accept, tentative or decline."), code="answer")
     if participation_language and participation_language not in dict(WorkingLanguage.choices):
@@ -396,8 +429,12 @@ def invitation_answer(
         invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
         invitation.meeting = meeting
         _ensure_open(meeting)
-        if calendar_sequence is not None and calendar_sequence < meeting.sequence:
-            return AnswerResult(invitation=invitation, ignored=True)
+        now = timezone.now()
+        answered_at = now if answered_at is None else min(answered_at, now)
+        if calendar_sequence is not None and calendar_sequence < invitation.calendar_sequence:
+            return AnswerResult(invitation=invitation, ignored="older sequence")
+        if invitation.answered_at is not None and answered_at < invitation.answered_at:
+            return AnswerResult(invitation=invitation, ignored="older answer")
         if invitation.status not in ANSWERABLE:
             raise ValidationError(
                 _("This invitation cannot be answered (it is %(status)s).")
@@ -420,7 +457,7 @@ def invitation_answer(
                     result.waitlisted = True
         invitation.status = status
         invitation.waitlist_position = position
-        invitation.answered_at = timezone.now()
+        invitation.answered_at = answered_at
         invitation.comment = comment.strip()[:2000]
         fields = ["status", "waitlist_position", "answered_at", "comment", "updated_at"]
         if answer != InvitationStatus.DECLINED:
@@ -431,6 +468,14 @@ def invitation_answer(
         invitation.save(update_fields=fields)
         if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
+        if (
+            calendar_sequence is not None
+            and status == InvitationStatus.WAITLISTED
+            and previous != InvitationStatus.WAITLISTED
+        ):
+            # Their calendar says "Accepted": tell them, and replace the entry with one that
+            # says they are on the waitlist (the RSVP page says so on the screen).
+            invitation_message_enqueue(invitation=invitation, kind=OutboxKind.WAITLISTED)
     return result
 
 
@@ -458,7 +503,7 @@ def invitation_delegate(
         organisation = invitation.contact.organisation
         if colleague is None:
             email = (email or "").strip().lower()
-            name = (name or "").strip()
+            name = single_line(name)
             if not name or not email:
                 raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
             try:

@@ -129,7 +129,9 @@ class RsvpView(View):
             {
                 "invitation": invitation,
                 "meeting": meeting,
-                "agenda_items": meeting.agenda_items.order_by("position") if meeting else [],
+                "agenda_items": meeting.agenda_items.order_by("position")
+                if meeting and meeting.agenda_published_at
+                else [],
                 "form": form,
                 "delegate_form": delegate_form,
                 "error": error,

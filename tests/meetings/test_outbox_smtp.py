@@ -130,7 +130,14 @@ def test_invitation_as_received_by_smtp_has_calendar_inside_alternative_and_atta
     html = alternative.get_payload()[1].get_content()
     assert "time zone Europe/Brussels" in text
     assert "time zone Europe/Brussels" in html
-    assert "1. Welcome and aims" in text
+    # From: is the ORGANIZER (the reply mailbox); words go to the facilitator.
+    assert (message["From"], message["Reply-To"]) == (
+        "Coordinator <rsvp@coordinator.example>",
+        "fiona@x.be",
+    )
+    # The agenda is not published yet: its items stay on the facilitators' pages.
+    assert "The agenda has not been set yet." in text
+    assert [part for part in (text, html, ics) if "Welcome and aims" in part] == []
     assert "Questions? Contact Fiona Facilitator (fiona@x.be)." in text
     row = OutboundMessage.objects.get()
     assert message["Message-ID"] == f"<{row.idempotency_key}@example.be>"
