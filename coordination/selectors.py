@@ -16,6 +16,7 @@ from coordination.models import (
     Question,
     Survey,
     SurveyResponse,
+    User,
     WorkingGroup,
 )
 from coordination.rules import GROUP_LEADING_ROLES, is_team
@@ -456,3 +457,15 @@ def question_stats_table(stats: QuestionStats) -> list[list]:
     if stats.other_answers:
         rows += [["other"]] + [[a] for a in stats.other_answers]
     return rows
+
+
+def person_name(*, user: User | None, contact: Contact | None = None) -> str:
+    """How a person is named: the contact's name, else the user's full name (never the
+    username, unless there is nothing else)."""
+    if contact is None and user is not None:
+        contact = getattr(user, "contact", None) if user.pk else None
+    if contact is not None and contact.name:
+        return contact.name
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()

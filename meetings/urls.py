@@ -1,8 +1,10 @@
 """The pages of the ``meetings`` app, one module of ``meetings.views`` per capability."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from meetings.views import (
+    access,
     actions,
     agendas,
     calendars,
@@ -17,6 +19,29 @@ from meetings.views import (
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
+    path("sign-in/link/", access.sign_in_link, name="sign-in-link"),
+    path("sign-in/email/", access.SignInLinkRequestView.as_view(), name="sign-in-link-request"),
+    path("my-data/sign-in-links/revoke/", access.sign_in_links_revoke, name="sign-in-links-revoke"),
+    path(
+        "accounts/password-reset/",
+        access.PasswordResetRequestView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("meetings/", scheduling.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),

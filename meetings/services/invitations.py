@@ -25,12 +25,14 @@ from django.utils.translation import gettext as _
 from coordination.enums import WorkingLanguage
 from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
+from coordination.selectors import person_name
 from meetings import emails
 from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.services import access
 
 RSVP_SALT = "meetings.rsvp"
 RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
@@ -106,9 +108,26 @@ def _facilitator_context(meeting: Meeting) -> dict:
     if person is None:
         return {"facilitator_name": "", "facilitator_email": ""}
     return {
-        "facilitator_name": person.get_full_name() or person.get_username(),
+        "facilitator_name": person_name(user=person),
         "facilitator_email": person.email,
     }
+
+
+def meeting_links(*, links: access.SignInLinks, meeting: Meeting) -> dict:
+    """The signed links of an e-mail about ``meeting``: its page, its agenda and PDF (once
+    published), the invitee's calendar page and My data."""
+    context = {
+        "meeting_url": links.url(reverse("meeting-detail", args=[meeting.pk])),
+        "ics_url": links.url(reverse("meeting-ics", args=[meeting.pk])),
+        "calendar_url": links.url(reverse("calendar-settings")),
+        "my_data_url": links.url(reverse("my-data")),
+        "agenda_url": "",
+        "agenda_pdf_url": "",
+    }
+    if meeting.agenda_published_at is not None:
+        context["agenda_url"] = links.url(reverse("agenda-page", args=[meeting.pk]))
+        context["agenda_pdf_url"] = links.url(reverse("agenda-pdf", args=[meeting.pk]))
+    return context
 
 
 def invitation_message_enqueue(
@@ -137,18 +156,26 @@ def invitation_message_enqueue(
             sequence=meeting.sequence,
         )
     starts_at = occurrence_start or meeting.starts_at
+    ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
     context = {
         "kind": kind,
         "meeting": meeting,
         "starts_at": starts_at,
-        "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
+        "ends_at": ends_at,
         "invitation": invitation,
         "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position),
         "rsvp_url": link,
-        "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
-        "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
         **_facilitator_context(meeting),
     }
+    if method == "REQUEST":
+        # The links work until a few days after the meeting (the occurrence a reminder is
+        # about, the last date of a series; 14 days for a series without end).
+        if occurrence_start is not None or not meeting.recurrence_rule:
+            about_end = ends_at
+        else:
+            about_end = series_last_end(meeting)
+        links = access.sign_in_links_for(contact=invitation.contact, meeting_end=about_end)
+        context.update(meeting_links(links=links, meeting=meeting))
     return emails.email_enqueue(
         invitation=invitation,
         kind=kind,
