@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_q.tasks import async_task
 from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
 from coordination.middleware import PARTICIPANT_SESSION_KEY
 from coordination.services import user_sign_in_links_revoke
@@ -27,6 +28,17 @@ from meetings.services import access as access_services
 def rate_limited(request, exception=None):
     """What a client that reached a rate limit sees (django-ratelimit's view)."""
     return render(request, "registration/rate_limited.html", status=429)
+
+
+def _link_posts_rate(group, request) -> str:
+    return settings.RATELIMIT_LINK_POSTS_PER_IP
+
+
+# The doors that a signed link opens without a password (an RSVP answer, "done" on an action
+# item): their presses are limited per client address.
+link_post_rate_limit = ratelimit(
+    group="link-posts", key="ip", rate=_link_posts_rate, method="POST", block=True
+)
 
 
 def _email_key(group, request) -> str:

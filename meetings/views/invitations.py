@@ -19,6 +19,7 @@ from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_overview
 from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import invitations as invitation_services
+from meetings.views.access import link_post_rate_limit
 from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
 
 
@@ -112,6 +113,7 @@ class OutboxRetryView(LoginRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(link_post_rate_limit, name="post")
 class RsvpView(View):
     template_name = "meetings/rsvp.html"
 
