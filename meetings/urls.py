@@ -143,6 +143,7 @@ urlpatterns = [
         name="meeting-ics",
     ),
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    path("rsvp/<str:token>/invite.ics", invitations.rsvp_ics, name="rsvp-ics"),
     path("calendar/", calendars.CalendarSettingsView.as_view(), name="calendar-settings"),
     path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
     path(
