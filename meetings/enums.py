@@ -86,6 +86,13 @@ class OutboxKind(models.TextChoices):
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
 
 
+class DelegationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")

@@ -133,6 +133,16 @@ urlpatterns = [
         name="meeting-outbox-retry",
     ),
     path(
+        "invitations/<int:pk>/delegation/undo/",
+        invitations.InvitationDelegationUndoView.as_view(),
+        name="invitation-delegation-undo",
+    ),
+    path(
+        "delegation-requests/<int:pk>/decide/",
+        invitations.DelegationRequestDecideView.as_view(),
+        name="delegation-request-decide",
+    ),
+    path(
         "invitations/<int:pk>/remove/",
         invitations.InvitationRemoveView.as_view(),
         name="invitation-remove",

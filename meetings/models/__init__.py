@@ -5,7 +5,7 @@ One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaAttachment, AgendaItem
-from meetings.models.invitations import Invitation
+from meetings.models.invitations import DelegationRequest, Invitation
 from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
     Attendance,
@@ -26,6 +26,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Decision",
+    "DelegationRequest",
     "Invitation",
     "Meeting",
     "Minutes",

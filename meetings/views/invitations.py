@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from meetings import emails
 from meetings.formats import ical
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
-from meetings.models import Invitation
+from meetings.models import DelegationRequest, Invitation
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_overview
+from meetings.selectors.invitations import invitation_delegation, invitation_overview
 from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import invitations as invitation_services
 from meetings.views.access import link_post_rate_limit
@@ -172,6 +172,7 @@ class RsvpView(View):
                 "answered": invitation is not None
                 and invitation.status in (*invitation_services.ANSWERS, "waitlisted"),
                 "ics_url": reverse("rsvp-ics", args=[token]) if invitation else "",
+                **(invitation_delegation(invitation=invitation) if invitation else {}),
             },
             status=status,
         )
@@ -205,6 +206,8 @@ class RsvpView(View):
             return self._render(request, None, None, None, status=404, error=error)
         if "delegate" in request.POST:
             return self._delegate(request, token, invitation)
+        if "undo_delegation" in request.POST:
+            return self._undo_delegation(request, token, invitation)
         if "one_press" in request.POST:
             # The answer alone: the details given before are kept.
             data = {
@@ -241,12 +244,24 @@ class RsvpView(View):
             request, invitation, form, DelegateForm(invitation=invitation), status=400
         )
 
+    def _undo_delegation(self, request, token, invitation):
+        try:
+            if invitation.status == "delegated":
+                invitation_services.invitation_delegation_undo(invitation=invitation)
+            else:
+                invitation_services.delegation_request_withdraw(invitation=invitation)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The seat is yours again."))
+        return redirect("rsvp", token=token)
+
     def _delegate(self, request, token, invitation):
         delegate_form = DelegateForm(request.POST, invitation=invitation)
         if delegate_form.is_valid():
             data = delegate_form.cleaned_data
             try:
-                delegate = invitation_services.invitation_delegate(
+                outcome = invitation_services.invitation_delegation_request(
                     invitation=invitation,
                     colleague=data.get("colleague"),
                     name=data.get("name", ""),
@@ -255,11 +270,21 @@ class RsvpView(View):
             except ValidationError as exc:
                 delegate_form.add_error(None, exc)
             else:
-                messages.success(
-                    request,
-                    _("%(name)s received an invitation in your place.")
-                    % {"name": delegate.contact.name},
-                )
+                if outcome.delegate is not None:
+                    messages.success(
+                        request,
+                        _("%(name)s received an invitation in your place.")
+                        % {"name": outcome.delegate.contact.name},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "%(email)s is not an address of your organisation: a facilitator "
+                            "decides first. Until then the seat stays yours."
+                        )
+                        % {"email": outcome.request.email},
+                    )
                 return redirect("rsvp", token=token)
         return self._render(request, invitation, AnswerForm(), delegate_form, status=400)
 
@@ -276,3 +301,43 @@ def rsvp_ics(request, token):
     return ics_response(
         calendar, filename="invite.ics", last_modified=meeting.updated_at, request=request
     )
+
+
+class DelegationRequestDecideView(LoginRequiredMixin, View):
+    """A facilitator approves or refuses a delegation to an address outside the
+    organisation."""
+
+    def post(self, request, pk):
+        delegation = get_object_or_404(
+            DelegationRequest.objects.select_related("invitation__meeting"), pk=pk
+        )
+        meeting = delegation.invitation.meeting
+        permission_require(request.user, "meetings.manage_meeting", meeting)
+        approve = request.POST.get("decision") == "approve"
+        try:
+            invitation_services.delegation_request_decide(
+                request=delegation, approve=approve, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("The delegation was approved.") if approve else _("The delegation was refused."),
+            )
+        return redirect("meeting-invitations", pk=meeting.pk)
+
+
+class InvitationDelegationUndoView(LoginRequiredMixin, View):
+    """A facilitator gives the seat back to the invitee while the delegate has not answered."""
+
+    def post(self, request, pk):
+        invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        try:
+            invitation_services.invitation_delegation_undo(invitation=invitation, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The delegation was undone."))
+        return redirect("meeting-invitations", pk=invitation.meeting_id)
