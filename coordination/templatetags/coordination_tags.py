@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from coordination import enums
@@ -19,3 +21,9 @@ def person(user) -> str:
     """``{{ comment.author|person }}``: a person's name (contact name, else full name), never
     their username."""
     return person_name(user=user) if user is not None else ""
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """``{{ feed_url|webcal }}``: the subscription address that calendar programs open."""
+    return re.sub(r"^https?://", "webcal://", url or "")

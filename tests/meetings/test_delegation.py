@@ -154,7 +154,11 @@ def test_refused_delegations_change_nothing(invitation, agency, email, message):
     ContactFactory(organisation=OrganisationFactory(), name="Lea", email="lea@ministry.example")
     ContactFactory(organisation=agency, name="Carl Invited", email="carl@agency.example")
     InvitationFactory(meeting=invitation.meeting, contact=Contact.objects.get(name="Carl Invited"))
-    before = (Contact.objects.count(), Invitation.objects.count(), DelegationRequest.objects.count())
+    before = (
+        Contact.objects.count(),
+        Invitation.objects.count(),
+        DelegationRequest.objects.count(),
+    )
 
     with pytest.raises(ValidationError) as excinfo:
         services.invitation_delegation_request(invitation=invitation, name="X Y", email=email)
