@@ -121,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a log-in while its address or username is locked out (django-axes).
-    "axes.backends.AxesStandaloneBackend",
+    "coordination.backends.LoginLockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Sign-in links (django-sesame tokens); such a session has participant rights only.

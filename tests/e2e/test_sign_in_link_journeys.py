@@ -153,12 +153,12 @@ def test_invitation_email_opens_the_agenda_signed_in_and_answers_with_one_press(
     assert phone.locator("#current-status").inner_text() == "Accepted"
     assert phone.locator("#add-to-calendar a").get_attribute("href").endswith("/invite.ics")
     assert fits_the_screen(phone, "rsvp-recorded") <= 360
-    session.invitations.get(contact=contact).status == InvitationStatus.ACCEPTED
+    assert session.invitations.get(contact=contact).status == InvitationStatus.ACCEPTED
 
 
 def test_every_participant_page_fits_a_360_px_screen(phone, inbox):
     contact = ContactFactory(name="Jan Vermeulen-Van den Broeck", email="jan@agency.example")
-    meeting, minutes, item = past_meeting_with_circulated_minutes(contact)
+    meeting, _minutes, _item = past_meeting_with_circulated_minutes(contact)
     action = ActionItemFactory(
         origin_meeting=meeting,
         owner_contact=contact,
