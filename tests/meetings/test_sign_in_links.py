@@ -269,8 +269,10 @@ def test_my_data_withdraws_my_links():
     client = Client()
     client.get(relative(link))
 
+    page = client.get("/my-data/")
     response = client.post(reverse("sign-in-links-revoke"))
 
+    assert f'action="{reverse("sign-in-links-revoke")}"' in page.content.decode()
     assert response.status_code == 302
     assert Client().get(relative(link)).context["code"] == "revoked"
 
@@ -342,3 +344,30 @@ def test_every_email_kind_to_a_contact_carries_sign_in_links():
 
     assert kinds == {"invitation": True, "nudge": True, "update": True}
     assert len(mail.outbox) == 0 or all("sign-in/link" in m.body for m in mail.outbox)
+
+
+def test_action_reminder_links_open_the_action_signed_in_and_done_link_needs_a_press():
+    from meetings.services import actions as action_services
+    from tests.factories import ActionItemFactory
+
+    contact = ContactFactory(name="Owen Owner", email="owen@example.org")
+    action = ActionItemFactory(
+        owner_contact=contact,
+        owner_organisation=contact.organisation,
+        due_date=timezone.localdate(),
+    )
+
+    assert action_services.action_reminder_send(action_id=action.pk) is True
+    row = OutboundMessage.objects.get(action_item=action, kind="action_reminder")
+    found = links_in(row.body_text)
+    client = Client()
+    client.get(relative(found[f"/actions/{action.pk}/"]))
+    detail = client.get(f"/actions/{action.pk}/")
+    done_path = re.search(r"/actions/done/[^/\s]+/", row.body_text).group(0)
+    shown = Client().get(done_path)
+
+    assert sorted(found) == sorted([f"/actions/{action.pk}/", "/actions/", "/my-data/"])
+    assert detail.status_code == 200
+    assert shown.status_code == 200
+    action.refresh_from_db()
+    assert action.status == "open"
