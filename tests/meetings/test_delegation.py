@@ -246,3 +246,36 @@ def test_invitee_withdraws_a_request_waiting_for_approval(invitation):
 
     assert 'id="delegation-pending"' in page.content.decode()
     assert DelegationRequest.objects.get().status == DelegationRequestStatus.WITHDRAWN
+
+
+def test_one_pending_request_per_invitation_is_enforced_by_the_database(invitation):
+    from django.db import IntegrityError, transaction
+
+    DelegationRequest.objects.create(invitation=invitation, name="A", email="a@gmail.com")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DelegationRequest.objects.create(invitation=invitation, name="B", email="b@gmail.com")
+
+
+def test_a_decided_request_needs_its_decision_time_in_the_database(invitation):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DelegationRequest.objects.create(
+            invitation=invitation, name="A", email="a@gmail.com", status="approved"
+        )
+
+
+def test_second_request_while_one_waits_gets_a_clear_message(invitation):
+    services.invitation_delegation_request(
+        invitation=invitation, name="Private Person", email="someone@gmail.com"
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.invitation_delegation_request(
+            invitation=invitation, name="Other Person", email="other@gmail.com"
+        )
+
+    assert excinfo.value.messages == [
+        "A colleague you named is already waiting for a facilitator's approval."
+    ]
