@@ -76,8 +76,6 @@ def sign_in_link(request):
     only: it signs in and redirects. An expired, withdrawn or tampered link gets a page in
     the contact's language that offers a new link."""
     next_path = access_services.safe_next_path(request.GET.get("next", ""))
-    if _address_rate_limited(request, group="sign-in-link-open"):
-        return rate_limited(request)
     try:
         user, _contact = access_services.sign_in_link_check(
             contact_id=request.GET.get("c", ""),
