@@ -4,6 +4,12 @@ from django.utils import timezone, translation
 PARTICIPANT_SESSION_KEY = "signed_in_by_link"
 
 
+def participant_session_end(sender, request, user, **kwargs) -> None:
+    """A new log-in ends the participant-only limit of a session opened by a link."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(PARTICIPANT_SESSION_KEY, None)
+
+
 class ParticipantSessionMiddleware:
     """A session opened by a sign-in link has participant rights only, even for a person who
     is also team or facilitator (those rights need the password): the user of such a request

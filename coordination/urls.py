@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.LanguageSwitchView.as_view(), name="set_language"),
-    path("accounts/login/", views.AccountLoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path(

@@ -4,7 +4,6 @@ survey import and results, health and the language switch."""
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -23,7 +22,6 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, selectors
 from coordination.imports.importer import survey_import
-from coordination.middleware import PARTICIPANT_SESSION_KEY
 from coordination.models import Question
 from coordination.services import user_language_set
 from coordination.spreadsheets import write_csv, write_xlsx
@@ -328,13 +326,3 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
             },
         )
-
-
-class AccountLoginView(auth_views.LoginView):
-    """Log-in with a password (django-axes locks a username out, from one address, after
-    repeated failures). A session opened by a sign-in link gets its full rights back."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        self.request.session.pop(PARTICIPANT_SESSION_KEY, None)
-        return response

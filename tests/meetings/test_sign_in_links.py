@@ -371,3 +371,19 @@ def test_action_reminder_links_open_the_action_signed_in_and_done_link_needs_a_p
     assert shown.status_code == 200
     action.refresh_from_db()
     assert action.status == "open"
+
+
+def test_admin_log_in_after_a_link_gives_the_full_rights_back():
+    person = TeamUserFactory(username="admin-after-link")
+    person.set_password("pw-test-123")
+    person.save()
+    contact = ContactFactory(user=person, email="admin.after.link@example.org")
+    client = Client()
+    client.get(relative(access.sign_in_link_url(contact=contact, path="/")))
+
+    client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "admin-after-link", "password": "pw-test-123", "next": "/admin/"},
+    )
+
+    assert client.get("/admin/").status_code == 200
