@@ -4,6 +4,36 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.utils import timezone, translation
 
+# The session key that marks a session opened by a sign-in link.
+PARTICIPANT_SESSION_KEY = "signed_in_by_link"
+
+
+def participant_session_end(sender, request, user, **kwargs) -> None:
+    """A new log-in ends the participant-only limit of a session opened by a link."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(PARTICIPANT_SESSION_KEY, None)
+
+
+class ParticipantSessionMiddleware:
+    """A session opened by a sign-in link has participant rights only, even for a person who
+    is also team or facilitator (those rights need the password): the user of such a request
+    is marked ``acts_as_participant`` (every team and facilitator rule is then false) and
+    loses staff and superuser status for this request only (the admin, DRF's admin checks and
+    Django's own permissions then refuse too). Nothing is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(PARTICIPANT_SESSION_KEY):
+            user = request.user
+            if user.is_authenticated:
+                user.acts_as_participant = True
+                user.is_staff = False
+                user.is_superuser = False
+        return self.get_response(request)
+
 
 class UserLanguageMiddleware:
     """Activate a signed-in user's preferred language and time zone for their request (placed

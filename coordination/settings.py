@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "axes",
+    "django_ratelimit",
     "coordination",
     "meetings",
 ]
@@ -60,10 +62,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coordination.middleware.SessionIdleTimeoutMiddleware",
+    "coordination.middleware.ParticipantSessionMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into its lock-out page.
+    "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "coordination.urls"
@@ -116,9 +122,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while its address or username is locked out (django-axes).
+    "coordination.backends.LoginLockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in links (django-sesame tokens); such a session has participant rights only.
+    "sesame.backends.ModelBackend",
 ]
+
+# --- Sign-in links, log-in lock-out and rate limits -----------------------------------------
+# A sign-in link is valid until a few days after the meeting it is about, or for a number of
+# days when it is about nothing dated (minutes, action items, a link asked for).
+SIGN_IN_LINK_DAYS = env.int("SIGN_IN_LINK_DAYS", default=14)
+SIGN_IN_LINK_DAYS_AFTER_MEETING = env.int("SIGN_IN_LINK_DAYS_AFTER_MEETING", default=5)
+# django-sesame: no expiry of its own (the link's signed "valid until" decides); a changed
+# password, or a new sign-in key of the person (see coordination.services), revokes links.
+SESAME_MAX_AGE = None
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+SESAME_TOKEN_NAME = "sesame"  # noqa: S105 (the name of the query parameter)
+# django-axes: lock-out after repeated failed log-ins of one username from one address (a
+# stranger elsewhere cannot lock a person out).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# django-ratelimit rates ("count/period", period s, m, h or d) for the doors without a
+# password: sign-in link requests per address and per client IP, RSVP and "done" link posts.
+RATELIMIT_SIGN_IN_LINK_PER_EMAIL = env.str("RATELIMIT_SIGN_IN_LINK_PER_EMAIL", default="3/h")
+RATELIMIT_SIGN_IN_LINK_PER_IP = env.str("RATELIMIT_SIGN_IN_LINK_PER_IP", default="20/h")
+RATELIMIT_LINK_POSTS_PER_IP = env.str("RATELIMIT_LINK_POSTS_PER_IP", default="30/m")
+RATELIMIT_VIEW = "meetings.views.access.rate_limited"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -172,6 +208,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate limits (django-ratelimit) then count in each process's memory: they hold per
+    # process. Set REDIS_URL in production for limits shared by every worker.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # django-q2: a task must finish (timeout) well before it is handed out again (retry), and a
 # failing task is attempted a bounded number of times (the default retries it forever).
@@ -233,6 +272,15 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "coordination.api.errors.ApiAutoSchema",
+    # Throttles: per user once signed in, per client address otherwise.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="1200/min"),
+    },
     # One error body for the whole API (see coordination/api/errors.py and the README).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     # JSON bodies with a size and a nesting limit (400, never a RecursionError).
@@ -366,7 +414,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set: the SDK is only

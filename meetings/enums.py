@@ -98,6 +98,13 @@ class TimeProposalStatus(models.TextChoices):
     DECLINED = "declined", pgettext_lazy("time proposal", "Declined")
 
 
+class DelegationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")

@@ -10,7 +10,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, feedback, invitations, minutes, polls, reports
+from meetings.services import (
+    access,
+    actions,
+    calendars,
+    feedback,
+    invitations,
+    minutes,
+    polls,
+    reports,
+)
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -62,3 +71,11 @@ def action_reminders_daily() -> int:
 
 def minutes_circulation_notify(minutes_id: int) -> int:
     return minutes.minutes_circulation_send(minutes_id=minutes_id)
+
+
+def sign_in_link_email(contact_id: int, next_path: str = "") -> int:
+    return access.sign_in_link_email_send(contact_id=contact_id, next_path=next_path)
+
+
+def password_reset_email(user_id: int) -> int:
+    return access.password_reset_email_send(user_id=user_id)

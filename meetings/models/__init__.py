@@ -6,7 +6,7 @@ One module per concern; every model is re-exported here."""
 from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaAttachment, AgendaItem
 from meetings.models.feedback import FeedbackAnswer, FeedbackQuestionnaire, FeedbackRequest
-from meetings.models.invitations import Invitation, TimeProposal
+from meetings.models.invitations import DelegationRequest, Invitation, TimeProposal
 from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
     Attendance,
@@ -28,6 +28,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Decision",
+    "DelegationRequest",
     "FeedbackAnswer",
     "FeedbackQuestionnaire",
     "FeedbackRequest",

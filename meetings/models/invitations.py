@@ -1,5 +1,6 @@
 """Invitations of contacts to meetings: their answer, the waitlist and the seat they hold;
-the other times an invitee proposed from their calendar (iTIP COUNTER)."""
+the other times an invitee proposed from their calendar (iTIP COUNTER); the delegations that
+wait for a facilitator's approval."""
 
 import secrets
 
@@ -103,6 +104,13 @@ class Invitation(TimeStamped):
         _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    status_before_delegation = models.CharField(
+        _("status before the delegation"),
+        max_length=20,
+        choices=enums.InvitationStatus.choices,
+        blank=True,
+        help_text=_("Given back if the delegation is undone before the delegate answered."),
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -173,3 +181,53 @@ class TimeProposal(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class DelegationRequest(TimeStamped):
+    """An invitee passes their seat to an address outside their organisation's known e-mail
+    domains: a facilitator approves (the delegate is then invited) or refuses. Nothing about
+    the delegate is kept in the directory before approval."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="delegation_requests",
+        verbose_name=_("invitation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.DelegationRequestStatus.choices,
+        default=enums.DelegationRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation request")
+        verbose_name_plural = _("delegation requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation"],
+                condition=Q(status="pending"),
+                name="delegation_request_one_pending_per_invitation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="delegation_request_decided_iff_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation.contact.name} → {self.email}"

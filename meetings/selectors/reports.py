@@ -26,7 +26,7 @@ from coordination.models import (
     SurveyResponse,
     normalise_name,
 )
-from coordination.selectors import QuestionStats, survey_results, volunteer_pool
+from coordination.selectors import QuestionStats, person_name, survey_results, volunteer_pool
 from meetings import enums
 from meetings.models import (
     ActionItem,
@@ -115,7 +115,7 @@ def _zone(name: str):
 
 
 def _user_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return person_name(user=user) if user else ""
 
 
 def pool_organisations():

@@ -17,8 +17,9 @@ and ``Sender:`` where present) is that attendee, with an invitation the product 
 (RFC 8601) records a DKIM or DMARC failure for the sender's domain, the whole message is
 refused. A refusal is logged with its reason and changes nothing. An invitee who passes
 their seat on from their calendar (PARTSTAT=DELEGATED with DELEGATED-TO) goes through the
-same delegation service as the RSVP page (``invitation_delegate``); the colleague then
-answers the invitation the product sends them. Other mail is left untouched."""
+same delegation service as the RSVP page (``invitation_delegation_request``): a colleague
+at the organisation's domains is invited at once and answers the invitation the product
+sends them; any other address waits for a facilitator's approval. Other mail is left untouched."""
 
 from __future__ import annotations
 
@@ -50,14 +51,16 @@ PARTSTAT_ANSWERS = {
 
 
 # Outcomes that changed something.
-APPLIED_OUTCOMES = ("applied", "delegated", "proposed")
+APPLIED_OUTCOMES = ("applied", "delegated", "pending", "proposed")
 
 
 @dataclass
 class ReplyOutcome:
     uid: str
     attendee: str
-    outcome: str  # "applied", "delegated", "proposed" (a COUNTER), "ignored", "refused"
+    # "applied", "delegated", "pending" (a delegation waiting for a facilitator's approval),
+    # "proposed" (a COUNTER), "ignored", "refused"
+    outcome: str
     detail: str = ""
 
 
@@ -345,12 +348,14 @@ def _apply_attendee(
         if partstat == "DELEGATED":
             if not delegated_to:
                 return ReplyOutcome(uid, address, "ignored", "DELEGATED without DELEGATED-TO")
-            delegate = invitation_services.invitation_delegate(
+            outcome = invitation_services.invitation_delegation_request(
                 invitation=invitation,
                 name=names.get(delegated_to) or delegated_to.split("@")[0],
                 email=delegated_to,
             )
-            return ReplyOutcome(uid, address, "delegated", delegate.contact.email)
+            if outcome.delegate is None:  # outside the organisation: a facilitator decides
+                return ReplyOutcome(uid, address, "pending", outcome.request.email)
+            return ReplyOutcome(uid, address, "delegated", outcome.delegate.contact.email)
         answer = PARTSTAT_ANSWERS.get(partstat)
         if answer is None:
             return ReplyOutcome(uid, address, "ignored", f"PARTSTAT {partstat or 'missing'}")

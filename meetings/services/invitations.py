@@ -25,12 +25,19 @@ from django.utils.translation import gettext as _
 from coordination.enums import WorkingLanguage
 from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
+from coordination.selectors import (
+    email_domain,
+    organisation_email_domains,
+    organisations_of_email_domain,
+    person_name,
+)
 from meetings import emails
-from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
+from meetings.enums import DelegationRequestStatus, InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
-from meetings.models import Invitation, Meeting
+from meetings.models import DelegationRequest, Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.services import access
 from meetings.validators import single_line
 
 RSVP_SALT = "meetings.rsvp"
@@ -118,9 +125,26 @@ def facilitator_context(meeting: Meeting) -> dict:
     if person is None:
         return {"facilitator_name": "", "facilitator_email": ""}
     return {
-        "facilitator_name": person.get_full_name() or person.get_username(),
+        "facilitator_name": person_name(user=person),
         "facilitator_email": person.email,
     }
+
+
+def meeting_links(*, links: access.SignInLinks, meeting: Meeting) -> dict:
+    """The signed links of an e-mail about ``meeting``: its page, its agenda and PDF (once
+    published), the invitee's calendar page and My data."""
+    context = {
+        "meeting_url": links.url(reverse("meeting-detail", args=[meeting.pk])),
+        "ics_url": links.url(reverse("meeting-ics", args=[meeting.pk])),
+        "calendar_url": links.url(reverse("calendar-settings")),
+        "my_data_url": links.url(reverse("my-data")),
+        "agenda_url": "",
+        "agenda_pdf_url": "",
+    }
+    if meeting.agenda_published_at is not None:
+        context["agenda_url"] = links.url(reverse("agenda-page", args=[meeting.pk]))
+        context["agenda_pdf_url"] = links.url(reverse("agenda-pdf", args=[meeting.pk]))
+    return context
 
 
 def invitation_message_enqueue(
@@ -158,11 +182,12 @@ def invitation_message_enqueue(
         Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence=meeting.sequence)
         invitation.calendar_sequence = meeting.sequence
     starts_at = occurrence_start or meeting.starts_at
+    ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
     context = {
         "kind": kind,
         "meeting": meeting,
         "starts_at": starts_at,
-        "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
+        "ends_at": ends_at,
         "invitation": invitation,
         # Only a published agenda goes out; a draft stays on the facilitators' pages.
         "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position)
@@ -173,8 +198,20 @@ def invitation_message_enqueue(
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
         "time_proposal": time_proposal,
         "time_changed": time_changed,
+        "delegated_by": invitation.delegated_from.contact
+        if invitation.delegated_from_id and kind == OutboxKind.INVITATION
+        else None,
         **facilitator_context(meeting),
     }
+    if method == "REQUEST":
+        # The links work until a few days after the meeting (the occurrence a reminder is
+        # about, the last date of a series; 14 days for a series without end).
+        if occurrence_start is not None or not meeting.recurrence_rule:
+            about_end = ends_at
+        else:
+            about_end = series_last_end(meeting)
+        links = access.sign_in_links_for(contact=invitation.contact, meeting_end=about_end)
+        context.update(meeting_links(links=links, meeting=meeting))
     return emails.email_enqueue(
         invitation=invitation,
         kind=kind,
@@ -479,12 +516,112 @@ def invitation_answer(
     return result
 
 
+DELEGABLE = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
+
+
+def _delegation_refusal(*, meeting: Meeting, invitation: Invitation, colleague, email: str):
+    """Raise the ValidationError that refuses a delegation (another organisation, oneself,
+    already invited); nothing is written. ``colleague``: the named contact, if known."""
+    organisation = invitation.contact.organisation
+    other_organisation = _("The colleague must work for %(org)s.") % {"org": organisation.name}
+    if colleague is not None and colleague.organisation_id != organisation.pk:
+        raise ValidationError(other_organisation, code="organisation")
+    if (colleague is not None and colleague.pk == invitation.contact_id) or (
+        email and email == (invitation.contact.email or "").lower()
+    ):
+        raise ValidationError(_("Name someone else than yourself."), code="self")
+    if colleague is None and email:
+        owners = organisations_of_email_domain(domain=email_domain(email))
+        if owners.exists() and not owners.filter(pk=organisation.pk).exists():
+            raise ValidationError(other_organisation, code="organisation")
+    invited = meeting.invitations.exclude(status=InvitationStatus.CANCELLED)
+    if colleague is not None and invited.filter(contact=colleague).exists():
+        raise ValidationError(
+            _("%(name)s is already invited to this meeting.") % {"name": colleague.name},
+            code="duplicate",
+        )
+
+
+@dataclass
+class DelegationOutcome:
+    """A delegation done (``delegate``: the colleague's invitation) or waiting for a
+    facilitator's approval (``request``)."""
+
+    delegate: Invitation | None = None
+    request: DelegationRequest | None = None
+
+
+def invitation_delegation_request(
+    *,
+    invitation: Invitation,
+    colleague: Contact | None = None,
+    name: str = "",
+    email: str = "",
+    by=None,
+) -> DelegationOutcome:
+    """An invitee passes their seat on (from the answer page, the API or a calendar reply).
+    A colleague of the organisation (a known contact, or an address at one of its known
+    e-mail domains) is invited at once; any other address waits for a facilitator's
+    approval. Another organisation's address, oneself or someone already invited is refused
+    with a clear message, and nothing changes."""
+    with transaction.atomic():
+        meeting = _lock_meeting(invitation.meeting_id)
+        invitation = Invitation.objects.select_related("contact__organisation").get(
+            pk=invitation.pk
+        )
+        _ensure_open(meeting)
+        if invitation.status not in DELEGABLE:
+            raise ValidationError(
+                _("Only an open or accepted invitation can be passed on."), code="status"
+            )
+        if colleague is None:
+            name, email = _delegate_address(name=name, email=email)
+            colleague = Contact.objects.filter(email=email).first()
+        _delegation_refusal(
+            meeting=meeting, invitation=invitation, colleague=colleague, email=email
+        )
+        organisation = invitation.contact.organisation
+        if colleague is not None or email_domain(email) in organisation_email_domains(
+            organisation=organisation
+        ):
+            delegate = invitation_delegate(
+                invitation=invitation, colleague=colleague, name=name, email=email, approved=True
+            )
+            return DelegationOutcome(delegate=delegate)
+        if invitation.delegation_requests.filter(status=DelegationRequestStatus.PENDING).exists():
+            raise ValidationError(
+                _("A colleague you named is already waiting for a facilitator's approval."),
+                code="pending",
+            )
+        request = DelegationRequest.objects.create(invitation=invitation, name=name, email=email)
+    return DelegationOutcome(request=request)
+
+
+def _delegate_address(*, name: str, email: str) -> tuple[str, str]:
+    email = (email or "").strip().lower()
+    name = single_line(name)
+    if not name or not email:
+        raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(_("Enter a valid e-mail address."), code="email") from exc
+    return name[:200], email
+
+
 def invitation_delegate(
-    *, invitation: Invitation, colleague: Contact | None = None, name: str = "", email: str = ""
+    *,
+    invitation: Invitation,
+    colleague: Contact | None = None,
+    name: str = "",
+    email: str = "",
+    approved: bool = False,
 ) -> Invitation:
     """The organisation holds the seat: the invitee names a colleague of the same
     organisation (an existing contact, or a new one by name and e-mail), who gets their own
-    invitation; the original is marked delegated."""
+    invitation; the original is marked delegated (and can be given back until the delegate
+    answers). A new address outside the organisation's known e-mail domains needs a
+    facilitator's approval (``approved``; see ``invitation_delegation_request``)."""
 
     with transaction.atomic():
         meeting = _lock_meeting(invitation.meeting_id)
@@ -492,53 +629,40 @@ def invitation_delegate(
             pk=invitation.pk
         )
         _ensure_open(meeting)
-        if invitation.status not in (
-            InvitationStatus.SENT,
-            InvitationStatus.ACCEPTED,
-            InvitationStatus.TENTATIVE,
-        ):
+        if invitation.status not in DELEGABLE:
             raise ValidationError(
                 _("Only an open or accepted invitation can be passed on."), code="status"
             )
         organisation = invitation.contact.organisation
         if colleague is None:
-            email = (email or "").strip().lower()
-            name = single_line(name)
-            if not name or not email:
-                raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
-            try:
-                validate_email(email)
-            except ValidationError as exc:
-                raise ValidationError(_("Enter a valid e-mail address."), code="email") from exc
+            name, email = _delegate_address(name=name, email=email)
             colleague = Contact.objects.filter(email=email).first()
-            if colleague is None:
-                colleague = Contact.objects.create(
-                    organisation=organisation,
-                    name=name[:200],
-                    email=email,
-                    preferred_language=invitation.contact.preferred_language,
+        _delegation_refusal(
+            meeting=meeting, invitation=invitation, colleague=colleague, email=email
+        )
+        if colleague is None:
+            if not approved and email_domain(email) not in organisation_email_domains(
+                organisation=organisation
+            ):
+                raise ValidationError(
+                    _("An address outside %(org)s needs a facilitator's approval.")
+                    % {"org": organisation.name},
+                    code="needs_approval",
                 )
-        if colleague.organisation_id != organisation.pk:
-            raise ValidationError(
-                _("The colleague must work for %(org)s.") % {"org": organisation.name},
-                code="organisation",
-            )
-        if colleague.pk == invitation.contact_id:
-            raise ValidationError(_("Name someone else than yourself."), code="self")
-        if (
-            meeting.invitations.filter(contact=colleague)
-            .exclude(status=InvitationStatus.CANCELLED)
-            .exists()
-        ):
-            raise ValidationError(
-                _("%(name)s is already invited to this meeting.") % {"name": colleague.name},
-                code="duplicate",
+            colleague = Contact.objects.create(
+                organisation=organisation,
+                name=name,
+                email=email,
+                preferred_language=invitation.contact.preferred_language,
             )
         # The organisation holds the seat: a colleague of an accepted invitee keeps it.
         holds_seat = invitation.status == InvitationStatus.ACCEPTED or invitation.holds_seat
+        invitation.status_before_delegation = invitation.status
         invitation.status = InvitationStatus.DELEGATED
         invitation.answered_at = timezone.now()
-        invitation.save(update_fields=["status", "answered_at", "updated_at"])
+        invitation.save(
+            update_fields=["status", "status_before_delegation", "answered_at", "updated_at"]
+        )
         invitation_token_revoke(invitation=invitation)
         delegate, _created = Invitation.objects.update_or_create(
             meeting=meeting,
@@ -555,6 +679,72 @@ def invitation_delegate(
         delegate.meeting = meeting
         invitation_message_enqueue(invitation=delegate, kind=OutboxKind.INVITATION)
     return delegate
+
+
+def delegation_request_decide(
+    *, request: DelegationRequest, approve: bool, by=None
+) -> DelegationRequest:
+    """A facilitator approves (the delegate is invited as a new contact of the organisation)
+    or refuses a delegation to an address outside the organisation."""
+    with transaction.atomic():
+        request = DelegationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != DelegationRequestStatus.PENDING:
+            raise ValidationError(_("This request was already decided."), code="decided")
+        if approve:
+            invitation_delegate(
+                invitation=request.invitation,
+                name=request.name,
+                email=request.email,
+                approved=True,
+            )
+        request.status = (
+            DelegationRequestStatus.APPROVED if approve else DelegationRequestStatus.REFUSED
+        )
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return request
+
+
+def delegation_request_withdraw(*, invitation: Invitation) -> int:
+    """The invitee takes back a delegation still waiting for approval."""
+    return invitation.delegation_requests.filter(status=DelegationRequestStatus.PENDING).update(
+        status=DelegationRequestStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+
+
+def invitation_delegation_undo(*, invitation: Invitation, by=None) -> Invitation:
+    """The invitee (or a facilitator) takes the seat back while the delegate has not
+    answered: the delegate's invitation is withdrawn (a CANCEL if it was sent) and the
+    invitee's answer is the one they had before."""
+    with transaction.atomic():
+        meeting = _lock_meeting(invitation.meeting_id)
+        invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
+        if invitation.status != InvitationStatus.DELEGATED:
+            raise ValidationError(_("This invitation was not passed on."), code="not_delegated")
+        delegate = (
+            invitation.delegates.exclude(status=InvitationStatus.CANCELLED)
+            .select_related("contact")
+            .first()
+        )
+        if delegate is not None and delegate.answered_at is not None:
+            raise ValidationError(
+                _("%(name)s has answered already: the delegation can no longer be undone.")
+                % {"name": delegate.contact.name},
+                code="answered",
+            )
+        if delegate is not None:
+            delegate.status = InvitationStatus.CANCELLED
+            delegate.holds_seat = False
+            delegate.save(update_fields=["status", "holds_seat", "updated_at"])
+            delegate.meeting = meeting
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence", "updated_at"])
+            invitation_message_enqueue(invitation=delegate, kind=OutboxKind.CANCEL)
+        invitation.status = invitation.status_before_delegation or InvitationStatus.SENT
+        invitation.status_before_delegation = ""
+        invitation.save(update_fields=["status", "status_before_delegation", "updated_at"])
+    return invitation
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -36,6 +35,7 @@ from meetings.models import (
     MinutesNote,
 )
 from meetings.selectors.minutes import meeting_attendance, minutes_document
+from meetings.services.access import sign_in_links_for
 
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
@@ -172,9 +172,11 @@ def minutes_circulation_send(*, minutes_id: int) -> int:
             or minutes.circulation_notified_at is not None
         ):
             return 0
-        url = settings.SITE_URL + reverse("minutes-page", args=[minutes.meeting_id])
+        path = reverse("minutes-page", args=[minutes.meeting_id])
         recipients = minutes_circulation_recipients(meeting=minutes.meeting)
         for contact in recipients:
+            # Valid until a few days after the comments are due (14 days without a due date).
+            links = sign_in_links_for(contact=contact, meeting_end=minutes.comments_due)
             outbox_write(
                 about={"minutes": minutes},
                 to_email=contact.email,
@@ -182,7 +184,9 @@ def minutes_circulation_send(*, minutes_id: int) -> int:
                 sequence=contact.pk,
                 template="minutes_circulated",
                 context={"minutes": minutes, "meeting": minutes.meeting, "contact": contact,
-                         "minutes_url": url},
+                         "minutes_url": links.url(path),
+                         "actions_url": links.url(reverse("action-list")),
+                         "my_data_url": links.url(reverse("my-data"))},
                 language=contact.preferred_language,
             )  # fmt: skip
         minutes.circulation_notified_at = timezone.now()

@@ -54,7 +54,7 @@ class ReportOverviewView(ReportMixin, TemplateView):
         context["job"] = job
         context["running"] = bool(job and job.is_running)
         context["versions"] = list(
-            self.report.versions.select_related("created_by", "based_on").defer(
+            self.report.versions.select_related("created_by__contact", "based_on").defer(
                 "snapshot", "sections"
             )
         )
