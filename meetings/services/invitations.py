@@ -503,6 +503,12 @@ def invitation_answer(
             invitation.accessibility_needs = accessibility_needs.strip()[:2000]
             fields += ["participation_language", "needs_interpretation", "accessibility_needs"]
         invitation.save(update_fields=fields)
+        if invitation.delegated_from_id and invitation.delegated_from.status == (
+            InvitationStatus.DELEGATED
+        ):
+            # The delegate answered: the delegation can no longer be undone, and the link of
+            # the invitee who passed the seat on (which only offered the undo) is withdrawn.
+            invitation_token_revoke(invitation=invitation.delegated_from)
         if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
         if (
@@ -663,7 +669,6 @@ def invitation_delegate(
         invitation.save(
             update_fields=["status", "status_before_delegation", "answered_at", "updated_at"]
         )
-        invitation_token_revoke(invitation=invitation)
         delegate, _created = Invitation.objects.update_or_create(
             meeting=meeting,
             contact=colleague,

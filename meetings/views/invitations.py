@@ -278,9 +278,7 @@ class RsvpView(View):
                         _("%(name)s received an invitation in your place.")
                         % {"name": outcome.delegate.contact.name},
                     )
-                    # Shown here, once: passing the invitation on withdrew this link.
-                    invitation.refresh_from_db()
-                    return self._render(request, invitation, None, None)
+                    return redirect("rsvp", token=token)
                 messages.info(
                     request,
                     _(

@@ -87,14 +87,19 @@ def test_re_invited_contact_gets_a_new_link_and_the_old_one_stays_withdrawn():
     assert_link_refused(old_token, "This answer link was withdrawn.", "revoked")
 
 
-def test_delegated_invitation_link_is_withdrawn_and_the_colleague_link_works():
+def test_delegated_invitation_link_offers_only_the_undo_then_is_withdrawn_once_answered():
     invitation = hybrid_invitation()
     token = services.invitation_token(invitation)
     colleague = ContactFactory(organisation=invitation.contact.organisation)
 
     delegate = services.invitation_delegate(invitation=invitation, colleague=colleague)
+    while_delegated = rsvp_page(token).content.decode()
+    services.invitation_answer(invitation=delegate, answer=InvitationStatus.ACCEPTED)
 
     assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.DELEGATED
+    assert invitation.meeting.online_url not in while_delegated
+    assert invitation.meeting.location not in while_delegated
+    assert 'name="undo_delegation"' in while_delegated
     assert_link_refused(token, "This answer link was withdrawn.", "revoked")
     assert rsvp_page(services.invitation_token(delegate)).status_code == 200
 
