@@ -101,6 +101,12 @@ class Invitation(TimeStamped):
                 | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
                 name="invitation_waitlist_position_iff_waitlisted",
             ),
+            # A seat given (not taken by an acceptance) is kept only while open or
+            # tentative: an invitee who lets it go cannot find it again later.
+            models.CheckConstraint(
+                condition=Q(holds_seat=False) | Q(status__in=["sent", "tentative"]),
+                name="invitation_holds_seat_only_while_open_or_tentative",
+            ),
         ]
 
     def __str__(self) -> str:
