@@ -154,7 +154,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the serialised events of the calendar feeds (one entry per event and
+    # subscriber answer; the default of 300 would evict them before they are read again).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # django-q2: a task must finish (timeout) well before it is handed out again (retry), and a
 # failing task is attempted a bounded number of times (the default retries it forever).
