@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 
 from coordination import enums
 from coordination.models import (
@@ -58,27 +58,57 @@ def contact_ids_with_visible_details(*, user) -> set[int] | None:
     cached = getattr(user, "_visible_contact_ids", None)
     if cached is not None:
         return cached
-    condition = Q(user=user) | Q(
-        memberships__until__isnull=True,
-        memberships__group__memberships__contact__user=user,
-        memberships__group__memberships__role__in=GROUP_LEADING_ROLES,
-        memberships__group__memberships__until__isnull=True,
-    )
-    for grant in CONTACT_DETAIL_GRANTS:
-        condition |= Q(pk__in=grant(user))
-    visible = set(Contact.objects.filter(condition).values_list("pk", flat=True).distinct())
+    # A union of small queries over indexed columns (no OR across multi-valued joins, which
+    # multiplies rows by every membership of every group).
+    parts = [part.order_by() for part in _visible_contact_parts(user)]
+    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
     user._visible_contact_ids = visible
     return visible
 
 
+def _visible_contact_parts(user) -> list[QuerySet]:
+    led_groups = Membership.objects.filter(
+        contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
+    ).values("group_id")
+    return [
+        Contact.objects.filter(user=user).values_list("pk"),
+        Membership.objects.filter(group_id__in=led_groups, until__isnull=True).values_list(
+            "contact_id"
+        ),
+        *(grant(user).values_list("contact_id") for grant in CONTACT_DETAIL_GRANTS),
+    ]
+
+
+def contacts_with_visible_details_q(*, user) -> Q | None:
+    """``contact_ids_with_visible_details`` as a condition on contacts, for filtering in the
+    database (one uncorrelated subquery per source); ``None`` means all (the team)."""
+    if is_team(user):
+        return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q()
+    for part in _visible_contact_parts(user):
+        condition |= Q(pk__in=part.order_by())
+    return condition
+
+
 def organisation_list(*, user) -> QuerySet[Organisation]:
     """Organisations with the contacts whose details ``user`` may see prefetched."""
-    visible = contact_ids_with_visible_details(user=user)
+    visible = contacts_with_visible_details_q(user=user)
     contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True).order_by("name")
     if visible is not None:
-        contacts = contacts.filter(pk__in=visible)
+        contacts = contacts.filter(visible)
+    # A correlated count: computed for the rows of the page only, and left out of the
+    # paginator's COUNT.
+    active = (
+        Contact.objects.filter(organisation=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Organisation.objects.annotate(
-        contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True)
+        contact_count=Coalesce(Subquery(active[:1]), 0)
     ).prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"))
 
 
