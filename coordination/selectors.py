@@ -1,10 +1,23 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from coordination import enums
@@ -309,6 +322,61 @@ def survey_results(
         question_stats_from_answers(question=q, answer_sets=answer_sets, language=language)
         for q in questions
     ]
+
+
+# Statistics are computed once per state of the survey's data and kept in the cache: the
+# survey import (the only writer of responses, and of organisations' areas, which the area
+# filter reads) gives the survey a new data version, and the statistics of the old one are
+# never read again. A version missing from the cache (evicted, cleared) is a new one.
+SURVEY_STATS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _survey_data_version_key(survey_id: int) -> str:
+    return f"survey-data-version:{survey_id}"
+
+
+def survey_data_version(*, survey_id: int) -> str:
+    key = _survey_data_version_key(survey_id)
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
+    return version
+
+
+def survey_data_changed(*, survey_id: int) -> None:
+    """The survey's responses changed: statistics are computed again on their next read."""
+    cache.set(_survey_data_version_key(survey_id), uuid.uuid4().hex, timeout=None)
+
+
+def survey_results_cached(
+    *, survey: Survey, form_language: str = "", area: str = "", language: str = "en"
+) -> dict[int, QuestionStats]:
+    """``survey_results`` of every question by number, for the filters given: read from the
+    cache, or computed (once for this state of the data) and cached."""
+    # The version the import gives, and a stamp of the rows themselves (one index-only
+    # read), so that responses written by any other door are never shown stale.
+    stamp = SurveyResponse.objects.filter(survey=survey).aggregate(
+        n=Count("pk"), at=Max("updated_at")
+    )
+    parts = [
+        survey.pk,
+        survey_data_version(survey_id=survey.pk),
+        stamp["n"],
+        stamp["at"].isoformat() if stamp["at"] else "",
+        form_language,
+        area,
+        language,
+    ]
+    key = "survey-results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        responses = survey_responses(survey=survey, form_language=form_language, area=area)
+        computed = survey_results(survey=survey, responses=responses, language=language)
+        results = {stats.question.number: stats for stats in computed}
+        cache.set(key, results, timeout=SURVEY_STATS_CACHE_SECONDS)
+    return results
 
 
 # --- Personal data ------------------------------------------------------------------------
