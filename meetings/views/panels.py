@@ -18,7 +18,7 @@ from coordination.models import Question
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import PanelDraw
-from meetings.selectors.panels import volunteer_pool_with_load
+from meetings.selectors.panels import with_loads_of_rows
 from meetings.services import panels as panel_services
 from meetings.views.base import managed_meeting
 
@@ -198,11 +198,11 @@ class VolunteerPoolView(DirectoryPermission, ListView):
             self.request.GET or None, target_publics=_target_public_choices()
         )
         self.filters = self.filter_form.filters() if self.request.GET else {}
-        return volunteer_pool_with_load(filters=self.filters)
+        return coordination_selectors.volunteer_pool(filters=self.filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = list(context["organisations"])
+        page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page)
         visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
         context["rows"] = [
