@@ -125,6 +125,12 @@ def organisation_list(*, user) -> QuerySet[Organisation]:
     ).prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"))
 
 
+def organisation_names(ids) -> list[str]:
+    """The names of the organisations ``ids``, in that order (one query)."""
+    names = dict(Organisation.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+    return [names[pk] for pk in ids if pk in names]
+
+
 def working_group_list(*, user) -> QuerySet[WorkingGroup]:
 
     current = Membership.objects.filter(until__isnull=True).select_related("contact__organisation")

@@ -65,8 +65,8 @@ class PanelDrawView(LoginRequiredMixin, View):
             raise Http404(_("Panels are drawn for consultation-round sessions only."))
         return super().dispatch(request, *args, **kwargs)
 
-    def pool_choices(self):
-        return list(coordination_selectors.volunteer_pool().values_list("pk", "name"))
+    def pool(self):
+        return coordination_selectors.volunteer_pool()
 
     def current_draw(self):
         return PanelDraw.objects.filter(meeting=self.meeting, is_current=True).first()
@@ -87,9 +87,11 @@ class PanelDrawView(LoginRequiredMixin, View):
                 exclude_other_sessions=current.exclusions.get("other_sessions", True),
                 exclude_declined_twice=current.exclusions.get("declined_twice", True),
                 max_load=current.exclusions.get("max_load"),
-                must_invite=[str(o) for o in current.must_invite],
+                must_invite="\n".join(
+                    coordination_selectors.organisation_names(current.must_invite)
+                ),
             )
-        form = panel_forms.PanelDrawForm(initial=initial, pool_choices=self.pool_choices())
+        form = panel_forms.PanelDrawForm(initial=initial, pool=self.pool())
         return self.render(request, form, current)
 
     def render(self, request, form, current, status=200):
@@ -131,7 +133,7 @@ class PanelDrawView(LoginRequiredMixin, View):
     def post(self, request, pk):
         if request.POST.get("action") == "swap":
             return self.swap(request)
-        form = panel_forms.PanelDrawForm(request.POST, pool_choices=self.pool_choices())
+        form = panel_forms.PanelDrawForm(request.POST, pool=self.pool())
         if not form.is_valid():
             return self.render(request, form, self.current_draw(), status=400)
         data = form.cleaned_data
