@@ -114,6 +114,7 @@ class Organisation(TimeStamped):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="organisation_by_name")]
         constraints = [
             models.UniqueConstraint(fields=["name_key"], name="organisation_name_key_unique"),
             models.CheckConstraint(condition=~Q(name_key=""), name="organisation_name_not_blank"),
@@ -321,6 +322,10 @@ class SurveyResponse(TimeStamped):
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         ordering = ["organisation__name"]
+        # The stamp of a survey's responses (count, latest change) is read from the index.
+        indexes = [
+            models.Index(fields=["survey", "updated_at"], name="survey_response_stamp"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "organisation"], name="survey_response_one_per_organisation"

@@ -92,6 +92,8 @@ class Invitation(TimeStamped):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["meeting", "waitlist_position", "contact__name"]
+        # A person's invitations by answer: who sees which meeting, the personal feed.
+        indexes = [models.Index(fields=["contact", "status"], name="invitation_by_contact")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "contact"], name="invitation_one_per_contact_and_meeting"
