@@ -1,11 +1,24 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from coordination import enums
 from coordination.models import (
@@ -59,28 +72,64 @@ def contact_ids_with_visible_details(*, user) -> set[int] | None:
     cached = getattr(user, "_visible_contact_ids", None)
     if cached is not None:
         return cached
-    condition = Q(user=user) | Q(
-        memberships__until__isnull=True,
-        memberships__group__memberships__contact__user=user,
-        memberships__group__memberships__role__in=GROUP_LEADING_ROLES,
-        memberships__group__memberships__until__isnull=True,
-    )
-    for grant in CONTACT_DETAIL_GRANTS:
-        condition |= Q(pk__in=grant(user))
-    visible = set(Contact.objects.filter(condition).values_list("pk", flat=True).distinct())
+    # A union of small queries over indexed columns (no OR across multi-valued joins, which
+    # multiplies rows by every membership of every group).
+    parts = [part.order_by() for part in _visible_contact_parts(user)]
+    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
     user._visible_contact_ids = visible
     return visible
 
 
+def _visible_contact_parts(user) -> list[QuerySet]:
+    led_groups = Membership.objects.filter(
+        contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
+    ).values("group_id")
+    return [
+        Contact.objects.filter(user=user).values_list("pk"),
+        Membership.objects.filter(group_id__in=led_groups, until__isnull=True).values_list(
+            "contact_id"
+        ),
+        *(grant(user).values_list("contact_id") for grant in CONTACT_DETAIL_GRANTS),
+    ]
+
+
+def contacts_with_visible_details_q(*, user) -> Q | None:
+    """``contact_ids_with_visible_details`` as a condition on contacts, for filtering in the
+    database (one uncorrelated subquery per source); ``None`` means all (the team)."""
+    if is_team(user):
+        return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q()
+    for part in _visible_contact_parts(user):
+        condition |= Q(pk__in=part.order_by())
+    return condition
+
+
 def organisation_list(*, user) -> QuerySet[Organisation]:
     """Organisations with the contacts whose details ``user`` may see prefetched."""
-    visible = contact_ids_with_visible_details(user=user)
+    visible = contacts_with_visible_details_q(user=user)
     contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True).order_by("name")
     if visible is not None:
-        contacts = contacts.filter(pk__in=visible)
+        contacts = contacts.filter(visible)
+    # A correlated count: computed for the rows of the page only, and left out of the
+    # paginator's COUNT.
+    active = (
+        Contact.objects.filter(organisation=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Organisation.objects.annotate(
-        contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True)
+        contact_count=Coalesce(Subquery(active[:1]), 0)
     ).prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"))
+
+
+def organisation_names(ids) -> list[str]:
+    """The names of the organisations ``ids``, in that order (one query)."""
+    names = dict(Organisation.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+    return [names[pk] for pk in ids if pk in names]
 
 
 def working_group_list(*, user) -> QuerySet[WorkingGroup]:
@@ -280,6 +329,61 @@ def survey_results(
         question_stats_from_answers(question=q, answer_sets=answer_sets, language=language)
         for q in questions
     ]
+
+
+# Statistics are computed once per state of the survey's data and kept in the cache: the
+# survey import (the only writer of responses, and of organisations' areas, which the area
+# filter reads) gives the survey a new data version, and the statistics of the old one are
+# never read again. A version missing from the cache (evicted, cleared) is a new one.
+SURVEY_STATS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _survey_data_version_key(survey_id: int) -> str:
+    return f"survey-data-version:{survey_id}"
+
+
+def survey_data_version(*, survey_id: int) -> str:
+    key = _survey_data_version_key(survey_id)
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
+    return version
+
+
+def survey_data_changed(*, survey_id: int) -> None:
+    """The survey's responses changed: statistics are computed again on their next read."""
+    cache.set(_survey_data_version_key(survey_id), uuid.uuid4().hex, timeout=None)
+
+
+def survey_results_cached(
+    *, survey: Survey, form_language: str = "", area: str = "", language: str = "en"
+) -> dict[int, QuestionStats]:
+    """``survey_results`` of every question by number, for the filters given: read from the
+    cache, or computed (once for this state of the data) and cached."""
+    # The version the import gives, and a stamp of the rows themselves (one index-only
+    # read), so that responses written by any other door are never shown stale.
+    stamp = SurveyResponse.objects.filter(survey=survey).aggregate(
+        n=Count("pk"), at=Max("updated_at")
+    )
+    parts = [
+        survey.pk,
+        survey_data_version(survey_id=survey.pk),
+        stamp["n"],
+        stamp["at"].isoformat() if stamp["at"] else "",
+        form_language,
+        area,
+        language,
+    ]
+    key = "survey-results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        responses = survey_responses(survey=survey, form_language=form_language, area=area)
+        computed = survey_results(survey=survey, responses=responses, language=language)
+        results = {stats.question.number: stats for stats in computed}
+        cache.set(key, results, timeout=SURVEY_STATS_CACHE_SECONDS)
+    return results
 
 
 # --- Personal data ------------------------------------------------------------------------

@@ -290,15 +290,13 @@ class SurveyImportView(TeamOnly, View):
         )
 
 
-def _results_responses(request, survey):
+def _results_filters(request) -> tuple:
     form = forms.ResultsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    responses = selectors.survey_responses(
-        survey=survey,
-        form_language=filters.get("form_language", ""),
-        area=filters.get("area", ""),
-    )
-    return form, responses
+    return form, {
+        "form_language": filters.get("form_language", "") or "",
+        "area": filters.get("area", "") or "",
+    }
 
 
 class SurveyResultsView(DirectoryPermission, View):
@@ -306,9 +304,11 @@ class SurveyResultsView(DirectoryPermission, View):
 
     def get(self, request):
         survey = selectors.needs_assessment_survey()
-        form, responses = _results_responses(request, survey)
+        form, filters = _results_filters(request)
         language = (get_language() or "en")[:2]
-        results = selectors.survey_results(survey=survey, responses=responses, language=language)
+        results = list(
+            selectors.survey_results_cached(survey=survey, language=language, **filters).values()
+        )
         return render(
             request,
             "coordination/survey_results.html",
@@ -329,11 +329,11 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
     def get(self, request, number: int, export: str = ""):
         survey = selectors.needs_assessment_survey()
         question = get_object_or_404(Question, survey=survey, number=number)
-        form, responses = _results_responses(request, survey)
+        form, filters = _results_filters(request)
         language = (get_language() or "en")[:2]
-        stats = selectors.survey_question_stats(
-            question=question, responses=responses, language=language
-        )
+        stats = selectors.survey_results_cached(survey=survey, language=language, **filters)[
+            question.number
+        ]
         if export:
             rows = [
                 [f"Q{question.number}. {question.label(language)}"],

@@ -39,7 +39,7 @@ from coordination.models import (
     SurveyResponse,
     normalise_name,
 )
-from coordination.selectors import needs_assessment_survey
+from coordination.selectors import needs_assessment_survey, survey_data_changed
 
 WEBMAIL_DOMAINS = frozenset(
     {
@@ -266,8 +266,12 @@ def survey_import(
             importer.write()
         if dry_run or (report.rejected and not partial):
             transaction.set_rollback(True)
-        elif report.created + report.updated >= ANALYZE_AFTER_ROWS:
-            transaction.on_commit(_refresh_statistics)
+        else:
+            if report.created + report.updated:
+                survey_id = survey.pk
+                transaction.on_commit(lambda: survey_data_changed(survey_id=survey_id))
+            if report.created + report.updated >= ANALYZE_AFTER_ROWS:
+                transaction.on_commit(_refresh_statistics)
     return report
 
 

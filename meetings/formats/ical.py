@@ -480,3 +480,42 @@ def calendar_feed(*, meetings: Iterable, name: str, now: dt.datetime, invitation
         ):
             cal.add_component(event)
     return cal
+
+
+# --- Feeds assembled from cached events -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone_bytes(tzid: str) -> bytes:
+    return vtimezone(tzid).to_ical()
+
+
+def feed_events(meeting, *, invitation=None, revised_at: dt.datetime) -> bytes:
+    """The serialised VEVENTs of one meeting in a subscription feed (with its moved
+    occurrences), as ``calendar_feed`` writes them. DTSTAMP is ``revised_at``, the last
+    revision of what the events say (RFC 5545 3.8.7.2 for a calendar without METHOD), so
+    the bytes stay the same until the meeting or the subscriber's answer changes."""
+    offsets = [int(m) for m in (meeting.reminder_offsets or []) if int(m) > 0]
+    events = _series_events(
+        meeting,
+        now=revised_at,
+        attendee=_attendee(invitation) if invitation is not None else None,
+        alarm_minutes=min(offsets) if offsets and meeting.status != "cancelled" else None,
+    )
+    return b"".join(event.to_ical() for event in events)
+
+
+def feed_document(*, name: str, tzids: Iterable[str], events: Iterable[bytes]) -> bytes:
+    """A subscription feed from serialised VEVENTs (``feed_events``): the calendar's
+    properties, one VTIMEZONE per zone used, the events."""
+    cal = _calendar()
+    cal.add("x-wr-calname", clean_text(name))
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):
+        raise ValueError("Unexpected serialisation of a calendar")
+    parts = [head[: -len(end)]]
+    parts += [_vtimezone_bytes(tzid) for tzid in tzids]
+    parts += list(events)
+    parts.append(end)
+    return b"".join(parts)

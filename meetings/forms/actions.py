@@ -51,6 +51,23 @@ class ActionCommentForm(forms.Form):
     )
 
 
+class SelectedOnly(forms.Select):
+    """A select that offers "any" and the value chosen, never the whole list (which grows
+    with the directory): the value is chosen by following a link on the list (an owner's
+    name), and cleared here."""
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [v for v in value if v not in ("", None)]
+        options = [self.create_option(name, "", self.choices.field.empty_label, not chosen, 0)]
+        if chosen:
+            queryset = self.choices.queryset
+            found = queryset.filter(pk=chosen[0]).first() if str(chosen[0]).isdigit() else None
+            if found is not None:
+                label = self.choices.field.label_from_instance(found)
+                options.append(self.create_option(name, str(found.pk), label, True, 1))
+        return [(None, options, 0)]
+
+
 class ActionFilterForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Whose"),
@@ -64,10 +81,20 @@ class ActionFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=Contact.objects.order_by("name"), required=False
+        label=_("Owner"),
+        queryset=Contact.objects.order_by("name"),
+        required=False,
+        empty_label=_("Anyone"),
+        widget=SelectedOnly,
+        help_text=_("Follow an owner's name in the list to see only their action items."),
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any"),
+        widget=SelectedOnly,
+        help_text=_("Follow an organisation's name in the list to see only its action items."),
     )
     due_from = forms.DateField(
         label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -92,15 +119,14 @@ class ActionFilterForm(forms.Form):
         if user is not None:
             # Offer only owners of action items the user may see (no directory leak).
 
-            visible = action_items_visible_to(user=user).values("pk")
-            self.fields["owner"].queryset = (
-                Contact.objects.filter(action_items__in=visible)
-                .select_related("organisation")
-                .distinct()
-                .order_by("name")
-            )
-            self.fields["organisation"].queryset = (
-                Organisation.objects.filter(action_items__in=visible).distinct().order_by("name")
+            # Offered one at a time (the value chosen is checked against these): no
+            # directory leak, and no list of every owner.
+            visible = action_items_visible_to(user=user)
+            self.fields["owner"].queryset = Contact.objects.filter(
+                pk__in=visible.values("owner_contact_id")
+            ).select_related("organisation")
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=visible.values("owner_organisation_id")
             )
 
             meetings = meetings_visible_to(user=user).values("pk")

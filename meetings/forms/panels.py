@@ -1,6 +1,7 @@
 """Forms of the ``meetings`` pages."""
 
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from coordination.panels import CRITERIA
@@ -39,8 +40,13 @@ class PanelDrawForm(forms.Form):
         max_value=1000,
         help_text=_("Leave out organisations invited to more meetings than this in 12 months."),
     )
-    must_invite = forms.MultipleChoiceField(
-        label=_("Must invite"), required=False, choices=[], widget=forms.SelectMultiple
+    # Named, not picked from a list: the pool has thousands of organisations.
+    must_invite = forms.CharField(
+        label=_("Must invite"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One organisation per line, named as in the volunteer pool."),
     )
     seed = forms.IntegerField(
         label=_("Random seed"),
@@ -51,12 +57,34 @@ class PanelDrawForm(forms.Form):
     )
     replaces_draw = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, pool_choices=(), **kwargs):
+    def __init__(self, *args, pool=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["must_invite"].choices = list(pool_choices)
+        self.pool = pool  # the volunteer pool (a queryset of organisations)
 
     def clean_must_invite(self):
-        return [int(v) for v in self.cleaned_data["must_invite"]]
+        """The organisations named, by id, in the order given (one query)."""
+        names = list(
+            dict.fromkeys(
+                " ".join(line.split()) for line in self.cleaned_data["must_invite"].splitlines()
+            )
+        )
+        names = [name for name in names if name]
+        if not names:
+            return []
+        if len(names) > 500:
+            raise forms.ValidationError(_("Name at most 500 organisations."))
+        found = {
+            name.casefold(): pk
+            for pk, name in self.pool.annotate(lowered=Lower("name"))
+            .filter(lowered__in=[n.lower() for n in names])
+            .values_list("pk", "name")
+        }
+        unknown = [name for name in names if name.casefold() not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not in the volunteer pool: %(names)s") % {"names": "; ".join(unknown)}
+            )
+        return [found[name.casefold()] for name in names]
 
 
 class PanelSwapForm(forms.Form):

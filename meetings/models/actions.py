@@ -57,7 +57,10 @@ class ActionItem(TimeStamped):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date", "id"], name="action_item_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner_contact__isnull=False) | Q(owner_organisation__isnull=False),

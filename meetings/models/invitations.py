@@ -118,6 +118,8 @@ class Invitation(TimeStamped):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["meeting", "waitlist_position", "contact__name"]
+        # A person's invitations by answer: who sees which meeting, the personal feed.
+        indexes = [models.Index(fields=["contact", "status"], name="invitation_by_contact")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "contact"], name="invitation_one_per_contact_and_meeting"
@@ -126,6 +128,12 @@ class Invitation(TimeStamped):
                 condition=Q(status="waitlisted", waitlist_position__isnull=False)
                 | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
                 name="invitation_waitlist_position_iff_waitlisted",
+            ),
+            # A seat given (not taken by an acceptance) is kept only while open or
+            # tentative: an invitee who lets it go cannot find it again later.
+            models.CheckConstraint(
+                condition=Q(holds_seat=False) | Q(status__in=["sent", "tentative"]),
+                name="invitation_holds_seat_only_while_open_or_tentative",
             ),
         ]
 

@@ -1,61 +1,338 @@
-"""Reads of calendar feeds: the meetings of a user's and of a group's feed."""
+"""Reads of calendar feeds: the meetings of a user's and of a group's feed, their stamps
+and the feed documents built from cached events.
+
+A feed is answered in steps. First one aggregate query reads the feed's stamp
+(``FeedStamp``: how many meetings it holds, which, and the latest revision of anything it
+shows or showed): the ETag and Last-Modified come from that alone, so a conditional request
+is answered before anything is built. Then one query reads each meeting's version
+(``FeedVersion``: UID, SEQUENCE, the latest revision of the meeting, its moved occurrences
+and the subscriber's answer), and the body is put together from each meeting's serialised
+VEVENTs, cached under a key made of that version and the language: an event is serialised
+again only when it changed, and the meetings not cached are loaded in a constant number of
+queries.
+
+Every change of what a feed shows stamps a row with the time of the change (``updated_at``:
+the meeting, a moved occurrence, the invitation, the contact; an agenda change stamps its
+meeting), so the latest stamp moves forward with it; a meeting that leaves a feed (the
+invitee declined) moves it through its invitation, and a cancelled meeting that ages out of
+the personal feed moves it at the moment it does."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+from dataclasses import dataclass
 
-from django.db.models import Q
-from django.utils import timezone
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone, translation
 
 from meetings.enums import InvitationStatus, MeetingStatus
+from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 
 FEED_CANCELLED_DAYS = 30
+# Bump when the bytes of a feed event change for the same data (a new property, say).
+FEED_EVENT_FORMAT = 1
+FEED_EVENT_CACHE_SECONDS = 7 * 24 * 3600
+FEED_DOCUMENT_CACHE_SECONDS = 24 * 3600
+FEED_SHOWN = [InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE]
+FEED_SHOWN_CANCELLED = [*FEED_SHOWN, InvitationStatus.SENT]
+LIVE = [MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.HELD]
 
 
-def feed_meetings_for_user(*, user, now: dt.datetime | None = None) -> tuple[list, dict]:
-    """A user's personal feed: meetings they accepted or tentatively accepted, and those
-    cancelled in the last 30 days (as CANCELLED). Returns (meetings, invitation by meeting)."""
-    now = now or timezone.now()
-    invitations = (
-        Invitation.objects.filter(contact__user=user, meeting__recurrence_parent__isnull=True)
-        .filter(
-            Q(
-                status__in=[InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE],
-                meeting__status__in=[
-                    MeetingStatus.PLANNED,
-                    MeetingStatus.CONFIRMED,
-                    MeetingStatus.HELD,
-                ],
-            )
-            | Q(
-                meeting__status=MeetingStatus.CANCELLED,
-                meeting__updated_at__gte=now - dt.timedelta(days=FEED_CANCELLED_DAYS),
-                status__in=[
-                    InvitationStatus.ACCEPTED,
-                    InvitationStatus.TENTATIVE,
-                    InvitationStatus.SENT,
-                ],
-            )
+def _moved(series: str):
+    """The latest revision of a series' moved occurrences, and how many there are
+    (``series``: the outer query's column naming the series)."""
+    moved = Meeting.objects.filter(recurrence_parent=OuterRef(series)).values("recurrence_parent")
+    return (
+        Subquery(moved.annotate(at=Max("updated_at")).values("at")[:1]),
+        Coalesce(Subquery(moved.annotate(n=Count("pk")).values("n")[:1]), 0),
+    )
+
+
+def _format_parts() -> tuple:
+    return (FEED_EVENT_FORMAT, settings.SITE_URL, settings.CALENDAR_REPLY_EMAIL)
+
+
+@dataclass(frozen=True)
+class FeedStamp:
+    """What decides whether a feed changed: read in one aggregate query."""
+
+    owner: str
+    name: str
+    language: str
+    meetings: int
+    meeting_ids: int
+    moved: int
+    revised_at: dt.datetime | None
+    last_modified: dt.datetime | None
+
+    @property
+    def etag(self) -> str:
+        parts = (
+            *_format_parts(),
+            self.owner,
+            self.name,
+            self.language,
+            self.meetings,
+            self.meeting_ids,
+            self.moved,
+            self.revised_at.isoformat() if self.revised_at else "",
         )
-        .select_related("meeting__facilitator", "contact")
-        .prefetch_related("meeting__agenda_items", "meeting__overrides__agenda_items")
-        .order_by("meeting__starts_at")
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What decides one meeting's VEVENTs in one feed."""
+
+    meeting_id: int
+    invitation_id: int | None
+    uid: str
+    sequence: int
+    timezone: str
+    revised_at: dt.datetime
+    moved: int
+    answer: str
+
+    @functools.cached_property
+    def cache_key(self) -> str:
+        parts = (
+            *_format_parts(),
+            self.uid,
+            self.sequence,
+            self.revised_at.isoformat(),
+            self.moved,
+            self.answer,
+            self.invitation_id,
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The meetings of a feed, in order."""
+
+    name: str
+    language: str
+    versions: list[FeedVersion]
+
+    def key(self, version: FeedVersion) -> str:
+        return f"feed-event:{self.language}:{version.cache_key}"
+
+
+# --- Personal feeds -------------------------------------------------------------------------
+
+
+def _personal_rows(*, user, now: dt.datetime):
+    """The user's invitations to meetings (series, not their moved occurrences), each with
+    the latest revision of what its events say and whether the feed shows it."""
+    moved_at, moved = _moved("meeting_id")
+    shown = Q(status__in=FEED_SHOWN, meeting__status__in=LIVE) | Q(
+        meeting__status=MeetingStatus.CANCELLED,
+        meeting__updated_at__gte=now - dt.timedelta(days=FEED_CANCELLED_DAYS),
+        status__in=FEED_SHOWN_CANCELLED,
     )
-    by_meeting = {invitation.meeting_id: invitation for invitation in invitations}
-    return [invitation.meeting for invitation in by_meeting.values()], by_meeting
+    return (
+        Invitation.objects.filter(contact__user=user, meeting__recurrence_parent__isnull=True)
+        .annotate(moved_at=moved_at, moved=moved)
+        .annotate(
+            revised_at=Greatest(
+                "updated_at",
+                "contact__updated_at",
+                "meeting__updated_at",
+                Coalesce("moved_at", "meeting__updated_at"),
+            ),
+            shown=ExpressionWrapper(shown, output_field=BooleanField()),
+        )
+    )
 
 
-def feed_meetings_for_group(*, group) -> list[Meeting]:
-    return list(
+def personal_feed_stamp(*, user, name: str, now: dt.datetime | None = None) -> FeedStamp:
+    """The stamp of a user's personal feed, in one query over all their invitations."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=FEED_CANCELLED_DAYS)
+    shown = Q(shown=True)
+    found = _personal_rows(user=user, now=now).aggregate(
+        meetings=Count("pk", filter=shown),
+        meeting_ids=Coalesce(Sum("meeting_id", filter=shown), 0),
+        moved_total=Coalesce(Sum("moved", filter=shown), 0),
+        revised=Max("revised_at"),
+        cancelled=Max(
+            "meeting__updated_at",
+            filter=Q(meeting__status=MeetingStatus.CANCELLED, meeting__updated_at__lt=since),
+        ),
+    )
+    stamps = [found["revised"]]
+    if found["cancelled"] is not None:  # the moment the latest one aged out of the feed
+        stamps.append(found["cancelled"] + dt.timedelta(days=FEED_CANCELLED_DAYS))
+    last_modified = max((s for s in stamps if s is not None), default=None)
+    return FeedStamp(
+        owner=f"user:{user.pk}",
+        name=name,
+        language=user.preferred_language or "en",
+        meetings=found["meetings"],
+        meeting_ids=found["meeting_ids"],
+        moved=found["moved_total"],
+        revised_at=found["revised"],
+        last_modified=last_modified,
+    )
+
+
+def personal_feed(*, user, name: str, now: dt.datetime | None = None) -> Feed:
+    """A user's personal feed: meetings they accepted or tentatively accepted, and those
+    cancelled in the last 30 days (as CANCELLED), in one query."""
+    now = now or timezone.now()
+    rows = (
+        _personal_rows(user=user, now=now)
+        .filter(shown=True)
+        .order_by("meeting__starts_at", "pk")
+        .values_list(
+            "meeting_id",
+            "pk",
+            "meeting__ical_uid",
+            "meeting__sequence",
+            "meeting__timezone",
+            "revised_at",
+            "moved",
+            "status",
+        )
+    )
+    return Feed(
+        name=name,
+        language=user.preferred_language or "en",
+        versions=[FeedVersion(*row) for row in rows],
+    )
+
+
+# --- Group feeds ----------------------------------------------------------------------------
+
+
+def _group_rows(*, group):
+    moved_at, moved = _moved("pk")
+    return (
         Meeting.objects.filter(working_group=group, recurrence_parent__isnull=True)
-        .select_related("facilitator")
-        .prefetch_related("agenda_items", "overrides__agenda_items")
-        .order_by("starts_at")
+        .annotate(moved_at=moved_at, moved=moved)
+        .annotate(revised_at=Greatest("updated_at", Coalesce("moved_at", "updated_at")))
     )
 
 
-def feed_last_modified(meetings, invitations=()) -> dt.datetime | None:
-    stamps = [m.updated_at for m in meetings] + [i.updated_at for i in invitations]
-    stamps += [o.updated_at for m in meetings for o in m.overrides.all()]
-    return max(stamps) if stamps else None
+def group_feed_stamp(*, group, language: str) -> FeedStamp:
+    found = _group_rows(group=group).aggregate(
+        meetings=Count("pk"),
+        meeting_ids=Coalesce(Sum("pk"), 0),
+        moved_total=Coalesce(Sum("moved"), 0),
+        revised=Max("revised_at"),
+    )
+    return FeedStamp(
+        owner=f"group:{group.pk}",
+        name=group.name,
+        language=language,
+        meetings=found["meetings"],
+        meeting_ids=found["meeting_ids"],
+        moved=found["moved_total"],
+        revised_at=found["revised"],
+        last_modified=found["revised"],
+    )
+
+
+def group_feed(*, group, language: str) -> Feed:
+    """A working group's feed: all its meetings, in one query."""
+    rows = (
+        _group_rows(group=group)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "ical_uid", "sequence", "timezone", "revised_at", "moved")
+    )
+    return Feed(
+        name=group.name,
+        language=language,
+        versions=[
+            FeedVersion(pk, None, uid, sequence, tzid, revised, moved, "")
+            for pk, uid, sequence, tzid, revised, moved in rows
+        ],
+    )
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def _moved_occurrences(lookup: str) -> Prefetch:
+    return Prefetch(
+        lookup,
+        queryset=Meeting.objects.select_related("facilitator").prefetch_related("agenda_items"),
+    )
+
+
+def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
+    """The VEVENTs of the meetings not in the cache, in a constant number of queries
+    (whatever the number of meetings and of moved occurrences)."""
+    if not missing:
+        return {}
+    if missing[0].invitation_id is not None:
+        invitations = (
+            Invitation.objects.filter(pk__in=[v.invitation_id for v in missing])
+            .select_related("contact", "meeting__facilitator")
+            .prefetch_related("meeting__agenda_items", _moved_occurrences("meeting__overrides"))
+        )
+        found = {i.pk: (i.meeting, i) for i in invitations}
+        keyed = [(v, found.get(v.invitation_id)) for v in missing]
+    else:
+        meetings = (
+            Meeting.objects.filter(pk__in=[v.meeting_id for v in missing])
+            .select_related("facilitator")
+            .prefetch_related("agenda_items", _moved_occurrences("overrides"))
+        )
+        found = {m.pk: (m, None) for m in meetings}
+        keyed = [(v, found.get(v.meeting_id)) for v in missing]
+    built = {}
+    with translation.override(feed.language):
+        for version, pair in keyed:
+            if pair is None:  # deleted since the versions were read
+                continue
+            meeting, invitation = pair
+            built[feed.key(version)] = ical.feed_events(
+                meeting, invitation=invitation, revised_at=version.revised_at
+            )
+    return built
+
+
+def feed_document_cached(stamp: FeedStamp, build) -> bytes:
+    """The whole document of a feed at ``stamp``, from the cache, or ``build()`` it (a feed
+    polled again unchanged costs its stamp and one cache read)."""
+    key = f"feed-document:{stamp.etag}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, timeout=FEED_DOCUMENT_CACHE_SECONDS)
+    return body
+
+
+def feed_document(feed: Feed) -> bytes:
+    """The feed's bytes: cached events where they are, the others built and cached."""
+    keys = [feed.key(v) for v in feed.versions]
+    chunks = cache.get_many(keys)
+    missing = [v for v, key in zip(feed.versions, keys, strict=True) if key not in chunks]
+    built = _serialise(feed, missing)
+    if built:
+        cache.set_many(built, timeout=FEED_EVENT_CACHE_SECONDS)
+        chunks.update(built)
+    return ical.feed_document(
+        name=feed.name,
+        tzids=sorted({v.timezone for v in feed.versions}),
+        # A meeting deleted since the versions were read is left out.
+        events=[chunks[key] for key in keys if key in chunks],
+    )

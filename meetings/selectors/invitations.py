@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from coordination.models import ConsultationRound
 from meetings import enums
 from meetings.enums import InvitationStatus
 from meetings.models import DelegationRequest, Invitation, Meeting, OutboundMessage
@@ -75,9 +76,8 @@ def my_invitations(*, user) -> QuerySet[Invitation]:
 def invitees_of_rounds_facilitated_by(user) -> QuerySet:
     """The ids of the contacts invited to the rounds ``user`` facilitates (their facilitators
     see their e-mail and phone; see ``coordination.selectors.contact_ids_with_visible_details``)."""
-    return Invitation.objects.filter(meeting__consultation_round__facilitators=user).values(
-        "contact_id"
-    )
+    rounds = ConsultationRound.objects.filter(facilitators=user).values("pk")
+    return Invitation.objects.filter(meeting__consultation_round_id__in=rounds).values("contact_id")
 
 
 def invitation_delegation(*, invitation: Invitation) -> dict:

@@ -55,6 +55,26 @@ def volunteer_pool_with_load(
     return with_consultation_load(volunteer_pool(filters=filters), now=now).order_by("name")
 
 
+LOAD_FIELDS = ("rounds_invited", "meetings_invited", "meetings_attended", "load")
+
+
+def with_loads_of_rows(organisations, *, now=None) -> list[Organisation]:
+    """The consultation load of a page of organisations, computed for those rows only (one
+    query) and set on each (``rounds_invited``, ``meetings_invited``, ``meetings_attended``,
+    ``load``): the list's COUNT and the other rows never pay for it."""
+    organisations = list(organisations)
+    loads = {
+        row[0]: row[1:]
+        for row in with_consultation_load(
+            Organisation.objects.filter(pk__in=[o.pk for o in organisations]), now=now
+        ).values_list("pk", *LOAD_FIELDS)
+    }
+    for organisation in organisations:
+        for name, value in zip(LOAD_FIELDS, loads.get(organisation.pk, (0, 0, 0, 0)), strict=True):
+            setattr(organisation, name, value or 0)
+    return organisations
+
+
 def volunteer_pool_candidates(*, now=None, filters: dict[str, str] | None = None) -> list:
     """The pool as input of the pure panel draw (``coordination.panels``), in one query."""
     contact_ids = pool_contact_ids()

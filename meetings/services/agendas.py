@@ -109,12 +109,15 @@ def _validate_item(item: AgendaItem) -> None:
 
 
 def agenda_mark_changed(*, meeting: Meeting) -> None:
-    """After a change to a published agenda: a new version, stamped now."""
+    """After a change to an agenda: the meeting is revised now (calendar feeds, which show
+    the agenda, go by that stamp); a published agenda also gets a new version."""
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=now)
     changed = Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=False).update(
-        agenda_version=F("agenda_version") + 1, agenda_published_at=timezone.now()
+        agenda_version=F("agenda_version") + 1, agenda_published_at=now
     )
-    if changed:
-        meeting.refresh_from_db(fields=["agenda_version", "agenda_published_at"])
+    fields = ["updated_at", "agenda_version", "agenda_published_at"] if changed else ["updated_at"]
+    meeting.refresh_from_db(fields=fields)
 
 
 def _next_position(meeting: Meeting) -> int:

@@ -1,11 +1,18 @@
 """Invitations: sending, RSVP answers (link, page, API, calendar reply), waitlist, delegation,
 reminders and the erasure of participation needs.
 
-Capacity counts accepted invitations. Every answer locks the meeting row
-(``select_for_update``) before counting, so concurrent answers are serialised and the
-capacity is never exceeded; an acceptance that finds the meeting full puts the invitee on
-the waitlist. A decline (or removal) of an accepted invitee promotes the first waitlisted
-invitation, which then gets its own invitation e-mail."""
+The seat rule. A seat is held by an accepted invitation, and by an open or tentative one
+that was given a seat: the first of the waitlist when a seat freed (until they answer) and
+the colleague an invitee holding a seat passed it on to. Only an acceptance takes a free
+seat, after counting them; an acceptance that finds the meeting full puts the invitee on the
+waitlist. A tentative answer keeps the seat the invitee holds and never takes a free one.
+Whoever holds a seat and lets it go (declines, is removed, is waitlisted) frees it, and a
+freed seat goes at once to the first waitlisted invitation, which gets its own e-mail. So
+the seats taken never exceed the capacity, and someone waits only while every seat is taken.
+
+Every change locks the meeting row (``select_for_update``) before counting, so concurrent
+answers are serialised. ``Invitation.holds_seat`` is set exactly while a seat is held by
+other than an acceptance; a database constraint keeps it off any other status."""
 
 from __future__ import annotations
 
@@ -335,7 +342,10 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
             invitation.status = status
             invitation.sent_at = timezone.now() if sent_already else None
             invitation.answered_at = None
-            invitation.save(update_fields=["status", "sent_at", "answered_at", "updated_at"])
+            invitation.holds_seat = False
+            invitation.save(
+                update_fields=["status", "sent_at", "answered_at", "holds_seat", "updated_at"]
+            )
         else:
             try:
                 with transaction.atomic():
@@ -370,16 +380,18 @@ def invitation_remove(*, invitation: Invitation, by=None) -> Invitation:
         informed = previous in KEPT_INFORMED or (
             previous == InvitationStatus.WAITLISTED and invitation.sent_at is not None
         )
+        seated = _holds_a_seat(invitation, previous)
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
-        invitation.save(update_fields=["status", "waitlist_position", "updated_at"])
+        invitation.holds_seat = False
+        invitation.save(update_fields=["status", "waitlist_position", "holds_seat", "updated_at"])
         invitation_token_revoke(invitation=invitation)
         invitation.meeting = locked
         if informed:
             locked.sequence += 1
             locked.save(update_fields=["sequence", "updated_at"])
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.CANCEL)
-        if previous == InvitationStatus.ACCEPTED:
+        if seated:
             _promote_from_waitlist(locked)
     return invitation
 
@@ -416,16 +428,20 @@ def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
     return first
 
 
+SEAT_KEEPING = (InvitationStatus.SENT, InvitationStatus.TENTATIVE)
+
+
 def _holds_a_seat(invitation: Invitation, status: str) -> bool:
     """Whether an invitation in ``status`` takes one of the meeting's seats."""
     if status == InvitationStatus.ACCEPTED:
         return True
-    return invitation.holds_seat and status in (InvitationStatus.SENT, InvitationStatus.TENTATIVE)
+    return invitation.holds_seat and status in SEAT_KEEPING
 
 
 def seats_taken(*, meeting: Meeting, exclude: Invitation | None = None) -> int:
-    """Accepted invitations plus the seats kept for delegates of an accepted invitation
-    (the organisation holds the seat) who have not answered yet."""
+    """Accepted invitations plus the seats kept for those given one (the first of the
+    waitlist when a seat freed, a colleague an invitee passed their seat on to) who have not
+    accepted or let it go."""
     taken = meeting.invitations.filter(
         Q(status=InvitationStatus.ACCEPTED)
         | Q(holds_seat=True, status__in=[InvitationStatus.SENT, InvitationStatus.TENTATIVE])
@@ -479,14 +495,16 @@ def invitation_answer(
                 code="not_answerable",
             )
         previous = invitation.status
+        seated = _holds_a_seat(invitation, previous)
         result = AnswerResult(invitation=invitation)
         status = answer
         position = None
         if answer in (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE):
             if previous == InvitationStatus.WAITLISTED:
+                # A waitlisted invitee gets a seat only when one frees.
                 status, position = previous, invitation.waitlist_position
                 result.waitlisted = True
-            elif answer == InvitationStatus.ACCEPTED and previous != InvitationStatus.ACCEPTED:
+            elif answer == InvitationStatus.ACCEPTED and not seated:
                 taken = seats_taken(meeting=meeting, exclude=invitation)
                 if meeting.capacity is not None and taken >= meeting.capacity:
                     status = InvitationStatus.WAITLISTED
@@ -494,9 +512,19 @@ def invitation_answer(
                     result.waitlisted = True
         invitation.status = status
         invitation.waitlist_position = position
+        # A tentative answer keeps a seat held, an acceptance holds it by its status, any
+        # other answer lets it go.
+        invitation.holds_seat = seated and status in SEAT_KEEPING
         invitation.answered_at = answered_at
         invitation.comment = comment.strip()[:2000]
-        fields = ["status", "waitlist_position", "answered_at", "comment", "updated_at"]
+        fields = [
+            "status",
+            "waitlist_position",
+            "holds_seat",
+            "answered_at",
+            "comment",
+            "updated_at",
+        ]
         if answer != InvitationStatus.DECLINED:
             invitation.participation_language = participation_language
             invitation.needs_interpretation = needs_interpretation
@@ -509,7 +537,7 @@ def invitation_answer(
             # The delegate answered: the delegation can no longer be undone, and the link of
             # the invitee who passed the seat on (which only offered the undo) is withdrawn.
             invitation_token_revoke(invitation=invitation.delegated_from)
-        if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
+        if seated and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
         if (
             calendar_sequence is not None
@@ -661,13 +689,20 @@ def invitation_delegate(
                 email=email,
                 preferred_language=invitation.contact.preferred_language,
             )
-        # The organisation holds the seat: a colleague of an accepted invitee keeps it.
-        holds_seat = invitation.status == InvitationStatus.ACCEPTED or invitation.holds_seat
+        # The organisation holds the seat: the colleague of an invitee holding one keeps it.
+        holds_seat = _holds_a_seat(invitation, invitation.status)
         invitation.status_before_delegation = invitation.status
         invitation.status = InvitationStatus.DELEGATED
+        invitation.holds_seat = False
         invitation.answered_at = timezone.now()
         invitation.save(
-            update_fields=["status", "status_before_delegation", "answered_at", "updated_at"]
+            update_fields=[
+                "status",
+                "status_before_delegation",
+                "holds_seat",
+                "answered_at",
+                "updated_at",
+            ]
         )
         delegate, _created = Invitation.objects.update_or_create(
             meeting=meeting,

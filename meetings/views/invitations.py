@@ -24,7 +24,7 @@ from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import invitations as invitation_services
 from meetings.views.access import link_post_rate_limit
 from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
-from meetings.views.calendars import _ics_response as ics_response
+from meetings.views.calendars import conditional_ics_response
 
 # The one-press button of an answer proposed by the e-mail's link.
 PROPOSED_LABELS = (
@@ -300,8 +300,8 @@ def rsvp_ics(request, token):
         raise Http404(error_text(exc)) from exc
     meeting = invitation.meeting
     calendar = ical.calendar_download(meeting=meeting, now=timezone.now(), invitation=invitation)
-    return ics_response(
-        calendar, filename="invite.ics", last_modified=meeting.updated_at, request=request
+    return conditional_ics_response(
+        request, calendar, filename="invite.ics", last_modified=meeting.updated_at
     )
 
 

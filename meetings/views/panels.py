@@ -18,7 +18,7 @@ from coordination.models import Question
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import PanelDraw
-from meetings.selectors.panels import volunteer_pool_with_load
+from meetings.selectors.panels import with_loads_of_rows
 from meetings.services import panels as panel_services
 from meetings.views.base import managed_meeting
 
@@ -65,8 +65,8 @@ class PanelDrawView(LoginRequiredMixin, View):
             raise Http404(_("Panels are drawn for consultation-round sessions only."))
         return super().dispatch(request, *args, **kwargs)
 
-    def pool_choices(self):
-        return list(coordination_selectors.volunteer_pool().values_list("pk", "name"))
+    def pool(self):
+        return coordination_selectors.volunteer_pool()
 
     def current_draw(self):
         return PanelDraw.objects.filter(meeting=self.meeting, is_current=True).first()
@@ -87,9 +87,11 @@ class PanelDrawView(LoginRequiredMixin, View):
                 exclude_other_sessions=current.exclusions.get("other_sessions", True),
                 exclude_declined_twice=current.exclusions.get("declined_twice", True),
                 max_load=current.exclusions.get("max_load"),
-                must_invite=[str(o) for o in current.must_invite],
+                must_invite="\n".join(
+                    coordination_selectors.organisation_names(current.must_invite)
+                ),
             )
-        form = panel_forms.PanelDrawForm(initial=initial, pool_choices=self.pool_choices())
+        form = panel_forms.PanelDrawForm(initial=initial, pool=self.pool())
         return self.render(request, form, current)
 
     def render(self, request, form, current, status=200):
@@ -131,7 +133,7 @@ class PanelDrawView(LoginRequiredMixin, View):
     def post(self, request, pk):
         if request.POST.get("action") == "swap":
             return self.swap(request)
-        form = panel_forms.PanelDrawForm(request.POST, pool_choices=self.pool_choices())
+        form = panel_forms.PanelDrawForm(request.POST, pool=self.pool())
         if not form.is_valid():
             return self.render(request, form, self.current_draw(), status=400)
         data = form.cleaned_data
@@ -198,11 +200,11 @@ class VolunteerPoolView(DirectoryPermission, ListView):
             self.request.GET or None, target_publics=_target_public_choices()
         )
         self.filters = self.filter_form.filters() if self.request.GET else {}
-        return volunteer_pool_with_load(filters=self.filters)
+        return coordination_selectors.volunteer_pool(filters=self.filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = list(context["organisations"])
+        page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page)
         visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
         context["rows"] = [

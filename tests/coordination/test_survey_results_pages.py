@@ -4,9 +4,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from coordination.imports.importer import survey_import
 from coordination.models import Question, SurveyResponse
 from coordination.selectors import needs_assessment_survey
 from tests.factories import OrganisationFactory, make_volunteers
@@ -22,9 +25,10 @@ def test_results_pages_run_constant_queries(
     client = client_for(team_user)
     client.get(reverse("survey-results"))
 
-    with django_assert_num_queries(5):
+    # the session, the user, the survey, the stamp of its responses (statistics cached)
+    with django_assert_num_queries(4):
         index = client.get(reverse("survey-results"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # and the question page's own two
         question = client.get(reverse("survey-question", args=[56]))
 
     assert len(index.context["results"]) == 57
@@ -109,3 +113,21 @@ def test_results_unknown_question_is_404(team_user, client_for):
 
 def test_results_question_exists_for_every_number():
     assert Question.objects.count() == 57
+
+
+def test_results_are_computed_once_and_follow_each_import(team_user, client_for):
+    from tests.coordination.test_survey_import import csv_bytes, row
+
+    client = client_for(team_user)
+    survey_import(data=csv_bytes([row(q3="French"), row("2", "b@org-b.be", "Org B")]))
+    first = client.get(reverse("survey-question", args=[3])).context["stats"]
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("survey-results"))
+
+    survey_import(data=csv_bytes([row(q3="Dutch"), row("2", "b@org-b.be", "Org B")]))
+    after = client.get(reverse("survey-question", args=[3])).context["stats"]
+
+    counts = {o.code: o.count for o in first.closed.options if o.count}
+    assert [q["sql"] for q in again.captured_queries if '"answers"' in q["sql"]] == []
+    assert len(counts) == 1 and sum(counts.values()) == 2
+    assert {o.code: o.count for o in after.closed.options if o.count} != counts

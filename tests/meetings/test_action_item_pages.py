@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.models import ActionItem
 from meetings.services import actions as action_services
 from tests.factories import (
+    ActionItemFactory,
     ContactFactory,
     MeetingFactory,
     UserFactory,
@@ -196,3 +197,28 @@ def test_facilitator_edits_an_action_item_and_bad_dates_change_nothing(client_fo
         day + dt.timedelta(days=10),
     )
     assert by_participant.status_code == 404
+
+
+def _options(html: str, name: str) -> list[tuple[str, str]]:
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_action_filter_offers_no_list_of_every_owner(client_for, team_user):
+    owners = [ContactFactory(name=f"Owner {n}") for n in range(5)]
+    for owner in owners:
+        ActionItemFactory(owner_contact=owner, owner_organisation=owner.organisation)
+    client = client_for(team_user)
+
+    unfiltered = client.get(reverse("action-list")).content.decode()
+    chosen = client.get(
+        reverse("action-list"), {"owner": owners[2].pk, "status": "open"}
+    ).content.decode()
+
+    assert _options(unfiltered, "owner") == [("", "Anyone")]
+    assert _options(unfiltered, "organisation") == [("", "Any")]
+    assert _options(chosen, "owner") == [("", "Anyone"), (str(owners[2].pk), str(owners[2]))]
+    assert f'href="?status=open&amp;owner={owners[2].pk}">Owner 2</a>' in chosen
+    assert chosen.count("Owner ") == 2  # the chosen option and its one row

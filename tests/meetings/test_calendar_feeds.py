@@ -5,11 +5,18 @@ import datetime as dt
 
 import pytest
 import vobject
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
+from coordination.models import Contact
 from meetings import enums
 from meetings.enums import InvitationStatus
+from meetings.models import Invitation, Meeting
+from meetings.services import agendas as agenda_services
+from meetings.services import invitations as invitation_services
+from meetings.services import scheduling
 from tests.factories import (
     ContactFactory,
     InvitationFactory,
@@ -72,8 +79,6 @@ def test_personal_feed_has_accepted_tentative_and_recently_cancelled(client):
 
 
 def test_personal_feed_drops_meetings_cancelled_more_than_30_days_ago(client):
-    from meetings.models import Meeting
-
     user = _user_with_contact()
     meeting = InvitationFactory(
         contact=user.contact,
@@ -183,13 +188,157 @@ def test_group_feed_is_for_current_members_only(client):
     assert refused.status_code == 404
 
 
+def _backdate(invitation, hours=1):
+    """As if the feed had last changed an hour ago (HTTP dates have whole seconds)."""
+    past = timezone.now() - dt.timedelta(hours=hours)
+    Invitation.objects.filter(pk=invitation.pk).update(updated_at=past)
+    Meeting.objects.filter(pk=invitation.meeting_id).update(updated_at=past)
+    Contact.objects.filter(pk=invitation.contact_id).update(updated_at=past)
+
+
+def _uids(response) -> list[str]:
+    parsed = vobject.readOne(response.content.decode())
+    return [event.uid.value for event in parsed.contents.get("vevent", [])]
+
+
+def test_feed_last_modified_moves_when_the_invitee_declines(client):
+    user = _user_with_contact()
+    kept = InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    leaving = InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    _backdate(kept)
+    _backdate(leaving)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    first = client.get(url)
+
+    invitation_services.invitation_answer(invitation=leaving, answer=InvitationStatus.DECLINED)
+    polled = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert _uids(first) == [kept.meeting.ical_uid, leaving.meeting.ical_uid]
+    assert polled.status_code == 200
+    assert _uids(polled) == [kept.meeting.ical_uid]
+    assert parse_http_date(polled["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+
+
+def test_feed_compares_a_weak_etag_weakly_and_changes_it_when_a_meeting_leaves(client):
+    user = _user_with_contact()
+    kept = InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    leaving = InvitationFactory(contact=user.contact, status=InvitationStatus.TENTATIVE)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    first = client.get(url)
+    weak = f"W/{first['ETag']}"  # as a gzip proxy hands it back
+
+    unchanged = client.get(url, headers={"if-none-match": weak})
+    invitation_services.invitation_answer(invitation=leaving, answer=InvitationStatus.DECLINED)
+    changed = client.get(url, headers={"if-none-match": weak})
+
+    assert first["ETag"].startswith('"')
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert unchanged["ETag"] == first["ETag"]
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert _uids(changed) == [kept.meeting.ical_uid]
+
+
+def test_feed_of_a_published_agenda_is_new_even_without_a_new_sequence(client):
+    user = _user_with_contact()
+    invitation = InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    _backdate(invitation)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    first = client.get(url)
+
+    agenda_services.agenda_item_create(meeting=invitation.meeting, title="Housing in Liège")
+    agenda_services.agenda_publish(meeting=invitation.meeting)  # unpublished items stay inside
+    second = client.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert second.status_code == 200
+    assert (
+        "1. Housing in Liège" in vobject.readOne(second.content.decode()).vevent.description.value
+    )
+
+
+def test_feed_rebuilt_from_cached_events_is_the_same_as_a_fresh_one(client):
+    user = _user_with_contact()
+    series = MeetingFactory(recurrence_rule="FREQ=WEEKLY;COUNT=4")
+    _moved(series, 2)
+    InvitationFactory(contact=user.contact, meeting=series, status=InvitationStatus.ACCEPTED)
+    other = InvitationFactory(contact=user.contact, status=InvitationStatus.TENTATIVE)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    cache.clear()
+    client.get(url)
+
+    scheduling.meeting_update(meeting=other.meeting, by=None, location="Rue Haute 2, Bruxelles")
+    partly_cached = client.get(url)
+    cache.clear()
+    fresh = client.get(url)
+
+    parsed = vobject.readOne(fresh.content.decode())
+    assert partly_cached.content == fresh.content
+    assert partly_cached["ETag"] == fresh["ETag"]
+    assert [e.uid.value for e in parsed.vevent_list].count(series.ical_uid) == 3
+    assert [hasattr(e, "recurrence_id") for e in parsed.vevent_list[:3]] == [False, True, True]
+    assert parsed.vevent_list[3].location.value == "Rue Haute 2, Bruxelles"
+
+
+def _moved(series, count: int) -> list:
+    """``count`` moved occurrences of a weekly series (one hour later each)."""
+    return [
+        MeetingFactory(
+            working_group=series.working_group,
+            recurrence_parent=series,
+            recurrence_id=series.starts_at + dt.timedelta(weeks=week),
+            starts_at=series.starts_at + dt.timedelta(weeks=week, hours=1),
+            ends_at=series.ends_at + dt.timedelta(weeks=week, hours=1),
+            title=series.title,
+        )
+        for week in range(1, count + 1)
+    ]
+
+
 @pytest.mark.parametrize("rows", [1, 5])
 def test_personal_feed_query_count_is_constant(rows, client, django_assert_num_queries):
     user = _user_with_contact()
     for _ in range(rows):
         InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    cache.clear()
 
-    with django_assert_num_queries(4):
-        response = client.get(reverse("calendar-feed", args=[user.calendar_token]))
+    # the subscriber, the feed's stamp, each meeting's version; then the invitations and
+    # meetings not cached, their agenda items and moved occurrences
+    with django_assert_num_queries(6):
+        built = client.get(url)
+    # the subscriber, the feed's stamp (the document is cached under it)
+    with django_assert_num_queries(2):
+        cached = client.get(url)
+    with django_assert_num_queries(2):
+        not_modified = client.get(url, headers={"if-none-match": cached["ETag"]})
 
-    assert response.status_code == 200
+    assert (built.status_code, cached.status_code, not_modified.status_code) == (200, 200, 304)
+    assert len(_uids(built)) == rows
+
+
+@pytest.mark.parametrize("moved", [1, 5])
+def test_feed_query_count_is_constant_in_moved_occurrences(
+    moved, client, django_assert_num_queries
+):
+    user = _user_with_contact()
+    membership = MembershipFactory(contact=user.contact)
+    series = MeetingFactory(working_group=membership.group, recurrence_rule="FREQ=WEEKLY;COUNT=8")
+    _moved(series, moved)
+    InvitationFactory(contact=user.contact, meeting=series, status=InvitationStatus.ACCEPTED)
+    personal = reverse("calendar-feed", args=[user.calendar_token])
+    group = reverse("calendar-group-feed", args=[user.calendar_token, membership.group.slug])
+    cache.clear()
+
+    # the subscriber, the stamp, the versions, the meetings (invitations), agenda items,
+    # moved occurrences, their agenda items
+    with django_assert_num_queries(7):
+        personal_feed = client.get(personal)
+    # the subscriber, the group, the membership (permission), the stamp, the versions,
+    # meetings, agenda items, moved occurrences, their agenda items
+    with django_assert_num_queries(9):
+        group_feed = client.get(group)
+    with django_assert_num_queries(2):
+        client.get(personal)
+
+    assert _uids(personal_feed) == [series.ical_uid] * (1 + moved)
+    assert _uids(group_feed) == [series.ical_uid] * (1 + moved)

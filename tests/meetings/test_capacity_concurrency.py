@@ -1,14 +1,16 @@
 """Capacity is never exceeded under concurrent answers (PostgreSQL, real threads)."""
 
+import random
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation
 from meetings.services import invitations as services
-from tests.factories import InvitationFactory, RoundSessionFactory
+from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -84,3 +86,62 @@ def test_concurrent_decline_and_acceptances_fill_exactly_the_capacity():
     assert statuses.count(InvitationStatus.WAITLISTED) == 4 - statuses.count("accepted") - (
         offered_again
     )
+
+
+def test_concurrent_mixed_answers_keep_the_seat_rule():
+    """Eight invitees answer, change their minds, pass their seat on and are removed, all at
+    once; whatever the order the locks gave, the seats add up."""
+    capacity = 3
+    session = RoundSessionFactory(capacity=capacity)
+    invitations = InvitationFactory.create_batch(8, meeting=session)
+    colleagues = [ContactFactory(organisation=i.contact.organisation) for i in invitations]
+    barrier = threading.Barrier(len(invitations))
+    errors = []
+
+    def steps(index: int):
+        chooser = random.Random(index)
+        choices = ["accepted", "accepted", "tentative", "declined", "delegate", "remove"]
+        return [chooser.choice(choices) for _ in range(6)]
+
+    def run(index: int):
+        invitation = invitations[index]
+        try:
+            barrier.wait(timeout=10)
+            for step in steps(index):
+                try:
+                    if step == "delegate":
+                        invitation = services.invitation_delegate(
+                            invitation=invitation, colleague=colleagues[index]
+                        )
+                    elif step == "remove":
+                        services.invitation_remove(invitation=invitation)
+                    else:
+                        services.invitation_answer(invitation=invitation, answer=step)
+                except ValidationError:
+                    pass  # refused by the rule (removed, passed on already): nothing written
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(invitations))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    rows = list(
+        Invitation.objects.filter(meeting=session).values_list(
+            "status", "holds_seat", "waitlist_position", "sent_at"
+        )
+    )
+    taken = services.seats_taken(meeting=session)
+    seated = [r for r in rows if r[0] == "accepted" or (r[1] and r[0] in ("sent", "tentative"))]
+    positions = [r[2] for r in rows if r[0] == "waitlisted"]
+    assert errors == []
+    assert taken == len(seated)
+    assert taken <= capacity
+    assert [r for r in rows if r[1] and r[0] not in ("sent", "tentative")] == []
+    assert len(positions) == len(set(positions))
+    if positions:  # nobody waits beside a free seat
+        assert taken == capacity

@@ -116,7 +116,7 @@ def test_panel_page_runs_constant_queries(seats, team_user, client_for, django_a
     client.post(reverse("panel-draw", args=[session.pk]), draw_data(seats=str(seats)))
     client.get(reverse("panel-draw", args=[session.pk]))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # the pool is never listed
         response = client.get(reverse("panel-draw", args=[session.pk]))
 
     assert len(response.context["panel_rows"]) == seats
@@ -130,3 +130,43 @@ def test_round_page_links_each_session_to_its_panel(facilitator, client_for):
     response = client_for(facilitator).get(f"/rounds/{session.consultation_round_id}/")
 
     assert reverse("panel-draw", args=[session.pk]).encode() in response.content
+
+
+def test_panel_page_names_must_invite_organisations_instead_of_listing_the_pool(
+    facilitator, client_for
+):
+    volunteers(6)
+    session = RoundSessionFactory()
+    session.consultation_round.facilitators.add(facilitator)
+    client = client_for(facilitator)
+
+    empty = client.get(reverse("panel-draw", args=[session.pk]))
+    posted = client.post(
+        reverse("panel-draw", args=[session.pk]),
+        draw_data(seats="2", must_invite="volunteer 04\n  Volunteer   01 \n"),
+    )
+    again = client.get(reverse("panel-draw", args=[session.pk]))
+
+    draw = PanelDraw.objects.get(meeting=session)
+    placed = [e["name"] for e in draw.panel]
+    assert b"Volunteer 0" not in empty.content
+    assert posted.status_code == 302
+    assert sorted(placed) == ["Volunteer 01", "Volunteer 04"]
+    assert again.context["form"].initial["must_invite"] == "Volunteer 04\nVolunteer 01"
+
+
+def test_panel_page_refuses_must_invite_names_outside_the_pool(facilitator, client_for):
+    volunteers(3)
+    session = RoundSessionFactory()
+    session.consultation_round.facilitators.add(facilitator)
+
+    response = client_for(facilitator).post(
+        reverse("panel-draw", args=[session.pk]),
+        draw_data(must_invite="Volunteer 01\nNobody Inc."),
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["must_invite"] == [
+        "Not in the volunteer pool: Nobody Inc."
+    ]
+    assert PanelDraw.objects.filter(meeting=session).count() == 0

@@ -1,8 +1,11 @@
 """The volunteer pool page: constant queries, filters, who sees e-mails."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from coordination.models import Organisation
 from tests.factories import make_volunteers
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +17,7 @@ def test_pool_page_runs_constant_queries(count, team_user, client_for, django_as
     client = client_for(team_user)
     client.get(reverse("volunteer-pool"))  # warm the session
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the loads of the page's rows in one
         response = client.get(reverse("volunteer-pool"))
 
     assert len(response.context["rows"]) == count
@@ -30,3 +33,56 @@ def test_pool_page_filters_and_hides_emails_from_facilitators(facilitator, clien
     assert response.context["rows"] == []
     assert [r["show_email"] for r in all_rows.context["rows"]] == [False, False]
     assert b"@example.org" not in all_rows.content
+
+
+def test_pool_page_counts_without_the_load_and_computes_it_for_its_rows_only(team_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.enums import InvitationStatus
+    from tests.factories import InvitationFactory, RoundSessionFactory
+
+    make_volunteers(52)
+    busy = Organisation.objects.get(name="Volunteer 0")
+    InvitationFactory(
+        meeting=RoundSessionFactory(),
+        contact=busy.contacts.get(),
+        status=InvitationStatus.ACCEPTED,
+    )
+    client = client_for(team_user)
+    client.get(reverse("volunteer-pool"))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("volunteer-pool"))
+
+    sqls = [q["sql"] for q in captured.captured_queries]
+    counts = [sql for sql in sqls if sql.startswith("SELECT COUNT(*)")]
+    loads = [sql for sql in sqls if '"meetings_invitation"' in sql]
+    rows = response.context["rows"]
+    assert len(rows) == 50
+    assert rows[0]["organisation"].name == "Volunteer 0"
+    assert (rows[0]["organisation"].meetings_invited, rows[0]["organisation"].load) == (1, 1)
+    assert all(r["organisation"].load == 0 for r in rows[1:])
+    assert len(counts) == 1 and '"meetings_invitation"' not in counts[0]
+    assert len(loads) == 1
+    listed = re.search(r'"coordination_organisation"\."id" IN \(([\d, ]+)\)', loads[0])
+    assert sorted(int(i) for i in listed.group(1).split(", ")) == sorted(
+        r["organisation"].pk for r in rows
+    )
+
+
+def test_api_pool_ordered_by_load_puts_the_busiest_first(team_user):
+    from tests.factories import InvitationFactory, RoundSessionFactory
+    from tests.helpers import api
+
+    make_volunteers(3)
+    busy = Organisation.objects.get(name="Volunteer 2")
+    InvitationFactory(meeting=RoundSessionFactory(), contact=busy.contacts.get(), status="accepted")
+
+    body = api(team_user).get("/api/volunteer-pool/", {"ordering": "-load"}).json()
+
+    assert [(r["name"], r["load"]) for r in body["results"]] == [
+        ("Volunteer 2", 1),
+        ("Volunteer 0", 0),
+        ("Volunteer 1", 0),
+    ]

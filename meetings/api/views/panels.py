@@ -6,7 +6,7 @@ from rest_framework import mixins, viewsets
 from coordination import enums, selectors
 from coordination.api.views import IsTeamOrFacilitator
 from meetings.api.serializers.panels import VolunteerSerializer, VolunteerWithoutContactSerializer
-from meetings.selectors.panels import volunteer_pool_with_load
+from meetings.selectors.panels import volunteer_pool_with_load, with_loads_of_rows
 
 
 class VolunteerFilter(filters.FilterSet):
@@ -41,11 +41,16 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     ordering = ["name"]
 
     def get_queryset(self):
-        return volunteer_pool_with_load()
+        # Ordered by load: the load of the whole pool; otherwise of the page's rows only.
+        if "load" in self.request.query_params.get("ordering", ""):
+            return volunteer_pool_with_load()
+        return selectors.volunteer_pool()
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        if "load" not in queryset.query.annotations:
+            page = with_loads_of_rows(page)
         context = self.get_serializer_context()
         context["pool_contacts"] = selectors.pool_contacts(page)
         context["visible_contact_ids"] = selectors.contact_ids_with_visible_details(

@@ -27,7 +27,7 @@ from meetings.services import polls as poll_services
 def _managed_meeting(request, pk: str) -> Meeting:
     """The meeting of the URL if the user manages it: 404 when unseen (any id, as the
     router's routes do), 403 when only seen."""
-    if not pk.isdigit() or int(pk) > 2**31 - 1:
+    if not (pk.isascii() and pk.isdigit()) or int(pk) > 2**31 - 1:
         raise Http404
     meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=int(pk))
     return permission_require(request.user, "meetings.manage_meeting", meeting)
