@@ -10,7 +10,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, feedback, invitations, minutes, polls, reports
+from meetings.services import (
+    actions,
+    calendars,
+    feedback,
+    invitations,
+    minutes,
+    polls,
+    report_back,
+    reports,
+)
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -62,3 +71,11 @@ def action_reminders_daily() -> int:
 
 def minutes_circulation_notify(minutes_id: int) -> int:
     return minutes.minutes_circulation_send(minutes_id=minutes_id)
+
+
+def report_back_deliver(report_back_id: int) -> int:
+    return report_back.report_back_deliver(report_back_id=report_back_id)
+
+
+def report_back_unnamed_copy(delivery_id: int) -> None:
+    report_back.report_back_unnamed_copy(delivery_id=delivery_id)

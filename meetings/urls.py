@@ -14,6 +14,7 @@ from meetings.views import (
     outbox,
     panels,
     polls,
+    report_back,
     reports,
     scheduling,
 )
@@ -72,6 +73,17 @@ urlpatterns = [
         "rounds/<int:round_pk>/report/versions/<int:number>/finalise/",
         reports.ReportFinaliseView.as_view(),
         name="round-report-finalise",
+    ),
+    path(
+        "rounds/<int:round_pk>/report/send/",
+        report_back.ReportBackSendView.as_view(),
+        name="round-report-back-send",
+    ),
+    path("report/<str:token>/", report_back.ReportBackPageView.as_view(), name="report-back"),
+    path(
+        "report/<str:token>/report.pdf",
+        report_back.ReportBackDownloadView.as_view(),
+        name="report-back-pdf",
     ),
     path("meetings/new/", scheduling.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:pk>/edit/", scheduling.MeetingEditView.as_view(), name="meeting-edit"),
