@@ -17,6 +17,7 @@ from meetings.views import (
     report_back,
     reports,
     scheduling,
+    unanswered,
 )
 
 urlpatterns = [
@@ -139,6 +140,11 @@ urlpatterns = [
         name="meeting-ics",
     ),
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    path(
+        "meetings/<int:pk>/unanswered/",
+        unanswered.UnansweredView.as_view(),
+        name="meeting-unanswered",
+    ),
     path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="time-poll"),
     path(
         "meetings/<int:pk>/poll/new/",

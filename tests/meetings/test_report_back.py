@@ -6,7 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -292,3 +293,28 @@ def test_report_back_one_delivery_per_contact_is_enforced_by_the_database(
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         ReportBackDelivery.objects.filter(pk=first.pk).update(names_organisation=False)
+
+
+def test_report_back_list_on_the_report_page_costs_the_same_queries_for_one_or_five(
+    client, fast_render, django_capture_on_commit_callbacks
+):
+    counts = []
+    for n in (1, 5):
+        facilitator = UserFactory(facilitator=True)
+        session = RoundSessionFactory(facilitator=facilitator, status=MeetingStatus.HELD)
+        session.consultation_round.facilitators.add(facilitator)
+        for i in range(n):
+            consulted(session, f"Org {n}-{i}", "fr", status=InvitationStatus.ACCEPTED, named=i % 2)
+        report = reports.report_get_or_create(consultation_round=session.consultation_round)
+        draft = reports.report_job_run(
+            job_id=reports.report_generate(report=report, user=facilitator).pk
+        ).result
+        reports.report_job_run(
+            job_id=reports.report_version_finalise(version=draft, user=facilitator).pk
+        )
+        send(client, report, facilitator, django_capture_on_commit_callbacks)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("round-report", args=[report.consultation_round_id]))
+        assert page.content.decode().count("<td>Org ") == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
