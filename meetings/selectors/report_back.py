@@ -50,6 +50,8 @@ def report_back_recipients(*, report: Report) -> list[Recipient]:
                 contact__attendances__status=enums.AttendanceStatus.PRESENT,
             )
         )
+        .exclude(status=enums.InvitationStatus.CANCELLED)
+        .filter(contact__is_active=True)
         .exclude(contact__email="")
         .select_related("contact__organisation")
         .annotate(
