@@ -31,7 +31,7 @@ from meetings.selectors.report_back import (
     organisation_is_named,
     report_back_recipients,
 )
-from meetings.selectors.reports import _redactor
+from meetings.selectors.reports import names_redactor
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def report_pdf_without(*, version: ReportVersion, organisation_name: str) -> byt
     snapshot = copy.deepcopy(version.snapshot)
     sections = copy.deepcopy(version.sections)
     with translation.override(version.language):
-        redact = _redactor(organisations=[organisation_name], people=[])
+        redact = names_redactor(organisations=[organisation_name], people=[])
         participants = snapshot.get("participants") or {}
         named = participants.get("named") or []
         kept = [name for name in named if name.casefold() != organisation_name.casefold()]
