@@ -175,6 +175,7 @@ def report_back_deliver(*, report_back_id: int) -> int:
     report = report_back.report
     done = set(report_back.deliveries.values_list("contact_id", flat=True))
     count = 0
+    copies: dict[tuple[int, int], bytes] = {}
     for recipient in report_back_recipients(report=report):
         if recipient.contact.pk in done:
             continue
@@ -189,10 +190,13 @@ def report_back_deliver(*, report_back_id: int) -> int:
             names_organisation=recipient.named,
         )
         if not recipient.named:
-            full = ReportVersion.objects.get(pk=version.pk)
-            pdf = report_pdf_without(
-                version=full, organisation_name=recipient.contact.organisation.name
-            )
+            key = (version.pk, recipient.contact.organisation_id)
+            if key not in copies:  # one rendering per organisation and version
+                copies[key] = report_pdf_without(
+                    version=ReportVersion.objects.get(pk=version.pk),
+                    organisation_name=recipient.contact.organisation.name,
+                )
+            pdf = copies[key]
             delivery.pdf.save(
                 f"report-v{version.number}-{version.language}-{recipient.contact.pk}.pdf",
                 ContentFile(pdf),

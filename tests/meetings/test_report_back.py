@@ -318,3 +318,21 @@ def test_report_back_list_on_the_report_page_costs_the_same_queries_for_one_or_f
         assert page.content.decode().count("<td>Org ") == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_report_back_renders_one_copy_per_organisation_not_named(
+    client, quick_round, monkeypatch, django_capture_on_commit_callbacks
+):
+    report, facilitator, people = quick_round
+    session = people["cedar"].meeting
+    colleague = ContactFactory(organisation=people["cedar"].contact.organisation)
+    InvitationFactory(meeting=session, contact=colleague, status=InvitationStatus.ACCEPTED)
+    rendered = []
+    monkeypatch.setattr(render, "render_pdf", lambda **kw: rendered.append(kw) or b"%PDF copy")
+
+    send(client, report, facilitator, django_capture_on_commit_callbacks)
+
+    cedar = ReportBackDelivery.objects.filter(contact__organisation__name="Cedar Care")
+    assert cedar.count() == 2
+    assert len(rendered) == 1
+    assert [d.pdf.read() for d in cedar] == [b"%PDF copy", b"%PDF copy"]
