@@ -161,6 +161,8 @@ def test_report_back_copy_does_not_name_an_organisation_that_withdrew_its_consen
 
     assert page.status_code == 200
     assert TEXT in page.content.decode()
+    figures = re.search(r'class="report-back-figures">([^<]+)<', page.content.decode()).group(1)
+    assert re.findall(r"\d+", figures) == ["1", "3"]  # sessions, organisations (page in Dutch)
     beacon_text = " ".join(pdf_text(b"".join(pdf.streaming_content)).split())
     atlas_text = " ".join(pdf_text(b"".join(named_pdf.streaming_content)).split())
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
