@@ -90,6 +90,7 @@ class OutboxKind(models.TextChoices):
     TIME_POLL_REMINDER = "time_poll_reminder", _("Reminder to answer a time poll")
     FEEDBACK = "feedback", _("Feedback after a session")
     FEEDBACK_REMINDER = "feedback_reminder", _("Reminder to give feedback")
+    REPORT_BACK = "report_back", _("Report sent back to an organisation consulted")
 
 
 class TimeProposalStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from meetings.services import (
     invitations,
     minutes,
     polls,
+    report_back,
     reports,
 )
 
@@ -79,3 +80,11 @@ def sign_in_link_email(contact_id: int, next_path: str = "") -> int:
 
 def password_reset_email(user_id: int) -> int:
     return access.password_reset_email_send(user_id=user_id)
+
+
+def report_back_deliver(report_back_id: int) -> int:
+    return report_back.report_back_deliver(report_back_id=report_back_id)
+
+
+def report_back_unnamed_copy(delivery_id: int) -> None:
+    report_back.report_back_unnamed_copy(delivery_id=delivery_id)

@@ -16,8 +16,10 @@ from meetings.views import (
     outbox,
     panels,
     polls,
+    report_back,
     reports,
     scheduling,
+    unanswered,
 )
 
 urlpatterns = [
@@ -98,6 +100,17 @@ urlpatterns = [
         reports.ReportFinaliseView.as_view(),
         name="round-report-finalise",
     ),
+    path(
+        "rounds/<int:round_pk>/report/send/",
+        report_back.ReportBackSendView.as_view(),
+        name="round-report-back-send",
+    ),
+    path("report/<str:token>/", report_back.ReportBackPageView.as_view(), name="report-back"),
+    path(
+        "report/<str:token>/report.pdf",
+        report_back.ReportBackDownloadView.as_view(),
+        name="report-back-pdf",
+    ),
     path("meetings/new/", scheduling.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:pk>/edit/", scheduling.MeetingEditView.as_view(), name="meeting-edit"),
     path(
@@ -168,6 +181,11 @@ urlpatterns = [
     ),
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
     path("rsvp/<str:token>/invite.ics", invitations.rsvp_ics, name="rsvp-ics"),
+    path(
+        "meetings/<int:pk>/unanswered/",
+        unanswered.UnansweredView.as_view(),
+        name="meeting-unanswered",
+    ),
     path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="time-poll"),
     path(
         "meetings/<int:pk>/poll/new/",

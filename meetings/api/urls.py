@@ -8,6 +8,7 @@ from meetings.api.views import (
     minutes,
     panels,
     polls,
+    rounds,
     scheduling,
 )
 
@@ -39,5 +40,14 @@ urlpatterns = [
         "meetings/<str:pk>/poll/remind/",
         polls.TimePollRemindView.as_view(),
         name="api-time-poll-remind",
+    ),
+    path(
+        "rounds/<str:pk>/feedback/", rounds.RoundFeedbackView.as_view(), name="api-round-feedback"
+    ),
+    path("rounds/<str:pk>/report-back/", rounds.ReportBackView.as_view(), name="api-report-back"),
+    path(
+        "rounds/<str:pk>/report-back/send/",
+        rounds.ReportBackSendView.as_view(),
+        name="api-report-back-send",
     ),
 ]

@@ -19,6 +19,7 @@ from meetings.models.minutes import (
 from meetings.models.outbox import OutboundMessage
 from meetings.models.panels import PanelDraw
 from meetings.models.polls import TimePoll, TimePollAnswer, TimePollSlot
+from meetings.models.report_back import ReportBack, ReportBackDelivery
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "OutboundMessage",
     "PanelDraw",
     "Report",
+    "ReportBack",
+    "ReportBackDelivery",
     "ReportJob",
     "ReportSection",
     "ReportVersion",

@@ -51,7 +51,9 @@ class OutboundMessage(models.Model):
         help_text=_(
             "The meeting's iCalendar sequence; for reminders the reminder's moment in "
             "minutes since 1970; for reminders to answer 0; for action-item reminders the "
-            "day (ordinal); for circulated minutes the recipient contact's id."
+            "day (ordinal); for circulated minutes the recipient contact's id; for reminders "
+            "to answer from the list of who has not answered the day (ordinal); for the "
+            "report back the report's id."
         ),
     )
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)

@@ -154,7 +154,7 @@ def feedback_submit(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            FeedbackRequest.objects.select_for_update()
+            FeedbackRequest.objects.select_for_update(of=("self",))
             .select_related("invitation__meeting__consultation_round", "invitation__contact")
             .get(pk=request.pk)
         )

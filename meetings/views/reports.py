@@ -16,8 +16,10 @@ from coordination.models import ConsultationRound
 from coordination.private_files import private_file_response
 from meetings.formats import report as render
 from meetings.forms import reports as forms
-from meetings.models import ReportVersion
+from meetings.forms.report_back import ReportBackForm
+from meetings.models import ReportBack, ReportVersion
 from meetings.selectors import reports as data
+from meetings.selectors.report_back import report_back_deliveries
 from meetings.services import reports as services
 
 
@@ -62,6 +64,11 @@ class ReportOverviewView(ReportMixin, TemplateView):
             initial={"language": self.report.language}
         )
         context["sections"] = list(self.report.sections.all())
+        context["has_final"] = any(v.is_final for v in context["versions"])
+        sent = ReportBack.objects.filter(report=self.report).first()
+        context["report_back"] = sent
+        context["report_back_form"] = ReportBackForm(initial={"text": sent.text if sent else ""})
+        context["report_back_deliveries"] = report_back_deliveries(report=self.report)
         return context
 
 

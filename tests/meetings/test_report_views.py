@@ -236,7 +236,7 @@ def test_report_overview_query_count_is_constant(
     make_versions(report, count)
     client.get(url("round-report", round_))  # warm the session
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(url("round-report", round_))
 
     assert response.content.decode().count("Make final") == count
