@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -145,3 +146,24 @@ def test_import_page_is_for_the_team_only(facilitator, client_for):
     response = client_for(facilitator).get(reverse("survey-import"))
 
     assert response.status_code == 403
+
+
+def test_import_page_cancel_deletes_the_upload_and_writes_nothing(
+    team_user, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(team_user)
+    _, checked = post_and_follow_the_job(
+        client,
+        django_capture_on_commit_callbacks,
+        {"action": "check", "file": upload("googleforms_en.csv")},
+    )
+    token = checked.context["pending"]["token"]
+    stored = SurveyImportJob.objects.get().upload.name
+
+    cancelled = client.post(reverse("survey-import"), {"action": "cancel", "token": token})
+    confirmed = client.post(reverse("survey-import"), {"action": "confirm", "token": token})
+
+    assert (cancelled.status_code, confirmed.status_code) == (302, 302)
+    assert default_storage.exists(stored) is False
+    assert SurveyImportJob.objects.get().upload.name == ""
+    assert SurveyResponse.objects.count() == 0
