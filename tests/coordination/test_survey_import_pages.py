@@ -167,3 +167,40 @@ def test_import_page_cancel_deletes_the_upload_and_writes_nothing(
     assert default_storage.exists(stored) is False
     assert SurveyImportJob.objects.get().upload.name == ""
     assert SurveyResponse.objects.count() == 0
+
+
+def test_import_page_of_a_running_job_shows_its_rows_and_refreshes(team_user, client_for):
+    job = SurveyImportJob.objects.create(
+        filename="big.xlsx",
+        dry_run=True,
+        awaits_confirmation=True,
+        status="running",
+        rows_done=250,
+        rows_total=600,
+        requested_by=team_user,
+    )
+
+    response = client_for(team_user).get(reverse("survey-import-job", args=[job.token]))
+
+    page = response.content.decode()
+    assert '<progress max="600" value="250"></progress>' in page
+    assert "250 of 600 rows" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "This page refreshes by itself until the import is done." in page
+    assert "Confirm the import" not in page
+
+
+def test_import_page_of_a_failed_job_gives_the_reason(team_user, client_for):
+    job = SurveyImportJob.objects.create(
+        filename="e.csv",
+        status="failed",
+        error="The uploaded file is gone; upload it again.",
+        requested_by=team_user,
+    )
+
+    response = client_for(team_user).get(reverse("survey-import-job", args=[job.token]))
+
+    page = response.content.decode()
+    assert "The import failed; nothing was written." in page
+    assert "The uploaded file is gone; upload it again." in page
+    assert '<meta http-equiv="refresh"' not in page
