@@ -45,7 +45,16 @@ def survey_import_job_create(
 ) -> SurveyImportJob:
     """Store the upload (and mapping file) and queue the import; it runs once the
     transaction commits. ``awaits_confirmation``: a check from the page, whose upload is kept
-    for :func:`survey_import_job_confirm`."""
+    for :func:`survey_import_job_confirm`; it replaces the user's earlier checks still waiting
+    for a confirmation (their uploads are deleted)."""
+    if awaits_confirmation and user is not None:
+        earlier = SurveyImportJob.objects.filter(
+            requested_by=user,
+            awaits_confirmation=True,
+            status=enums.SurveyImportStatus.DONE,
+            confirmation__isnull=True,
+        ).values_list("upload", "mapping")
+        _uploads_delete([name for pair in earlier for name in pair])
     job = SurveyImportJob(
         filename=filename[:255],
         language=language,

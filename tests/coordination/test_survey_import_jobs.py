@@ -9,7 +9,7 @@ import os
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coordination import tasks
 from coordination.imports import jobs
@@ -168,3 +168,35 @@ def test_sweep_is_scheduled_every_hour():
     schedule = Schedule.objects.get(func="coordination.tasks.survey_import_uploads_sweep")
 
     assert (schedule.schedule_type, schedule.repeats) == ("H", -1)
+
+
+def test_new_check_from_the_page_replaces_the_users_unconfirmed_one():
+    first = queued_job(export_of(2), awaits_confirmation=True)
+    tasks.survey_import_run(first.pk)
+    first_upload = SurveyImportJob.objects.get(pk=first.pk).upload.name
+
+    second = jobs.survey_import_job_create(
+        upload=ContentFile(export_of(1)),
+        filename="export.csv",
+        user=first.requested_by,
+        awaits_confirmation=True,
+    )
+
+    first.refresh_from_db()
+    assert (first.upload.name, default_storage.exists(first_upload)) == ("", False)
+    assert jobs.survey_import_job_is_pending(first) is False
+    assert default_storage.exists(second.upload.name) is True
+
+
+def test_report_is_written_in_the_language_of_whoever_asked():
+    with translation.override("fr"):
+        job = queued_job(b"just,text\r\n")
+
+    tasks.survey_import_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.interface_language == "fr"
+    with translation.override("fr"):
+        expected = survey_import(data=b"just,text\r\n", filename="export.csv").file_error
+    assert job.report["file_error"] == expected
+    assert expected != survey_import(data=b"just,text\r\n", filename="export.csv").file_error
