@@ -223,7 +223,7 @@ def survey_import_job_run(*, job_id: int) -> SurveyImportJob | None:
         job.finished_at = timezone.now()
         job.save(update_fields=["report", "rows_done", "rows_total", "status", "finished_at"])
         cache.delete(_progress_key(job_id))
-        if not (job.awaits_confirmation and not report.file_error):
+        if not survey_import_job_is_pending(job):  # nothing can confirm it: done with it
             _uploads_delete([job.upload.name, job.mapping.name])
     except Exception as exc:  # recorded on the job; the sweep deletes the upload later
         logger.exception("Survey import job %s failed", job_id)

@@ -204,3 +204,23 @@ def test_import_page_of_a_failed_job_gives_the_reason(team_user, client_for):
     assert "The import failed; nothing was written." in page
     assert "The uploaded file is gone; upload it again." in page
     assert '<meta http-equiv="refresh"' not in page
+
+
+def test_import_page_check_with_rejected_rows_offers_no_confirm_and_keeps_no_upload(
+    team_user, client_for, django_capture_on_commit_callbacks
+):
+    rejected = SimpleUploadedFile(
+        "r.csv",
+        b"ID,Email,1. Name of your organization,56. Participate\r\n1,a@a.be,Org A,Perhaps\r\n",
+    )
+
+    _, checked = post_and_follow_the_job(
+        client_for(team_user),
+        django_capture_on_commit_callbacks,
+        {"action": "check", "file": rejected, "language": "en"},
+    )
+
+    assert checked.context["report"]["rejected"] == 1
+    assert "pending" not in checked.context
+    assert b"Some rows are rejected" in checked.content
+    assert SurveyImportJob.objects.get().upload.name == ""
