@@ -57,7 +57,19 @@ def finished_job(database: Path, job_id: int, deadline: float) -> tuple | None:
     return None
 
 
-def test_worker_runs_a_queued_survey_import_and_deletes_its_upload(tmp_path):
+def redis_url() -> str:
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not reachable at {url} (.ci/run starts it)")
+    return url
+
+
+@pytest.mark.parametrize("broker", ["orm", "redis"])
+def test_worker_runs_a_queued_survey_import_and_deletes_its_upload(tmp_path, broker):
     database = tmp_path / "worker.sqlite3"
     media = tmp_path / "media"
     env = {
@@ -66,6 +78,8 @@ def test_worker_runs_a_queued_survey_import_and_deletes_its_upload(tmp_path):
     env.update(
         DEBUG="1", DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(media), Q_WORKERS="1"
     )
+    if broker == "redis":
+        env["REDIS_URL"] = redis_url()
     manage(env, "migrate", "--noinput", "-v0")
     job_id, upload = manage(env, "shell", "-c", QUEUE).splitlines()[-1].split()
     queued_file = (media / upload).exists()
