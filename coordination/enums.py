@@ -108,3 +108,10 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple answers")
     LIKERT = "likert", _("Scale (grid)")
     FILE = "file", _("File")
+
+
+class SurveyImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("survey import status", "Running")
+    DONE = "done", pgettext_lazy("survey import status", "Done")
+    FAILED = "failed", _("Failed")

@@ -3,6 +3,7 @@ and consultation rounds. Invariants live in database constraints; workflows in s
 
 import secrets
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -474,3 +475,81 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.seen_at.isoformat()}"
+
+
+class SurveyImportJob(models.Model):
+    """One run of the survey import in the background: a check (dry run) or an import, its
+    progress and its report. The upload is kept under an unguessable name in
+    ``MEDIA_ROOT/survey-imports/`` until the import is done, the check is cancelled, or the
+    scheduled sweep deletes what was left behind (``SURVEY_IMPORT_UPLOAD_HOURS``)."""
+
+    token = models.UUIDField(_("public identifier"), unique=True, default=uuid.uuid4)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.SurveyImportStatus.choices,
+        default=enums.SurveyImportStatus.QUEUED,
+    )
+    dry_run = models.BooleanField(_("check only"), default=False)
+    awaits_confirmation = models.BooleanField(
+        _("awaits confirmation"),
+        default=False,
+        help_text=_("A check from the import page: its upload is kept for the confirmation."),
+    )
+    checked = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("check it confirms"),
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    upload = models.FileField(_("uploaded file"), max_length=255, blank=True)
+    mapping = models.FileField(_("mapping file"), max_length=255, blank=True)
+    mapping_filename = models.CharField(_("mapping file name"), max_length=255, blank=True)
+    language = models.CharField(_("form language"), max_length=2, blank=True)
+    partial = models.BooleanField(_("keep the good rows"), default=False)
+    organisation_choices = models.JSONField(_("organisation choices"), default=dict, blank=True)
+    interface_language = models.CharField(_("language of the report"), max_length=10, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey import")
+        verbose_name_plural = _("survey imports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="survey_import_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(report__isnull=False),
+                name="survey_import_done_has_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked__isnull=True) | Q(dry_run=False),
+                name="survey_import_confirmation_writes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (enums.SurveyImportStatus.QUEUED, enums.SurveyImportStatus.RUNNING)

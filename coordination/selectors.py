@@ -28,6 +28,7 @@ from coordination.models import (
     Organisation,
     Question,
     Survey,
+    SurveyImportJob,
     SurveyResponse,
     User,
     WorkingGroup,
@@ -158,6 +159,15 @@ def groups_led_by(*, user) -> QuerySet[WorkingGroup]:
         memberships__role__in=GROUP_LEADING_ROLES,
         memberships__until__isnull=True,
     ).distinct()
+
+
+def survey_import_job_of(*, user, token) -> SurveyImportJob | None:
+    """The survey import ``token`` names, if ``user`` asked for it (any other token: none)."""
+    try:
+        key = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return SurveyImportJob.objects.filter(token=key, requested_by=user).first()
 
 
 def needs_assessment_survey() -> Survey:

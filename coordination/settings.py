@@ -454,6 +454,9 @@ SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
     "SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
 )
 SURVEY_IMPORT_MAX_COMPRESSION_RATIO = env.int("SURVEY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Uploads of the import page and API left behind (a check never confirmed, a failed job) are
+# deleted by a scheduled task once this old.
+SURVEY_IMPORT_UPLOAD_HOURS = env.int("SURVEY_IMPORT_UPLOAD_HOURS", default=24)
 # RSVP links stop working this many days after the meeting (or the series) ends.
 RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
 # Per-installation text block used to introduce consultation reports.

@@ -38,6 +38,11 @@ urlpatterns = [
 
 urlpatterns += [
     path("survey/import/", views.SurveyImportView.as_view(), name="survey-import"),
+    path(
+        "survey/import/<uuid:token>/",
+        views.SurveyImportJobView.as_view(),
+        name="survey-import-job",
+    ),
     path("survey/results/", views.SurveyResultsView.as_view(), name="survey-results"),
     path(
         "survey/results/<int:number>/",

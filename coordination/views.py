@@ -1,13 +1,11 @@
 """Pages of the ``coordination`` app: the directory (organisations, groups, rounds), the
 survey import and results, health and the language switch."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
@@ -20,8 +18,8 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, health, selectors
+from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
-from coordination.imports.importer import survey_import
 from coordination.models import Question
 from coordination.services import user_language_set
 from coordination.spreadsheets import write_csv, write_xlsx
@@ -139,25 +137,9 @@ class TeamOnly(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = "coordination.import_survey"
 
 
-IMPORT_SESSION_KEY = "survey_import_pending"
-
-
-def _stash_upload(upload, prefix: str) -> str:
-    name = f"survey-imports/{prefix}-{uuid.uuid4().hex}"
-    return default_storage.save(name, upload)
-
-
-def _read_and_delete(path: str) -> bytes | None:
-    if not path or not default_storage.exists(path):
-        return None
-    with default_storage.open(path, "rb") as handle:
-        data = handle.read()
-    default_storage.delete(path)
-    return data
-
-
 class SurveyImportView(TeamOnly, View):
-    """Upload an export, read the dry-run report, then confirm (same service each time)."""
+    """Upload an export: a background check (dry run) whose page shows the report, then the
+    confirmation (a background import of the same file), or the cancellation."""
 
     template_name = "coordination/survey_import.html"
 
@@ -165,129 +147,90 @@ class SurveyImportView(TeamOnly, View):
         return render(request, self.template_name, {"form": forms.SurveyImportForm()})
 
     def post(self, request):
-        if request.POST.get("action") == "confirm":
-            return self.confirm(request)
-        if request.POST.get("action") == "mapping":
-            return self.mapping_download(request)
-        if request.POST.get("action") == "cancel":
-            self._discard(request)
+        if request.POST.get("action") in ("confirm", "mapping", "cancel"):
+            job = self._pending(request)
+            if job is None:
+                return redirect("survey-import")
+            if request.POST["action"] == "confirm":
+                return self.confirm(request, job)
+            if request.POST["action"] == "mapping":
+                return self.mapping_download(request, job)
+            jobs.survey_import_job_discard(job=job)
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("survey-import")
         form = forms.SurveyImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        self._discard(request)
         upload = form.cleaned_data["file"]
         mapping = form.cleaned_data.get("mapping")
-        data = upload.read()
-        mapping_data = mapping.read() if mapping else None
-        report = survey_import(
-            data=data,
+        job = jobs.survey_import_job_create(
+            upload=upload,
             filename=upload.name,
             language=form.cleaned_data["language"],
-            mapping=mapping_data,
+            mapping=mapping,
             mapping_filename=mapping.name if mapping else "",
             partial=form.cleaned_data["partial"],
-            dry_run=True,
+            awaits_confirmation=True,
             user=request.user,
         )
-        context = {"form": form, "report": report}
-        if not report.file_error:
-            upload.seek(0)
-            pending = {
-                "token": uuid.uuid4().hex,
-                "file": _stash_upload(upload, "export"),
-                "filename": upload.name,
-                "language": report.language,
-                "partial": form.cleaned_data["partial"],
-                "mapping": "",
-                "mapping_filename": "",
-            }
-            if mapping:
-                mapping.seek(0)
-                pending["mapping"] = _stash_upload(mapping, "mapping")
-                pending["mapping_filename"] = mapping.name
-            pending["hints"] = [
-                {"organisation": h.organisation, "candidates": h.candidates} for h in report.hints
-            ]
-            request.session[IMPORT_SESSION_KEY] = pending
-            context["pending"] = pending
-        return render(request, self.template_name, context)
-
-    def _discard(self, request):
-        pending = request.session.pop(IMPORT_SESSION_KEY, None)
-        if pending:
-            _read_and_delete(pending.get("file", ""))
-            _read_and_delete(pending.get("mapping", ""))
+        return redirect("survey-import-job", token=job.token)
 
     def _pending(self, request):
-        pending = request.session.get(IMPORT_SESSION_KEY)
-        if not pending or pending.get("token") != request.POST.get("token"):
+        job = selectors.survey_import_job_of(user=request.user, token=request.POST.get("token"))
+        if job is None or not jobs.survey_import_job_is_pending(job):
             messages.error(request, _("This import is no longer pending; upload the file again."))
             return None
-        return pending
+        return job
 
-    def mapping_download(self, request):
+    def mapping_download(self, request, job):
         """The mapping file of this import plus the team's choices for its hints."""
-        pending = self._pending(request)
-        if pending is None:
-            return redirect("survey-import")
         mapping = None
-        if pending.get("mapping") and default_storage.exists(pending["mapping"]):
-            with default_storage.open(pending["mapping"], "rb") as handle:
+        if job.mapping and default_storage.exists(job.mapping.name):
+            with default_storage.open(job.mapping.name, "rb") as handle:
                 mapping = handle.read()
         text = mapping_with_organisation_choices(
             mapping,
-            pending.get("mapping_filename", ""),
-            forms.organisation_choices_posted(request.POST, pending.get("hints", [])),
+            job.mapping_filename,
+            forms.organisation_choices_posted(request.POST, job.report.get("hints", [])),
         )
         response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="survey-mapping.yaml"'
         return response
 
-    def confirm(self, request):
-        pending = self._pending(request)
-        if pending is None:
-            return redirect("survey-import")
-        request.session.pop(IMPORT_SESSION_KEY)
-        data = _read_and_delete(pending["file"])
-        mapping = _read_and_delete(pending.get("mapping", "")) if pending.get("mapping") else None
-        if data is None:
-            messages.error(request, _("The uploaded file is gone; upload it again."))
-            return redirect("survey-import")
-        report = survey_import(
-            data=data,
-            filename=pending["filename"],
-            language=pending["language"],
-            mapping=mapping,
-            mapping_filename=pending.get("mapping_filename", ""),
-            partial=pending["partial"],
-            organisation_choices=forms.organisation_choices_posted(
-                request.POST, pending.get("hints", [])
-            ),
-            user=request.user,
-        )
-        if report.committed:
-            messages.success(
-                request,
-                _(
-                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s "
-                    "unchanged, %(rejected)s rejected."
-                )
-                % {
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                },
+    def confirm(self, request, job):
+        choices = forms.organisation_choices_posted(request.POST, job.report.get("hints", []))
+        try:
+            confirmation = jobs.survey_import_job_confirm(
+                job=job, user=request.user, organisation_choices=choices
             )
-        else:
-            messages.error(request, _("Nothing was imported: see the problems below."))
-        return render(
-            request,
-            self.template_name,
-            {"form": forms.SurveyImportForm(), "report": report, "done": True},
-        )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("survey-import")
+        return redirect("survey-import-job", token=confirmation.token)
+
+
+class SurveyImportJobView(TeamOnly, View):
+    """A check or an import: its progress (the page refreshes itself while it runs), then
+    its report, with the confirmation for a check."""
+
+    template_name = "coordination/survey_import.html"
+
+    def get(self, request, token):
+        job = selectors.survey_import_job_of(user=request.user, token=token)
+        if job is None:
+            raise Http404(_("No such import."))
+        rows_done, rows_total = jobs.survey_import_job_progress(job)
+        context = {
+            "form": forms.SurveyImportForm(),
+            "job": job,
+            "rows_done": rows_done,
+            "rows_total": rows_total,
+            "report": job.report,
+            "done": not job.dry_run,
+        }
+        if jobs.survey_import_job_is_pending(job):
+            context["pending"] = {"token": str(job.token)}
+        return render(request, self.template_name, context)
 
 
 def _results_filters(request) -> tuple:

@@ -1,11 +1,19 @@
 """Serializers of the directory: organisations, contacts, working groups, rounds, and
 the survey import."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coordination.imports.jobs import survey_import_job_progress
 from coordination.imports.readers import ExportFileError, ImportLimits
-from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
+from coordination.models import (
+    ConsultationRound,
+    Contact,
+    Organisation,
+    SurveyImportJob,
+    WorkingGroup,
+)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -137,6 +145,13 @@ class SurveyImportRowSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged", "rejected"])
 
 
+class SurveyImportHintSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    organisation = serializers.CharField()
+    domain = serializers.CharField()
+    candidates = serializers.ListField(child=serializers.CharField())
+
+
 class SurveyImportReportSerializer(serializers.Serializer):
     filename = serializers.CharField()
     language = serializers.CharField()
@@ -154,3 +169,51 @@ class SurveyImportReportSerializer(serializers.Serializer):
     ignored_columns = serializers.ListField(child=serializers.CharField())
     problems = SurveyImportProblemSerializer(many=True)
     rows = SurveyImportRowSerializer(many=True)
+    hints = SurveyImportHintSerializer(many=True)
+
+
+class SurveyImportJobSerializer(serializers.ModelSerializer):
+    """An import running in the background: its status, progress and, once done, report."""
+
+    id = serializers.UUIDField(source="token", read_only=True)
+    url = serializers.SerializerMethodField()
+    rows_done = serializers.SerializerMethodField()
+    rows_total = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SurveyImportJob
+        fields = [
+            "id",
+            "url",
+            "status",
+            "dry_run",
+            "partial",
+            "filename",
+            "rows_done",
+            "rows_total",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "report",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job) -> str:
+        path = reverse("survey-import-job-api", kwargs={"token": job.token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def _progress(self, job) -> tuple[int, int]:
+        return survey_import_job_progress(job)
+
+    def get_rows_done(self, job) -> int:
+        return self._progress(job)[0]
+
+    def get_rows_total(self, job) -> int:
+        return self._progress(job)[1]
+
+    @extend_schema_field(SurveyImportReportSerializer(allow_null=True))
+    def get_report(self, job):
+        return job.report

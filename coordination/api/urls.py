@@ -12,4 +12,9 @@ router.register("rounds", views.ConsultationRoundViewSet, basename="api-round")
 urlpatterns = [
     *router.urls,
     path("survey-imports/", views.SurveyImportView.as_view(), name="survey-import-api"),
+    path(
+        "survey-imports/<uuid:token>/",
+        views.SurveyImportJobView.as_view(),
+        name="survey-import-job-api",
+    ),
 ]

@@ -2,7 +2,8 @@
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,10 +13,10 @@ from coordination.api.serializers import (
     ConsultationRoundSerializer,
     OrganisationSerializer,
     SurveyImportCreateSerializer,
-    SurveyImportReportSerializer,
+    SurveyImportJobSerializer,
     WorkingGroupSerializer,
 )
-from coordination.imports.importer import survey_import
+from coordination.imports import jobs
 from coordination.rules import is_facilitator, is_team
 
 
@@ -84,19 +85,22 @@ class IsTeam(permissions.BasePermission):
 
 
 class SurveyImportView(APIView):
-    """Import a survey export (the same service as the command and the upload page)."""
+    """Import a survey export in the background (the same job as the upload page)."""
 
     permission_classes = [IsTeam]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         request=SurveyImportCreateSerializer,
-        responses={200: SurveyImportReportSerializer, 422: SurveyImportReportSerializer},
+        responses={202: SurveyImportJobSerializer},
         description=(
-            "Returns the import report. 200: imported (or checked, with dry_run). 400: the "
-            "request or the file cannot be read (the error's attr is file). 422: rows were "
-            "rejected and, the import being all-or-nothing, nothing was written (send "
-            "partial=true to keep the good rows); the report lists the problems."
+            "Stores the file and queues the import; returns 202 with the job, whose url "
+            "(also in the Location header) gives its status (queued, running, done, failed), "
+            "its progress (rows_done of rows_total) and, once done, the report. 400: the "
+            "request is invalid (no file, too large, unknown language). A file that cannot be "
+            "read ends done with the reason in report.file_error; rejected rows, the import "
+            "being all-or-nothing, end done with report.committed false and the problems "
+            "listed (send partial=true to keep the good rows)."
         ),
     )
     def post(self, request):
@@ -108,17 +112,28 @@ class SurveyImportView(APIView):
         mapping_name = mapping.name if mapping else ""
         if mapping and data.get("mapping_format"):
             mapping_name = f"mapping.{data['mapping_format']}"
-        report = survey_import(
-            data=upload.read(),
+        job = jobs.survey_import_job_create(
+            upload=upload,
             filename=upload.name,
             language=data.get("language") or "",
-            mapping=mapping.read() if mapping else None,
+            mapping=mapping,
             mapping_filename=mapping_name,
             dry_run=data["dry_run"],
             partial=data["partial"],
             user=request.user,
         )
-        if report.file_error:
-            raise serializers.ValidationError({"file": [report.file_error]}, code="unreadable")
-        rejected = report.rejected and not report.partial and not report.dry_run
-        return Response(report.as_dict(), status=422 if rejected else 200)
+        body = SurveyImportJobSerializer(job, context={"request": request}).data
+        return Response(body, status=202, headers={"Location": body["url"]})
+
+
+class SurveyImportJobView(APIView):
+    """One survey import of the requesting user: status, progress, report."""
+
+    permission_classes = [IsTeam]
+
+    @extend_schema(responses={200: SurveyImportJobSerializer})
+    def get(self, request, token):
+        job = selectors.survey_import_job_of(user=request.user, token=token)
+        if job is None:
+            raise NotFound()
+        return Response(SurveyImportJobSerializer(job, context={"request": request}).data)

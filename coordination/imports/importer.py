@@ -3,6 +3,7 @@ the upload page and the API endpoint."""
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,6 +217,7 @@ def survey_import(
     survey: Survey | None = None,
     organisation_choices: dict[str, str] | None = None,
     user=None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import one survey export (see ``coordination.imports.answers`` for the shapes read).
 
@@ -225,7 +227,10 @@ def survey_import(
 
     ``organisation_choices`` (name in the file → existing organisation's name to merge into, or
     ``KEEP_APART``) resolve the report's hints; they add to, and win over, the choices of the
-    mapping file's ``organisations`` table."""
+    mapping file's ``organisations`` table.
+
+    ``progress(rows_done, rows_total)``, if given, is called once the file is read (before the
+    transaction starts), every ``PROGRESS_EVERY`` rows and when every row is resolved."""
 
     report = ImportReport(filename=filename, dry_run=dry_run, partial=partial)
     if language and language not in LANGUAGES:
@@ -248,6 +253,9 @@ def survey_import(
     report.ignored_columns = parsed.ignored_columns
 
     headers = {c.meta or (f"q{c.number}" if not c.part else ""): c.header for c in parsed.columns}
+    total = len(parsed.rows)
+    if progress is not None:
+        progress(0, total)
     with transaction.atomic():
         choices.update(
             {normalise_name(name): target for name, target in (organisation_choices or {}).items()}
@@ -260,8 +268,10 @@ def survey_import(
             choices=choices,
         )
         importer.preload(parsed.rows)
-        for row in parsed.rows:
+        for done, row in enumerate(parsed.rows, start=1):
             importer.import_row(row)
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
         if dry_run or not report.rejected or partial:
             importer.write()
         if dry_run or (report.rejected and not partial):
@@ -276,6 +286,7 @@ def survey_import(
 
 
 ANALYZE_AFTER_ROWS = 200
+PROGRESS_EVERY = 250
 
 
 IMPORTED_TABLES = (Organisation, Contact, Consent, SurveyResponse)

@@ -35,7 +35,7 @@ def test_team_imports_an_export_then_draws_and_adjusts_a_panel(page, login):
     assert page.locator(".count-created").inner_text() == "2"
     assert SurveyResponse.objects.count() == 0
     page.click("button[value=confirm]")
-    assert page.locator(".message.success").inner_text() == (
+    assert page.locator(".import-report .success-box").inner_text() == (
         "Imported: 2 created, 0 updated, 0 unchanged, 0 rejected."
     )
     assert SurveyResponse.objects.count() == 2

@@ -504,6 +504,7 @@ def test_schedules_of_the_background_work_are_installed():
     from django_q.models import Schedule
 
     assert sorted(Schedule.objects.values_list("func", "schedule_type", "minutes")) == [
+        ("coordination.tasks.survey_import_uploads_sweep", "H", None),
         ("coordination.tasks.worker_heartbeat", "I", 1),
         ("meetings.tasks.action_reminders_daily", "D", None),
         ("meetings.tasks.calendar_replies_poll", "I", 5),
