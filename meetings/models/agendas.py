@@ -49,6 +49,11 @@ class AgendaItem(models.Model):
     questions = models.ManyToManyField(
         Question, blank=True, related_name="agenda_items", verbose_name=_("survey questions")
     )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised by every saved change; a save based on an older revision is merged."),
+    )
 
     class Meta:
         verbose_name = _("agenda item")
