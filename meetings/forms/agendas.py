@@ -1,7 +1,10 @@
 """Forms of agendas: items, attachments, templates and order. They validate input; services
 write."""
 
+import json
+
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Contact, Question
@@ -24,6 +27,12 @@ class AgendaItemForm(forms.ModelForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    # What the editor loaded: the revision and the values, so a save made meanwhile by
+    # someone else is merged rather than overwritten.
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    loaded = forms.CharField(required=False, max_length=100_000, widget=forms.HiddenInput)
 
     class Meta:
         model = AgendaItem
@@ -50,6 +59,18 @@ class AgendaItemForm(forms.ModelForm):
         ).select_related("organisation")
         if self.instance.pk:
             self.fields["questions"].initial = list(self.instance.questions.all())
+
+    def load(self, *, revision: int, values: dict) -> None:
+        """Record what the editor is shown (a new form, or one shown again after a clash)."""
+        self.fields["revision"].initial = revision
+        self.fields["loaded"].initial = json.dumps(values, cls=DjangoJSONEncoder)
+
+    def loaded_values(self) -> dict:
+        try:
+            values = json.loads(self.cleaned_data.get("loaded") or "{}")
+        except ValueError:
+            return {}
+        return values if isinstance(values, dict) else {}
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -17,9 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coordination.exceptions import EditConflict
 from coordination.models import Contact, Question
 from meetings import enums
 from meetings import validators as files
+from meetings.merging import three_way_merge
 from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
 from meetings.selectors.actions import open_action_items_for_meeting
 from meetings.selectors.agendas import agenda_items
@@ -170,13 +172,67 @@ def agenda_item_create(
     return item
 
 
+def agenda_item_values(item: AgendaItem, names=(*EDITABLE_FIELDS, "questions")) -> dict:
+    """The editable values of ``item`` as plain data (ids for relations, question numbers
+    sorted): what an editor loads, and compares on save."""
+    values = {}
+    for name in names:
+        if name == "questions":
+            values[name] = sorted(q.number for q in item.questions.all())
+        elif name == "presenter":
+            values[name] = item.presenter_id
+        else:
+            values[name] = getattr(item, name)
+    return values
+
+
+def _plain(name: str, value):
+    if name == "questions":
+        return sorted(q.number for q in value)
+    if name == "presenter":
+        return value.pk if value is not None else None
+    return value
+
+
 @transaction.atomic
 def agenda_item_update(
-    *, item: AgendaItem, questions: list[Question] | None = None, **changes
+    *,
+    item: AgendaItem,
+    questions: list[Question] | None = None,
+    revision: int | None = None,
+    bases: dict | None = None,
+    **changes,
 ) -> AgendaItem:
+    """Change an item. ``revision`` is the one the editor loaded (None: not checked); when
+    the item was saved meanwhile, each value is merged with ``bases`` (what the editor loaded,
+    as ``agenda_item_values`` gives them): changed by one side only, that side's value is kept;
+    changed by both, ``EditConflict`` is raised and nothing is written."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    current = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if revision is not None and revision != current.revision:
+        mine = {name: _plain(name, value) for name, value in changes.items()}
+        if questions is not None:
+            mine["questions"] = _plain("questions", questions)
+        theirs = agenda_item_values(current, names=tuple(mine))
+        merged, conflicts = three_way_merge(base=bases or {}, mine=mine, theirs=theirs)
+        if conflicts:
+            raise EditConflict(
+                _(
+                    "Someone else saved this agenda item while you were editing it, and "
+                    "changed the same fields. Nothing was saved: compare, merge and save again."
+                ),
+                revision=current.revision,
+                conflicts=conflicts,
+                merged=merged,
+            )
+        kept_theirs = {name for name in mine if merged[name] != mine[name]}
+        for name in kept_theirs - {"questions"}:
+            setattr(item, name, getattr(current, name))
+        changes = {name: value for name, value in changes.items() if name not in kept_theirs}
+        if "questions" in kept_theirs:
+            questions = None
     original = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
         setattr(item, name, value.strip() if name in ("title", "title_alt") else value)
@@ -186,8 +242,8 @@ def agenda_item_update(
         for name, value in original.items():
             setattr(item, name, value)
         raise
-    if changes:
-        item.save(update_fields=list(changes))
+    item.revision = current.revision + 1
+    item.save(update_fields=[*changes, "revision"])
     if questions is not None:
         item.questions.set(questions)
     agenda_mark_changed(meeting=item.meeting)

@@ -1,5 +1,7 @@
 """Agenda pages: the participant-facing agenda, the editor and the PDF."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.exceptions import EditConflict
+from coordination.models import Contact
 from meetings import enums
 from meetings.formats.documents import export_filename
 from meetings.forms.agendas import AgendaItemForm, AttachmentForm, ReorderForm, TemplateForm
@@ -91,27 +95,66 @@ def agenda_edit(request, pk: int):
 def agenda_item_edit(request, pk: int, item_pk: int):
     item = managed_item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item, prefix="item")
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         questions = data.pop("questions")
         # The form already wrote the cleaned values on the instance; the service validates,
-        # saves and marks a published agenda as changed.
+        # merges with a save made meanwhile, saves and marks a published agenda as changed.
         try:
-            agenda_services.agenda_item_update(item=item, questions=questions, **data)
+            agenda_services.agenda_item_update(
+                item=item,
+                questions=questions,
+                revision=form.cleaned_data.get("revision"),
+                bases=form.loaded_values(),
+                **data,
+            )
+        except EditConflict as error:
+            conflict = error
+            messages.error(request, error.messages[0])
+            # Shown again with the user's values; saving again (after merging) is taken.
+            item = AgendaItem.objects.get(pk=item.pk)
+            posted = request.POST.copy()
+            posted["item-revision"] = str(error.revision)
+            posted["item-loaded"] = json.dumps(agenda_services.agenda_item_values(item))
+            form = AgendaItemForm(posted, instance=item, prefix="item")
+            form.is_valid()
         except ValidationError as error:
             flash_errors(request, error)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("agenda-edit", pk=pk)
+    if request.method != "POST":
+        form.load(revision=item.revision, values=agenda_services.agenda_item_values(item))
     context = {
         "meeting": item.meeting,
         "item": item,
         "form": form,
+        "conflicts": _conflict_rows(form, conflict),
         "attachment_form": AttachmentForm(),
         "attachments": list(item.attachments.all()),
     }
-    status = 400 if request.method == "POST" else 200
+    status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(request, "meetings/agenda/item_edit.html", context, status=status)
+
+
+def _conflict_rows(form, conflict) -> list[tuple[str, str]]:
+    """(label, value saved meanwhile) of each clashing field, for people to read."""
+    if conflict is None:
+        return []
+    rows = []
+    for name, value in conflict.conflicts.items():
+        field = form.fields[name]
+        if name == "presenter":
+            shown = str(Contact.objects.filter(pk=value).first() or "–")
+        elif name == "questions":
+            shown = ", ".join(f"Q{number}" for number in value) or "–"
+        elif getattr(field, "choices", None) and not isinstance(value, list):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = str(value) if value not in (None, "") else "–"
+        rows.append((str(field.label), shown))
+    return rows
 
 
 @login_required
