@@ -45,7 +45,8 @@ def pytest_runtest_teardown(item, nextitem):
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
     )
-    if not transactional:
+    if not transactional or nextitem is None:
+        # After the last test the session's fixtures (the test database) are gone already.
         return
     with item.config.stash[blocking_manager_key].unblock():
         for alias, contents in MIGRATED_CONTENTS.items():

@@ -97,10 +97,10 @@
     form.addEventListener("input", markDirty);
     form.addEventListener("change", markDirty);
     form.addEventListener("submit", function () {
+      // Sent: the server saves it, or shows it again as typed when it refuses it.
       submitting = true;
       window.clearTimeout(timer);
-      // Kept until the next page shows the saved text (then it equals it and is dropped).
-      if (dirty) { saveDraft(); }
+      discard();
     });
     window.addEventListener("beforeunload", function (event) {
       if (!dirty || submitting) { return; }
