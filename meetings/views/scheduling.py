@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
+from coordination.rules import ROUND_ADD_SESSION, round_refusals
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
 from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
 from meetings.services import scheduling
@@ -86,6 +87,11 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
             return self._chooser(request)
         if not allowed:
             raise PermissionDenied
+        refused = self.round and round_refusals(self.round).get(ROUND_ADD_SESSION)
+        if refused:
+            # Say why, on the round's page, rather than offer a form that cannot succeed.
+            messages.error(request, refused)
+            return redirect("round-detail", pk=self.round.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def _chooser(self, request):
@@ -136,6 +142,10 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         except ValidationError as exc:
             form_errors(form, exc)
             return self.form_invalid(form)
+        if self.round is not None:
+            messages.success(self.request, _("The session was added to the round."))
+            _warn_conflicts(self.request, meeting)
+            return redirect("round-detail", pk=self.round.pk)
         messages.success(self.request, _("The meeting was created."))
         _warn_conflicts(self.request, meeting)
         return redirect("meeting-detail", pk=meeting.pk)
