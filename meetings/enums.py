@@ -84,6 +84,7 @@ class OutboxKind(models.TextChoices):
     WAITLIST = "waitlist", _("Waitlist notice")
     ACTION_REMINDER = "action_reminder", _("Action-item reminder")
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
+    AGENDA = "agenda", _("Agenda published or changed")
 
 
 class OutboxStatus(models.TextChoices):

@@ -127,6 +127,12 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/agenda/", agendas.agenda_page, name="agenda-page"),
     path("meetings/<int:pk>/agenda.pdf", agendas.agenda_pdf, name="agenda-pdf"),
+    path("meetings/<int:pk>/agenda/versions/", agendas.agenda_versions, name="agenda-versions"),
+    path(
+        "meetings/<int:pk>/agenda/versions/<int:number>/",
+        agendas.agenda_versions,
+        name="agenda-version",
+    ),
     path("meetings/<int:pk>/agenda/edit/", agendas.agenda_edit, name="agenda-edit"),
     path(
         "meetings/<int:pk>/agenda/items/<int:item_pk>/",

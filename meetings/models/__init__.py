@@ -4,7 +4,7 @@ and action items. ``meetings`` depends on ``coordination``; never the reverse.
 One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
-from meetings.models.agendas import AgendaAttachment, AgendaItem
+from meetings.models.agendas import AgendaAttachment, AgendaItem, AgendaVersion
 from meetings.models.invitations import Invitation
 from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
@@ -24,6 +24,7 @@ __all__ = [
     "ActionItemEvent",
     "AgendaAttachment",
     "AgendaItem",
+    "AgendaVersion",
     "Attendance",
     "Decision",
     "Invitation",

@@ -114,3 +114,37 @@ class AgendaAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AgendaVersion(models.Model):
+    """A published version of a meeting's agenda, kept as it was: ``items`` is a snapshot
+    (position, title, purpose, planned minutes, description, presenter, question numbers)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_versions", verbose_name=_("meeting")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    items = models.JSONField(_("items"), default=list)
+
+    class Meta:
+        verbose_name = _("agenda version")
+        verbose_name_plural = _("agenda versions")
+        ordering = ["meeting", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="agenda_version_unique_per_meeting"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agenda_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – v{self.number}"

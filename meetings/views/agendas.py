@@ -53,6 +53,33 @@ def agenda_page(request, pk: int):
 
 @login_required
 @require_GET
+def agenda_versions(request, pk: int, number: int | None = None):
+    """Every published version of the agenda; one version as it was published, with what
+    changed since the previous one."""
+    meeting = visible_meeting(request, pk)
+    if not request.user.has_perm("meetings.view_agenda", meeting):
+        raise Http404
+    versions = list(meeting.agenda_versions.select_related("published_by").order_by("-number"))
+    context = {"meeting": meeting, "versions": versions}
+    if number is not None:
+        by_number = {v.number: v for v in versions}
+        version = by_number.get(number)
+        if version is None:
+            raise Http404
+        previous = max((n for n in by_number if n < number), default=None)
+        context |= {
+            "version": version,
+            "previous": by_number.get(previous),
+            "changes": agenda_services.agenda_changes_shown(
+                before=by_number[previous].items if previous else None, after=version.items
+            ),
+            "purposes": dict(enums.AgendaPurpose.choices),
+        }
+    return render(request, "meetings/agenda/versions.html", context)
+
+
+@login_required
+@require_GET
 def agenda_pdf(request, pk: int):
     meeting = visible_meeting(request, pk)
     if not request.user.has_perm("meetings.view_agenda", meeting):

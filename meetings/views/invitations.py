@@ -38,8 +38,13 @@ class InvitationOverviewView(ManagedMeetingMixin, View):
 
 
 class InvitationsSendView(ManagedMeetingMixin, View):
+    """Send the drafted invitations. Without a published agenda, a confirmation comes first:
+    the survey's respondents asked for meetings with a clear agenda (Q49)."""
+
     def post(self, request, pk):
         meeting = self.get_meeting()
+        if meeting.agenda_published_at is None and request.POST.get("without_agenda") != "1":
+            return render(request, "meetings/invitations_send_confirm.html", {"meeting": meeting})
         try:
             count = invitation_services.invitations_send(meeting=meeting, by=request.user)
         except ValidationError as exc:
