@@ -22,6 +22,11 @@ urlpatterns = [
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
+    path(
+        "my-data/withdraw/<slug:purpose>/",
+        my_data.ConsentWithdrawConfirmView.as_view(),
+        name="consent-withdraw-confirm",
+    ),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),
     path(
         "contacts/<int:pk>/personal-data.json",
@@ -165,6 +170,9 @@ urlpatterns = [
         name="agenda-attachment-delete",
     ),
     path("meetings/<int:pk>/agenda/reorder/", agendas.agenda_reorder, name="agenda-reorder"),
+    path(
+        "meetings/<int:pk>/agenda/restore/", agendas.agenda_item_restore, name="agenda-item-restore"
+    ),
     path("meetings/<int:pk>/agenda/template/", agendas.agenda_template, name="agenda-template"),
     path(
         "meetings/<int:pk>/agenda/copy-previous/",

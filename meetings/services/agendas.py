@@ -392,6 +392,42 @@ def agenda_item_update(
     return item
 
 
+def agenda_item_undo_data(*, item: AgendaItem) -> dict:
+    """What ``agenda_item_restore`` needs to put a deleted item back (its attachments are
+    deleted with it and cannot come back)."""
+    return {
+        "meeting": item.meeting_id,
+        "position": item.position,
+        "questions": list(item.questions.values_list("pk", flat=True)),
+        "presenter": item.presenter_id,
+        **{name: getattr(item, name) for name in EDITABLE_FIELDS if name != "presenter"},
+    }
+
+
+@transaction.atomic
+def agenda_item_restore(*, meeting: Meeting, data: dict) -> AgendaItem:
+    """Put a deleted item back at its former place (undo of a deletion)."""
+    if data.get("meeting") != meeting.pk:
+        raise ValidationError(_("This item belonged to another meeting."))
+    presenter = Contact.objects.filter(pk=data.get("presenter")).first()
+    item = agenda_item_create(
+        meeting=meeting,
+        presenter=presenter,
+        questions=list(Question.objects.filter(pk__in=data.get("questions") or [])),
+        **{name: data[name] for name in EDITABLE_FIELDS if name != "presenter" and name in data},
+    )
+    order = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .exclude(pk=item.pk)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    order.insert(max(0, min(int(data.get("position") or 1) - 1, len(order))), item.pk)
+    _renumber(meeting=meeting, ordered_ids=order)
+    item.refresh_from_db(fields=["position"])
+    return item
+
+
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     meeting = item.meeting

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,6 +113,7 @@ def agenda_edit(request, pk: int):
             "form": form,
             "templates": enums.AgendaTemplate.choices,
             "previous": previous_meeting(meeting=meeting),
+            "undo": request.session.pop(f"agenda-undo-{meeting.pk}", None),
         }
     )
     status = 400 if request.method == "POST" else 200
@@ -196,12 +198,42 @@ def agenda_item_move(request, pk: int, item_pk: int):
     return redirect(reverse("agenda-edit", args=[pk]) + f"#item-{item.pk}")
 
 
+UNDO_SALT = "agenda-item-undo"
+UNDO_MAX_AGE = 3600
+
+
+@login_required
+def agenda_item_delete(request, pk: int, item_pk: int):
+    """GET: ask first (works without JavaScript). POST: delete; the agenda page then offers
+    to undo it for an hour."""
+    item = managed_item(request, pk, item_pk)
+    if request.method != "POST":
+        context = {"meeting": item.meeting, "item": item, "attachments": item.attachments.count()}
+        return render(request, "meetings/agenda/item_delete.html", context)
+    undo = signing.dumps(agenda_services.agenda_item_undo_data(item=item), salt=UNDO_SALT)
+    title = item.title
+    agenda_services.agenda_item_delete(item=item)
+    messages.success(request, _("The item “%(title)s” was removed.") % {"title": title})
+    request.session[f"agenda-undo-{pk}"] = {"token": undo, "title": title}
+    return redirect("agenda-edit", pk=pk)
+
+
 @login_required
 @require_POST
-def agenda_item_delete(request, pk: int, item_pk: int):
-    item = managed_item(request, pk, item_pk)
-    agenda_services.agenda_item_delete(item=item)
-    messages.success(request, _("The item was removed."))
+def agenda_item_restore(request, pk: int):
+    meeting = managed_meeting(request, pk)
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("This removal can no longer be undone."))
+        return redirect("agenda-edit", pk=pk)
+    try:
+        item = agenda_services.agenda_item_restore(meeting=meeting, data=data)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        request.session.pop(f"agenda-undo-{pk}", None)
+        messages.success(request, _("The item “%(title)s” is back.") % {"title": item.title})
     return redirect("agenda-edit", pk=pk)
 
 

@@ -94,6 +94,19 @@ class InvitationAddView(ManagedMeetingMixin, View):
 
 
 class InvitationRemoveView(LoginRequiredMixin, View):
+    """GET: ask first (works without JavaScript). POST: remove the invitee."""
+
+    def get(self, request, pk):
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("meeting", "contact__organisation"), pk=pk
+        )
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        return render(
+            request,
+            "meetings/invitation_remove.html",
+            {"invitation": invitation, "meeting": invitation.meeting},
+        )
+
     def post(self, request, pk):
         invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
         permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
