@@ -7,6 +7,7 @@ from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
+from coordination.forms import QuestionChoiceField
 from coordination.models import Contact, Question
 from meetings import enums
 from meetings.models import AgendaItem
@@ -21,11 +22,11 @@ class AgendaItemForm(forms.ModelForm):
         initial=15,
         widget=forms.NumberInput(attrs={"min": 1, "max": 600}),
     )
-    questions = forms.ModelMultipleChoiceField(
+    questions = QuestionChoiceField(
         label=_("Survey questions taken up"),
         queryset=Question.objects.order_by("number"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
     # What the editor loaded: the revision and the values, so a save made meanwhile by
     # someone else is merged rather than overwritten.

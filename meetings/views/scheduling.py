@@ -4,9 +4,11 @@ service, render."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -14,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView
 from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, round_refusals
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
+from meetings.selectors.invitations import invitation_counts
 from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
@@ -21,12 +24,37 @@ from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
+    """Upcoming meetings first (soonest first); past ones apart (latest first); a search on
+    the title, the group or round, and the place."""
+
     template_name = "meetings/meeting_list.html"
     context_object_name = "meetings"
     paginate_by = 50
 
     def get_queryset(self):
-        return meetings_visible_to(user=self.request.user).order_by("-starts_at")
+        self.past = self.request.GET.get("when") == "past"
+        self.query = " ".join(self.request.GET.get("q", "").split())[:100]
+        meetings = meetings_visible_to(user=self.request.user).select_related(
+            "working_group", "consultation_round"
+        )
+        now = timezone.now()
+        if self.past:
+            meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at")
+        else:
+            meetings = meetings.filter(ends_at__gte=now).order_by("starts_at")
+        if self.query:
+            meetings = meetings.filter(
+                Q(title__icontains=self.query)
+                | Q(working_group__name__icontains=self.query)
+                | Q(consultation_round__title__icontains=self.query)
+                | Q(location__icontains=self.query)
+            )
+        return meetings
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context |= {"past": self.past, "query": self.query}
+        return context
 
 
 class MeetingDetailView(LoginRequiredMixin, DetailView):
@@ -63,6 +91,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
+            context["rsvp"] = invitation_counts(meeting=self.object)
         return context
 
 
