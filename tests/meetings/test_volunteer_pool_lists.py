@@ -34,7 +34,7 @@ def test_pool_page_counts_and_sorts_by_meetings_invited(team_user, client_for):
         "Volunteer 1",
         "Volunteer 2",
     ]
-    assert [r["organisation"].name for r in by_load.context["rows"]][0] == "Volunteer 1"
+    assert by_load.context["rows"][0]["organisation"].name == "Volunteer 1"
     assert by_load.context["rows"][0]["organisation"].meetings_invited == (
         Invitation.objects.filter(contact=busy).count()
     )
