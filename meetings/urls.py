@@ -76,6 +76,9 @@ urlpatterns = [
         name="round-report-finalise",
     ),
     path("meetings/new/", scheduling.MeetingCreateView.as_view(), name="meeting-create"),
+    path(
+        "meetings/conflicts.json", scheduling.ConflictCheckView.as_view(), name="meeting-conflicts"
+    ),
     path("meetings/<int:pk>/edit/", scheduling.MeetingEditView.as_view(), name="meeting-edit"),
     path(
         "meetings/<int:pk>/occurrence/",

@@ -145,7 +145,11 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                 )
             )  # fmt: skip
     contacts = Contact.objects.filter(
-        Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
+        (
+            Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
+            if meeting.pk
+            else Q(pk__in=[])  # a meeting being planned has no invitees yet
+        )
         | (
             Q(memberships__group_id=meeting.working_group_id, memberships__until__isnull=True)
             if meeting.working_group_id

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,9 @@ from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, round_refusals
-from meetings.forms.scheduling import MeetingForm, OccurrenceForm
+from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
+from meetings.models import Meeting
+from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_counts
 from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
 from meetings.services import scheduling
@@ -157,6 +159,9 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["parent"] = self.group or self.round
         context["is_new"] = True
+        context["conflict_scope"] = (
+            f"group={self.group.pk}" if self.group else f"round={self.round.pk}"
+        )
         return context
 
     def form_valid(self, form):
@@ -208,6 +213,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         context["meeting"] = self.meeting
         context["parent"] = self.meeting.working_group or self.meeting.consultation_round
         context["is_new"] = False
+        context["conflict_scope"] = f"meeting={self.meeting.pk}"
         if self.meeting.recurrence_rule:
             context["occurrence_form"] = OccurrenceForm(meeting=self.meeting)
         return context
@@ -282,3 +288,40 @@ class MeetingCancelView(ManagedMeetingMixin, View):
             return redirect("meeting-detail", pk=meeting.pk)
         messages.success(request, _("The meeting was cancelled; the invitees are told."))
         return redirect("meeting-detail", pk=meeting.pk)
+
+
+class ConflictCheckView(LoginRequiredMixin, View):
+    """Conflicts of a date and time being chosen, before saving: holidays and double
+    bookings, in the user's language, as JSON for the meeting form's script (without
+    JavaScript they are shown after saving). Query: the form's date, start_time, end_time
+    and timezone_name, and ``meeting`` (being edited) or ``group`` / ``round``."""
+
+    def get(self, request):
+        data = request.GET
+        meeting = None
+        if data.get("meeting", "").isdigit() and len(data["meeting"]) < 19:
+            meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=data["meeting"])
+            permission_require(request.user, "meetings.manage_meeting", meeting)
+        elif data.get("group", "").isdigit() and len(data["group"]) < 19:
+            group = get_object_or_404(WorkingGroup, pk=data["group"])
+            if not request.user.has_perm("coordination.manage_group", group):
+                raise PermissionDenied
+            meeting = Meeting(working_group=group)
+        elif data.get("round", "").isdigit() and len(data["round"]) < 19:
+            round_ = get_object_or_404(ConsultationRound, pk=data["round"])
+            if not request.user.has_perm("coordination.manage_round", round_):
+                raise PermissionDenied
+            meeting = Meeting(consultation_round=round_)
+        else:
+            return JsonResponse({"conflicts": [], "errors": [_("Say which meeting.")]}, status=400)
+        form = ConflictCheckForm(data)
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            return JsonResponse({"conflicts": [], "errors": errors}, status=400)
+        meeting.starts_at = form.cleaned_data["starts_at"]
+        meeting.ends_at = form.cleaned_data["ends_at"]
+        meeting.timezone = form.cleaned_data["timezone_name"]
+        conflicts = meeting_conflicts(meeting=meeting)[:20]
+        return JsonResponse(
+            {"conflicts": [{"kind": c.kind, "message": c.message} for c in conflicts]}
+        )
