@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from meetings.formats import charts
 from meetings.formats.markdown import render_markdown
@@ -431,7 +431,13 @@ def render_docx(
             if agenda["items"]:
                 _docx_table(
                     document,
-                    ["#", _("Item"), _("Purpose"), _("Minutes"), _("Survey questions")],
+                    [
+                        "#",
+                        _("Item"),
+                        _("Purpose"),
+                        pgettext("duration", "Minutes"),
+                        _("Survey questions"),
+                    ],
                     [[i["position"], i["title"], i["purpose"], i["planned_minutes"],
                       ", ".join(f"Q{n}" for n in i["questions"]) or "—"]
                      for i in agenda["items"]],

@@ -6,6 +6,7 @@ import json
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.forms import QuestionChoiceField
 from coordination.models import Contact, Question
@@ -16,7 +17,7 @@ from meetings.validators import ATTACHMENT_MAX_BYTES
 
 class AgendaItemForm(forms.ModelForm):
     planned_minutes = forms.IntegerField(
-        label=_("Planned minutes"),
+        label=pgettext_lazy("duration", "Planned minutes"),
         min_value=1,
         max_value=600,
         initial=15,

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import Contact, Question
 from meetings import enums
@@ -27,7 +28,7 @@ class AgendaItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     description_alt = models.TextField(_("description (second language)"), blank=True)
     planned_minutes = models.PositiveSmallIntegerField(
-        _("planned minutes"), default=15, validators=[MinValueValidator(1)]
+        pgettext_lazy("duration", "planned minutes"), default=15, validators=[MinValueValidator(1)]
     )
     presenter = models.ForeignKey(
         Contact,
