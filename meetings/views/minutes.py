@@ -499,8 +499,8 @@ def _export_scopes(user):
 def minutes_exports(request):
     """Export the minutes of a group's year or a round's sessions at once (built by a task)."""
     groups, rounds = _export_scopes(request.user)
-    if not groups and not rounds:
-        raise PermissionDenied
+    if not groups and not rounds and not request.user.has_perm("coordination.view_directory"):
+        raise PermissionDenied  # the page is in the facilitators' navigation
     form = MinutesExportForm(request.POST or None, groups=groups, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         kind, _sep, scope_pk = form.cleaned_data["scope"].partition(":")

@@ -209,3 +209,10 @@ def test_minutes_editor_page_carries_revision_bases_and_the_draft_script(client_
     assert f'name="base-note-{items[0].pk}" value="Stored"' in html
     assert 'src="/static/meetings/unsaved.js"' in html
     assert html.count("<form ") == 3  # the editor, the language switcher and signing out
+
+
+def test_minutes_exports_page_opens_for_a_facilitator_without_meetings(client_for, facilitator):
+    response = client_for(facilitator).get(reverse("minutes-exports"))
+
+    assert response.status_code == 200
+    assert "You manage no working group or round with minutes yet." in response.content.decode()
