@@ -117,3 +117,106 @@ class ResultsFilterForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Area (Q4)"), required=False, choices=[("", _("All")), *enums.Area.choices]
     )
+
+
+class QuestionChoiceField(forms.ModelMultipleChoiceField):
+    """Survey questions as checkboxes, labelled in the page's language."""
+
+    def label_from_instance(self, obj):
+        from django.utils.translation import get_language
+
+        return f"Q{obj.number}. {obj.label((get_language() or 'en')[:2])}"
+
+
+class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    themes = forms.CharField(
+        label=_("Themes"),
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One theme per line."),
+    )
+    questions = QuestionChoiceField(
+        label=_("Survey questions taken up"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    facilitators = FacilitatorChoiceField(
+        label=_("Facilitators"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    capacity_per_session = forms.IntegerField(
+        label=_("Capacity per session"), min_value=1, max_value=500, initial=15
+    )
+
+    def __init__(self, *args, capacity_locked: str = "", **kwargs):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        from coordination.models import Question
+        from coordination.rules import FACILITATORS_GROUP
+
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = Question.objects.order_by("survey", "number")
+        self.fields["facilitators"].queryset = (
+            get_user_model()
+            .objects.filter(Q(groups__name=FACILITATORS_GROUP) | Q(is_staff=True), is_active=True)
+            .distinct()
+            .order_by("username")
+        )
+        if capacity_locked:
+            field = self.fields["capacity_per_session"]
+            field.disabled = True
+            field.help_text = capacity_locked
+
+    def clean_themes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
+
+    @staticmethod
+    def initial_from(consultation_round) -> dict:
+        return {
+            "title": consultation_round.title,
+            "purpose": consultation_round.purpose,
+            "themes": "\n".join(consultation_round.themes or []),
+            "questions": list(consultation_round.questions.all()),
+            "facilitators": list(consultation_round.facilitators.all()),
+            "capacity_per_session": consultation_round.capacity_per_session,
+        }
+
+
+class MembershipAddForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=enums.MembershipRole.choices)
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, group=None, **kwargs):
+        from coordination.models import Contact
+
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True)
+        if group is not None:
+            contacts = contacts.exclude(memberships__group=group, memberships__until__isnull=True)
+        self.fields["contact"].queryset = contacts.select_related("organisation").order_by("name")
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} ({c.organisation})"
+
+
+class MembershipChangeForm(forms.Form):
+    action = forms.ChoiceField(choices=[("role", "role"), ("end", "end")])
+    role = forms.ChoiceField(label=_("Role"), choices=enums.MembershipRole.choices, required=False)

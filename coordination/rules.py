@@ -63,3 +63,48 @@ rules.add_perm("coordination.view_directory", is_team | is_facilitator)
 rules.add_perm("coordination.manage_round", can_manage_round)
 rules.add_perm("coordination.manage_group", can_manage_group)
 rules.add_perm("coordination.import_survey", is_team)
+rules.add_perm("coordination.create_round", is_team | is_facilitator)
+
+
+# --- What a round's status still allows -----------------------------------------------------
+# Pages offer only these actions and show the reason of the others; services refuse them
+# with the same reason, whichever door the request came in by.
+
+ROUND_EDIT = "edit"
+ROUND_CAPACITY = "capacity"
+ROUND_ADD_SESSION = "add_session"
+ROUND_CHANGE_SESSIONS = "change_sessions"
+
+
+def round_refusals(consultation_round) -> dict[str, str]:
+    """The actions the round's status no longer allows, each with the reason to show."""
+    from django.utils.translation import gettext as _
+
+    status = consultation_round.status
+    refused: dict[str, str] = {}
+    if status == enums.RoundStatus.CLOSED:
+        refused[ROUND_EDIT] = _("The round is closed: it can no longer be changed.")
+    if status != enums.RoundStatus.DRAFT:
+        refused[ROUND_CAPACITY] = _(
+            "The panels were drawn with this capacity: it can only change while the round "
+            "is a draft."
+        )
+    if status not in (enums.RoundStatus.DRAFT, enums.RoundStatus.PANEL_DRAWN):
+        refused[ROUND_ADD_SESSION] = _(
+            "Invitations for this round were sent: a new session would have no panel. "
+            "Sessions can be added while the round is a draft or its panel is drawn."
+        )
+    if status in (enums.RoundStatus.HELD, enums.RoundStatus.REPORTED, enums.RoundStatus.CLOSED):
+        refused[ROUND_CHANGE_SESSIONS] = _(
+            "The round's sessions were held: they can no longer be changed or cancelled."
+        )
+    return refused
+
+
+def round_require(consultation_round, action: str) -> None:
+    """Raise the reason as a ValidationError when the round's status refuses ``action``."""
+    from django.core.exceptions import ValidationError
+
+    reason = round_refusals(consultation_round).get(action)
+    if reason:
+        raise ValidationError(reason, code="round_status")

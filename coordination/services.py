@@ -17,10 +17,12 @@ from coordination.models import (
     Consent,
     ConsultationRound,
     Contact,
+    Membership,
     Question,
     Survey,
     User,
     WorkerHeartbeat,
+    WorkingGroup,
     new_feed_token,
     new_sign_in_key,
 )
@@ -254,3 +256,147 @@ def worker_heartbeat_record(*, name: str = "qcluster", now=None) -> WorkerHeartb
         name=name, defaults={"seen_at": now or timezone.now()}
     )
     return heartbeat
+
+
+# --- Consultation rounds and working-group memberships, from pages --------------------------
+
+MAX_THEMES = 30
+
+
+def _clean_themes(themes) -> list[str]:
+    cleaned, seen = [], set()
+    for theme in themes or []:
+        text = " ".join(str(theme).split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            cleaned.append(text[:200])
+    if len(cleaned) > MAX_THEMES:
+        raise ValidationError({"themes": _("Give at most %(max)s themes.") % {"max": MAX_THEMES}})
+    return cleaned
+
+
+def _unique_slug(title: str, *, exclude_pk=None) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(title) or "round")[:180]
+    slug, number = base, 1
+    taken = ConsultationRound.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _check_round_fields(*, title: str, capacity_per_session) -> None:
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the round a title.")})
+    if not isinstance(capacity_per_session, int) or capacity_per_session < 1:
+        raise ValidationError(
+            {"capacity_per_session": _("The capacity per session must be at least 1.")}
+        )
+
+
+@transaction.atomic
+def round_create(
+    *,
+    title: str,
+    themes: list[str],
+    capacity_per_session: int,
+    purpose: str = "",
+    questions=(),
+    facilitators=(),
+) -> ConsultationRound:
+    """A new round, as a draft: its sessions are added next."""
+    _check_round_fields(title=title, capacity_per_session=capacity_per_session)
+    consultation_round = ConsultationRound.objects.create(
+        title=title.strip(),
+        slug=_unique_slug(title),
+        purpose=(purpose or "").strip(),
+        themes=_clean_themes(themes),
+        capacity_per_session=capacity_per_session,
+    )
+    consultation_round.questions.set(questions)
+    consultation_round.facilitators.set(facilitators)
+    return consultation_round
+
+
+ROUND_FIELDS = ("title", "purpose", "themes", "capacity_per_session")
+
+
+@transaction.atomic
+def round_update(
+    *, consultation_round: ConsultationRound, questions=None, facilitators=None, **changes
+) -> ConsultationRound:
+    """Change a round's description, what its status still allows (see
+    ``rules.round_refusals``): nothing once closed, the capacity only while a draft."""
+    from coordination.rules import ROUND_CAPACITY, ROUND_EDIT, round_require
+
+    unknown = set(changes) - set(ROUND_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    locked = ConsultationRound.objects.select_for_update().get(pk=consultation_round.pk)
+    round_require(locked, ROUND_EDIT)
+    if (
+        "capacity_per_session" in changes
+        and changes["capacity_per_session"] != locked.capacity_per_session
+    ):
+        round_require(locked, ROUND_CAPACITY)
+    title = changes.get("title", locked.title)
+    capacity = changes.get("capacity_per_session", locked.capacity_per_session)
+    _check_round_fields(title=title, capacity_per_session=capacity)
+    if "title" in changes:
+        changes["title"] = title.strip()
+    if "purpose" in changes:
+        changes["purpose"] = (changes["purpose"] or "").strip()
+    if "themes" in changes:
+        changes["themes"] = _clean_themes(changes["themes"])
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*changes, "updated_at"])
+    if questions is not None:
+        locked.questions.set(questions)
+    if facilitators is not None:
+        locked.facilitators.set(facilitators)
+    for name in [*changes, "updated_at"]:
+        setattr(consultation_round, name, getattr(locked, name))
+    return locked
+
+
+@transaction.atomic
+def membership_add(*, group: WorkingGroup, contact: Contact, role: str, since=None) -> Membership:
+    """Make ``contact`` a current member of ``group`` (one current membership each)."""
+    if role not in enums.MembershipRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if contact.erased_at is not None or not contact.is_active:
+        raise ValidationError({"contact": _("This contact is no longer active.")})
+    if Membership.objects.filter(group=group, contact=contact, until__isnull=True).exists():
+        raise ValidationError(
+            {"contact": _("%(name)s is already a member of this group.") % {"name": contact.name}}
+        )
+    return Membership.objects.create(
+        group=group, contact=contact, role=role, since=since or timezone.localdate()
+    )
+
+
+@transaction.atomic
+def membership_role_set(*, membership: Membership, role: str) -> Membership:
+    if role not in enums.MembershipRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if membership.until is not None:
+        raise ValidationError(_("This membership has ended."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, until=None) -> Membership:
+    """End a membership (kept for the group's history); today unless said otherwise."""
+    if membership.until is not None:
+        raise ValidationError(_("This membership has ended already."))
+    until = until or timezone.localdate()
+    if until < membership.since:
+        raise ValidationError({"until": _("A membership cannot end before it started.")})
+    membership.until = until
+    membership.save(update_fields=["until"])
+    return membership

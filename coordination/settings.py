@@ -165,6 +165,8 @@ LANGUAGES = [
     ("de", _("German")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date, time and number formats per language (coordination/formats/<language>/).
+FORMAT_MODULE_PATH = ["coordination.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

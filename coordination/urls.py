@@ -31,7 +31,9 @@ urlpatterns = [
     path("groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("groups/<int:pk>/", views.WorkingGroupDetailView.as_view(), name="working-group-detail"),
     path("rounds/", views.RoundListView.as_view(), name="round-list"),
+    path("rounds/new/", views.RoundCreateView.as_view(), name="round-create"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round-detail"),
+    path("rounds/<int:pk>/edit/", views.RoundEditView.as_view(), name="round-edit"),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

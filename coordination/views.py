@@ -3,7 +3,8 @@ survey import and results, health and the language switch."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +18,10 @@ from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
-from coordination import forms, health, selectors
+from coordination import enums, forms, health, rules, selectors, services
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
-from coordination.models import Question
+from coordination.models import Question, WorkingGroup
 from coordination.services import user_language_set
 from coordination.spreadsheets import write_csv, write_xlsx
 
@@ -97,11 +98,22 @@ class WorkingGroupListView(DirectoryPermission, ListView):
 
 
 class WorkingGroupDetailView(DirectoryPermission, DetailView):
+    """A group's mandate and members; its chairs and the team add members, change roles and
+    end memberships here."""
+
     template_name = "coordination/working_group_detail.html"
     context_object_name = "group"
 
     def get_queryset(self):
         return selectors.working_group_list(user=self.request.user)
+
+    def has_permission(self) -> bool:
+        """The directory's readers, and the group's own chairs and facilitators."""
+        user = self.request.user
+        if user.has_perm("coordination.view_directory"):
+            return True
+        group = WorkingGroup.objects.filter(pk=self.kwargs["pk"]).first()
+        return group is not None and user.has_perm("coordination.manage_group", group)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,7 +121,54 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
         context["visible_contact_ids"] = selectors.contact_ids_with_visible_details(
             user=self.request.user
         )
+        if context["can_manage"]:
+            context.setdefault("membership_form", forms.MembershipAddForm(group=self.object))
+            context["role_choices"] = enums.MembershipRole.choices
         return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not request.user.has_perm("coordination.manage_group", self.object):
+            raise PermissionDenied
+        membership_pk = request.POST.get("membership", "")
+        try:
+            if membership_pk:
+                return self._change(request, membership_pk)
+            form = forms.MembershipAddForm(request.POST, group=self.object)
+            if not form.is_valid():
+                context = self.get_context_data(membership_form=form)
+                return self.render_to_response(context, status=400)
+            membership = services.membership_add(group=self.object, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("working-group-detail", pk=self.object.pk)
+        messages.success(
+            request, _("%(name)s is now a member of the group.") % {"name": membership.contact.name}
+        )
+        return redirect("working-group-detail", pk=self.object.pk)
+
+    def _change(self, request, membership_pk: str):
+        if not membership_pk.isdigit() or len(membership_pk) > 18:
+            raise Http404
+        membership = get_object_or_404(
+            self.object.memberships.select_related("contact"), pk=membership_pk
+        )
+        form = forms.MembershipChangeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choose a role."))
+        if form.cleaned_data["action"] == "end":
+            services.membership_end(membership=membership)
+            messages.success(
+                request,
+                _("The membership of %(name)s has ended.") % {"name": membership.contact.name},
+            )
+        else:
+            services.membership_role_set(membership=membership, role=form.cleaned_data["role"])
+            messages.success(
+                request, _("The role of %(name)s was changed.") % {"name": membership.contact.name}
+            )
+        return redirect("working-group-detail", pk=self.object.pk)
 
 
 class RoundListView(DirectoryPermission, ListView):
@@ -130,7 +189,92 @@ class RoundDetailView(DirectoryPermission, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("coordination.manage_round", self.object)
+        # What the round's status still allows, and why not the rest.
+        context["refused"] = rules.round_refusals(self.object)
+        context["sessions"] = list(self.object.sessions.order_by("starts_at"))
         return context
+
+
+class RoundCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """A new round (a draft): title, themes, survey questions, facilitators, capacity."""
+
+    permission_required = "coordination.create_round"
+
+    def get(self, request):
+        return self._render(request, forms.RoundForm(initial={"capacity_per_session": 15}))
+
+    def post(self, request):
+        form = forms.RoundForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            facilitators = list(data.pop("facilitators"))
+            if not rules.is_team(request.user) and request.user not in facilitators:
+                facilitators.append(request.user)  # who creates a round facilitates it
+            try:
+                created = services.round_create(facilitators=facilitators, **data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The round was created. Add its sessions next."))
+                return redirect("round-detail", pk=created.pk)
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        return render(request, "coordination/round_form.html", {"form": form}, status=status)
+
+
+class RoundEditView(LoginRequiredMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.round = get_object_or_404(selectors.round_list(user=request.user), pk=kwargs["pk"])
+        if not request.user.has_perm("coordination.manage_round", self.round):
+            raise PermissionDenied
+        self.refused = rules.round_refusals(self.round)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data=None):
+        return forms.RoundForm(
+            data,
+            initial=forms.RoundForm.initial_from(self.round),
+            capacity_locked=self.refused.get(rules.ROUND_CAPACITY, ""),
+        )
+
+    def get(self, request, pk):
+        return self._render(request, self._form())
+
+    def post(self, request, pk):
+        form = self._form(request.POST)
+        if rules.ROUND_EDIT in self.refused:
+            messages.error(request, self.refused[rules.ROUND_EDIT])
+            return redirect("round-detail", pk=pk)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.round_update(
+                    consultation_round=self.round,
+                    questions=data.pop("questions"),
+                    facilitators=data.pop("facilitators"),
+                    **data,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The round was saved."))
+                return redirect("round-detail", pk=pk)
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "round": self.round, "refused": self.refused}
+        return render(request, "coordination/round_form.html", context, status=status)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class TeamOnly(LoginRequiredMixin, PermissionRequiredMixin):

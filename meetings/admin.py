@@ -64,6 +64,7 @@ MINUTES_WORKFLOW_FIELDS = (
     "approved_at_meeting",
     "correction_reason",
     "created_by",
+    "revision",
 )
 ACTION_ITEM_WORKFLOW_FIELDS = (
     "status",
@@ -232,7 +233,7 @@ class AgendaItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
     search_fields = ("title", "description", "meeting__title")
     list_select_related = ("meeting",)
     autocomplete_fields = ("presenter",)
-    readonly_fields = ("meeting", "position")
+    readonly_fields = ("meeting", "position", "revision")
 
     def has_add_permission(self, request):
         return False

@@ -202,8 +202,10 @@ def outbox_write(
     context: dict,
     language: str,
     calendar: CalendarPart | None = None,
+    send_after: dt.datetime | None = None,
 ):
-    """Write one message to the outbox in the caller's transaction (sent after commit).
+    """Write one message to the outbox in the caller's transaction (sent after commit, or
+    not before ``send_after``: the sweeper sends it then).
     ``about`` names what the message is about — ``{"invitation": ...}``,
     ``{"action_item": ...}`` or ``{"minutes": ...}`` — and with ``kind`` and ``sequence`` forms
     its unique key: the same key is never written twice. Returns the row or ``None``."""
@@ -225,13 +227,28 @@ def outbox_write(
                 "body_html": rendered.html,
                 "ical": calendar.ical if calendar else "",
                 "ical_method": calendar.method if calendar else "",
-                "next_attempt_at": timezone.now(),
+                "next_attempt_at": max(send_after or timezone.now(), timezone.now()),
             },
         )
     if not created:
         return None
-    transaction.on_commit(lambda: _queue_delivery(row.pk))
+    if send_after is None or send_after <= timezone.now():
+        transaction.on_commit(lambda: _queue_delivery(row.pk))
     return row
+
+
+def outbox_discard_superseded(*, invitation_ids, kind: str, below_sequence: int) -> int:
+    """Drop messages of ``kind`` to these invitations that were never attempted and that a
+    newer one (``below_sequence`` and up) replaces: a notice of agenda changes waiting to be
+    sent is replaced by one covering the later changes too."""
+    deleted, _detail = OutboundMessage.objects.filter(
+        invitation_id__in=list(invitation_ids),
+        kind=kind,
+        sequence__lt=below_sequence,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+    ).delete()
+    return deleted
 
 
 def _queue_delivery(message_id: int) -> None:
@@ -249,7 +266,7 @@ def _message_id(row) -> str:
 
 
 # Messages about a meeting that is (still) taking place carry its published agenda as a PDF.
-AGENDA_ATTACHED_KINDS = ("invitation", "update", "reminder", "nudge", "waitlist")  # OutboxKind
+AGENDA_ATTACHED_KINDS = ("invitation", "update", "reminder", "nudge", "waitlist", "agenda")
 
 
 def _agenda_attachments(row) -> list[Attachment]:

@@ -91,6 +91,7 @@ class OutboxKind(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback after a session")
     FEEDBACK_REMINDER = "feedback_reminder", _("Reminder to give feedback")
     REPORT_BACK = "report_back", _("Report sent back to an organisation consulted")
+    AGENDA = "agenda", _("Agenda published or changed")
 
 
 class TimeProposalStatus(models.TextChoices):

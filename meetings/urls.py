@@ -52,6 +52,11 @@ urlpatterns = [
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
+    path(
+        "my-data/withdraw/<slug:purpose>/",
+        my_data.ConsentWithdrawConfirmView.as_view(),
+        name="consent-withdraw-confirm",
+    ),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),
     path(
         "contacts/<int:pk>/personal-data.json",
@@ -112,6 +117,9 @@ urlpatterns = [
         name="report-back-pdf",
     ),
     path("meetings/new/", scheduling.MeetingCreateView.as_view(), name="meeting-create"),
+    path(
+        "meetings/conflicts.json", scheduling.ConflictCheckView.as_view(), name="meeting-conflicts"
+    ),
     path("meetings/<int:pk>/edit/", scheduling.MeetingEditView.as_view(), name="meeting-edit"),
     path(
         "meetings/<int:pk>/occurrence/",
@@ -208,6 +216,12 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/agenda/", agendas.agenda_page, name="agenda-page"),
     path("meetings/<int:pk>/agenda.pdf", agendas.agenda_pdf, name="agenda-pdf"),
+    path("meetings/<int:pk>/agenda/versions/", agendas.agenda_versions, name="agenda-versions"),
+    path(
+        "meetings/<int:pk>/agenda/versions/<int:number>/",
+        agendas.agenda_versions,
+        name="agenda-version",
+    ),
     path("meetings/<int:pk>/agenda/edit/", agendas.agenda_edit, name="agenda-edit"),
     path(
         "meetings/<int:pk>/agenda/items/<int:item_pk>/",
@@ -240,6 +254,9 @@ urlpatterns = [
         name="agenda-attachment-delete",
     ),
     path("meetings/<int:pk>/agenda/reorder/", agendas.agenda_reorder, name="agenda-reorder"),
+    path(
+        "meetings/<int:pk>/agenda/restore/", agendas.agenda_item_restore, name="agenda-item-restore"
+    ),
     path("meetings/<int:pk>/agenda/template/", agendas.agenda_template, name="agenda-template"),
     path(
         "meetings/<int:pk>/agenda/copy-previous/",

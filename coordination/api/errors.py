@@ -21,13 +21,45 @@ from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
-from coordination.exceptions import InvalidTokenError
+from coordination.exceptions import EditConflict, InvalidTokenError
 
 NON_FIELD_KEYS = frozenset({NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY})
 
 
+class ConflictError(exceptions.APIException):
+    """A save based on an older revision clashed with one made meanwhile (409): the first
+    error names the current ``revision``, one more per clashing field gives the value saved
+    meanwhile; nothing was written."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+def conflict_detail(exc: EditConflict) -> dict:
+    from django.utils.translation import gettext as _
+
+    detail = {
+        "revision": [
+            exceptions.ErrorDetail(
+                _("%(message)s The current revision is %(revision)s.")
+                % {"message": " ".join(exc.messages), "revision": exc.revision},
+                code="conflict",
+            )
+        ]
+    }
+    for name, value in exc.conflicts.items():
+        detail[name] = [
+            exceptions.ErrorDetail(
+                _("Saved meanwhile: %(value)s") % {"value": value or "–"}, code="conflict"
+            )
+        ]
+    return detail
+
+
 class ApiExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, EditConflict):
+            return ConflictError(conflict_detail(exc))
         if isinstance(exc, InvalidTokenError):
             return exceptions.NotFound(" ".join(exc.messages))
         if isinstance(exc, DjangoValidationError):
@@ -71,6 +103,11 @@ class Error403Serializer(serializers.Serializer):
     )  # fmt: skip
     detail = serializers.CharField()
     attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse409Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = ErrorSerializer(many=True)
 
 
 class ErrorResponse403Serializer(serializers.Serializer):

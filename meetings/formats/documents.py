@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from coordination.spreadsheets import write_csv, write_xlsx
 from meetings import enums
 from meetings.formats.pdf import css_string, html_to_pdf, page_counter_css
+from meetings.formats.word import docx_markdown
 from meetings.models import Meeting, Minutes
 
 
@@ -233,9 +234,7 @@ def minutes_docx(*, doc: MinutesDocument) -> bytes:
     document.add_heading(_("Items"), level=1)
     for row in doc.rows:
         document.add_heading(f"{row.item.position}. {row.item.title}", level=2)
-        for paragraph in (row.note or "").split("\n\n"):
-            if paragraph.strip():
-                document.add_paragraph(paragraph.strip())
+        docx_markdown(document, row.note or "")
         for decision in row.decisions:
             p = document.add_paragraph()
             p.add_run(_("Decision") + ": ").bold = True

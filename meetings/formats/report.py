@@ -465,7 +465,13 @@ def render_docx(
             if agenda["items"]:
                 _docx_table(
                     document,
-                    ["#", _("Item"), _("Purpose"), _("Minutes"), _("Survey questions")],
+                    [
+                        "#",
+                        _("Item"),
+                        _("Purpose"),
+                        pgettext("duration", "Minutes"),
+                        _("Survey questions"),
+                    ],
                     [[i["position"], i["title"], i["purpose"], i["planned_minutes"],
                       ", ".join(f"Q{n}" for n in i["questions"]) or "—"]
                      for i in agenda["items"]],

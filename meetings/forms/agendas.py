@@ -1,9 +1,14 @@
 """Forms of agendas: items, attachments, templates and order. They validate input; services
 write."""
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
+import json
 
+from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from coordination.forms import QuestionChoiceField
 from coordination.models import Contact, Question
 from meetings import enums
 from meetings.models import AgendaItem
@@ -12,18 +17,24 @@ from meetings.validators import ATTACHMENT_MAX_BYTES
 
 class AgendaItemForm(forms.ModelForm):
     planned_minutes = forms.IntegerField(
-        label=_("Planned minutes"),
+        label=pgettext_lazy("duration", "Planned minutes"),
         min_value=1,
         max_value=600,
         initial=15,
         widget=forms.NumberInput(attrs={"min": 1, "max": 600}),
     )
-    questions = forms.ModelMultipleChoiceField(
+    questions = QuestionChoiceField(
         label=_("Survey questions taken up"),
         queryset=Question.objects.order_by("number"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
+    # What the editor loaded: the revision and the values, so a save made meanwhile by
+    # someone else is merged rather than overwritten.
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    loaded = forms.CharField(required=False, max_length=100_000, widget=forms.HiddenInput)
 
     class Meta:
         model = AgendaItem
@@ -50,6 +61,18 @@ class AgendaItemForm(forms.ModelForm):
         ).select_related("organisation")
         if self.instance.pk:
             self.fields["questions"].initial = list(self.instance.questions.all())
+
+    def load(self, *, revision: int, values: dict) -> None:
+        """Record what the editor is shown (a new form, or one shown again after a clash)."""
+        self.fields["revision"].initial = revision
+        self.fields["loaded"].initial = json.dumps(values, cls=DjangoJSONEncoder)
+
+    def loaded_values(self) -> dict:
+        try:
+            values = json.loads(self.cleaned_data.get("loaded") or "{}")
+        except ValueError:
+            return {}
+        return values if isinstance(values, dict) else {}
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -231,3 +231,27 @@ class OccurrenceForm(forms.Form):
                 except ValidationError as exc:
                     self.add_error(name, exc)
         return data
+
+
+class ConflictCheckForm(forms.Form):
+    """The date and times of the meeting form, read before saving to warn of conflicts."""
+
+    date = forms.DateField()
+    start_time = forms.TimeField()
+    end_time = forms.TimeField()
+    timezone_name = forms.CharField(max_length=64, required=False)
+
+    def clean(self):
+        data = super().clean()
+        tzid = data.get("timezone_name") or settings.TIME_ZONE
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            try:
+                data["starts_at"] = recurrence.aware_from_local(
+                    dt.datetime.combine(day, start), tzid
+                )
+                data["ends_at"] = recurrence.aware_from_local(dt.datetime.combine(day, end), tzid)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+            data["timezone_name"] = tzid
+        return data

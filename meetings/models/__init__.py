@@ -4,7 +4,7 @@ and action items. ``meetings`` depends on ``coordination``; never the reverse.
 One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
-from meetings.models.agendas import AgendaAttachment, AgendaItem
+from meetings.models.agendas import AgendaAttachment, AgendaItem, AgendaVersion
 from meetings.models.feedback import FeedbackAnswer, FeedbackQuestionnaire, FeedbackRequest
 from meetings.models.invitations import DelegationRequest, Invitation, TimeProposal
 from meetings.models.meetings import Meeting
@@ -27,6 +27,7 @@ __all__ = [
     "ActionItemEvent",
     "AgendaAttachment",
     "AgendaItem",
+    "AgendaVersion",
     "Attendance",
     "Decision",
     "DelegationRequest",

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import Contact, Question
 from meetings import enums
@@ -27,7 +28,7 @@ class AgendaItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     description_alt = models.TextField(_("description (second language)"), blank=True)
     planned_minutes = models.PositiveSmallIntegerField(
-        _("planned minutes"), default=15, validators=[MinValueValidator(1)]
+        pgettext_lazy("duration", "planned minutes"), default=15, validators=[MinValueValidator(1)]
     )
     presenter = models.ForeignKey(
         Contact,
@@ -48,6 +49,11 @@ class AgendaItem(models.Model):
     )
     questions = models.ManyToManyField(
         Question, blank=True, related_name="agenda_items", verbose_name=_("survey questions")
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised by every saved change; a save based on an older revision is merged."),
     )
 
     class Meta:
@@ -109,3 +115,37 @@ class AgendaAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AgendaVersion(models.Model):
+    """A published version of a meeting's agenda, kept as it was: ``items`` is a snapshot
+    (position, title, purpose, planned minutes, description, presenter, question numbers)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_versions", verbose_name=_("meeting")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    items = models.JSONField(_("items"), default=list)
+
+    class Meta:
+        verbose_name = _("agenda version")
+        verbose_name_plural = _("agenda versions")
+        ordering = ["meeting", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="agenda_version_unique_per_meeting"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agenda_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – v{self.number}"

@@ -83,6 +83,11 @@ class Minutes(models.Model):
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised by every saved change; a save based on an older revision is merged."),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("meeting record", "minutes")

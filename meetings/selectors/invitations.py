@@ -27,6 +27,21 @@ def my_open_invitations(*, user) -> QuerySet[Invitation]:
     )
 
 
+def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
+    """How the invitees answered: accepted, tentative, declined, waiting for an answer, on
+    the waiting list (one query)."""
+    counts = dict(
+        meeting.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {
+        "accepted": counts.get(InvitationStatus.ACCEPTED, 0),
+        "tentative": counts.get(InvitationStatus.TENTATIVE, 0),
+        "declined": counts.get(InvitationStatus.DECLINED, 0),
+        "no_answer": counts.get(InvitationStatus.SENT, 0),
+        "waitlisted": counts.get(InvitationStatus.WAITLISTED, 0),
+    }
+
+
 def invitation_overview(*, meeting: Meeting) -> dict:
     """Counts per answer for the facilitator, the invitations, and failed e-mails."""
     counts = dict(

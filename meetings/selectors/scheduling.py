@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coordination.models import ConsultationRound, Contact, Membership
@@ -106,6 +108,15 @@ def _window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
     return start, start + (CONFLICT_HORIZON if meeting.recurrence_rule else dt.timedelta(days=1))
 
 
+# The languages in which the ``holidays`` package names Belgian holidays.
+HOLIDAY_LANGUAGES = {"fr": "fr", "nl": "nl", "de": "de", "en": "en_US"}
+
+
+def holiday_language() -> str:
+    """The holiday names' language for the active language (English otherwise)."""
+    return HOLIDAY_LANGUAGES.get((get_language() or "en")[:2], "en_US")
+
+
 def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
     """Belgian public holidays on which the meeting (or an occurrence) falls, and
     participants invited to another meeting at the same time."""
@@ -117,7 +128,11 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
     own = occurrences(meeting, start=start, end=end)
     conflicts: list[Conflict] = []
     years = {moment.astimezone(tz).year for moment in own}
-    calendar = holidays.country_holidays("BE", years=sorted(years)) if years else {}
+    calendar = (
+        holidays.country_holidays("BE", years=sorted(years), language=holiday_language())
+        if years
+        else {}
+    )
     for moment in own:
         name = calendar.get(moment.astimezone(tz).date())
         if name:
@@ -126,11 +141,16 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                     kind="holiday",
                     when=moment,
                     message=_("%(date)s is a public holiday in Belgium (%(name)s).")
-                    % {"date": moment.astimezone(tz).date().isoformat(), "name": name},
+                    % {"date": date_format(moment.astimezone(tz).date(), "DATE_FORMAT"),
+                       "name": name},
                 )
-            )
+            )  # fmt: skip
     contacts = Contact.objects.filter(
-        Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
+        (
+            Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
+            if meeting.pk
+            else Q(pk__in=[])  # a meeting being planned has no invitees yet
+        )
         | (
             Q(memberships__group_id=meeting.working_group_id, memberships__until__isnull=True)
             if meeting.working_group_id

@@ -7,20 +7,35 @@ agenda changed after they first saw it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, PositiveSmallIntegerField, Value, When
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from coordination.exceptions import EditConflict
 from coordination.models import Contact, Question
 from coordination.private_files import private_name
 from meetings import enums
 from meetings import validators as files
-from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
+from meetings.emails import outbox_discard_superseded, outbox_write
+from meetings.formats.agenda_versions import agenda_changes, agenda_snapshot
+from meetings.merging import three_way_merge
+from meetings.models import (
+    ActionItem,
+    AgendaAttachment,
+    AgendaItem,
+    AgendaVersion,
+    Invitation,
+    Meeting,
+    OutboundMessage,
+)
 from meetings.selectors.actions import open_action_items_for_meeting
 from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
@@ -108,9 +123,11 @@ def _validate_item(item: AgendaItem) -> None:
         raise ValidationError({"kind": _("Unknown kind of agenda item.")})
 
 
-def agenda_mark_changed(*, meeting: Meeting) -> None:
+def agenda_mark_changed(*, meeting: Meeting, user=None) -> None:
     """After a change to an agenda: the meeting is revised now (calendar feeds, which show
-    the agenda, go by that stamp); a published agenda also gets a new version."""
+    the agenda, go by that stamp); a published agenda also gets a new version, kept as it is
+    and announced to the invitees (after a short delay, so that a series of edits is one
+    e-mail)."""
     now = timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=now)
     changed = Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=False).update(
@@ -118,6 +135,134 @@ def agenda_mark_changed(*, meeting: Meeting) -> None:
     )
     fields = ["updated_at", "agenda_version", "agenda_published_at"] if changed else ["updated_at"]
     meeting.refresh_from_db(fields=fields)
+    if changed:
+        _version_record(meeting=meeting, user=user)
+        agenda_invitees_notify(
+            meeting=meeting,
+            send_after=timezone.now()
+            + dt.timedelta(seconds=getattr(settings, "AGENDA_CHANGE_NOTICE_DELAY_SECONDS", 300)),
+        )
+
+
+def _version_record(*, meeting: Meeting, user=None) -> AgendaVersion:
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter")
+        .prefetch_related("questions")
+        .order_by("position")
+    )
+    version, _created = AgendaVersion.objects.update_or_create(
+        meeting=meeting,
+        number=meeting.agenda_version,
+        defaults={
+            "published_at": meeting.agenda_published_at,
+            "published_by": user,
+            "items": agenda_snapshot(items),
+        },
+    )
+    return version
+
+
+# Invitees who are told about the agenda: invited (the invitation went out), not declined.
+AGENDA_NOTICE_EXCLUDED = (enums.InvitationStatus.DECLINED,)
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "purpose": gettext_lazy("Purpose"),
+    "planned_minutes": pgettext_lazy("duration", "Planned minutes"),
+    "description": gettext_lazy("Description"),
+    "presenter": gettext_lazy("Presenter"),
+    "questions": gettext_lazy("Survey questions"),
+}
+
+
+def _shown(name: str, value) -> object:
+    if value in (None, "", []):
+        return "–"
+    if name == "purpose":
+        return enums.AgendaPurpose(value).label if value in enums.AgendaPurpose.values else value
+    if name == "questions":
+        return ", ".join(f"Q{number}" for number in value)
+    return value
+
+
+def agenda_changes_shown(*, before: list[dict] | None, after: list[dict]) -> list[dict]:
+    """The changes between two snapshots, ready for a page or an e-mail (labels are lazy
+    translations, rendered in the reader's language)."""
+    if before is None:
+        return []
+    return [
+        {
+            "kind": change.kind,
+            "title": change.title,
+            "position": change.position,
+            "before_position": change.before_position,
+            "fields": [
+                (FIELD_LABELS[name], _shown(name, old), _shown(name, new))
+                for name, old, new in change.fields
+            ],
+        }
+        for change in agenda_changes(before, after)
+    ]
+
+
+def _version_received(invitation: Invitation, versions: list[AgendaVersion]) -> int | None:
+    """The latest agenda version the invitee was sent (attached to any message they got)."""
+    last = (
+        OutboundMessage.objects.filter(
+            invitation=invitation, status=enums.OutboxStatus.SENT, sent_at__isnull=False
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    received = [v.number for v in versions if v.published_at <= last]
+    return max(received) if received else None
+
+
+def agenda_invitees_notify(*, meeting: Meeting, send_after=None) -> int:
+    """Tell every invitee who has not declined that the agenda was published or changed: in
+    their language, the PDF attached (when sent), with what changed since the version they
+    were sent. A notice still waiting for an earlier version is replaced by this one."""
+    version = meeting.agenda_version
+    invitations = list(
+        Invitation.objects.went_out()
+        .filter(meeting=meeting)
+        .exclude(status__in=AGENDA_NOTICE_EXCLUDED)
+        .select_related("contact")
+    )
+    if not invitations:
+        return 0
+    outbox_discard_superseded(
+        invitation_ids=[i.pk for i in invitations],
+        kind=enums.OutboxKind.AGENDA,
+        below_sequence=version,
+    )
+    versions = list(AgendaVersion.objects.filter(meeting=meeting))
+    snapshots = {v.number: v.items for v in versions}
+    current = snapshots.get(version, [])
+    url = settings.SITE_URL + reverse("agenda-page", args=[meeting.pk])
+    written = 0
+    for invitation in invitations:
+        received = _version_received(invitation, versions)
+        if received == version:
+            continue
+        row = outbox_write(
+            about={"invitation": invitation},
+            to_email=invitation.contact.email,
+            kind=enums.OutboxKind.AGENDA,
+            sequence=version,
+            template="agenda_changed",
+            context={"meeting": meeting, "contact": invitation.contact, "version": version,
+                     "received": received, "agenda_url": url,
+                     "changes": agenda_changes_shown(
+                         before=snapshots.get(received), after=current)},
+            language=invitation.contact.preferred_language,
+            send_after=send_after,
+        )  # fmt: skip
+        written += row is not None
+    return written
 
 
 def _next_position(meeting: Meeting) -> int:
@@ -174,13 +319,67 @@ def agenda_item_create(
     return item
 
 
+def agenda_item_values(item: AgendaItem, names=(*EDITABLE_FIELDS, "questions")) -> dict:
+    """The editable values of ``item`` as plain data (ids for relations, question numbers
+    sorted): what an editor loads, and compares on save."""
+    values = {}
+    for name in names:
+        if name == "questions":
+            values[name] = sorted(q.number for q in item.questions.all())
+        elif name == "presenter":
+            values[name] = item.presenter_id
+        else:
+            values[name] = getattr(item, name)
+    return values
+
+
+def _plain(name: str, value):
+    if name == "questions":
+        return sorted(q.number for q in value)
+    if name == "presenter":
+        return value.pk if value is not None else None
+    return value
+
+
 @transaction.atomic
 def agenda_item_update(
-    *, item: AgendaItem, questions: list[Question] | None = None, **changes
+    *,
+    item: AgendaItem,
+    questions: list[Question] | None = None,
+    revision: int | None = None,
+    bases: dict | None = None,
+    **changes,
 ) -> AgendaItem:
+    """Change an item. ``revision`` is the one the editor loaded (None: not checked); when
+    the item was saved meanwhile, each value is merged with ``bases`` (what the editor loaded,
+    as ``agenda_item_values`` gives them): changed by one side only, that side's value is kept;
+    changed by both, ``EditConflict`` is raised and nothing is written."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    current = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if revision is not None and revision != current.revision:
+        mine = {name: _plain(name, value) for name, value in changes.items()}
+        if questions is not None:
+            mine["questions"] = _plain("questions", questions)
+        theirs = agenda_item_values(current, names=tuple(mine))
+        merged, conflicts = three_way_merge(base=bases or {}, mine=mine, theirs=theirs)
+        if conflicts:
+            raise EditConflict(
+                _(
+                    "Someone else saved this agenda item while you were editing it, and "
+                    "changed the same fields. Nothing was saved: compare, merge and save again."
+                ),
+                revision=current.revision,
+                conflicts=conflicts,
+                merged=merged,
+            )
+        kept_theirs = {name for name in mine if merged[name] != mine[name]}
+        for name in kept_theirs - {"questions"}:
+            setattr(item, name, getattr(current, name))
+        changes = {name: value for name, value in changes.items() if name not in kept_theirs}
+        if "questions" in kept_theirs:
+            questions = None
     original = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
         setattr(item, name, single_line(value) if name in ("title", "title_alt") else value)
@@ -190,11 +389,47 @@ def agenda_item_update(
         for name, value in original.items():
             setattr(item, name, value)
         raise
-    if changes:
-        item.save(update_fields=list(changes))
+    item.revision = current.revision + 1
+    item.save(update_fields=[*changes, "revision"])
     if questions is not None:
         item.questions.set(questions)
     agenda_mark_changed(meeting=item.meeting)
+    return item
+
+
+def agenda_item_undo_data(*, item: AgendaItem) -> dict:
+    """What ``agenda_item_restore`` needs to put a deleted item back (its attachments are
+    deleted with it and cannot come back)."""
+    return {
+        "meeting": item.meeting_id,
+        "position": item.position,
+        "questions": list(item.questions.values_list("pk", flat=True)),
+        "presenter": item.presenter_id,
+        **{name: getattr(item, name) for name in EDITABLE_FIELDS if name != "presenter"},
+    }
+
+
+@transaction.atomic
+def agenda_item_restore(*, meeting: Meeting, data: dict) -> AgendaItem:
+    """Put a deleted item back at its former place (undo of a deletion)."""
+    if data.get("meeting") != meeting.pk:
+        raise ValidationError(_("This item belonged to another meeting."))
+    presenter = Contact.objects.filter(pk=data.get("presenter")).first()
+    item = agenda_item_create(
+        meeting=meeting,
+        presenter=presenter,
+        questions=list(Question.objects.filter(pk__in=data.get("questions") or [])),
+        **{name: data[name] for name in EDITABLE_FIELDS if name != "presenter" and name in data},
+    )
+    order = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .exclude(pk=item.pk)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    order.insert(max(0, min(int(data.get("position") or 1) - 1, len(order))), item.pk)
+    _renumber(meeting=meeting, ordered_ids=order)
+    item.refresh_from_db(fields=["position"])
     return item
 
 
@@ -364,6 +599,8 @@ def agenda_publish(*, meeting: Meeting, user=None) -> Meeting:
     meeting.save(update_fields=["agenda_version", "agenda_published_at", "updated_at"])
     given.agenda_version = meeting.agenda_version
     given.agenda_published_at = meeting.agenda_published_at
+    _version_record(meeting=meeting, user=user)
+    agenda_invitees_notify(meeting=meeting)
     return meeting
 
 

@@ -9,21 +9,24 @@ earlier versions stay readable.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from coordination.models import Contact
+from coordination.exceptions import EditConflict
+from coordination.models import Contact, Organisation
 from coordination.private_files import private_name
 from meetings import enums
 from meetings.emails import outbox_write
 from meetings.formats import documents
+from meetings.merging import three_way_merge
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -36,6 +39,7 @@ from meetings.models import (
 )
 from meetings.selectors.minutes import meeting_attendance, minutes_document
 from meetings.services.access import sign_in_links_for
+from meetings.services.actions import action_item_create
 
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
@@ -65,6 +69,12 @@ def _latest(meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).order_by("-version").first()
 
 
+def _bump(minutes: Minutes) -> None:
+    """Every saved change raises the revision, so a save based on an older one is merged."""
+    Minutes.objects.filter(pk=minutes.pk).update(revision=F("revision") + 1)
+    minutes.refresh_from_db(fields=["revision"])
+
+
 @transaction.atomic
 def minutes_start(*, meeting: Meeting, user=None) -> Minutes:
     """The minutes being written for ``meeting`` (created as draft version 1 if none)."""
@@ -83,6 +93,7 @@ def minutes_note_set(*, minutes: Minutes, agenda_item: AgendaItem, text: str) ->
     note, _created = MinutesNote.objects.update_or_create(
         minutes=minutes, agenda_item=agenda_item, defaults={"text": text or ""}
     )
+    _bump(minutes)
     return note
 
 
@@ -99,6 +110,8 @@ def minutes_attendance_set(*, meeting: Meeting, statuses: dict[Contact, str]) ->
         Attendance.objects.update_or_create(
             meeting=meeting, contact=contact, defaults={"status": status}
         )
+    if latest is not None and statuses:
+        _bump(latest)
     return len(statuses)
 
 
@@ -109,13 +122,148 @@ def decision_add(*, minutes: Minutes, text: str, agenda_item: AgendaItem | None 
         raise ValidationError({"text": _("Write the decision.")})
     if agenda_item is not None and agenda_item.meeting_id != minutes.meeting_id:
         raise ValidationError(_("This agenda item belongs to another meeting."))
-    return Decision.objects.create(minutes=minutes, agenda_item=agenda_item, text=text.strip())
+    decision = Decision.objects.create(minutes=minutes, agenda_item=agenda_item, text=text.strip())
+    _bump(minutes)
+    return decision
 
 
 @transaction.atomic
 def decision_delete(*, decision: Decision) -> None:
     _require_editable(decision.minutes)
     decision.delete()
+    _bump(decision.minutes)
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    text: str
+    agenda_item: AgendaItem | None = None
+
+
+@dataclass(frozen=True)
+class NewActionItem:
+    description: str
+    agenda_item: AgendaItem | None = None
+    owner_contact: Contact | None = None
+    owner_organisation: Organisation | None = None
+    due_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class MinutesSaved:
+    minutes: Minutes
+    merged: list[str] = field(default_factory=list)  # keys taken from a save made meanwhile
+
+
+def note_key(agenda_item_id: int) -> str:
+    return f"note:{agenda_item_id}"
+
+
+def attendance_key(contact_id: int) -> str:
+    return f"attendance:{contact_id}"
+
+
+@transaction.atomic
+def minutes_save(
+    *,
+    minutes: Minutes,
+    revision: int | None,
+    notes: dict[int, str],
+    attendance: dict[int, str] | None = None,
+    bases: dict[str, str] | None = None,
+    decisions: list[NewDecision] = (),
+    removed_decisions: list[int] = (),
+    actions: list[NewActionItem] = (),
+    user=None,
+) -> MinutesSaved:
+    """Save what the editor holds in one step: attendance (contact id → status), notes
+    (agenda item id → text), new decisions, removed decisions and new action items.
+
+    ``revision`` is the revision the editor loaded (None: not checked). When the minutes were
+    saved meanwhile, each note and attendance is merged with ``bases`` (what the editor loaded,
+    keyed by ``note_key``/``attendance_key``): a value changed on one side only is taken from
+    that side; a value changed on both sides raises ``EditConflict`` and nothing is written.
+    New decisions and action items are always added; a decision already removed is skipped."""
+    given, minutes = minutes, Minutes.objects.select_for_update().get(pk=minutes.pk)
+    _require_editable(minutes)
+    meeting = minutes.meeting
+    item_ids = set(meeting.agenda_items.values_list("pk", flat=True))
+    if set(notes) - item_ids:
+        raise ValidationError(_("This agenda item belongs to another meeting."))
+    current_attendance = {c.pk: s or "" for c, s in meeting_attendance(meeting=meeting)}
+    attendance = attendance or {}
+    if set(attendance) - set(current_attendance):
+        raise ValidationError(_("This person is not invited to this meeting."))
+    for status in attendance.values():
+        if status and status not in enums.AttendanceStatus.values:
+            raise ValidationError(_("Choose present, excused or absent."))
+    stored_notes = dict(
+        MinutesNote.objects.filter(minutes=minutes).values_list("agenda_item_id", "text")
+    )
+    mine = {note_key(pk): text or "" for pk, text in notes.items()}
+    mine |= {attendance_key(pk): status or "" for pk, status in attendance.items()}
+    theirs = {note_key(pk): stored_notes.get(pk, "") for pk in item_ids}
+    theirs |= {attendance_key(pk): status for pk, status in current_attendance.items()}
+    merged_from_theirs: list[str] = []
+    if revision is not None and revision != minutes.revision:
+        values, conflicts = three_way_merge(base=bases or {}, mine=mine, theirs=theirs)
+        if conflicts:
+            raise EditConflict(
+                _(
+                    "Someone else saved these minutes while you were writing, and changed "
+                    "the same parts. Nothing was saved: compare, merge and save again."
+                ),
+                revision=minutes.revision,
+                conflicts=conflicts,
+                merged=values,
+            )
+        merged_from_theirs = sorted(k for k, v in values.items() if v != mine[k])
+    else:
+        values = mine
+    for decision in decisions:
+        if decision.agenda_item is not None and decision.agenda_item.pk not in item_ids:
+            raise ValidationError(_("This agenda item belongs to another meeting."))
+    changed = False
+    for pk in notes:
+        text = values[note_key(pk)]
+        if text != stored_notes.get(pk, ""):
+            MinutesNote.objects.update_or_create(
+                minutes=minutes, agenda_item_id=pk, defaults={"text": text}
+            )
+            changed = True
+    for pk in attendance:
+        status = values[attendance_key(pk)]
+        if status and status != current_attendance[pk]:
+            Attendance.objects.update_or_create(
+                meeting=meeting, contact_id=pk, defaults={"status": status}
+            )
+            changed = True
+    if removed_decisions:
+        deleted, _detail = Decision.objects.filter(
+            minutes=minutes, pk__in=removed_decisions
+        ).delete()
+        changed = changed or bool(deleted)
+    for decision in decisions:
+        if (decision.text or "").strip():
+            Decision.objects.create(
+                minutes=minutes, agenda_item=decision.agenda_item, text=decision.text.strip()
+            )
+            changed = True
+    for action in actions:
+        action_item_create(
+            meeting=meeting,
+            description=action.description,
+            owner_contact=action.owner_contact,
+            owner_organisation=action.owner_organisation,
+            due_date=action.due_date,
+            agenda_item=action.agenda_item,
+            user=user,
+        )
+        changed = True
+    if changed:
+        _bump(minutes)
+    _sync(given, minutes, ["revision"])
+    return MinutesSaved(minutes=minutes, merged=merged_from_theirs)
 
 
 @transaction.atomic

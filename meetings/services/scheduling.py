@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.rules import ROUND_ADD_SESSION, ROUND_CHANGE_SESSIONS, round_require
 from meetings import enums
 from meetings.models import Invitation, Meeting, TimeProposal
 from meetings.recurrence import (
@@ -148,6 +149,8 @@ def meeting_create(
     """Create a meeting of a working group or a round (exactly one of them)."""
     if (working_group is None) == (consultation_round is None):
         raise ValidationError(_("A meeting belongs to a working group or to a round."))
+    if consultation_round is not None:
+        round_require(consultation_round, ROUND_ADD_SESSION)
     meeting = Meeting(
         working_group=working_group,
         consultation_round=consultation_round,
@@ -185,6 +188,8 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.status == enums.MeetingStatus.CANCELLED:
             raise ValidationError(_("This meeting was cancelled; it cannot be changed."))
+        if locked.consultation_round_id:
+            round_require(locked.consultation_round, ROUND_CHANGE_SESSIONS)
         if "recurrence_rule" in changes:
             changes["recurrence_rule"] = recurrence_rule_validate(changes["recurrence_rule"])
         for name in ("title", "location"):
@@ -279,6 +284,8 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
             raise ValidationError(_("This meeting is already cancelled."))
         if locked.status == enums.MeetingStatus.HELD:
             raise ValidationError(_("This meeting was held; it cannot be cancelled."))
+        if locked.consultation_round_id:
+            round_require(locked.consultation_round, ROUND_CHANGE_SESSIONS)
         locked.status = enums.MeetingStatus.CANCELLED
         locked.sequence += 1
         locked.save(update_fields=["status", "sequence", "updated_at"])

@@ -1,7 +1,10 @@
 """Agenda pages: the participant-facing agenda, the editor and the PDF."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.exceptions import EditConflict
+from coordination.models import Contact
 from coordination.private_files import private_file_response
 from meetings import enums
 from meetings.formats.documents import export_filename
@@ -50,6 +55,33 @@ def agenda_page(request, pk: int):
 
 @login_required
 @require_GET
+def agenda_versions(request, pk: int, number: int | None = None):
+    """Every published version of the agenda; one version as it was published, with what
+    changed since the previous one."""
+    meeting = visible_meeting(request, pk)
+    if not request.user.has_perm("meetings.view_agenda", meeting):
+        raise Http404
+    versions = list(meeting.agenda_versions.select_related("published_by").order_by("-number"))
+    context = {"meeting": meeting, "versions": versions}
+    if number is not None:
+        by_number = {v.number: v for v in versions}
+        version = by_number.get(number)
+        if version is None:
+            raise Http404
+        previous = max((n for n in by_number if n < number), default=None)
+        context |= {
+            "version": version,
+            "previous": by_number.get(previous),
+            "changes": agenda_services.agenda_changes_shown(
+                before=by_number[previous].items if previous else None, after=version.items
+            ),
+            "purposes": dict(enums.AgendaPurpose.choices),
+        }
+    return render(request, "meetings/agenda/versions.html", context)
+
+
+@login_required
+@require_GET
 def agenda_pdf(request, pk: int):
     meeting = visible_meeting(request, pk)
     if not request.user.has_perm("meetings.view_agenda", meeting):
@@ -82,6 +114,7 @@ def agenda_edit(request, pk: int):
             "form": form,
             "templates": enums.AgendaTemplate.choices,
             "previous": previous_meeting(meeting=meeting),
+            "undo": request.session.pop(f"agenda-undo-{meeting.pk}", None),
         }
     )
     status = 400 if request.method == "POST" else 200
@@ -92,27 +125,66 @@ def agenda_edit(request, pk: int):
 def agenda_item_edit(request, pk: int, item_pk: int):
     item = managed_item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item, prefix="item")
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         questions = data.pop("questions")
         # The form already wrote the cleaned values on the instance; the service validates,
-        # saves and marks a published agenda as changed.
+        # merges with a save made meanwhile, saves and marks a published agenda as changed.
         try:
-            agenda_services.agenda_item_update(item=item, questions=questions, **data)
+            agenda_services.agenda_item_update(
+                item=item,
+                questions=questions,
+                revision=form.cleaned_data.get("revision"),
+                bases=form.loaded_values(),
+                **data,
+            )
+        except EditConflict as error:
+            conflict = error
+            messages.error(request, error.messages[0])
+            # Shown again with the user's values; saving again (after merging) is taken.
+            item = AgendaItem.objects.get(pk=item.pk)
+            posted = request.POST.copy()
+            posted["item-revision"] = str(error.revision)
+            posted["item-loaded"] = json.dumps(agenda_services.agenda_item_values(item))
+            form = AgendaItemForm(posted, instance=item, prefix="item")
+            form.is_valid()
         except ValidationError as error:
             flash_errors(request, error)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("agenda-edit", pk=pk)
+    if request.method != "POST":
+        form.load(revision=item.revision, values=agenda_services.agenda_item_values(item))
     context = {
         "meeting": item.meeting,
         "item": item,
         "form": form,
+        "conflicts": _conflict_rows(form, conflict),
         "attachment_form": AttachmentForm(),
         "attachments": list(item.attachments.all()),
     }
-    status = 400 if request.method == "POST" else 200
+    status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(request, "meetings/agenda/item_edit.html", context, status=status)
+
+
+def _conflict_rows(form, conflict) -> list[tuple[str, str]]:
+    """(label, value saved meanwhile) of each clashing field, for people to read."""
+    if conflict is None:
+        return []
+    rows = []
+    for name, value in conflict.conflicts.items():
+        field = form.fields[name]
+        if name == "presenter":
+            shown = str(Contact.objects.filter(pk=value).first() or "–")
+        elif name == "questions":
+            shown = ", ".join(f"Q{number}" for number in value) or "–"
+        elif getattr(field, "choices", None) and not isinstance(value, list):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = str(value) if value not in (None, "") else "–"
+        rows.append((str(field.label), shown))
+    return rows
 
 
 @login_required
@@ -127,12 +199,42 @@ def agenda_item_move(request, pk: int, item_pk: int):
     return redirect(reverse("agenda-edit", args=[pk]) + f"#item-{item.pk}")
 
 
+UNDO_SALT = "agenda-item-undo"
+UNDO_MAX_AGE = 3600
+
+
+@login_required
+def agenda_item_delete(request, pk: int, item_pk: int):
+    """GET: ask first (works without JavaScript). POST: delete; the agenda page then offers
+    to undo it for an hour."""
+    item = managed_item(request, pk, item_pk)
+    if request.method != "POST":
+        context = {"meeting": item.meeting, "item": item, "attachments": item.attachments.count()}
+        return render(request, "meetings/agenda/item_delete.html", context)
+    undo = signing.dumps(agenda_services.agenda_item_undo_data(item=item), salt=UNDO_SALT)
+    title = item.title
+    agenda_services.agenda_item_delete(item=item)
+    messages.success(request, _("The item “%(title)s” was removed.") % {"title": title})
+    request.session[f"agenda-undo-{pk}"] = {"token": undo, "title": title}
+    return redirect("agenda-edit", pk=pk)
+
+
 @login_required
 @require_POST
-def agenda_item_delete(request, pk: int, item_pk: int):
-    item = managed_item(request, pk, item_pk)
-    agenda_services.agenda_item_delete(item=item)
-    messages.success(request, _("The item was removed."))
+def agenda_item_restore(request, pk: int):
+    meeting = managed_meeting(request, pk)
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("This removal can no longer be undone."))
+        return redirect("agenda-edit", pk=pk)
+    try:
+        item = agenda_services.agenda_item_restore(meeting=meeting, data=data)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        request.session.pop(f"agenda-undo-{pk}", None)
+        messages.success(request, _("The item “%(title)s” is back.") % {"title": item.title})
     return redirect("agenda-edit", pk=pk)
 
 

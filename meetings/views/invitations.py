@@ -50,8 +50,13 @@ class InvitationOverviewView(ManagedMeetingMixin, View):
 
 
 class InvitationsSendView(ManagedMeetingMixin, View):
+    """Send the drafted invitations. Without a published agenda, a confirmation comes first:
+    the survey's respondents asked for meetings with a clear agenda (Q49)."""
+
     def post(self, request, pk):
         meeting = self.get_meeting()
+        if meeting.agenda_published_at is None and request.POST.get("without_agenda") != "1":
+            return render(request, "meetings/invitations_send_confirm.html", {"meeting": meeting})
         try:
             count = invitation_services.invitations_send(meeting=meeting, by=request.user)
         except ValidationError as exc:
@@ -101,6 +106,19 @@ class InvitationAddView(ManagedMeetingMixin, View):
 
 
 class InvitationRemoveView(LoginRequiredMixin, View):
+    """GET: ask first (works without JavaScript). POST: remove the invitee."""
+
+    def get(self, request, pk):
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("meeting", "contact__organisation"), pk=pk
+        )
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        return render(
+            request,
+            "meetings/invitation_remove.html",
+            {"invitation": invitation, "meeting": invitation.meeting},
+        )
+
     def post(self, request, pk):
         invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
         permission_require(request.user, "meetings.manage_meeting", invitation.meeting)

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from coordination.models import ConsultationRound, Contact, WorkingGroup
+from coordination.exceptions import EditConflict
+from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.private_files import private_file_response
 from meetings import enums
 from meetings.formats.documents import export_filename, minutes_docx, minutes_markdown, minutes_pdf
@@ -104,6 +106,9 @@ def minutes_comment(request, pk: int, minutes_pk: int):
 
 @login_required
 def minutes_edit(request, pk: int):
+    """The editor: one form holds attendance, the notes, new decisions and new action items
+    of every item and the workflow buttons, so whichever button is pressed, everything typed
+    is saved together (or, when refused, shown again as typed)."""
     meeting = managed_meeting(request, pk)
     minutes = _latest(meeting)
     if request.method == "POST":
@@ -111,26 +116,191 @@ def minutes_edit(request, pk: int):
             minutes_services.minutes_start(meeting=meeting, user=request.user)
             return redirect("minutes-edit", pk=pk)
         return _minutes_save(request, meeting, minutes)
-    context = {"meeting": meeting, "minutes": minutes}
+    return _minutes_editor(request, meeting, minutes)
+
+
+def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, status=200):
+    context = {"meeting": meeting, "minutes": minutes, "posted": posted is not None}
     if minutes is not None:
         doc = minutes_document(minutes=minutes, with_comments=True)
-        attendance = meeting_attendance(meeting=meeting)
+        attendance = doc.attendance
         contacts = Contact.objects.filter(pk__in=[c.pk for c, _s in attendance]).select_related(
             "organisation"
         )
+        posted = posted or {}
+        old_bases = posted.get("bases") or {}
+        theirs = conflict.conflicts if conflict else {}
+        merged = conflict.merged if conflict else {}
+        action_forms = posted.get("action_forms", {})
+        rows = []
+        for row in doc.rows:
+            key = minutes_services.note_key(row.item.pk)
+            rows.append(
+                {
+                    "row": row,
+                    "note": merged.get(key, posted.get("notes", {}).get(row.item.pk, row.note)),
+                    "base": old_bases.get(key, row.note),
+                    "theirs": theirs.get(key),
+                    "new_decision": posted.get("decisions", {}).get(row.item.pk, ""),
+                    "action_form": action_forms.get(row.item.pk)
+                    or ActionItemForm(
+                        contacts=contacts,
+                        prefix=f"action-{row.item.pk}",
+                        use_required_attribute=False,
+                    ),
+                }
+            )
+        attendance_rows = []
+        for contact, recorded in attendance:
+            key = minutes_services.attendance_key(contact.pk)
+            value = posted.get("attendance", {}).get(contact.pk, recorded)
+            attendance_rows.append(
+                {
+                    "contact": contact,
+                    "status": merged.get(key, value),
+                    "base": old_bases.get(key, recorded),
+                    "theirs": theirs.get(key),
+                }
+            )
         context.update(
             {
                 "doc": doc,
-                "attendance": attendance,
+                "rows": rows,
+                "attendance_rows": attendance_rows,
                 "attendance_choices": enums.AttendanceStatus.choices,
+                "owner_contacts": list(contacts),
+                "owner_organisations": list(Organisation.objects.order_by("name")),
                 "locked": minutes.status == enums.MinutesStatus.APPROVED,
-                "action_form": ActionItemForm(contacts=contacts),
-                "circulate_form": CirculateForm(),
+                "conflict": conflict,
+                "revision": posted.get("revision") or minutes.revision,
+                # One form holds every field: no field may stop the browser from sending it.
+                "circulate_form": CirculateForm(posted.get("data"), use_required_attribute=False),
                 "correction_form": CorrectionForm(),
                 "previous_minutes": _previous_minutes_to_approve(meeting),
             }
         )
-    return render(request, "meetings/minutes/edit.html", context)
+    return render(request, "meetings/minutes/edit.html", context, status=status)
+
+
+def _posted_revision(request) -> int | None:
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _minutes_save(request, meeting: Meeting, minutes: Minutes):
+    """Save everything the editor holds, then do what the pressed button asks."""
+    data = request.POST
+    attendance = meeting_attendance(meeting=meeting)
+    contacts = Contact.objects.filter(pk__in=[c.pk for c, _s in attendance]).select_related(
+        "organisation"
+    )
+    items = list(meeting.agenda_items.all())
+    notes = {i.pk: data[f"note-{i.pk}"] for i in items if f"note-{i.pk}" in data}
+    statuses = {
+        c.pk: data[f"attendance-{c.pk}"] for c, _s in attendance if f"attendance-{c.pk}" in data
+    }
+    bases = {
+        minutes_services.note_key(i.pk): data[f"base-note-{i.pk}"]
+        for i in items
+        if f"base-note-{i.pk}" in data
+    }
+    bases |= {
+        minutes_services.attendance_key(c.pk): data[f"base-attendance-{c.pk}"]
+        for c, _s in attendance
+        if f"base-attendance-{c.pk}" in data
+    }
+    decisions_typed = {i.pk: data.get(f"decision-{i.pk}", "") for i in items}
+    action_forms, actions, invalid = {}, [], False
+    for item in items:
+        prefix = f"action-{item.pk}"
+        if not any(data.get(f"{prefix}-{name}") for name in ACTION_FIELDS):
+            continue
+        form = ActionItemForm(data, contacts=contacts, prefix=prefix, use_required_attribute=False)
+        action_forms[item.pk] = form
+        if form.is_valid():
+            actions.append(
+                minutes_services.NewActionItem(
+                    agenda_item=item,
+                    description=form.cleaned_data["description"],
+                    owner_contact=form.cleaned_data["owner_contact"],
+                    owner_organisation=form.cleaned_data["owner_organisation"],
+                    due_date=form.cleaned_data["due_date"],
+                )
+            )
+        else:
+            invalid = True
+    then = data.get("then", "")
+    circulate = CirculateForm(data) if then == "circulate" else None
+    if circulate is not None and not circulate.is_valid():
+        invalid = True
+    removed = [int(v) for v in data.getlist("remove_decision") if v.isdigit() and len(v) < 19]
+    posted = {
+        "notes": notes,
+        "attendance": statuses,
+        "decisions": decisions_typed,
+        "action_forms": action_forms,
+        "data": data if circulate is not None else None,
+        "revision": _posted_revision(request),
+        "bases": bases,
+    }
+    if invalid:
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        return _minutes_editor(request, meeting, minutes, posted=posted, status=400)
+    by_pk = {i.pk: i for i in items}
+    try:
+        saved = minutes_services.minutes_save(
+            minutes=minutes,
+            revision=_posted_revision(request),
+            notes=notes,
+            attendance=statuses,
+            bases=bases,
+            decisions=[
+                minutes_services.NewDecision(agenda_item=by_pk[pk], text=text)
+                for pk, text in decisions_typed.items()
+                if text.strip()
+            ],
+            removed_decisions=removed,
+            actions=actions,
+            user=request.user,
+        )
+    except EditConflict as conflict:
+        messages.error(request, conflict.messages[0])
+        minutes.refresh_from_db()
+        posted |= {"revision": None, "bases": None}
+        return _minutes_editor(
+            request, meeting, minutes, posted=posted, conflict=conflict, status=409
+        )
+    except ValidationError as error:
+        # Nothing was written: the editor shows again what was typed, on the revision and
+        # the texts it was loaded with.
+        flash_errors(request, error)
+        return _minutes_editor(request, meeting, minutes, posted=posted, status=400)
+    try:
+        if then == "circulate":
+            minutes_services.minutes_circulate(
+                minutes=minutes, comments_due=circulate.deadline(), user=request.user
+            )
+        elif then in ("approve", "approve-previous"):
+            _approve(request, meeting, previous=then == "approve-previous")
+    except ValidationError as error:
+        messages.success(request, _("The minutes were saved."))
+        flash_errors(request, error)
+        return redirect("minutes-edit", pk=meeting.pk)
+    if saved.merged:
+        messages.info(
+            request,
+            _("Someone else saved these minutes meanwhile; their changes were kept with yours."),
+        )
+    messages.success(request, SAVED_MESSAGES.get(then, _("The minutes were saved.")))
+    return redirect("minutes-edit", pk=meeting.pk)
+
+
+ACTION_FIELDS = ("description", "owner_contact", "owner_organisation", "due_date")
+SAVED_MESSAGES = {
+    "circulate": gettext_lazy("The minutes were saved and circulated for comments."),
+    "approve": gettext_lazy("The minutes were saved, approved and are now locked."),
+    "approve-previous": gettext_lazy("The minutes were saved and the previous minutes approved."),
+}
 
 
 def _previous_minutes_to_approve(meeting: Meeting) -> Minutes | None:
@@ -147,27 +317,14 @@ def _previous_minutes_to_approve(meeting: Meeting) -> Minutes | None:
     return latest
 
 
-def _minutes_save(request, meeting: Meeting, minutes: Minutes):
-    """Save attendance and all notes at once."""
-    attendance = meeting_attendance(meeting=meeting)
-    statuses = {}
-    for contact, _current in attendance:
-        value = request.POST.get(f"attendance-{contact.pk}", "")
-        if value:
-            statuses[contact] = value
-    try:
-        minutes_services.minutes_attendance_set(meeting=meeting, statuses=statuses)
-        for item in meeting.agenda_items.all():
-            key = f"note-{item.pk}"
-            if key in request.POST:
-                minutes_services.minutes_note_set(
-                    minutes=minutes, agenda_item=item, text=request.POST[key]
-                )
-    except ValidationError as error:
-        flash_errors(request, error)
+def _approve(request, meeting: Meeting, *, previous: bool) -> None:
+    if previous:
+        minutes = _previous_minutes_to_approve(meeting)
+        if minutes is None:
+            raise ValidationError(_("There are no circulated minutes of a previous meeting."))
+        minutes_services.minutes_approve(minutes=minutes, user=request.user, at_meeting=meeting)
     else:
-        messages.success(request, _("The minutes were saved."))
-    return redirect("minutes-edit", pk=meeting.pk)
+        minutes_services.minutes_approve(minutes=_latest(meeting), user=request.user)
 
 
 @login_required
@@ -343,8 +500,8 @@ def _export_scopes(user):
 def minutes_exports(request):
     """Export the minutes of a group's year or a round's sessions at once (built by a task)."""
     groups, rounds = _export_scopes(request.user)
-    if not groups and not rounds:
-        raise PermissionDenied
+    if not groups and not rounds and not request.user.has_perm("coordination.view_directory"):
+        raise PermissionDenied  # the page is in the facilitators' navigation
     form = MinutesExportForm(request.POST or None, groups=groups, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         kind, _sep, scope_pk = form.cleaned_data["scope"].partition(":")

@@ -78,3 +78,24 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
         return response
+
+
+class ConsentWithdrawConfirmView(LoginRequiredMixin, TemplateView):
+    """Asks before a consent is withdrawn (without JavaScript); the form it shows posts to
+    "My data", which withdraws it."""
+
+    template_name = "meetings/consent_withdraw_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contact = getattr(self.request.user, "contact", None)
+        purpose = self.kwargs["purpose"]
+        consent = (
+            contact.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
+            if contact is not None and purpose in ConsentPurpose.values
+            else None
+        )
+        if consent is None:
+            raise Http404
+        context["consent"] = consent
+        return context

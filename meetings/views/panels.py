@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from coordination.models import Question
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import PanelDraw
-from meetings.selectors.panels import with_loads_of_rows
+from meetings.selectors.panels import volunteer_pool_with_load, with_loads_of_rows
 from meetings.services import panels as panel_services
 from meetings.views.base import managed_meeting
 
@@ -190,7 +190,21 @@ def _target_public_choices() -> list[tuple[str, str]]:
     ]
 
 
+POOL_SORTS = {
+    "name": ("name",),
+    "-rounds": ("-rounds_invited", "name"),
+    "rounds": ("rounds_invited", "name"),
+    "-meetings": ("-meetings_invited", "name"),
+    "meetings": ("meetings_invited", "name"),
+    "-attended": ("-meetings_attended", "name"),
+    "attended": ("meetings_attended", "name"),
+}
+
+
 class VolunteerPoolView(DirectoryPermission, ListView):
+    """The pool with its count, sorting by name or by load, the filters, and the whole
+    filtered list as CSV or XLSX (``?export=csv|xlsx``)."""
+
     template_name = "meetings/volunteer_pool.html"
     context_object_name = "organisations"
     paginate_by = 50
@@ -200,26 +214,73 @@ class VolunteerPoolView(DirectoryPermission, ListView):
             self.request.GET or None, target_publics=_target_public_choices()
         )
         self.filters = self.filter_form.filters() if self.request.GET else {}
-        return coordination_selectors.volunteer_pool(filters=self.filters)
+        self.sort = self.request.GET.get("sort", "name")
+        if self.sort not in POOL_SORTS:
+            self.sort = "name"
+        if self.sort == "name":  # the loads are then computed for the page's rows only
+            return coordination_selectors.volunteer_pool(filters=self.filters)
+        return volunteer_pool_with_load(filters=self.filters).order_by(*POOL_SORTS[self.sort])
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export", "")
+        if export in ("csv", "xlsx"):
+            return self._export(export)
+        return super().get(request, *args, **kwargs)
+
+    def _rows(self, organisations, contacts, visible):
+        for o in organisations:
+            contact = contacts.get(o.pk)
+            yield {
+                "organisation": o,
+                "contact": contact,
+                "show_email": contact is not None and (visible is None or contact.pk in visible),
+            }
+
+    def _export(self, export: str):
+        from coordination.spreadsheets import write_csv, write_xlsx
+
+        organisations = with_loads_of_rows(list(self.get_queryset()))
+        contacts = coordination_selectors.pool_contacts(organisations)
+        visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
+        area_labels = dict(c_enums.Area.choices)
+        header = [_("Organisation"), _("Contact"), _("E-mail"), _("Languages"), _("Areas"),
+                  _("Support role"), _("Rounds invited"), _("Meetings invited"),
+                  _("Meetings attended")]  # fmt: skip
+        rows = [[str(label) for label in header]]
+        for row in self._rows(organisations, contacts, visible):
+            o, contact = row["organisation"], row["contact"]
+            rows.append([
+                o.name, contact.name if contact else "",
+                (contact.email or "") if row["show_email"] else "",
+                ", ".join(o.working_languages or []).upper(),
+                ", ".join(str(area_labels.get(a, a)) for a in o.areas or []),
+                o.get_support_role_display(), o.rounds_invited, o.meetings_invited,
+                o.meetings_attended,
+            ])  # fmt: skip
+        if export == "csv":
+            content, mimetype = write_csv(rows), "text/csv; charset=utf-8"
+        else:
+            content = write_xlsx(rows, title=str(_("Volunteer pool"))[:31])
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=mimetype)
+        response["Content-Disposition"] = f'attachment; filename="volunteer-pool.{export}"'
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page)
         visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
-        context["rows"] = [
-            {
-                "organisation": o,
-                "contact": contacts.get(o.pk),
-                "show_email": o.pk in contacts
-                and (visible is None or contacts[o.pk].pk in visible),
-            }
-            for o in page
-        ]
+        context["rows"] = list(self._rows(page, contacts, visible))
         context["filter_form"] = self.filter_form
         context["without_contact"] = list(
             coordination_selectors.volunteers_without_contact(filters=self.filters)[:200]
         )
         context["querystring"] = self.request.GET.copy()
         context["querystring"].pop("page", None)
+        context["querystring"].pop("export", None)
+        filters_only = context["querystring"].copy()
+        filters_only.pop("sort", None)
+        context["filters_query"] = filters_only.urlencode()
+        context["sort"] = self.sort
         return context

@@ -4,16 +4,21 @@ service, render."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
-from meetings.forms.scheduling import MeetingForm, OccurrenceForm
-from meetings.models import TimeProposal
+from coordination.rules import ROUND_ADD_SESSION, round_refusals
+from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
+from meetings.models import Meeting, TimeProposal
+from meetings.rules import permission_require
+from meetings.selectors.invitations import invitation_counts
 from meetings.selectors.scheduling import (
     meeting_conflicts,
     meetings_visible_to,
@@ -27,16 +32,38 @@ from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
+    """Upcoming meetings first (soonest first); past ones apart (latest first); a search on
+    the title, the group or round, and the place."""
+
     template_name = "meetings/meeting_list.html"
     context_object_name = "meetings"
     paginate_by = 50
 
     def get_queryset(self):
-        return meetings_visible_to(user=self.request.user).order_by("-starts_at")
+        self.past = self.request.GET.get("when") == "past"
+        self.query = " ".join(self.request.GET.get("q", "").split())[:100]
+        meetings = meetings_visible_to(user=self.request.user).select_related(
+            "working_group", "consultation_round"
+        )
+        now = timezone.now()
+        if self.past:
+            meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at")
+        else:
+            meetings = meetings.filter(ends_at__gte=now).order_by("starts_at")
+        if self.query:
+            meetings = meetings.filter(
+                Q(title__icontains=self.query)
+                | Q(working_group__name__icontains=self.query)
+                | Q(consultation_round__title__icontains=self.query)
+                | Q(location__icontains=self.query)
+            )
+        return meetings
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["upcoming"] = upcoming_dates(user=self.request.user)
+        context |= {"past": self.past, "query": self.query}
+        if not self.past and not self.query:  # every coming date, each date of a series apart
+            context["upcoming"] = upcoming_dates(user=self.request.user)
         return context
 
 
@@ -75,6 +102,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
             context["time_proposals"] = time_proposals_open(meeting=self.object)
+            context["rsvp"] = invitation_counts(meeting=self.object)
         return context
 
 
@@ -99,6 +127,11 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
             return self._chooser(request)
         if not allowed:
             raise PermissionDenied
+        refused = self.round and round_refusals(self.round).get(ROUND_ADD_SESSION)
+        if refused:
+            # Say why, on the round's page, rather than offer a form that cannot succeed.
+            messages.error(request, refused)
+            return redirect("round-detail", pk=self.round.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def _chooser(self, request):
@@ -135,6 +168,9 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["parent"] = self.group or self.round
         context["is_new"] = True
+        context["conflict_scope"] = (
+            f"group={self.group.pk}" if self.group else f"round={self.round.pk}"
+        )
         return context
 
     def form_valid(self, form):
@@ -149,6 +185,10 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         except ValidationError as exc:
             form_errors(form, exc)
             return self.form_invalid(form)
+        if self.round is not None:
+            messages.success(self.request, _("The session was added to the round."))
+            _warn_conflicts(self.request, meeting)
+            return redirect("round-detail", pk=self.round.pk)
         messages.success(self.request, _("The meeting was created."))
         _warn_conflicts(self.request, meeting)
         return redirect("meeting-detail", pk=meeting.pk)
@@ -182,6 +222,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         context["meeting"] = self.meeting
         context["parent"] = self.meeting.working_group or self.meeting.consultation_round
         context["is_new"] = False
+        context["conflict_scope"] = f"meeting={self.meeting.pk}"
         if self.meeting.recurrence_rule:
             # "Move this date" on the meeting page opens this form for that date.
             chosen = self.request.GET.get("occurrence", "")
@@ -299,3 +340,44 @@ class TimeProposalDecideView(ManagedMeetingMixin, View):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         return redirect("meeting-detail", pk=meeting.pk)
+
+
+def _an_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) < 10
+
+
+class ConflictCheckView(LoginRequiredMixin, View):
+    """Conflicts of a date and time being chosen, before saving: holidays and double
+    bookings, in the user's language, as JSON for the meeting form's script (without
+    JavaScript they are shown after saving). Query: the form's date, start_time, end_time
+    and timezone_name, and ``meeting`` (being edited) or ``group`` / ``round``."""
+
+    def get(self, request):
+        data = request.GET
+        meeting = None
+        if _an_id(data.get("meeting", "")):
+            meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=data["meeting"])
+            permission_require(request.user, "meetings.manage_meeting", meeting)
+        elif _an_id(data.get("group", "")):
+            group = get_object_or_404(WorkingGroup, pk=data["group"])
+            if not request.user.has_perm("coordination.manage_group", group):
+                raise PermissionDenied
+            meeting = Meeting(working_group=group)
+        elif _an_id(data.get("round", "")):
+            round_ = get_object_or_404(ConsultationRound, pk=data["round"])
+            if not request.user.has_perm("coordination.manage_round", round_):
+                raise PermissionDenied
+            meeting = Meeting(consultation_round=round_)
+        else:
+            return JsonResponse({"conflicts": [], "errors": [_("Say which meeting.")]}, status=400)
+        form = ConflictCheckForm(data)
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            return JsonResponse({"conflicts": [], "errors": errors}, status=400)
+        meeting.starts_at = form.cleaned_data["starts_at"]
+        meeting.ends_at = form.cleaned_data["ends_at"]
+        meeting.timezone = form.cleaned_data["timezone_name"]
+        conflicts = meeting_conflicts(meeting=meeting)[:20]
+        return JsonResponse(
+            {"conflicts": [{"kind": c.kind, "message": c.message} for c in conflicts]}
+        )

@@ -8,6 +8,7 @@ import pytest
 
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation, OutboundMessage
+from meetings.services.agendas import agenda_publish
 from tests.factories import AgendaItemFactory, InvitationFactory, RoundSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -19,6 +20,7 @@ def test_facilitator_sends_invitations_and_invitee_answers_by_link(page, login):
     session = RoundSessionFactory(title="Session FR: data sharing", capacity=2)
     session.consultation_round.facilitators.add(facilitator)
     AgendaItemFactory(meeting=session, position=1, title="Welcome")
+    agenda_publish(meeting=session)
     invitation = InvitationFactory(
         meeting=session, status=InvitationStatus.DRAFTED, contact__name="Anna Example"
     )

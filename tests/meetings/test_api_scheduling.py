@@ -284,10 +284,16 @@ def test_send_invitations_and_reminder(api):
     session = RoundSessionFactory()
     InvitationFactory.create_batch(3, meeting=session, status=InvitationStatus.DRAFTED)
 
-    sent = api.post(f"/api/meetings/{session.pk}/send-invitations/")
-    again = api.post(f"/api/meetings/{session.pk}/send-invitations/")
+    refused = api.post(f"/api/meetings/{session.pk}/send-invitations/")
+    sent = api.post(
+        f"/api/meetings/{session.pk}/send-invitations/", {"without_agenda": True}, format="json"
+    )
+    again = api.post(
+        f"/api/meetings/{session.pk}/send-invitations/", {"without_agenda": True}, format="json"
+    )
     reminded = api.post(f"/api/meetings/{session.pk}/send-reminder/")
 
+    assert (refused.status_code, refused.json()["errors"][0]["code"]) == (400, "no_agenda")
     assert sent.json() == {"count": 3, "detail": "3 invitations queued."}
     assert (again.status_code, again.json()) == (
         400,

@@ -600,7 +600,9 @@ def test_facilitator_of_the_round_may_send_from_the_page(client_for):
     session.consultation_round.facilitators.add(facilitator)
     InvitationFactory(meeting=session, status=InvitationStatus.DRAFTED)
 
-    response = client_for(facilitator).post(reverse("meeting-invitations-send", args=[session.pk]))
+    response = client_for(facilitator).post(
+        reverse("meeting-invitations-send", args=[session.pk]), {"without_agenda": "1"}
+    )
 
     assert response.status_code == 302
     assert session.invitations.get().status == "sent"

@@ -109,8 +109,8 @@ def test_meeting_times_are_shown_in_the_viewers_time_zone(client_for, participan
 
     participant.refresh_from_db()
     assert participant.time_zone == "Europe/Kyiv"
-    assert "March 2, 2027, 11 a.m. – 1 p.m. (Europe/Kyiv)" in page
-    assert "March 2, 2027, 10 a.m. where the meeting takes place (Europe/Brussels)" in page
+    assert "2 March 2027, 11:00 – 13:00 (Europe/Kyiv)" in page
+    assert "2 March 2027, 10:00 where the meeting takes place (Europe/Brussels)" in page
 
 
 def test_an_unknown_time_zone_is_refused(client_for, participant):

@@ -274,7 +274,7 @@ def test_conflict_on_a_belgian_public_holiday():
     conflicts = meeting_conflicts(meeting=meeting)
 
     assert [(c.kind, c.message) for c in conflicts] == [
-        ("holiday", "2027-07-21 is a public holiday in Belgium (National Day).")
+        ("holiday", "21 July 2027 is a public holiday in Belgium (National Day).")
     ]
 
 
@@ -418,8 +418,8 @@ def test_edit_page_moves_the_meeting_and_shows_the_holiday(client_for):
     assert response.status_code == 200
     assert '<li class="message success">The meeting was saved.</li>' in html
     assert (
-        '<li class="message warning">2027-07-21 is a public holiday in Belgium (National Day).</li>'
-        in html
+        '<li class="message warning">21 July 2027 is a public holiday in Belgium '
+        "(National Day).</li>" in html
     )
 
 

@@ -35,6 +35,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "presenter",
             "questions",
             "attachments",
+            "revision",
         ]
         read_only_fields = fields
 
@@ -79,6 +80,15 @@ class AgendaItemCreateSerializer(AgendaItemWriteSerializer):
 
 class AgendaItemUpdateSerializer(AgendaItemWriteSerializer):
     title = serializers.CharField(max_length=300, required=False)
+    revision = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text=_(
+            "The revision the client loaded. When the item was saved meanwhile, fields sent "
+            "that now hold another value answer 409 with the current revision."
+        ),
+    )
 
 
 class TimePlanRowSerializer(serializers.Serializer):

@@ -136,3 +136,9 @@ class ConflictSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["holiday", "double_booked"])
     when = serializers.DateTimeField()
     message = serializers.CharField()
+
+
+class SendInvitationsSerializer(serializers.Serializer):
+    without_agenda = serializers.BooleanField(
+        default=False, help_text="Send even though no agenda is published."
+    )

@@ -12,6 +12,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from coordination.api.errors import ErrorResponse400Serializer, ErrorResponse409Serializer
 from coordination.api.filters import IdFilter
 from coordination.models import Question
 from meetings.api.serializers.agendas import (
@@ -107,14 +108,27 @@ class AgendaItemViewSet(
         item = agenda_services.agenda_item_create(meeting=meeting, **data)
         return self._item_response(item, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AgendaItemUpdateSerializer, responses=AgendaItemSerializer)
+    @extend_schema(
+        request=AgendaItemUpdateSerializer,
+        responses={
+            200: AgendaItemSerializer,
+            400: ErrorResponse400Serializer,
+            409: ErrorResponse409Serializer,
+        },
+    )
     def partial_update(self, request, pk=None):
+        """Change an item. With ``revision``: when someone saved the item meanwhile, a field
+        sent that now holds another value answers 409 (first error: the current revision;
+        then one per field with the value saved meanwhile) and nothing is written."""
         item = self._managed_item()
         payload = AgendaItemUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         questions = data.pop("questions", None)
-        agenda_services.agenda_item_update(item=item, questions=questions, **data)
+        revision = data.pop("revision", None)
+        agenda_services.agenda_item_update(
+            item=item, questions=questions, revision=revision, **data
+        )
         return self._item_response(item)
 
     def perform_destroy(self, instance):

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from coordination.api.errors import ErrorResponse400Serializer, ErrorResponse409Serializer
 from coordination.api.filters import IdFilter
 from meetings import enums
 from meetings.api.serializers.minutes import (
@@ -16,6 +17,7 @@ from meetings.api.serializers.minutes import (
     MinutesCommentCreateSerializer,
     MinutesCommentSerializer,
     MinutesCorrectSerializer,
+    MinutesSaveSerializer,
     MinutesSerializer,
 )
 from meetings.models import Minutes
@@ -52,6 +54,57 @@ class MinutesViewSet(viewsets.ReadOnlyModelViewSet):
         minutes = self.get_object()
         permission_require(self.request.user, "meetings.manage_meeting", minutes.meeting)
         return minutes
+
+    @extend_schema(
+        request=MinutesSaveSerializer,
+        responses={
+            200: MinutesSerializer,
+            400: ErrorResponse400Serializer,
+            409: ErrorResponse409Serializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def save(self, request, pk=None):
+        """Save notes, attendance, new and removed decisions at once, based on ``revision``.
+        409: someone saved the same values meanwhile; the first error (attr ``revision``)
+        gives the current revision, the others (attr ``note:<item>`` or
+        ``attendance:<contact>``) the values saved meanwhile. Nothing is written then."""
+        minutes = self._managed()
+        payload = MinutesSaveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        items = {item.pk: item for item in minutes.meeting.agenda_items.all()}
+        decisions = []
+        for decision in data.get("decisions", []):
+            item_id = decision.get("agenda_item")
+            if item_id is not None and item_id not in items:
+                raise serializers.ValidationError(
+                    {"decisions": [_("This agenda item belongs to another meeting.")]}
+                )
+            decisions.append(
+                minutes_services.NewDecision(text=decision["text"], agenda_item=items.get(item_id))
+            )
+        bases = {
+            minutes_services.note_key(n["agenda_item"]): n["base"]
+            for n in data.get("notes", [])
+            if "base" in n
+        }
+        bases |= {
+            minutes_services.attendance_key(a["contact"]): a["base"]
+            for a in data.get("attendance", [])
+            if "base" in a
+        }
+        saved = minutes_services.minutes_save(
+            minutes=minutes,
+            revision=data["revision"],
+            notes={n["agenda_item"]: n["text"] for n in data.get("notes", [])},
+            attendance={a["contact"]: a["status"] for a in data.get("attendance", [])},
+            bases=bases,
+            decisions=decisions,
+            removed_decisions=data.get("removed_decisions", []),
+            user=request.user,
+        )
+        return Response(MinutesSerializer(saved.minutes).data)
 
     @extend_schema(request=None, responses=MinutesSerializer)
     @action(detail=True, methods=["post"])

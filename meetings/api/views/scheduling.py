@@ -4,13 +4,13 @@ reminders; conflicts and the .ics file."""
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 from rest_framework.response import Response
 
 from coordination.api.filters import DateTimeFromToRangeFilter, IdFilter
@@ -21,12 +21,18 @@ from meetings.api.serializers.scheduling import (
     MeetingSerializer,
     MeetingUpdateSerializer,
     MessagesQueuedSerializer,
+    SendInvitationsSerializer,
 )
 from meetings.formats import ical
 from meetings.rules import permission_require
 from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
+
+NO_AGENDA_MESSAGE = gettext_lazy(
+    "This meeting has no published agenda yet. Publish it first, or send with "
+    "“without_agenda” set to true."
+)
 
 
 class MeetingFilter(filters.FilterSet):
@@ -118,10 +124,19 @@ class MeetingViewSet(
         meeting = scheduling.meeting_cancel(meeting=self._managed(), by=request.user)
         return Response(MeetingSerializer(meeting).data)
 
-    @extend_schema(request=None, responses=MessagesQueuedSerializer)
+    @extend_schema(request=SendInvitationsSerializer, responses=MessagesQueuedSerializer)
     @action(detail=True, methods=["post"], url_path="send-invitations")
     def send_invitations(self, request, pk=None):
-        count = invitation_services.invitations_send(meeting=self._managed(), by=request.user)
+        """Send the drafted invitations. Without a published agenda this is refused (400,
+        code ``no_agenda``) unless ``without_agenda`` is true."""
+        meeting = self._managed()
+        payload = SendInvitationsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if meeting.agenda_published_at is None and not payload.validated_data["without_agenda"]:
+            raise serializers.ValidationError(
+                {"without_agenda": [ErrorDetail(NO_AGENDA_MESSAGE, code="no_agenda")]}
+            )
+        count = invitation_services.invitations_send(meeting=meeting, by=request.user)
         detail = ngettext("%(n)s invitation queued.", "%(n)s invitations queued.", count)
         return Response({"count": count, "detail": detail % {"n": count}})
 

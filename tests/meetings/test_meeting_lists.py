@@ -1,0 +1,80 @@
+"""The meeting list: upcoming first (soonest first), past apart, a search; the meeting page
+counts the answers; the agenda's question picker uses checkboxes."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coordination.models import Question
+from tests.factories import (
+    AgendaItemFactory,
+    InvitationFactory,
+    MeetingFactory,
+    TeamUserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting_in(days: int, title: str):
+    start = timezone.now() + dt.timedelta(days=days)
+    return MeetingFactory(title=title, starts_at=start, ends_at=start + dt.timedelta(hours=2))
+
+
+def titles(response) -> list[str]:
+    return [m.title for m in response.context["meetings"]]
+
+
+def test_meeting_list_shows_upcoming_soonest_first_and_past_apart(client_for):
+    meeting_in(20, "Later"), meeting_in(2, "Soon"), meeting_in(-3, "Last week")
+    meeting_in(-30, "Last month")
+    client = client_for(TeamUserFactory())
+
+    upcoming = client.get(reverse("meeting-list"))
+    past = client.get(reverse("meeting-list"), {"when": "past"})
+
+    assert titles(upcoming) == ["Soon", "Later"]
+    assert titles(past) == ["Last week", "Last month"]
+    assert '<p class="meta" data-count="meetings">2 meetings</p>' in upcoming.content.decode()
+
+
+def test_meeting_list_search_finds_title_group_and_place(client_for):
+    housing = meeting_in(2, "Housing data")
+    meeting_in(3, "Employment")
+    housing.working_group.name = "Reception group"
+    housing.working_group.save()
+    client = client_for(TeamUserFactory())
+
+    by_title = client.get(reverse("meeting-list"), {"q": "housing"})
+    by_group = client.get(reverse("meeting-list"), {"q": "reception"})
+    nothing = client.get(reverse("meeting-list"), {"q": "zzz"})
+
+    assert titles(by_title) == titles(by_group) == ["Housing data"]
+    assert "No meeting matches your search." in nothing.content.decode()
+
+
+def test_meeting_page_counts_the_answers_for_its_managers(client_for):
+    meeting = meeting_in(5, "Session")
+    for status, count in (("accepted", 3), ("tentative", 1), ("declined", 2), ("sent", 4)):
+        InvitationFactory.create_batch(count, meeting=meeting, status=status)
+
+    html = client_for(TeamUserFactory()).get(reverse("meeting-detail", args=[meeting.pk]))
+    html = html.content.decode()
+
+    for name, count in (("accepted", 3), ("tentative", 1), ("declined", 2), ("no_answer", 4)):
+        assert f'<dd data-count="{name}">{count}</dd>' in html
+    assert 'data-count="waitlisted"' not in html
+
+
+def test_agenda_item_question_picker_is_checkboxes(client_for):
+    item = AgendaItemFactory()
+
+    html = client_for(TeamUserFactory()).get(
+        reverse("agenda-item-edit", args=[item.meeting.pk, item.pk])
+    )
+
+    assert html.content.decode().count('type="checkbox" name="item-questions"') == (
+        Question.objects.count()
+    )
