@@ -332,7 +332,7 @@ METHOD_RANDOM_WEIGHTS = "random_weights"
 METHODS = (METHOD_LEXIMIN, METHOD_RANDOM_WEIGHTS)
 ROUND_CRITERIA = ("working_language", "area", "domain", "kind")
 EXACT_POOL_LIMIT = 1000
-TIME_BUDGET_SECONDS = 30.0
+TIME_BUDGET_SECONDS = 15.0
 _EPS = 1e-6
 
 
@@ -718,6 +718,59 @@ class _Model:
         h.passModel(lp)
         return h, slack_labels
 
+    def target_rows(self) -> dict[tuple[int, int], list[int]]:
+        """For each (organisation, session) pair, the targets its seat counts for."""
+        rows: dict[tuple[int, int], list[int]] = {pair: [] for pair in self.pairs}
+        for t_index, t in enumerate(self.targets):
+            for o, k in self.pairs:
+                if (t.session is None or t.session == k) and t.value in candidate_values(
+                    self.by_org[o], t.criterion
+                ):
+                    rows[(o, k)].append(t_index)
+        return rows
+
+    def improve(self, panel, weights, target_rows, *, tries: int = 400):
+        """A better panel by single swaps (one organisation out of a session, one in) that
+        keep every target met; the cheap search tried before the integer programme."""
+        members = dict(panel)  # organisation -> session
+        must = set(self.must)
+        counts = [0] * len(self.targets)
+        for pair in panel:
+            for t in target_rows[pair]:
+                counts[t] += 1
+        outside = sorted(
+            (o for o in self.orgs if o not in members and self.org_pairs.get(o)),
+            key=lambda o: -weights.get(o, 0.0),
+        )
+        changed = False
+        for o_in in outside[:tries]:
+            w_in = weights.get(o_in, 0.0)
+            best = None
+            for o_out, k in members.items():
+                if o_out in must or (o_in, k) not in target_rows:
+                    continue
+                gain = w_in - weights.get(o_out, 0.0)
+                if gain <= _EPS or (best is not None and gain <= best[0]):
+                    continue
+                delta: dict[int, int] = {}
+                for t in target_rows[(o_out, k)]:
+                    delta[t] = delta.get(t, 0) - 1
+                for t in target_rows[(o_in, k)]:
+                    delta[t] = delta.get(t, 0) + 1
+                if all(
+                    self.targets[t].minimum <= counts[t] + d <= self.targets[t].maximum
+                    for t, d in delta.items()
+                ):
+                    best = (gain, o_out, k, delta)
+            if best is not None:
+                _gain, o_out, k, delta = best
+                del members[o_out]
+                members[o_in] = k
+                for t, d in delta.items():
+                    counts[t] += d
+                changed = True
+        return tuple(sorted(members.items())) if changed else None
+
     def solve(self, h) -> tuple[tuple[int, int], ...] | None:
         import highspy
 
@@ -804,6 +857,19 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
     columns: list[tuple[tuple[int, int], ...]] = []
     seen_columns: set = set()
 
+    target_rows = model.target_rows()
+
+    def weight_of(panel, weights):
+        return sum(weights.get(o, 0.0) for o, _k in panel)
+
+    def price_cheaply(weights: dict[int, float], mu: float):
+        """A panel above μ found by swaps from the best known one, if any."""
+        best = max(columns, key=lambda p: weight_of(p, weights))
+        better = model.improve(best, weights, target_rows)
+        if better is not None and weight_of(better, weights) > mu + _EPS:
+            return better
+        return None
+
     def price(weights: dict[int, float]):
         costs = np.array([weights.get(o, 0.0) for o, _k in model.pairs], dtype=float)
         oracle.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
@@ -834,59 +900,76 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         uncovered -= covered
     fixed: dict[int, float] = dict.fromkeys(uncovered, 0.0)  # never in a feasible panel
 
+    n_org = len(orgs)
+    total_seats = sum(s.seats for s in model.sessions)
+
+    def dual_row(panel):
+        members = sorted({position[o] for o, _k in panel})
+        return [*members, n_org], [1.0] * len(members) + [-1.0]
+
     while len(fixed) < len(orgs):
         free = [o for o in orgs if o not in fixed]
+        # Dual: min μ − Σ_F f_i w_i  s.t.  Σ_U y_i = 1,  Σ_{i∈P} (y|w)_i − μ ≤ 0 ∀P.
+        # Columns of the dual LP: one weight per organisation (y or w), then μ; one row per
+        # known panel, added as the oracle finds them (HiGHS starts from the last basis).
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        cost = [(-fixed[o] if o in fixed else 0.0) for o in orgs] + [1.0]
+        lower = [0.0] * n_org + [-highspy.kHighsInf]
+        upper = [highspy.kHighsInf] * (n_org + 1)
+        start, index, value = [0], [position[o] for o in free], [1.0] * len(free)
+        start.append(len(index))
+        row_lower, row_upper = [1.0], [1.0]
+        for panel in columns:
+            idx, val = dual_row(panel)
+            index.extend(idx)
+            value.extend(val)
+            start.append(len(index))
+            row_lower.append(-highspy.kHighsInf)
+            row_upper.append(0.0)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_org + 1
+        lp.num_row_ = len(row_lower)
+        lp.col_cost_ = np.array(cost, dtype=float)
+        lp.col_lower_ = np.array(lower, dtype=float)
+        lp.col_upper_ = np.array(upper, dtype=float)
+        lp.row_lower_ = np.array(row_lower, dtype=float)
+        lp.row_upper_ = np.array(row_upper, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        h.passModel(lp)
         while True:
             if time.monotonic() > deadline:
                 raise LeximinTooSlow
-            # Dual: min μ − Σ_F f_i w_i  s.t.  Σ_U y_i = 1,  Σ_{i∈P} (y|w)_i − μ ≤ 0 ∀P.
-            # Columns of the dual LP: one weight per organisation (y or w), then μ.
-            n_org = len(orgs)
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
-            h.setOptionValue("threads", 1)
-            cost = [(-fixed[o] if o in fixed else 0.0) for o in orgs] + [1.0]
-            lower = [0.0] * n_org + [-highspy.kHighsInf]
-            upper = [highspy.kHighsInf] * (n_org + 1)
-            start, index, value = [0], [], []
-            row_lower, row_upper = [], []
-            for o in free:
-                index.append(position[o])
-                value.append(1.0)
-            start.append(len(index))
-            row_lower.append(1.0)
-            row_upper.append(1.0)
-            for panel in columns:
-                members = sorted({position[o] for o, _k in panel})
-                index.extend(members)
-                value.extend([1.0] * len(members))
-                index.append(n_org)
-                value.append(-1.0)
-                start.append(len(index))
-                row_lower.append(-highspy.kHighsInf)
-                row_upper.append(0.0)
-            lp = highspy.HighsLp()
-            lp.num_col_ = n_org + 1
-            lp.num_row_ = len(row_lower)
-            lp.col_cost_ = np.array(cost, dtype=float)
-            lp.col_lower_ = np.array(lower, dtype=float)
-            lp.col_upper_ = np.array(upper, dtype=float)
-            lp.row_lower_ = np.array(row_lower, dtype=float)
-            lp.row_upper_ = np.array(row_upper, dtype=float)
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-            lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
-            lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-            lp.a_matrix_.value_ = np.array(value, dtype=float)
-            h.passModel(lp)
             h.run()
             solution = list(h.getSolution().col_value)
             weights = {o: max(0.0, solution[position[o]]) for o in orgs}
             mu = solution[n_org]
-            panel, panel_value = price(weights)
+            panel = price_cheaply(weights, mu)
+            if panel is None or panel in seen_columns:
+                panel, panel_value = price(weights)
+            else:
+                panel_value = weight_of(panel, weights)
             if panel is not None and panel_value > mu + _EPS and add(panel):
+                idx, val = dual_row(panel)
+                h.addRow(
+                    -highspy.kHighsInf,
+                    0.0,
+                    len(idx),
+                    np.array(idx, dtype=np.int32),
+                    np.array(val, dtype=float),
+                )
                 continue
             level = mu - sum(fixed[o] * weights[o] for o in fixed)
             tight = [o for o in free if weights[o] > _EPS] or free
+            # Every panel fills the same number of seats: when the level times the free
+            # organisations uses up the seats the fixed ones leave, all of them are tight.
+            seats_left = total_seats - sum(fixed.values())
+            if abs(level * len(free) - seats_left) <= 1e-6 * max(1.0, seats_left):
+                tight = free
             for o in tight:
                 fixed[o] = max(0.0, level)
             break
