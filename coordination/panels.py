@@ -1266,3 +1266,57 @@ def round_explanation(result: RoundPanels) -> dict[str, Any]:
             for e in result.excluded
         ],
     }
+
+
+def problem_text(problem: TargetProblem, sessions: Sequence[Session], names=None) -> str:
+    """A feasibility problem in words (for pages, the API and the command)."""
+    from django.utils.translation import ngettext, pgettext
+
+    titles = {s.key: s.title or str(s.key) for s in sessions}
+    if problem.kind == "seats":
+        return ngettext(
+            "Session “%(session)s”: %(shortfall)s seat cannot be filled from the pool.",
+            "Session “%(session)s”: %(shortfall)s seats cannot be filled from the pool.",
+            problem.shortfall,
+        ) % {"session": titles.get(problem.session, ""), "shortfall": problem.shortfall}
+    if problem.kind == "must_invite":
+        name = (names or {}).get(problem.organisation_id, str(problem.organisation_id))
+        return _(
+            "“%(organisation)s” must be invited but can take no seat (no session in its "
+            "languages, or the targets leave none)."
+        ) % {"organisation": name}
+    target = problem.target
+    scope = (
+        pgettext("consultation", "the whole round")
+        if target.session is None
+        else titles.get(target.session, "")
+    )
+    params = {
+        "criterion": target.criterion,
+        "value": target.value,
+        "scope": scope,
+        "minimum": target.minimum,
+        "maximum": target.maximum,
+        "shortfall": problem.shortfall,
+    }
+    if problem.kind == "minimum":
+        return (
+            ngettext(
+                "%(criterion)s “%(value)s” in %(scope)s: the minimum of %(minimum)s cannot be "
+                "met, %(shortfall)s organisation is missing.",
+                "%(criterion)s “%(value)s” in %(scope)s: the minimum of %(minimum)s cannot be "
+                "met, %(shortfall)s organisations are missing.",
+                problem.shortfall,
+            )
+            % params
+        )
+    return (
+        ngettext(
+            "%(criterion)s “%(value)s” in %(scope)s: the maximum of %(maximum)s cannot be "
+            "kept, %(shortfall)s organisation too many.",
+            "%(criterion)s “%(value)s” in %(scope)s: the maximum of %(maximum)s cannot be "
+            "kept, %(shortfall)s organisations too many.",
+            problem.shortfall,
+        )
+        % params
+    )

@@ -16,7 +16,7 @@ from meetings.models.minutes import (
     MinutesNote,
 )
 from meetings.models.outbox import OutboundMessage
-from meetings.models.panels import PanelDraw
+from meetings.models.panels import PanelDraw, RoundDraw
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
@@ -38,4 +38,5 @@ __all__ = [
     "ReportJob",
     "ReportSection",
     "ReportVersion",
+    "RoundDraw",
 ]

@@ -14,12 +14,21 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from coordination import enums as c_enums
-from coordination.panels import CRITERIA, candidate_to_json, panel_draw
+from coordination.models import ConsultationRound
+from coordination.panels import (
+    CRITERIA,
+    METHOD_LEXIMIN,
+    PanelInputError,
+    Target,
+    candidate_to_json,
+    panel_draw,
+    problem_text,
+)
 from coordination.selectors import eligible_contacts
 from coordination.services import round_status_change
 from meetings import enums
-from meetings.models import Invitation, Meeting, PanelDraw
-from meetings.selectors.panels import volunteer_pool_candidates
+from meetings.models import Invitation, Meeting, PanelDraw, RoundDraw
+from meetings.selectors.panels import round_draw_preview, volunteer_pool_candidates
 
 # Exclusion reasons (codes stored in the explanation; pages translate them).
 REASON_OTHER_SESSION = "other_session"
@@ -318,3 +327,137 @@ def _recount_panel(explanation: dict, panel: list[dict], criteria: list[str]) ->
         for row in explanation.get("strata", [])
     ]
     return {**explanation, "table": table, "strata": strata}
+
+
+# --- The joint draw of a round ----------------------------------------------------------------
+
+
+def _lock_round(consultation_round: ConsultationRound) -> ConsultationRound:
+    return ConsultationRound.objects.select_for_update().get(pk=consultation_round.pk)
+
+
+def round_draw_record(
+    *,
+    consultation_round: ConsultationRound,
+    targets: Sequence[Target] | None = None,
+    seed: int | None = None,
+    seed_commitment: str = "",
+    must_invite: Sequence[int] = (),
+    exclude_declined_twice: bool = True,
+    max_load: int | None = None,
+    method: str = METHOD_LEXIMIN,
+    reason: str = "",
+    replaces_draw_id: int | None = None,
+    user=None,
+) -> RoundDraw:
+    """Draw the panels of every session of the round at once and record the draw, with one
+    ``PanelDraw`` per session and its drafted and waitlisted (alternate) invitations.
+
+    The round's row is locked for the whole draw and the database keeps one current draw per
+    round: two facilitators drawing at once produce one draw, the other gets a clear error.
+    ``replaces_draw_id`` is the current draw the facilitator saw; a redraw needs a ``reason``.
+    When the targets cannot be met, nothing is written and the error lists why."""
+    reason = (reason or "").strip()
+    if seed is None:
+        seed = secrets.randbelow(2**62)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValidationError(
+            {"seed": _("The seed must be a whole number between 0 and 2⁶³ − 1.")}, code="seed"
+        )
+    try:
+        with transaction.atomic():
+            locked = _lock_round(consultation_round)
+            if locked.status not in DRAWABLE_ROUND_STATUSES:
+                raise ValidationError(
+                    _("The round is “%(status)s”: its panels can no longer be drawn."),
+                    code="round_status",
+                    params={"status": locked.get_status_display()},
+                )
+            current = RoundDraw.objects.filter(consultation_round=locked, is_current=True).first()
+            if (current.pk if current else None) != replaces_draw_id:
+                raise ValidationError(
+                    _("Someone else drew this round meanwhile; reload the page and try again."),
+                    code="stale",
+                )
+            if current is not None and not reason:
+                raise ValidationError(
+                    {"reason": _("A redraw needs a written reason.")}, code="reason"
+                )
+            meetings = list(locked.sessions.order_by("starts_at", "pk"))
+            if Invitation.objects.filter(meeting__in=meetings).went_out().exists():
+                raise ValidationError(
+                    _("Invitations of this round were already sent: draw no more."),
+                    code="already_sent",
+                )
+            try:
+                result = round_draw_preview(
+                    consultation_round=locked,
+                    targets=targets,
+                    seed=seed,
+                    exclude_declined_twice=exclude_declined_twice,
+                    max_load=max_load,
+                    must_invite=must_invite,
+                    method=method,
+                )
+            except PanelInputError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+            if not result.feasibility.feasible:
+                names = {c.organisation_id: c.name for c in result.eligible}
+                raise ValidationError(
+                    [
+                        ValidationError(problem_text(p, result.sessions, names), code="infeasible")
+                        for p in result.feasibility.problems
+                    ]
+                )
+            if current is not None:
+                RoundDraw.objects.filter(pk=current.pk).update(is_current=False)
+                PanelDraw.objects.filter(meeting__in=meetings, is_current=True).update(
+                    is_current=False
+                )
+            Invitation.objects.filter(
+                meeting__in=meetings, status__in=UNSENT_STATUSES, panel_draw__isnull=False
+            ).delete()
+            explanation = result.explanation()
+            draw = RoundDraw.objects.create(
+                consultation_round=locked,
+                sessions=explanation["sessions"],
+                targets=[t.to_json() for t in result.targets],
+                must_invite=list(must_invite),
+                exclusions={"declined_twice": exclude_declined_twice, "max_load": max_load},
+                seed=seed,
+                seed_commitment=seed_commitment,
+                method=result.method,
+                fallback_reason=result.fallback_reason,
+                pool_size=result.pool_size,
+                explanation=explanation,
+                reason=reason,
+                replaces=current,
+                created_by=user,
+            )
+            by_pk = {m.pk: m for m in meetings}
+            for session in result.sessions:
+                panel = result.panels[session.key]
+                session_draw = PanelDraw.objects.create(
+                    meeting=by_pk[session.key],
+                    round_draw=draw,
+                    seats=session.seats,
+                    criteria=[],
+                    exclusions=draw.exclusions,
+                    must_invite=list(must_invite),
+                    seed=seed,
+                    pool_size=result.pool_size,
+                    panel=[candidate_to_json(c, ()) for c in panel],
+                    waitlist=[candidate_to_json(c, ()) for c in result.alternates[session.key]],
+                    explanation={"round_draw": draw.pk, "swaps": [], "replacements": []},
+                    created_by=user,
+                )
+                _write_invitations(session_draw)
+            if locked.status == c_enums.RoundStatus.DRAFT:
+                round_status_change(consultation_round=locked, to=c_enums.RoundStatus.PANEL_DRAWN)
+            consultation_round.status = locked.status
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone else drew this round meanwhile; reload the page and try again."),
+            code="stale",
+        ) from exc
+    return draw
