@@ -18,8 +18,8 @@ from meetings.services.invitations import invitations_send
 from meetings.services.panels import round_draw_record
 from tests.factories import (
     ConsentFactory,
-    ContactFactory,
     ConsultationRoundFactory,
+    ContactFactory,
     OrganisationFactory,
     RoundSessionFactory,
     TeamUserFactory,
