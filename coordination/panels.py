@@ -345,6 +345,37 @@ class PanelInputError(ValueError):
         self.code = code
 
 
+_highs_greeted = False
+
+
+def _new_highs():
+    """A silent HiGHS instance (the library greets once per process on standard output,
+    which would end up in the command's output: that first greeting goes to /dev/null)."""
+    global _highs_greeted
+    import highspy
+
+    if not _highs_greeted:
+        import os
+        import sys
+
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _highs_greeted = True
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
 class LeximinTooSlow(Exception):
     """The exact computation went past its time budget."""
 
@@ -651,10 +682,7 @@ class _Model:
         import highspy
         import numpy as np
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 0)
+        h = _new_highs()
         n = len(self.pairs)
         col_cost = list(costs)
         col_lower = [0.0] * n
@@ -912,9 +940,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         # Dual: min μ − Σ_F f_i w_i  s.t.  Σ_U y_i = 1,  Σ_{i∈P} (y|w)_i − μ ≤ 0 ∀P.
         # Columns of the dual LP: one weight per organisation (y or w), then μ; one row per
         # known panel, added as the oracle finds them (HiGHS starts from the last basis).
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        h = _new_highs()
         cost = [(-fixed[o] if o in fixed else 0.0) for o in orgs] + [1.0]
         lower = [0.0] * n_org + [-highspy.kHighsInf]
         upper = [highspy.kHighsInf] * (n_org + 1)
@@ -975,9 +1001,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
             break
 
     # Primal: a distribution over the columns giving each organisation its fixed level.
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = _new_highs()
     n_col = len(columns)
     member_rows: dict[int, list[int]] = {o: [] for o in orgs}
     for c, panel in enumerate(columns):
@@ -1320,3 +1344,59 @@ def problem_text(problem: TargetProblem, sessions: Sequence[Session], names=None
         )
         % params
     )
+
+
+def rerun_command(*, round_ref: str, seed: int, method: str = METHOD_LEXIMIN) -> str:
+    """The command anyone with the data can run to reproduce a draw."""
+    command = f"python manage.py draw_panel {round_ref} --seed {seed} --dry-run"
+    if method != METHOD_LEXIMIN:
+        command += f" --method {method}"
+    return command
+
+
+def explanation_text(explanation: Mapping[str, Any]) -> str:
+    """The explanation of a round draw as plain text (the command prints it)."""
+    names = {o["organisation_id"]: o["name"] for o in explanation.get("organisations", [])}
+    lines = [
+        _("Method: %(method)s") % {"method": explanation.get("method", "")},
+        _("Seed: %(seed)s") % {"seed": explanation.get("seed", "")},
+        _("Pool: %(pool)s organisations, %(eligible)s eligible")
+        % {"pool": explanation.get("pool_size", 0), "eligible": explanation.get("eligible", 0)},
+    ]
+    if explanation.get("fallback_reason"):
+        lines.append(
+            _("The faster method ran because of: %(reason)s")
+            % {"reason": explanation["fallback_reason"]}
+        )
+    for session in explanation.get("sessions", []):
+        lines.append("")
+        lines.append(
+            _("Session “%(title)s” (%(language)s), %(filled)s of %(seats)s seats:")
+            % {
+                "title": session["title"],
+                "language": session["language"],
+                "filled": session["filled"],
+                "seats": session["seats"],
+            }
+        )
+        lines += [f"  - {names.get(o, o)}" for o in session["panel"]]
+        if session["alternates"]:
+            lines.append(_("  Alternates, in order:"))
+            lines += [
+                f"  {n}. {names.get(o, o)}" for n, o in enumerate(session["alternates"], start=1)
+            ]
+    lines.append("")
+    lines.append(_("Targets:"))
+    for t in explanation.get("targets", []):
+        lines.append(
+            f"  {t['criterion']} = {t['value']}"
+            f" [{t['minimum']}–{t['maximum']}]"
+            f" {'' if t['session'] is None else t['session']} → {t['drawn_total']}"
+        )
+    lines.append("")
+    lines.append(_("Selection probabilities:"))
+    for o in sorted(explanation.get("organisations", []), key=lambda o: o["name"]):
+        probability = o["probability"]
+        shown = "—" if probability is None else f"{probability:.4f}"
+        lines.append(f"  {shown}  {o['name']}")
+    return "\n".join(lines)
