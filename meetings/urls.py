@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
+    path("rounds/<int:round_pk>/draw/", panels.RoundDrawView.as_view(), name="round-draw"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),
     path(
