@@ -3,14 +3,14 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs every hour; action-item reminders daily (``manage.py
-schedule_action_reminders`` moves them)."""
+participation needs every hour, the rounds' follow-up every 15 minutes; action-item reminders
+daily (``manage.py schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, invitations, minutes, reports
+from meetings.services import actions, calendars, invitations, minutes, reports, rounds
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -54,3 +54,8 @@ def action_reminders_daily() -> int:
 
 def minutes_circulation_notify(minutes_id: int) -> int:
     return minutes.minutes_circulation_send(minutes_id=minutes_id)
+
+
+def rounds_follow_up() -> int:
+    """Rounds whose sessions have all taken place become held."""
+    return rounds.rounds_status_follow()

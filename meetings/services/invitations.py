@@ -31,6 +31,7 @@ from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.services.rounds import round_status_follow
 
 RSVP_SALT = "meetings.rsvp"
 RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
@@ -225,6 +226,8 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
             invitation.save(update_fields=["status", "sent_at", "updated_at"])
             invitation.meeting = locked
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
+        if locked.consultation_round_id:
+            round_status_follow(consultation_round=locked.consultation_round)
     return len(drafted)
 
 

@@ -33,6 +33,7 @@ from meetings.selectors.panels import (
     volunteer_pool_with_load,
 )
 from meetings.services import panels as panel_services
+from meetings.services import rounds as round_services
 from meetings.views.base import managed_meeting
 
 EXCLUSION_REASONS = {
@@ -412,3 +413,19 @@ class RoundDrawView(LoginRequiredMixin, View):
             % {"seed": draw.seed},
         )
         return redirect("round-draw", round_pk=self.round.pk)
+
+
+class RoundCloseView(LoginRequiredMixin, View):
+    """The facilitator closes a reported round."""
+
+    def post(self, request, round_pk):
+        consultation_round = get_object_or_404(ConsultationRound, pk=round_pk)
+        if not request.user.has_perm("coordination.manage_round", consultation_round):
+            raise PermissionDenied
+        try:
+            round_services.round_close(consultation_round=consultation_round, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The round is closed."))
+        return redirect("round-detail", pk=consultation_round.pk)
