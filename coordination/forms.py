@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coordination import enums
+from coordination.imports.columns import KEEP_APART
 from coordination.selectors import POOL_FILTERS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -37,6 +38,16 @@ class SurveyImportForm(forms.Form):
         if upload and upload.size > 1024 * 1024:
             raise forms.ValidationError(_("The mapping file is larger than 1 MB."))
         return upload
+
+
+def organisation_choices_posted(data, hints: list[dict]) -> dict[str, str]:
+    """The team's answer to each hint of the checked file: ``KEEP_APART`` or one of the hint's
+    own candidates (anything else posted is ignored: the default, keep apart, stands)."""
+    choices = {}
+    for index, hint in enumerate(hints):
+        value = data.get(f"choice-{index}", KEEP_APART)
+        choices[hint["organisation"]] = value if value in hint["candidates"] else KEEP_APART
+    return choices
 
 
 class PoolFilterForm(forms.Form):

@@ -21,6 +21,7 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, selectors
+from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.imports.importer import survey_import
 from coordination.models import Question
 from coordination.services import user_language_set
@@ -159,6 +160,8 @@ class SurveyImportView(TeamOnly, View):
     def post(self, request):
         if request.POST.get("action") == "confirm":
             return self.confirm(request)
+        if request.POST.get("action") == "mapping":
+            return self.mapping_download(request)
         if request.POST.get("action") == "cancel":
             self._discard(request)
             messages.info(request, _("The import was cancelled; nothing was written."))
@@ -197,6 +200,9 @@ class SurveyImportView(TeamOnly, View):
                 mapping.seek(0)
                 pending["mapping"] = _stash_upload(mapping, "mapping")
                 pending["mapping_filename"] = mapping.name
+            pending["hints"] = [
+                {"organisation": h.organisation, "candidates": h.candidates} for h in report.hints
+            ]
             request.session[IMPORT_SESSION_KEY] = pending
             context["pending"] = pending
         return render(request, self.template_name, context)
@@ -207,10 +213,34 @@ class SurveyImportView(TeamOnly, View):
             _read_and_delete(pending.get("file", ""))
             _read_and_delete(pending.get("mapping", ""))
 
-    def confirm(self, request):
+    def _pending(self, request):
         pending = request.session.get(IMPORT_SESSION_KEY)
         if not pending or pending.get("token") != request.POST.get("token"):
             messages.error(request, _("This import is no longer pending; upload the file again."))
+            return None
+        return pending
+
+    def mapping_download(self, request):
+        """The mapping file of this import plus the team's choices for its hints."""
+        pending = self._pending(request)
+        if pending is None:
+            return redirect("survey-import")
+        mapping = None
+        if pending.get("mapping") and default_storage.exists(pending["mapping"]):
+            with default_storage.open(pending["mapping"], "rb") as handle:
+                mapping = handle.read()
+        text = mapping_with_organisation_choices(
+            mapping,
+            pending.get("mapping_filename", ""),
+            forms.organisation_choices_posted(request.POST, pending.get("hints", [])),
+        )
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="survey-mapping.yaml"'
+        return response
+
+    def confirm(self, request):
+        pending = self._pending(request)
+        if pending is None:
             return redirect("survey-import")
         request.session.pop(IMPORT_SESSION_KEY)
         data = _read_and_delete(pending["file"])
@@ -225,6 +255,9 @@ class SurveyImportView(TeamOnly, View):
             mapping=mapping,
             mapping_filename=pending.get("mapping_filename", ""),
             partial=pending["partial"],
+            organisation_choices=forms.organisation_choices_posted(
+                request.POST, pending.get("hints", [])
+            ),
             user=request.user,
         )
         if report.committed:

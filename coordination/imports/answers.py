@@ -25,29 +25,13 @@ from coordination.models import normalise_name
 
 # Reason codes of row problems (the report shows a translated message beside each).
 UNKNOWN_OPTION = "unknown_option"
-
-
 INVALID_EMAIL = "invalid_email"
-
-
 MISSING_ORGANISATION = "missing_organisation"
-
-
 DUPLICATE_ROW = "duplicate_row"
-
-
-AMBIGUOUS_ORGANISATION = "ambiguous_organisation"
-
-
+UNKNOWN_MERGE_TARGET = "unknown_merge_target"
 INVALID_DATE = "invalid_date"
-
-
 RAGGED_ROW = "ragged_row"
-
-
 CONTACT_OTHER_ORGANISATION = "contact_other_organisation"
-
-
 DATABASE_ERROR = "database_error"
 
 

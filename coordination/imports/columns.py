@@ -113,31 +113,41 @@ class Column:
     part: str = ""  # "", "all"/"ukraine", "option:<code>", "row:<code>", "other"
 
 
-def load_mapping(data: bytes | str, filename: str = "") -> dict[str, dict[str, Any]]:
-    """A mapping file: column header → question number (``56``, ``"q56"``), a question part
-    (``"q19.ukraine"``, ``"q3.fr"``, ``"q38.monitor"``, ``"q3.other"``), a table
-    ``{question = 3, option = "fr"}`` or a metadata key (``id``, ``started_at``,
-    ``submitted_at``, ``email``, ``name``, ``language``). TOML or YAML; the entries may sit
-    under a ``columns`` table."""
+KEEP_APART = "new"
+
+
+def _read_mapping_file(data: bytes | str, filename: str) -> Any:
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         if filename.lower().endswith(".toml"):
-            loaded = tomllib.loads(text)
-        else:
-            import yaml
+            return tomllib.loads(text)
+        import yaml
 
-            try:
-                loaded = yaml.safe_load(text)
-            except yaml.YAMLError:
-                loaded = None
-            if not isinstance(loaded, dict):
-                loaded = tomllib.loads(text)
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError:
+            loaded = None
+        if not isinstance(loaded, dict):
+            loaded = tomllib.loads(text)
+        return loaded
     except Exception as exc:
         raise MappingFileError(
             _("The mapping file is neither valid TOML nor valid YAML: %(error)s")
             % {"error": str(exc)[:200]}
         ) from exc
-    if isinstance(loaded, dict) and isinstance(loaded.get("columns"), dict):
+
+
+def load_mapping(data: bytes | str, filename: str = "") -> dict[str, dict[str, Any]] | None:
+    """A mapping file: column header → question number (``56``, ``"q56"``), a question part
+    (``"q19.ukraine"``, ``"q3.fr"``, ``"q38.monitor"``, ``"q3.other"``), a table
+    ``{question = 3, option = "fr"}`` or a metadata key (``id``, ``started_at``,
+    ``submitted_at``, ``email``, ``name``, ``language``). TOML or YAML; the entries may sit
+    under a ``columns`` table, beside an ``organisations`` table (see
+    ``load_organisation_choices``). None when the file holds only organisation choices."""
+    loaded = _read_mapping_file(data, filename)
+    if isinstance(loaded, dict) and ("columns" in loaded or "organisations" in loaded):
+        if "columns" not in loaded:
+            return None
         loaded = loaded["columns"]
     if not isinstance(loaded, dict) or not loaded:
         raise MappingFileError(_("The mapping file maps no columns."))
@@ -145,6 +155,45 @@ def load_mapping(data: bytes | str, filename: str = "") -> dict[str, dict[str, A
     for header, target in loaded.items():
         mapping[normalise_name(str(header))] = _mapping_target(str(header), target)
     return mapping
+
+
+def load_organisation_choices(data: bytes | str, filename: str = "") -> dict[str, str]:
+    """The team's answers to earlier imports' hints, in the mapping file's ``organisations``
+    table: name in the export → the existing organisation it is merged into, or ``"new"`` to
+    keep it apart. Keyed by the normalised name."""
+    loaded = _read_mapping_file(data, filename)
+    table = loaded.get("organisations", {}) if isinstance(loaded, dict) else {}
+    if not isinstance(table, dict):
+        raise MappingFileError(_("The “organisations” table of the mapping file is not a table."))
+    choices = {}
+    for name, target in table.items():
+        if not isinstance(target, str) or not target.strip():
+            raise MappingFileError(
+                _("The choice for organisation “%(name)s” must be a name or “new”.")
+                % {"name": name}
+            )
+        choices[normalise_name(str(name))] = target.strip()
+    return choices
+
+
+def mapping_with_organisation_choices(
+    data: bytes | str | None, filename: str, choices: dict[str, str]
+) -> str:
+    """The mapping file (YAML) that repeats ``data``'s column mapping and adds ``choices``
+    (name in the export → merge target or ``"new"``), for the next import of the survey."""
+    import yaml
+
+    document: dict[str, Any] = {}
+    if data:
+        loaded = _read_mapping_file(data, filename)
+        if isinstance(loaded, dict) and ("columns" in loaded or "organisations" in loaded):
+            document = {k: v for k, v in loaded.items() if k in ("columns", "organisations")}
+        elif isinstance(loaded, dict):
+            document = {"columns": loaded}
+    organisations = dict(document.get("organisations") or {})
+    organisations.update(choices)
+    document["organisations"] = organisations
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
 def _mapping_target(header: str, target: Any) -> dict[str, Any]:

@@ -15,16 +15,21 @@ from django.utils.translation import gettext as _
 
 from coordination import enums
 from coordination.imports.answers import (
-    AMBIGUOUS_ORGANISATION,
     CONTACT_OTHER_ORGANISATION,
     DUPLICATE_ROW,
     INVALID_DATE,
     INVALID_EMAIL,
     MISSING_ORGANISATION,
+    UNKNOWN_MERGE_TARGET,
     Problem,
     parse_export,
 )
-from coordination.imports.columns import LANGUAGES, load_mapping
+from coordination.imports.columns import (
+    KEEP_APART,
+    LANGUAGES,
+    load_mapping,
+    load_organisation_choices,
+)
 from coordination.imports.readers import ExportFileError
 from coordination.models import (
     Consent,
@@ -95,6 +100,7 @@ class ImportReport:
     file_error: str = ""
     ignored_columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # per row: number, organisation, outcome
+    hints: list = field(default_factory=list)  # OrganisationHint, for the team to resolve
 
     @property
     def committed(self) -> bool:
@@ -134,7 +140,27 @@ class ImportReport:
                 for p in self.problems
             ],
             "rows": self.rows,
+            "hints": [
+                {
+                    "row": h.row,
+                    "organisation": h.organisation,
+                    "domain": h.domain,
+                    "candidates": h.candidates,
+                }
+                for h in self.hints
+            ],
         }
+
+
+@dataclass
+class OrganisationHint:
+    """A new organisation whose respondent's e-mail domain other organisations use: perhaps
+    the same organisation under another name. Imported as new unless the team merges it."""
+
+    row: int
+    organisation: str
+    domain: str
+    candidates: list[str]
 
 
 class _RowRejected(Exception):
@@ -188,13 +214,18 @@ def survey_import(
     dry_run: bool = False,
     partial: bool = False,
     survey: Survey | None = None,
+    organisation_choices: dict[str, str] | None = None,
     user=None,
 ) -> ImportReport:
     """Import one survey export (see ``coordination.imports.answers`` for the shapes read).
 
     Creates or updates organisations, respondents' contacts, survey responses and the Q56
     consents. All-or-nothing unless ``partial``; ``dry_run`` computes the same report inside a
-    transaction that is rolled back. Re-importing the same file changes nothing."""
+    transaction that is rolled back. Re-importing the same file changes nothing.
+
+    ``organisation_choices`` (name in the file → existing organisation's name to merge into, or
+    ``KEEP_APART``) resolve the report's hints; they add to, and win over, the choices of the
+    mapping file's ``organisations`` table."""
 
     report = ImportReport(filename=filename, dry_run=dry_run, partial=partial)
     if language and language not in LANGUAGES:
@@ -206,6 +237,7 @@ def survey_import(
     catalogue = survey_catalogue(survey)
     try:
         mapping_table = load_mapping(mapping, mapping_filename) if mapping is not None else None
+        choices = load_organisation_choices(mapping, mapping_filename) if mapping else {}
         parsed = parse_export(
             data, filename=filename, catalogue=catalogue, language=language, mapping=mapping_table
         )
@@ -217,8 +249,15 @@ def survey_import(
 
     headers = {c.meta or (f"q{c.number}" if not c.part else ""): c.header for c in parsed.columns}
     with transaction.atomic():
+        choices.update(
+            {normalise_name(name): target for name, target in (organisation_choices or {}).items()}
+        )
         importer = _SurveyImporter(
-            survey=survey, language=parsed.language, report=report, headers=headers
+            survey=survey,
+            language=parsed.language,
+            report=report,
+            headers=headers,
+            choices=choices,
         )
         importer.preload(parsed.rows)
         for row in parsed.rows:
@@ -265,9 +304,17 @@ class _SurveyImporter:
     """Resolves every row in memory against data loaded up front (a handful of queries,
     whatever the row count), then writes in bulk: fast and all inside one transaction."""
 
-    def __init__(self, *, survey: Survey, language: str, report: ImportReport, headers: dict):
-
+    def __init__(
+        self,
+        *,
+        survey: Survey,
+        language: str,
+        report: ImportReport,
+        headers: dict,
+        choices: dict[str, str],
+    ):
         self.survey = survey
+        self.choices = choices
         self.language = language
         self.report = report
         self.headers = headers
@@ -367,50 +414,48 @@ class _SurveyImporter:
         setattr(self.report, result, getattr(self.report, result) + 1)
 
     def _match_organisation(self, row, name: str, email: str):
+        """The organisation a row answers for: the one of the same name, else the one the
+        team chose for this name (merge), else a new one. A shared e-mail domain is never a
+        reason to refuse a row (a city and its public centre for social welfare, one federal
+        service's departments, an umbrella platform share theirs): it becomes a hint."""
         key = normalise_name(name)
+        by_name = self.by_key.get(key)
+        if by_name is not None:
+            return by_name, False
         domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         if domain in WEBMAIL_DOMAINS:
             domain = ""
-        by_name = self.by_key.get(key)
-        by_domain = self.by_domain.get(domain, []) if domain else []
-        if by_name is not None:
-            others = [o for o in by_domain if o is not by_name]
-            if others and by_name not in by_domain and by_name.email_domain:
+        if key in self.choices:
+            target = self.choices[key]
+            if target == KEEP_APART:
+                return self._new_organisation(name, key, domain), True
+            merged = self.by_key.get(normalise_name(target))
+            if merged is None:
                 self.problem(
                     row,
                     "q1",
                     name,
-                    AMBIGUOUS_ORGANISATION,
-                    _("The name matches “%(name)s” but the e-mail domain matches “%(other)s”.")
-                    % {"name": by_name.name, "other": others[0].name},
+                    UNKNOWN_MERGE_TARGET,
+                    _("The mapping merges this organisation into “%(target)s”, which is unknown.")
+                    % {"target": target},
                 )
                 raise _RowRejected
-            return by_name, False
-        if len(by_domain) > 1:
-            self.problem(
-                row,
-                "q1",
-                name,
-                AMBIGUOUS_ORGANISATION,
-                _("No organisation has this name and the e-mail domain matches several: %(names)s.")
-                % {"names": ", ".join(o.name for o in by_domain)},
-            )
-            raise _RowRejected
-        if len(by_domain) == 1:
-            self.problem(
-                row,
-                "q1",
-                name,
-                AMBIGUOUS_ORGANISATION,
-                _(
-                    "No organisation has this name, but the e-mail domain belongs to "
-                    "“%(other)s”: use the same name or correct the file."
+            return merged, False
+        organisation = self._new_organisation(name, key, domain)
+        sharing = self.by_domain.get(domain, []) if domain else []
+        if sharing:
+            self.report.hints.append(
+                OrganisationHint(
+                    row=row.row,
+                    organisation=name,
+                    domain=domain,
+                    candidates=sorted(o.name for o in sharing),
                 )
-                % {"other": by_domain[0].name},
             )
-            raise _RowRejected
-        organisation = Organisation(name=name[:255], name_key=key, email_domain=domain)
         return organisation, True
+
+    def _new_organisation(self, name: str, key: str, domain: str) -> Organisation:
+        return Organisation(name=name[:255], name_key=key, email_domain=domain)
 
     def _plan(self, row, name: str, email: str, external_id: str, times) -> str:
         answers = row.answers

@@ -22,6 +22,12 @@ def report_lines(report: ImportReport) -> list[str]:
         lines.append("Ignored columns: " + "; ".join(report.ignored_columns))
     for p in report.problems:
         lines.append(f"  row {p.row} | {p.column or '-'} | {p.value!r} | {p.reason}: {p.message}")
+    for h in report.hints:
+        lines.append(
+            f"  row {h.row} | possibly the same organisation: {h.organisation!r} shares "
+            f"{h.domain} with {', '.join(h.candidates)}; imported as new unless the mapping "
+            "file's organisations table merges it"
+        )
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
     elif not report.committed:
