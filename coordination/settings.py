@@ -302,3 +302,5 @@ REPORT_PROJECT_CONTEXT = env.str(
 # either, the faster "random weights" method runs and the draw says so.
 PANEL_DRAW_EXACT_POOL_LIMIT = env.int("PANEL_DRAW_EXACT_POOL_LIMIT", default=1000)
 PANEL_DRAW_TIME_BUDGET = env.float("PANEL_DRAW_TIME_BUDGET", default=15.0)
+# Round sessions with an answer deadline: the reminder to answer goes this many hours before.
+ANSWER_REMINDER_HOURS = env.int("ANSWER_REMINDER_HOURS", default=48)

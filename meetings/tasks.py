@@ -57,5 +57,7 @@ def minutes_circulation_notify(minutes_id: int) -> int:
 
 
 def rounds_follow_up() -> int:
-    """Rounds whose sessions have all taken place become held."""
-    return rounds.rounds_status_follow()
+    """Answer deadlines (reminders, then alternates for the unanswered) and the rounds whose
+    sessions have all taken place (held)."""
+    reminded, replaced = invitations.answer_deadlines_follow()
+    return reminded + replaced + rounds.rounds_status_follow()

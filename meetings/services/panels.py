@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums as c_enums
@@ -18,8 +19,10 @@ from coordination.models import ConsultationRound
 from coordination.panels import (
     CRITERIA,
     METHOD_LEXIMIN,
+    Candidate,
     PanelInputError,
     Target,
+    alternate_next,
     candidate_to_json,
     panel_draw,
     problem_text,
@@ -461,3 +464,151 @@ def round_draw_record(
             code="stale",
         ) from exc
     return draw
+
+
+# --- Alternates --------------------------------------------------------------------------------
+
+WHY_DECLINED = "declined"
+WHY_REMOVED = "removed"
+WHY_NO_ANSWER = "no_answer"
+WHY_BY_HAND = "by_hand"
+ACTIVE_STATUSES = (
+    enums.InvitationStatus.DRAFTED,
+    enums.InvitationStatus.SENT,
+    enums.InvitationStatus.ACCEPTED,
+    enums.InvitationStatus.TENTATIVE,
+    enums.InvitationStatus.DELEGATED,
+)
+
+
+def _candidate(entry: dict) -> Candidate:
+    values = dict(entry.get("values", {}))
+    values["working_language"] = tuple(entry.get("languages", ()))
+    return Candidate(
+        organisation_id=entry["organisation_id"],
+        contact_id=entry["contact_id"],
+        name=entry.get("name", ""),
+        attributes={k: tuple(v) for k, v in values.items()},
+        load=entry.get("load", 0),
+    )
+
+
+def alternate_replace(
+    *, meeting: Meeting, why: str, leaving: Invitation | None = None, by=None
+) -> tuple[bool, Invitation | None]:
+    """Give a freed seat of a round session to the next alternate who keeps the round's
+    targets met (``coordination.panels.alternate_next``), and record why.
+
+    Returns ``(False, None)`` when the session has no current round draw (the caller keeps
+    its own waitlist rule), else ``(True, the new invitation or None if no alternate is left)``.
+    When the session's invitations went out, the alternate's invitation is marked sent and the
+    caller (``meetings.services.invitations``) sends the message."""
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    session_draw = (
+        PanelDraw.objects.filter(meeting=locked, is_current=True, round_draw__is_current=True)
+        .select_related("round_draw")
+        .first()
+    )
+    if session_draw is None:
+        return False, None
+    round_draw = session_draw.round_draw
+    entries = {o["organisation_id"]: o for o in round_draw.explanation.get("organisations", [])}
+    in_round = Invitation.objects.filter(
+        meeting__consultation_round_id=locked.consultation_round_id
+    )
+    seated: dict[int, list[Candidate]] = {}
+    for meeting_id, organisation_id in in_round.filter(status__in=ACTIVE_STATUSES).values_list(
+        "meeting_id", "contact__organisation_id"
+    ):
+        if organisation_id in entries:
+            seated.setdefault(meeting_id, []).append(_candidate(entries[organisation_id]))
+    used = set(
+        in_round.exclude(status=enums.InvitationStatus.WAITLISTED).values_list(
+            "contact__organisation_id", flat=True
+        )
+    )
+    still_eligible = set(
+        eligible_contacts()
+        .filter(pk__in=[e["contact_id"] for e in session_draw.waitlist])
+        .values_list("pk", flat=True)
+    )
+    alternates = [
+        _candidate(entries[e["organisation_id"]])
+        for e in session_draw.waitlist
+        if e["organisation_id"] in entries
+        and e["organisation_id"] not in used
+        and e["contact_id"] in still_eligible
+    ]
+    chosen, keeps = alternate_next(
+        session=locked.pk,
+        panels=seated,
+        alternates=alternates,
+        targets=[Target.from_json(t) for t in round_draw.targets],
+        language=locked.language,
+    )
+    invitation = None
+    if chosen is not None:
+        went_out = locked.invitations.went_out().exists()
+        invitation = locked.invitations.filter(contact_id=chosen.contact_id).first()
+        now = timezone.now()
+        if invitation is None:
+            invitation = Invitation(
+                meeting=locked, contact_id=chosen.contact_id, panel_draw=session_draw
+            )
+        invitation.waitlist_position = None
+        if went_out:
+            invitation.status = enums.InvitationStatus.SENT
+            invitation.sent_at = now
+            invitation.holds_seat = True  # the freed seat is theirs until they answer
+        else:
+            invitation.status = enums.InvitationStatus.DRAFTED
+        invitation.save()
+        invitation.meeting = locked
+    leaving_entry = None
+    if leaving is not None:
+        organisation_id = (
+            Invitation.objects.filter(pk=leaving.pk)
+            .values_list("contact__organisation_id", flat=True)
+            .first()
+        )
+        leaving_entry = {
+            "organisation_id": organisation_id,
+            "name": entries.get(organisation_id, {}).get("name", ""),
+        }
+    explanation = dict(session_draw.explanation)
+    explanation["replacements"] = [
+        *explanation.get("replacements", []),
+        {
+            "why": why,
+            "out": leaving_entry,
+            "in": None
+            if chosen is None
+            else {"organisation_id": chosen.organisation_id, "name": chosen.name},
+            "keeps_targets": keeps,
+            "at": timezone.now().isoformat(),
+            "by": getattr(by, "pk", None),
+        },
+    ]
+    session_draw.explanation = explanation
+    session_draw.save(update_fields=["explanation"])
+    return True, invitation
+
+
+def session_answer_deadline_set(*, meeting: Meeting, deadline, by=None) -> Meeting:
+    """Set (or clear, with ``None``) the date by which a round session's invitees answer."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+        if locked.consultation_round_id is None:
+            raise ValidationError(
+                _("Answer deadlines are set for consultation-round sessions only."),
+                code="not_round",
+            )
+        if deadline is not None and deadline >= locked.starts_at:
+            raise ValidationError(
+                {"answer_deadline": _("The answer deadline must come before the session.")},
+                code="deadline_after_start",
+            )
+        locked.answer_deadline = deadline
+        locked.save(update_fields=["answer_deadline", "updated_at"])
+    meeting.answer_deadline = deadline
+    return meeting
