@@ -191,3 +191,14 @@ class RoundDrawForm(forms.Form):
 
     def clean_must_invite(self):
         return [int(v) for v in self.cleaned_data["must_invite"]]
+
+
+class AnswerDeadlineForm(forms.Form):
+    session = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    answer_deadline = forms.DateTimeField(
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("An invitation not answered by then goes to the next alternate."),
+    )

@@ -25,13 +25,14 @@ from coordination.panels import (
 )
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
-from meetings.models import Invitation, PanelDraw
+from meetings.models import Invitation, Meeting, PanelDraw
 from meetings.selectors.panels import (
     round_draw_current,
     round_draw_input,
     round_draws_earlier,
     volunteer_pool_with_load,
 )
+from meetings.services import invitations as invitation_services
 from meetings.services import panels as panel_services
 from meetings.services import rounds as round_services
 from meetings.views.base import managed_meeting
@@ -241,6 +242,12 @@ METHOD_LABELS = {
     "leximin": _("LEXIMIN (the fairest selection probabilities)"),
     "random_weights": _("Random weights (faster; probabilities not computed)"),
 }
+WHY_LABELS = {
+    "declined": _("the invitee declined"),
+    "removed": _("the invitee was removed"),
+    "no_answer": _("no answer by the deadline"),
+    "by_hand": _("invited by hand"),
+}
 FALLBACK_LABELS = {
     "pool_size": _("the pool is too large for the exact method"),
     "time_budget": _("the exact method ran out of time"),
@@ -317,6 +324,31 @@ class RoundDrawView(LoginRequiredMixin, View):
             request, form, formset, targets=targets, must_invite=form.initial["must_invite"]
         )
 
+    def session_rows(self):
+        draws = {
+            d.meeting_id: d
+            for d in PanelDraw.objects.filter(
+                meeting__consultation_round=self.round, is_current=True, round_draw__isnull=False
+            )
+        }
+        rows = []
+        for meeting in self.round.sessions.order_by("starts_at", "pk"):
+            draw = draws.get(meeting.pk)
+            rows.append(
+                {
+                    "meeting": meeting,
+                    "deadline_form": panel_forms.AnswerDeadlineForm(
+                        initial={"answer_deadline": meeting.answer_deadline}
+                    ),
+                    "replacements": [
+                        {**r, "why_label": WHY_LABELS.get(r["why"], r["why"])}
+                        for r in (draw.explanation.get("replacements", []) if draw else [])
+                    ],
+                    "alternates_left": len(draw.waitlist) if draw else 0,
+                }
+            )
+        return rows
+
     def pool_choices(self):
         return sorted(((c.organisation_id, c.name) for c in self.eligible), key=lambda c: c[1])
 
@@ -360,12 +392,45 @@ class RoundDrawView(LoginRequiredMixin, View):
             if current
             else "",
             "earlier_draws": round_draws_earlier(self.round),
+            "session_rows": self.session_rows(),
             "invitations_sent": sent,
             "criterion_labels": panel_forms.CRITERION_LABELS,
         }
         return render(request, self.template_name, context, status=status)
 
+    def session_actions(self, request):
+        """Per session: the answer deadline, and the next alternate invited by hand."""
+        meeting = get_object_or_404(
+            Meeting, pk=request.POST.get("session") or 0, consultation_round=self.round
+        )
+        try:
+            if request.POST.get("action") == "alternate":
+                invitation = invitation_services.alternate_invite_next(
+                    meeting=meeting, by=request.user
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is invited as the next alternate.")
+                    % {"name": invitation.contact.organisation.name},
+                )
+            else:
+                form = panel_forms.AnswerDeadlineForm(request.POST)
+                if not form.is_valid():
+                    for errors in form.errors.values():
+                        for message in errors:
+                            messages.error(request, message)
+                    return redirect("round-draw", round_pk=self.round.pk)
+                panel_services.session_answer_deadline_set(
+                    meeting=meeting, deadline=form.cleaned_data["answer_deadline"], by=request.user
+                )
+                messages.success(request, _("The answer deadline is saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("round-draw", round_pk=self.round.pk)
+
     def post(self, request, round_pk):
+        if request.POST.get("action") in ("alternate", "deadline"):
+            return self.session_actions(request)
         must_invite = request.POST.getlist("must_invite")
         exclude = request.POST.get("exclude_declined_twice") in ("on", "true", "1")
         try:

@@ -2,8 +2,11 @@
 feasibility before drawing, the draw and its explanation with probabilities, redraws with a
 reason, permissions and bad input."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Invitation, RoundDraw
 from tests.factories import UserFactory
@@ -164,3 +167,32 @@ def test_round_draw_page_is_for_the_round_facilitators(client_for):
     response = client_for(UserFactory()).get(reverse("round-draw", args=[consultation_round.pk]))
 
     assert response.status_code == 403
+
+
+def test_round_draw_page_sets_the_deadline_and_invites_the_next_alternate(facilitator, client_for):
+    from meetings.services.panels import round_draw_record
+
+    volunteers(12)
+    consultation_round, french, _dutch = bilingual_round(seats=2)
+    consultation_round.facilitators.add(facilitator)
+    round_draw_record(consultation_round=consultation_round, seed=8)
+    client = client_for(facilitator)
+    url = reverse("round-draw", args=[consultation_round.pk])
+    deadline = (french.starts_at - dt.timedelta(days=3)).astimezone(timezone.get_current_timezone())
+
+    saved = client.post(
+        url,
+        {
+            "action": "deadline",
+            "session": french.pk,
+            "answer_deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    invited = client.post(url, {"action": "alternate", "session": french.pk}, follow=True)
+
+    french.refresh_from_db()
+    assert saved.status_code == 302
+    assert french.answer_deadline == deadline.replace(second=0, microsecond=0)
+    assert Invitation.objects.filter(meeting=french, status="drafted").count() == 3
+    rows = invited.context["session_rows"]
+    assert [r["why"] for r in rows[0]["replacements"]] == ["by_hand"]
