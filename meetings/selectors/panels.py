@@ -27,7 +27,7 @@ from coordination.panels import (
 )
 from coordination.selectors import pool_contact_ids, volunteer_pool
 from meetings import enums
-from meetings.models import Invitation, RoundDraw
+from meetings.models import Invitation, PanelDraw, RoundDraw
 
 REASON_DECLINED_TWICE = "declined_twice"
 ANSWERED_STATUSES = (
@@ -206,3 +206,37 @@ def round_draw_preview(
         exact_pool_limit=getattr(settings, "PANEL_DRAW_EXACT_POOL_LIMIT", EXACT_POOL_LIMIT),
         time_budget=getattr(settings, "PANEL_DRAW_TIME_BUDGET", TIME_BUDGET_SECONDS),
     )
+
+
+def round_alternates(consultation_round) -> list[dict]:
+    """Per session of the round's current draw: the alternates still available, in order,
+    and the replacements made so far (who was invited and why)."""
+    session_draws = PanelDraw.objects.filter(
+        meeting__consultation_round=consultation_round,
+        is_current=True,
+        round_draw__is_current=True,
+    ).select_related("meeting")
+    used = set(
+        Invitation.objects.filter(meeting__consultation_round=consultation_round)
+        .exclude(status=enums.InvitationStatus.WAITLISTED)
+        .values_list("contact__organisation_id", flat=True)
+    )
+    return [
+        {
+            "session": draw.meeting_id,
+            "title": draw.meeting.title,
+            "language": draw.meeting.language,
+            "answer_deadline": draw.meeting.answer_deadline,
+            "alternates": [
+                {
+                    "organisation_id": e["organisation_id"],
+                    "name": e["name"],
+                    "contact_id": e["contact_id"],
+                }
+                for e in draw.waitlist
+                if e["organisation_id"] not in used
+            ],
+            "replacements": draw.explanation.get("replacements", []),
+        }
+        for draw in sorted(session_draws, key=lambda d: (d.meeting.starts_at, d.meeting_id))
+    ]

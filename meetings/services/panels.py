@@ -365,7 +365,11 @@ def round_draw_record(
         seed = secrets.randbelow(2**62)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ValidationError(
-            {"seed": _("The seed must be a whole number between 0 and 2⁶³ − 1.")}, code="seed"
+            {
+                "seed": ValidationError(
+                    _("The seed must be a whole number between 0 and 2⁶³ − 1."), code="seed"
+                )
+            }
         )
     try:
         with transaction.atomic():
@@ -384,7 +388,11 @@ def round_draw_record(
                 )
             if current is not None and not reason:
                 raise ValidationError(
-                    {"reason": _("A redraw needs a written reason.")}, code="reason"
+                    {
+                        "reason": ValidationError(
+                            _("A redraw needs a written reason."), code="reason"
+                        )
+                    }
                 )
             meetings = list(locked.sessions.order_by("starts_at", "pk"))
             if Invitation.objects.filter(meeting__in=meetings).went_out().exists():
@@ -605,8 +613,12 @@ def session_answer_deadline_set(*, meeting: Meeting, deadline, by=None) -> Meeti
             )
         if deadline is not None and deadline >= locked.starts_at:
             raise ValidationError(
-                {"answer_deadline": _("The answer deadline must come before the session.")},
-                code="deadline_after_start",
+                {
+                    "answer_deadline": ValidationError(
+                        _("The answer deadline must come before the session."),
+                        code="deadline_after_start",
+                    )
+                }
             )
         locked.answer_deadline = deadline
         locked.save(update_fields=["answer_deadline", "updated_at"])
