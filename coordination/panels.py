@@ -550,10 +550,14 @@ def default_targets(
     eligible: Sequence[Candidate],
     sessions: Sequence[Session],
     criteria: Sequence[str] = ROUND_CRITERIA,
+    *,
+    feasible: bool = True,
 ) -> list[Target]:
     """Round targets proportional to the pool: for each value of each criterion, within one
     seat of its share of the round's seats (``seats × organisations with the value / pool``).
-    Working languages get no target: the sessions' languages already decide them."""
+    Working languages get no target: the sessions' languages already decide them. With
+    ``feasible``, targets that cannot all be met together are widened to the nearest ones
+    that can (``round_feasibility``'s suggestion)."""
     total_seats = sum(s.seats for s in sessions)
     size = len(eligible)
     targets = []
@@ -575,6 +579,13 @@ def default_targets(
                     maximum=min(total_seats, math.ceil(share) + 1),
                 )
             )
+    if feasible and targets:
+        try:
+            check = round_feasibility(eligible, sessions=sessions, targets=targets)
+        except PanelInputError:
+            return targets
+        if not check.feasible:
+            return check.suggested_targets
     return targets
 
 
@@ -941,6 +952,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         # Columns of the dual LP: one weight per organisation (y or w), then μ; one row per
         # known panel, added as the oracle finds them (HiGHS starts from the last basis).
         h = _new_highs()
+        h.setOptionValue("presolve", "off")
         cost = [(-fixed[o] if o in fixed else 0.0) for o in orgs] + [1.0]
         lower = [0.0] * n_org + [-highspy.kHighsInf]
         upper = [highspy.kHighsInf] * (n_org + 1)

@@ -307,7 +307,7 @@ def test_default_targets_are_proportional_to_the_pool():
     sessions = [Session(key=1, language="fr", seats=5)]
     eligible, _excluded, _size = round_eligible(pool)
 
-    targets = default_targets(eligible, sessions, criteria=["kind"])
+    targets = default_targets(eligible, sessions, criteria=["kind"], feasible=False)
 
     # ngo: 5 × 6/10 = 3 → 2..4; local: 5 × 4/10 = 2 → 1..3
     assert targets == [Target("kind", "local", 1, 3), Target("kind", "ngo", 2, 4)]
@@ -363,3 +363,20 @@ def test_round_draw_on_a_demo_sized_pool_balances_both_language_communities():
     assert all("fr" in candidate_values(c, "working_language") for c in result.panels[1])
     assert all("nl" in candidate_values(c, "working_language") for c in result.panels[2])
     assert result.method == METHOD_LEXIMIN
+
+
+def test_default_targets_are_widened_until_they_can_be_met():
+    # Four Dutch-speaking NGOs and eight French-speaking local services; one French seat and
+    # four Dutch seats. Proportional targets ask for at most 3 NGOs (5 × 4/12 = 1.7, plus one)
+    # and at least 2 local services (5 × 8/12 = 3.3, minus one): the languages forbid both.
+    pool = [org(n, ("nl",), kind="ngo") for n in range(1, 5)]
+    pool += [org(n, ("fr",), kind="local") for n in range(5, 13)]
+    sessions = [Session(key=1, language="fr", seats=1), Session(key=2, language="nl", seats=4)]
+    eligible, _excluded, _size = round_eligible(pool)
+
+    raw = default_targets(eligible, sessions, criteria=["kind"], feasible=False)
+    widened = default_targets(eligible, sessions, criteria=["kind"])
+
+    assert raw == [Target("kind", "local", 2, 5), Target("kind", "ngo", 0, 3)]
+    assert round_feasibility(eligible, sessions=sessions, targets=raw).feasible is False
+    assert widened == [Target("kind", "local", 1, 5), Target("kind", "ngo", 0, 4)]
