@@ -36,7 +36,7 @@ from coordination.panels import (  # noqa: E402
     round_feasibility,
 )
 
-LANGUAGES = [("fr",), ("nl",), ("fr", "nl"), ("en", "fr"), ("nl", "en"), ("de", "fr")]
+LANGUAGES = [("fr",), ("nl",), ("nl",), ("fr", "nl"), ("en", "fr"), ("nl", "en"), ("de", "fr")]
 AREAS = ["flemish", "french", "german", "federal", "brussels"]
 DOMAINS = ["medical", "justice", "social", "education", "labour", "financial"]
 KINDS = ["federal", "regional", "local", "ngo", "international", "umbrella"]
