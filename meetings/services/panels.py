@@ -125,6 +125,16 @@ def panel_draw_for_session(
                     code="round_status",
                     params={"status": consultation_round.get_status_display()},
                 )
+            if RoundDraw.objects.filter(
+                consultation_round_id=locked.consultation_round_id, is_current=True
+            ).exists():
+                raise ValidationError(
+                    _(
+                        "The panels of this round are drawn together: redraw them on the "
+                        "round's draw page."
+                    ),
+                    code="round_draw",
+                )
             current = PanelDraw.objects.filter(meeting=locked, is_current=True).first()
             if (current.pk if current else None) != replaces_draw_id:
                 raise ValidationError(

@@ -261,3 +261,18 @@ def test_two_facilitators_drawing_a_round_at_once_get_one_draw():
     assert sorted(outcomes) == ["drawn", "stale"]
     assert RoundDraw.objects.filter(consultation_round=consultation_round).count() == 1
     assert Invitation.objects.filter(status="drafted").count() == 6
+
+
+@pytest.mark.django_db
+def test_a_session_alone_cannot_be_redrawn_once_the_round_is_drawn():
+    from meetings.services.panels import panel_draw_for_session
+
+    volunteers(12)
+    consultation_round, french, _dutch = bilingual_round()
+    round_draw_record(consultation_round=consultation_round, seed=1)
+
+    with pytest.raises(ValidationError) as error:
+        panel_draw_for_session(meeting=french, seats=3, seed=2)
+
+    assert error.value.code == "round_draw"
+    assert PanelDraw.objects.filter(meeting=french, is_current=True).count() == 1
