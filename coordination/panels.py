@@ -334,7 +334,7 @@ ROUND_CRITERIA = ("working_language", "area", "domain", "kind")
 EXACT_POOL_LIMIT = 1000
 TIME_BUDGET_SECONDS = 15.0
 _EPS = 1e-6
-CHEAP_COLUMNS = 8  # panels improved by swaps per round of column generation
+CHEAP_COLUMNS = 24  # panels improved by swaps per round of column generation
 
 
 class PanelInputError(ValueError):
