@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-dev system-deps migrate demo lint format messages clean
+.PHONY: run serve test install install-dev system-deps migrate demo lint format messages clean
 
 # A local, uncommitted .env marks this checkout as a development one (DEBUG=1), so that
 # `python manage.py ...` works here without exporting anything; production sets its own.
@@ -44,6 +44,12 @@ demo: migrate
 
 run: demo
 	@bash .ci/serve $(HOST) $(PORT)
+
+# Production (README "Production"): DEBUG off, gunicorn and the task workers; configured by
+# the environment (DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: export DEBUG = 0
+serve: install
+	$(PY) manage.py serve
 
 # The suite runs in parallel (pytest-xdist, one worker per core).
 test: install-dev system-deps

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Coordination")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from coordination import checks  # noqa: F401  (registers the production checks)
+        from coordination.middleware import participant_session_end, session_idle_timeout_start
+
+        user_logged_in.connect(session_idle_timeout_start, dispatch_uid="session-idle-timeout")
+        # Any log-in (the log-in page, the admin's) starts from full rights; the sign-in link
+        # view marks its own session as participant-only right after logging in.
+        user_logged_in.connect(participant_session_end, dispatch_uid="participant_session_end")

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination import enums
 from coordination.imports.columns import KEEP_APART
+from coordination.imports.readers import ExportFileError, ImportLimits
 from coordination.selectors import POOL_FILTERS
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
 FORM_LANGUAGES.append(("en", _("English")))
@@ -29,8 +28,10 @@ class SurveyImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        try:
+            ImportLimits.from_settings().file_size_check(upload.size)
+        except ExportFileError as exc:
+            raise forms.ValidationError(str(exc), code="too_large") from exc
         return upload
 
     def clean_mapping(self):

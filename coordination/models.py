@@ -34,6 +34,10 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_sign_in_key() -> str:
+    return secrets.token_hex(8)
+
+
 class User(AbstractUser):
     """A log-in. Team members are staff; facilitators are in the "facilitators" group;
     participants are linked to a Contact."""
@@ -53,6 +57,12 @@ class User(AbstractUser):
         default="Europe/Brussels",
         validators=[validate_time_zone],
         help_text=_("Times on the pages are shown in this time zone."),
+    )
+    sign_in_key = models.CharField(
+        _("sign-in link key"),
+        max_length=32,
+        default=new_sign_in_key,
+        help_text=_("Part of every sign-in link sent to this person; a new value revokes them."),
     )
 
     class Meta:
@@ -440,3 +450,18 @@ class ConsultationRound(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """The last moment a background worker (``manage.py qcluster``) ran its scheduled
+    heartbeat task: ``/readyz`` reports the workers as down when it is too old."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.seen_at.isoformat()}"

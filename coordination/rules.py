@@ -3,6 +3,10 @@
 Roles: the team (staff), facilitators (group "facilitators"; per object: facilitators of a
 round, chairs and facilitators of a working group) and participants (a user linked to a
 Contact). Views, API permissions and "objects this user may see" selectors use these rules.
+
+A session opened by a sign-in link has participant rights only (``acts_as_participant``, set
+by ``coordination.middleware.ParticipantSessionMiddleware``): every team and facilitator
+predicate is false for it, whatever the person's roles.
 """
 
 import rules
@@ -13,14 +17,21 @@ FACILITATORS_GROUP = "facilitators"
 GROUP_LEADING_ROLES = (enums.MembershipRole.CHAIR, enums.MembershipRole.FACILITATOR)
 
 
+def acts_as_participant(user) -> bool:
+    """Signed in by a link: the session holds participant rights only."""
+    return bool(getattr(user, "acts_as_participant", False))
+
+
 @rules.predicate
 def is_team(user) -> bool:
+    if acts_as_participant(user):
+        return False
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 @rules.predicate
 def is_facilitator(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+    if not (user and user.is_authenticated and user.is_active) or acts_as_participant(user):
         return False
     cached = getattr(user, "_is_facilitator", None)
     if cached is None:
@@ -31,14 +42,14 @@ def is_facilitator(user) -> bool:
 
 @rules.predicate
 def facilitates_round(user, consultation_round) -> bool:
-    if consultation_round is None or not user.is_authenticated:
+    if consultation_round is None or not user.is_authenticated or acts_as_participant(user):
         return False
     return consultation_round.facilitators.filter(pk=user.pk).exists()
 
 
 @rules.predicate
 def leads_group(user, group) -> bool:
-    if group is None or not user.is_authenticated:
+    if group is None or not user.is_authenticated or acts_as_participant(user):
         return False
     return group.memberships.filter(
         contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True

@@ -16,6 +16,7 @@ from coordination.models import (
     Question,
     Survey,
     SurveyResponse,
+    User,
     WorkingGroup,
 )
 from coordination.rules import GROUP_LEADING_ROLES, is_team
@@ -456,3 +457,79 @@ def question_stats_table(stats: QuestionStats) -> list[list]:
     if stats.other_answers:
         rows += [["other"]] + [[a] for a in stats.other_answers]
     return rows
+
+
+def person_name(*, user: User | None, contact: Contact | None = None) -> str:
+    """How a person is named: the contact's name, else the user's full name (never the
+    username, unless there is nothing else)."""
+    if contact is None and user is not None:
+        contact = getattr(user, "contact", None) if user.pk else None
+    if contact is not None and contact.name:
+        return contact.name
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()
+
+
+# --- E-mail domains of organisations (who may take a seat in an organisation's place) -------
+
+# Addresses at these providers say nothing of their holder's organisation.
+PUBLIC_EMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "outlook.be",
+        "hotmail.com",
+        "hotmail.be",
+        "live.com",
+        "live.be",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "skynet.be",
+        "telenet.be",
+        "proximus.be",
+        "orange.fr",
+        "free.fr",
+    }
+)
+
+
+def email_domain(email: str) -> str:
+    return (email or "").rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
+
+
+def organisation_email_domains(*, organisation: Organisation) -> set[str]:
+    """The organisation's known e-mail domains: its own (``email_domain``) and those of its
+    active contacts, public mail providers left out."""
+    addresses = Contact.objects.filter(
+        organisation=organisation, is_active=True, erased_at__isnull=True, email__isnull=False
+    ).values_list("email", flat=True)
+    domains = {email_domain(address) for address in addresses}
+    if organisation.email_domain:
+        domains.add(organisation.email_domain.strip().lstrip("@").lower())
+    return {domain for domain in domains if domain and domain not in PUBLIC_EMAIL_DOMAINS}
+
+
+def organisations_of_email_domain(*, domain: str) -> QuerySet[Organisation]:
+    """Organisations for which ``domain`` is a known e-mail domain."""
+    domain = (domain or "").lower()
+    if not domain or domain in PUBLIC_EMAIL_DOMAINS:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(email_domain__iexact=domain)
+        | Q(
+            contacts__email__iendswith=f"@{domain}",
+            contacts__is_active=True,
+            contacts__erased_at__isnull=True,
+        )
+    ).distinct()

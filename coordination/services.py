@@ -20,7 +20,9 @@ from coordination.models import (
     Question,
     Survey,
     User,
+    WorkerHeartbeat,
     new_feed_token,
+    new_sign_in_key,
 )
 from coordination.validators import validate_time_zone
 
@@ -134,8 +136,48 @@ def contact_erase(*, contact: Contact) -> Contact:
             user.email = ""
             user.first_name = ""
             user.last_name = ""
-            user.save(update_fields=["is_active", "email", "first_name", "last_name"])
+            user.sign_in_key = new_sign_in_key()
+            user.save(
+                update_fields=["is_active", "email", "first_name", "last_name", "sign_in_key"]
+            )
     return contact
+
+
+# --- Accounts of contacts and their sign-in links ---------------------------------------------
+
+
+def contact_account_ensure(*, contact: Contact) -> User:
+    """The contact's log-in, created the first time one is needed (a link is sent to them):
+    linked to the contact, named after it, in its language, with no usable password (a
+    sign-in link or "forgot password" opens it). The username is never shown."""
+    if contact.user_id is not None:
+        return contact.user
+    with transaction.atomic():
+        locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if locked.user_id is None:
+            if locked.erased_at is not None or not locked.is_active or not locked.email:
+                raise ValidationError(
+                    _("This contact cannot be given a log-in."), code="contact_inactive"
+                )
+            user = User(
+                username=f"contact-{locked.pk}",
+                email=locked.email,
+                first_name=locked.name[:150],
+                preferred_language=locked.preferred_language,
+            )
+            user.set_unusable_password()
+            user.save()
+            locked.user = user
+            locked.save(update_fields=["user", "updated_at"])
+        contact.user = locked.user
+    return contact.user
+
+
+def user_sign_in_links_revoke(*, user: User) -> User:
+    """Every sign-in link sent to this person stops working (new links work again)."""
+    user.sign_in_key = new_sign_in_key()
+    user.save(update_fields=["sign_in_key"])
+    return user
 
 
 def round_status_change(*, consultation_round: ConsultationRound, to: str) -> ConsultationRound:
@@ -204,3 +246,11 @@ def user_calendar_token_revoke(*, user: User) -> User:
     user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
     user.save(update_fields=["calendar_token"])
     return user
+
+
+def worker_heartbeat_record(*, name: str = "qcluster", now=None) -> WorkerHeartbeat:
+    """A background worker says it is alive (its schedule runs this every minute)."""
+    heartbeat, _created = WorkerHeartbeat.objects.update_or_create(
+        name=name, defaults={"seen_at": now or timezone.now()}
+    )
+    return heartbeat

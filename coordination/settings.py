@@ -46,22 +46,30 @@ INSTALLED_APPS = [
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "axes",
+    "django_ratelimit",
     "coordination",
     "meetings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coordination.middleware.SessionIdleTimeoutMiddleware",
+    "coordination.middleware.ParticipantSessionMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into its lock-out page.
+    "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "coordination.urls"
@@ -114,9 +122,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while its address or username is locked out (django-axes).
+    "coordination.backends.LoginLockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in links (django-sesame tokens); such a session has participant rights only.
+    "sesame.backends.ModelBackend",
 ]
+
+# --- Sign-in links, log-in lock-out and rate limits -----------------------------------------
+# A sign-in link is valid until a few days after the meeting it is about, or for a number of
+# days when it is about nothing dated (minutes, action items, a link asked for).
+SIGN_IN_LINK_DAYS = env.int("SIGN_IN_LINK_DAYS", default=14)
+SIGN_IN_LINK_DAYS_AFTER_MEETING = env.int("SIGN_IN_LINK_DAYS_AFTER_MEETING", default=5)
+# django-sesame: no expiry of its own (the link's signed "valid until" decides); a changed
+# password, or a new sign-in key of the person (see coordination.services), revokes links.
+SESAME_MAX_AGE = None
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+SESAME_TOKEN_NAME = "sesame"  # noqa: S105 (the name of the query parameter)
+# django-axes: lock-out after repeated failed log-ins of one username from one address (a
+# stranger elsewhere cannot lock a person out).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# django-ratelimit rates ("count/period", period s, m, h or d) for the doors without a
+# password: sign-in link requests per address and per client IP, RSVP and "done" link posts.
+RATELIMIT_SIGN_IN_LINK_PER_EMAIL = env.str("RATELIMIT_SIGN_IN_LINK_PER_EMAIL", default="3/h")
+RATELIMIT_SIGN_IN_LINK_PER_IP = env.str("RATELIMIT_SIGN_IN_LINK_PER_IP", default="20/h")
+RATELIMIT_LINK_POSTS_PER_IP = env.str("RATELIMIT_LINK_POSTS_PER_IP", default="30/m")
+RATELIMIT_VIEW = "meetings.views.access.rate_limited"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -144,6 +182,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# MEDIA_ROOT is private: never served as such (not in DEBUG either); permission-checked views
+# hand its files out (coordination/private_files.py), or let the web server send them after
+# the check: PRIVATE_FILES_SERVER=nginx (X-Accel-Redirect to an `internal` location at
+# PRIVATE_FILES_URL whose alias is MEDIA_ROOT) or xsendfile (X-Sendfile, Apache/lighttpd).
+PRIVATE_FILES_SERVER = env.str("PRIVATE_FILES_SERVER", default="")
+_SENDFILE_BACKENDS = {
+    "": None,
+    "nginx": "django_sendfile.backends.nginx",
+    "xsendfile": "django_sendfile.backends.xsendfile",
+}
+if PRIVATE_FILES_SERVER not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured("PRIVATE_FILES_SERVER must be empty, nginx or xsendfile.")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[PRIVATE_FILES_SERVER]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("PRIVATE_FILES_URL", default="/private-media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -155,11 +208,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate limits (django-ratelimit) then count in each process's memory: they hold per
+    # process. Set REDIS_URL in production for limits shared by every worker.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # django-q2: a task must finish (timeout) well before it is handed out again (retry), and a
 # failing task is attempted a bounded number of times (the default retries it forever).
 Q_CLUSTER = {
-    "name": "coordinator",
+    # Also the name of the queue: installations sharing one Redis need different names.
+    "name": env.str("Q_CLUSTER_NAME", default="coordinator"),
     "workers": env.int("Q_WORKERS", default=2),
     "timeout": env.int("Q_TIMEOUT", default=120),
     "retry": env.int("Q_RETRY", default=300),
@@ -187,8 +244,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The mailbox that receives iTIP replies (the ORGANIZER of every invitation).
 CALENDAR_REPLY_EMAIL = env.str("CALENDAR_REPLY_EMAIL", default="rsvp@example.be")
 IMAP_URL = env.str("IMAP_URL", default="")
+# The outbox (meetings/emails.py): retries wait 60 s, 120 s, 240 s ... at most an hour, spread
+# by ±20 %, for three days after a message was queued; then it is failed and shown to the team.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_DELAY_SECONDS = env.int("OUTBOX_RETRY_MAX_DELAY_SECONDS", default=3600)
+OUTBOX_RETRY_JITTER = env.float("OUTBOX_RETRY_JITTER", default=0.2)
+OUTBOX_RETRY_FOR_HOURS = env.int("OUTBOX_RETRY_FOR_HOURS", default=72)
+# A worker that claimed a message and died: another one sends it after this many seconds.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
+# One sweep stops claiming after this long (well within the task time-out, Q_TIMEOUT).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 
 # --- REST API -------------------------------------------------------------------------------
+# The HTML pages of the API (without forms: coordination/api/renderers.py): off in production
+# unless switched on.
+API_BROWSABLE = env.bool("API_BROWSABLE", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -202,11 +272,28 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "coordination.api.errors.ApiAutoSchema",
+    # Throttles: per user once signed in, per client address otherwise.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="1200/min"),
+    },
     # One error body for the whole API (see coordination/api/errors.py and the README).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    # JSON bodies with a size and a nesting limit (400, never a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "coordination.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    + (["coordination.api.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
 }
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "coordination.api.errors.ApiExceptionHandler",
     "EXCEPTION_FORMATTER_CLASS": "coordination.api.errors.ApiExceptionFormatter",
@@ -252,8 +339,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many seconds without a request: 8 hours for the team and the
+# facilitators; 0 (the default for everyone else) leaves only the cookie's age (2 weeks).
+SESSION_IDLE_TIMEOUT_TEAM = env.int("SESSION_IDLE_TIMEOUT_TEAM", default=8 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=0)
+# Permissions-Policy (django-permissions-policy): no page uses any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -278,17 +391,64 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# /readyz: the figures of each check are shown to the team and to a monitor that sends
+# ``Authorization: Bearer <READINESS_TOKEN>``; a worker is down without a heartbeat this long.
+READINESS_TOKEN = env.str("READINESS_TOKEN", default="")
+READINESS_WORKER_SECONDS = env.int("READINESS_WORKER_SECONDS", default=300)
+
+# Logs go to the standard error; LOG_FORMAT=json writes one JSON object per line
+# (python-json-logger) for a log collector, with the record's extra fields as keys.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set: the SDK is only
+# imported then. No personal data is sent (send_default_pii off: no user, cookies or IP).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # --- Product settings -----------------------------------------------------------------------
 # Consultation-round sessions: the volunteers agreed to "max. half a day" (survey Q56).
 ROUND_SESSION_MAX_MINUTES = 240
+# Survey imports: a file beyond any of these limits is refused with a clear message before it
+# costs memory (coordination/imports/readers.py). Rows are rows of answers (the header is not
+# counted); the uncompressed size and the compression ratio are an XLSX's (a zip bomb), read
+# from its directory.
+SURVEY_IMPORT_MAX_BYTES = env.int("SURVEY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+SURVEY_IMPORT_MAX_ROWS = env.int("SURVEY_IMPORT_MAX_ROWS", default=50_000)
+SURVEY_IMPORT_MAX_COLUMNS = env.int("SURVEY_IMPORT_MAX_COLUMNS", default=1_000)
+SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "SURVEY_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+SURVEY_IMPORT_MAX_COMPRESSION_RATIO = env.int("SURVEY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# RSVP links stop working this many days after the meeting (or the series) ends.
+RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
 # Per-installation text block used to introduce consultation reports.
 REPORT_PROJECT_CONTEXT = env.str(
     "REPORT_PROJECT_CONTEXT",

@@ -1,7 +1,6 @@
 """Root URL configuration (the project package) and the pages of the ``coordination`` app.
 ``meetings`` is included by dotted string so that this package never imports it."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,6 +18,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", views.LanguageSwitchView.as_view(), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -35,11 +35,6 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
     path("survey/import/", views.SurveyImportView.as_view(), name="survey-import"),

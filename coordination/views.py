@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -20,7 +19,7 @@ from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
-from coordination import forms, selectors
+from coordination import forms, health, selectors
 from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.imports.importer import survey_import
 from coordination.models import Question
@@ -31,14 +30,22 @@ from coordination.spreadsheets import write_csv, write_xlsx
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers and monitoring."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # any database failure means "unhealthy"
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness for load balancers: 200 or 503, never a detail (the log has them)."""
+    if health.liveness():
+        return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "error"}, status=503)
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, cache, broker, a live worker, the outbox. The figures of each
+    check only for the team or a monitor with ``READINESS_TOKEN``."""
+    status, checks = health.readiness()
+    body: dict = {"status": status}
+    if health.readiness_details_allowed(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)
 
 
 class LanguageSwitchView(View):

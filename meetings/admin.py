@@ -6,6 +6,8 @@ are saved through the same services as on the pages."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -48,6 +50,7 @@ INVITATION_WORKFLOW_FIELDS = (
     "answered_at",
     "reminded_at",
     "token_nonce",
+    "calendar_sequence",
 )
 MINUTES_WORKFLOW_FIELDS = (
     "meeting",
@@ -405,13 +408,39 @@ class ActionItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
 class ReportVersionInline(admin.TabularInline):
     model = models.ReportVersion
     extra = 0
-    fields = ("number", "language", "is_final", "pdf", "docx", "created_by", "created_at")
+    # The files through the report's download view (MEDIA is never served as such).
+    fields = (
+        "number",
+        "language",
+        "is_final",
+        "pdf_download",
+        "docx_download",
+        "created_by",
+        "created_at",
+    )
     readonly_fields = fields
     can_delete = False
     show_change_link = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def _download(self, version, fmt: str):
+        if not getattr(version, fmt):
+            return "-"
+        url = reverse(
+            f"round-report-{fmt}",
+            kwargs={"round_pk": version.report.consultation_round_id, "number": version.number},
+        )
+        return format_html('<a href="{}">{}</a>', url, fmt.upper())
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf_download(self, version):
+        return self._download(version, "pdf")
+
+    @admin.display(description=gettext_lazy("DOCX"))
+    def docx_download(self, version):
+        return self._download(version, "docx")
 
 
 class ReportJobInline(admin.TabularInline):
@@ -472,6 +501,22 @@ class AgendaAttachmentAdmin(ReadOnlyAdmin):
     list_filter = ("content_type",)
     search_fields = ("original_name", "agenda_item__title", "agenda_item__meeting__title")
     list_select_related = ("agenda_item__meeting",)
+    # The file through the agenda's download view (MEDIA is never served as such).
+    fields = (
+        "agenda_item",
+        "original_name",
+        "download",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, attachment):
+        url = reverse("agenda-attachment", args=[attachment.agenda_item.meeting_id, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
 
 
 @admin.register(models.MinutesComment)
@@ -486,3 +531,5 @@ class MinutesExportAdmin(ReadOnlyAdmin):
     list_display = ("title", "format", "status", "requested_by", "created_at", "finished_at")
     list_filter = ("status", "format")
     list_select_related = ("requested_by",)
+    # Only the person who asked for an export downloads it (from the exports page).
+    exclude = ("file",)

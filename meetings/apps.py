@@ -13,3 +13,9 @@ class MeetingsConfig(AppConfig):
         from meetings.selectors.invitations import invitees_of_rounds_facilitated_by
 
         contact_detail_grant_register(invitees_of_rounds_facilitated_by)
+
+        # /readyz reports the outbox: messages failed for good, or due and not sent.
+        from coordination.health import readiness_check_register
+        from meetings.selectors.outbox import outbox_readiness
+
+        readiness_check_register("outbox", outbox_readiness, critical=False)

@@ -13,13 +13,19 @@ for the same state of the meeting is never written twice. After commit a django-
 every minute, picks up rows left pending (a crash between commit and queueing, a lost task,
 a retry that is due) and rows whose sender died (claim expired).
 
-Sending a row: a conditional update claims it (pending → sending, only if still pending and
-due, or if a previous claim has expired), the message is handed to the SMTP server, and a
-second conditional update records it (sending → sent, only if still claimed). Two workers can
-therefore never both send a row in the normal course, and a sent row is never sent again. A
-failed hand-over (server down, refused) puts the row back to pending with exponential
-back-off (``OUTBOX_RETRY_BASE_SECONDS`` × 2^(attempt − 1)); after ``OUTBOX_MAX_ATTEMPTS`` it
-is marked failed and shown to the facilitators on the session overview.
+Sending a row: a worker claims it in a short transaction — the row is read with ``SELECT …
+FOR UPDATE SKIP LOCKED`` (on PostgreSQL a row another worker is claiming is skipped, not
+waited for; SQLite serialises writers instead) and marked ``sending`` until
+``OUTBOX_CLAIM_SECONDS`` from now — then hands the message to the SMTP server and records it
+(sending → sent, only if still claimed). Two workers therefore never send a row at the same
+time, and a sent row is never sent again.
+
+A failed hand-over (server down, refused) puts the row back to pending and tries again later:
+``OUTBOX_RETRY_BASE_SECONDS`` × 2^(attempt − 1), at most ``OUTBOX_RETRY_MAX_DELAY_SECONDS``,
+spread by ± ``OUTBOX_RETRY_JITTER``; the row is failed for good only when the next attempt
+would fall more than ``OUTBOX_RETRY_FOR_HOURS`` (72 by default) after it was queued. The team
+sees failed and delayed messages on the outbox page and sends every failed one again with one
+button (``outbox_failed_resend_all``); ``/readyz`` reports them too.
 
 What SMTP cannot make absolute: if a worker dies after the server accepted the message but
 before the row was marked sent (or the server accepted it but the connection dropped before
@@ -34,9 +40,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.mime.base import MIMEBase
+from email.utils import formataddr, parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -52,10 +63,6 @@ from meetings.models import Meeting, OutboundMessage
 from meetings.selectors.agendas import agenda_pdf_cached
 
 logger = logging.getLogger(__name__)
-
-OUTBOX_MAX_ATTEMPTS = getattr(settings, "OUTBOX_MAX_ATTEMPTS", 5)
-OUTBOX_RETRY_BASE_SECONDS = getattr(settings, "OUTBOX_RETRY_BASE_SECONDS", 60)
-OUTBOX_CLAIM_SECONDS = getattr(settings, "OUTBOX_CLAIM_SECONDS", 600)
 
 
 @dataclass
@@ -90,7 +97,9 @@ def email_render(*, template: str, context: dict, language: str) -> RenderedEmai
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
+    # One line; a no-break space (French typography) stays.
+    subject = re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
+    return RenderedEmail(subject=subject, text=text, html=html)
 
 
 def _calendar_mime(calendar: CalendarPart, *, attachment: bool) -> SafeMIMEText:
@@ -117,6 +126,13 @@ class _CalendarEmail(EmailMultiAlternatives):
         return msg
 
 
+def calendar_from_email() -> str:
+    """``From:`` of a message with an iTIP part: the reply mailbox, the ORGANIZER of its
+    calendar (see ``meetings/formats/ical.py``), under the product's display name."""
+    name, _address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name, settings.CALENDAR_REPLY_EMAIL))
+
+
 def email_message(
     *,
     to: Sequence[str],
@@ -127,7 +143,7 @@ def email_message(
     message = _CalendarEmail(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=calendar_from_email() if rendered.calendar else settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=list(reply_to),
         headers=headers or {},
@@ -261,76 +277,162 @@ def outbox_message(row) -> EmailMultiAlternatives:
         calendar=CalendarPart(method=row.ical_method, ical=row.ical) if row.ical else None,
         attachments=_agenda_attachments(row),
     )
+    facilitator = row.invitation.meeting.facilitator if row.invitation_id else None
     return email_message(
         to=[row.to_email],
         rendered=rendered,
         headers={"Message-ID": _message_id(row), "Auto-Submitted": "auto-generated"},
+        # People who answer in words write to the facilitator; calendars answer ORGANIZER.
+        reply_to=[facilitator.email]
+        if rendered.calendar and facilitator and facilitator.email
+        else [],
     )
+
+
+def outbox_retry_delay(*, attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...): exponential
+    (``OUTBOX_RETRY_BASE_SECONDS`` × 2^(attempt − 1)) up to ``OUTBOX_RETRY_MAX_DELAY_SECONDS``,
+    spread by ± ``OUTBOX_RETRY_JITTER`` (a fraction) so that the messages held back by one
+    outage do not all come back at the same second."""
+
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    delay = min(base * 2 ** min(attempt - 1, 40), settings.OUTBOX_RETRY_MAX_DELAY_SECONDS)
+    jitter = settings.OUTBOX_RETRY_JITTER
+    if jitter:
+        delay *= (rng or random).uniform(1 - jitter, 1 + jitter)
+    return delay
+
+
+def _claim(queryset, *, now: dt.datetime) -> OutboundMessage | None:
+    """Take the first due row of ``queryset`` for this worker: locked with ``SELECT … FOR
+    UPDATE SKIP LOCKED`` (PostgreSQL: a row another worker is claiming is passed over, never
+    waited for), then marked as being sent until the claim expires. On SQLite, which has no
+    row locks, the write transaction itself serialises the workers; the conditional update
+    keeps the claim exclusive on both."""
+
+    claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, claimed_until__lt=now
+    )
+    with transaction.atomic():
+        row = (
+            queryset.filter(claimable)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if row is None:
+            return None
+        claimed = OutboundMessage.objects.filter(claimable, pk=row.pk).update(
+            status=OutboxStatus.SENDING,
+            claimed_until=now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    if not claimed:
+        return None
+    return OutboundMessage.objects.select_related("invitation").get(pk=row.pk)
+
+
+def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
+    """Hand a claimed row to the SMTP server and record the outcome; True if sent."""
+
+    try:
+        outbox_message(row).send(fail_silently=False)
+    except Exception as exc:  # SMTP errors, refused connections, time-outs
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        next_attempt = now + dt.timedelta(seconds=outbox_retry_delay(attempt=row.attempts))
+        give_up_at = row.queued_at + dt.timedelta(hours=settings.OUTBOX_RETRY_FOR_HOURS)
+        if next_attempt > give_up_at:
+            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.FAILED, claimed_until=None, last_error=error
+            )
+            logger.error(
+                "Outbox message %s failed for good after %s attempts: %s",
+                row.pk,
+                row.attempts,
+                error,
+            )
+        else:
+            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.PENDING,
+                claimed_until=None,
+                next_attempt_at=next_attempt,
+                last_error=error,
+            )
+            logger.warning(
+                "Outbox message %s not delivered (attempt %s), next attempt at %s: %s",
+                row.pk,
+                row.attempts,
+                next_attempt.isoformat(),
+                error,
+            )
+        return False
+    OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    logger.info("Outbox message %s sent (attempt %s)", row.pk, row.attempts)
+    return True
 
 
 def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> bool:
     """Send one outbox row if it is due and nobody else holds it; True if sent now."""
 
     now = now or timezone.now()
-    claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.SENDING, claimed_until__lt=now
-    )
-    claimed = OutboundMessage.objects.filter(claimable, pk=message_id).update(
-        status=OutboxStatus.SENDING,
-        claimed_until=now + dt.timedelta(seconds=OUTBOX_CLAIM_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    row = _claim(OutboundMessage.objects.filter(pk=message_id), now=now)
+    if row is None:
         return False
-    row = OutboundMessage.objects.select_related("invitation").get(pk=message_id)
-    try:
-        outbox_message(row).send(fail_silently=False)
-    except Exception as exc:  # SMTP errors, refused connections, time-outs
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if row.attempts >= OUTBOX_MAX_ATTEMPTS:
-            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
-                status=OutboxStatus.FAILED, claimed_until=None, last_error=error
-            )
-            logger.error("Outbox message %s failed for good: %s", row.pk, error)
-        else:
-            delay = OUTBOX_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
-            OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
-                status=OutboxStatus.PENDING,
-                claimed_until=None,
-                next_attempt_at=now + dt.timedelta(seconds=delay),
-                last_error=error,
-            )
-        return False
-    OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
-    )
-    return True
+    return _send_claimed(row, now=now)
 
 
 def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Send every row that is due (pending, or claimed by a worker that died); returns how
-    many were sent."""
+    """Send every row that is due (pending, or claimed by a worker that died), one claim at
+    a time so that several workers share the backlog without ever holding the same row;
+    stops after ``limit`` rows or ``OUTBOX_SWEEP_SECONDS``. Returns how many were sent."""
 
     now = now or timezone.now()
-    due = OutboundMessage.objects.filter(
-        Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        | Q(status=OutboxStatus.SENDING, claimed_until__lt=now)
-    ).order_by("next_attempt_at", "id")
+    started = time.monotonic()
     sent = 0
-    for message_id in list(due.values_list("pk", flat=True)[:limit]):
-        sent += outbox_deliver(message_id=message_id, now=now)
+    for _ in range(limit):
+        if time.monotonic() - started > settings.OUTBOX_SWEEP_SECONDS:
+            break
+        row = _claim(OutboundMessage.objects.all(), now=now)
+        if row is None:
+            break
+        sent += _send_claimed(row, now=now)
     return sent
 
 
 def outbox_retry(*, message_id: int) -> int:
-    """A facilitator retries a failed message: it becomes pending and due now."""
+    """A facilitator retries a failed message: it becomes pending and due now, with a new
+    retry window."""
 
-    updated = OutboundMessage.objects.filter(pk=message_id, status=OutboxStatus.FAILED).update(
-        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
-    if updated:
-        transaction.on_commit(lambda: _queue_delivery(message_id))
-    return updated
+    return _outbox_failed_resend(OutboundMessage.objects.filter(pk=message_id))
+
+
+def outbox_failed_resend_all(*, by=None) -> int:
+    """The team sends every failed message again (after an outage is over); returns how
+    many rows were put back in the queue."""
+
+    resent = _outbox_failed_resend(OutboundMessage.objects.all())
+    if resent:
+        logger.info("%s failed outbox messages queued again by %s", resent, by)
+    return resent
+
+
+def _outbox_failed_resend(queryset) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            queryset.filter(status=OutboxStatus.FAILED)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        # A new retry window starts now.
+        OutboundMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, queued_at=now
+        )
+        for message_id in ids:
+            transaction.on_commit(partial(_queue_delivery, message_id))
+    return len(ids)
 
 
 def agenda_email_attachment(*, meeting: Meeting):

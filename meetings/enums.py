@@ -82,8 +82,27 @@ class OutboxKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     NUDGE = "nudge", _("Reminder to answer")
     WAITLIST = "waitlist", _("Waitlist notice")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    DECLINECOUNTER = "declinecounter", _("Proposed time declined")
     ACTION_REMINDER = "action_reminder", _("Action-item reminder")
     MINUTES_CIRCULATED = "minutes_circulated", _("Minutes circulated for comments")
+    TIME_POLL = "time_poll", _("Time poll")
+    TIME_POLL_REMINDER = "time_poll_reminder", _("Reminder to answer a time poll")
+    FEEDBACK = "feedback", _("Feedback after a session")
+    FEEDBACK_REMINDER = "feedback_reminder", _("Reminder to give feedback")
+
+
+class TimeProposalStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", pgettext_lazy("time proposal", "Accepted")
+    DECLINED = "declined", pgettext_lazy("time proposal", "Declined")
+
+
+class DelegationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class OutboxStatus(models.TextChoices):
@@ -113,3 +132,17 @@ class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class PollChoice(models.TextChoices):
+    """An invitee's answer to one proposed slot of a time poll."""
+
+    YES = "yes", pgettext_lazy("time poll answer", "Yes")
+    IF_NEED_BE = "if_need_be", pgettext_lazy("time poll answer", "If need be")
+    NO = "no", pgettext_lazy("time poll answer", "No")
+
+
+class FeedbackRating(models.TextChoices):
+    YES = "yes", pgettext_lazy("feedback rating", "Yes")
+    PARTLY = "partly", pgettext_lazy("feedback rating", "Partly")
+    NO = "no", pgettext_lazy("feedback rating", "No")

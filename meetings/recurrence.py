@@ -193,3 +193,61 @@ def series_date_check(meeting, moment: dt.datetime) -> dt.datetime:
     if local not in rule.between(local - dt.timedelta(minutes=1), local + dt.timedelta(minutes=1)):
         raise ValidationError(_("The series has no meeting at that time."))
     return local.replace(tzinfo=tz)
+
+
+def series_exceptions_follow(
+    *,
+    values: list[dt.datetime],
+    old_start: dt.datetime,
+    old_tzid: str,
+    new_start: dt.datetime,
+    new_tzid: str,
+    new_rule: str,
+) -> list[dt.datetime | None]:
+    """Where the cancelled and moved dates of a series (their original starts, ``values``)
+    go when the series changes its first start, time zone or rule: each moves by the same
+    wall-clock shift as the first start (10:00 → 11:00 moves every date's 10:00 to 11:00,
+    on both sides of a daylight-saving change). ``None`` for one that is no date of the new
+    series (the rule itself changed): it no longer exists."""
+    old_tz, new_tz = ZoneInfo(old_tzid), ZoneInfo(new_tzid)
+    shift = new_start.astimezone(new_tz).replace(tzinfo=None) - old_start.astimezone(
+        old_tz
+    ).replace(tzinfo=None)
+    rule = rrulestr(
+        new_rule, dtstart=new_start.astimezone(new_tz).replace(tzinfo=None), ignoretz=True
+    )
+    followed: list[dt.datetime | None] = []
+    for value in values:
+        local = value.astimezone(old_tz).replace(tzinfo=None) + shift
+        window = rule.between(local - dt.timedelta(minutes=1), local + dt.timedelta(minutes=1))
+        followed.append(local.replace(tzinfo=new_tz) if local in window else None)
+    return followed
+
+
+def _rule_parts(rule: str) -> dict[str, str]:
+    parts = {}
+    for part in rule.split(";"):
+        key, _sep, value = part.partition("=")
+        if key:
+            parts[key.strip().upper()] = value.strip()
+    return parts
+
+
+def _rule_text(parts: dict[str, str]) -> str:
+    return ";".join(f"{key}={value}" for key, value in parts.items())
+
+
+def series_split_rules(meeting, split_local: dt.datetime) -> tuple[str, str]:
+    """The rules of a series cut at one of its dates (``split_local``, naive wall-clock
+    time): the first part keeps the dates before it (as a COUNT, which every reader
+    expands alike), the second starts at it and keeps the original end (COUNT of the rest,
+    or UNTIL)."""
+    _tz, rule = _rule(meeting)
+    before = len([d for d in rule.between(rule._dtstart, split_local, inc=True) if d < split_local])
+    parts = _rule_parts(meeting.recurrence_rule)
+    first, rest = dict(parts), dict(parts)
+    first.pop("UNTIL", None)
+    first["COUNT"] = str(before)
+    if "COUNT" in parts:
+        rest["COUNT"] = str(int(parts["COUNT"]) - before)
+    return _rule_text(first), _rule_text(rest)

@@ -53,6 +53,8 @@ rules.add_perm("meetings.view_meeting", can_view_meeting)
 can_manage_report = is_team | facilitates_round
 
 rules.add_perm("meetings.manage_report", can_manage_report)
+# The round's feedback results (anonymous) are read by those who write its report.
+rules.add_perm("meetings.view_round_feedback", can_manage_report)
 
 
 @rules.predicate
@@ -157,3 +159,7 @@ def permission_require(user, permission: str, obj, *, seen_with: str = "meetings
     if user.has_perm(seen_with, obj):
         raise PermissionDenied
     raise Http404
+
+
+# --- The e-mail outbox: the team ---------------------------------------------------------
+rules.add_perm("meetings.manage_outbox", is_team)

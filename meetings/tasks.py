@@ -3,14 +3,25 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs every hour, the rounds' follow-up every 15 minutes; action-item reminders
-daily (``manage.py schedule_action_reminders`` moves them)."""
+participation needs, the time-poll reminders and the feedback requests every hour, the
+rounds' follow-up every 15 minutes; action-item reminders daily (``manage.py
+schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, invitations, minutes, reports, rounds
+from meetings.services import (
+    access,
+    actions,
+    calendars,
+    feedback,
+    invitations,
+    minutes,
+    polls,
+    reports,
+    rounds,
+)
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -23,6 +34,14 @@ def outbox_sweep() -> int:
 
 def reminders_enqueue() -> int:
     return invitations.reminders_enqueue()
+
+
+def time_poll_reminders_enqueue() -> int:
+    return polls.time_poll_reminders_enqueue()
+
+
+def feedback_requests_enqueue() -> int:
+    return feedback.feedback_requests_enqueue()
 
 
 def participation_needs_erase() -> int:
@@ -61,3 +80,11 @@ def rounds_follow_up() -> int:
     sessions have all taken place (held)."""
     reminded, replaced = invitations.answer_deadlines_follow()
     return reminded + replaced + rounds.rounds_status_follow()
+
+
+def sign_in_link_email(contact_id: int, next_path: str = "") -> int:
+    return access.sign_in_link_email_send(contact_id=contact_id, next_path=next_path)
+
+
+def password_reset_email(user_id: int) -> int:
+    return access.password_reset_email_send(user_id=user_id)

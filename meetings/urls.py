@@ -1,22 +1,50 @@
 """The pages of the ``meetings`` app, one module of ``meetings.views`` per capability."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from meetings.views import (
+    access,
     actions,
     agendas,
     calendars,
+    feedback,
     home,
     invitations,
     minutes,
     my_data,
+    outbox,
     panels,
+    polls,
     reports,
     scheduling,
 )
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
+    path("sign-in/link/", access.sign_in_link, name="sign-in-link"),
+    path("sign-in/email/", access.SignInLinkRequestView.as_view(), name="sign-in-link-request"),
+    path("my-data/sign-in-links/revoke/", access.sign_in_links_revoke, name="sign-in-links-revoke"),
+    path(
+        "accounts/password-reset/",
+        access.PasswordResetRequestView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("meetings/", scheduling.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
@@ -80,6 +108,11 @@ urlpatterns = [
         name="meeting-occurrence",
     ),
     path(
+        "meetings/<int:pk>/time-proposals/<int:proposal_pk>/",
+        scheduling.TimeProposalDecideView.as_view(),
+        name="meeting-time-proposal",
+    ),
+    path(
         "meetings/<int:pk>/cancel/",
         scheduling.MeetingCancelView.as_view(),
         name="meeting-cancel",
@@ -109,6 +142,22 @@ urlpatterns = [
         invitations.OutboxRetryView.as_view(),
         name="meeting-outbox-retry",
     ),
+    path("outbox/", outbox.OutboxView.as_view(), name="outbox"),
+    path(
+        "outbox/resend-failed/",
+        outbox.OutboxResendFailedView.as_view(),
+        name="outbox-resend-failed",
+    ),
+    path(
+        "invitations/<int:pk>/delegation/undo/",
+        invitations.InvitationDelegationUndoView.as_view(),
+        name="invitation-delegation-undo",
+    ),
+    path(
+        "delegation-requests/<int:pk>/decide/",
+        invitations.DelegationRequestDecideView.as_view(),
+        name="delegation-request-decide",
+    ),
     path(
         "invitations/<int:pk>/remove/",
         invitations.InvitationRemoveView.as_view(),
@@ -120,6 +169,20 @@ urlpatterns = [
         name="meeting-ics",
     ),
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    path("rsvp/<str:token>/invite.ics", invitations.rsvp_ics, name="rsvp-ics"),
+    path("meetings/<int:pk>/poll/", polls.TimePollView.as_view(), name="time-poll"),
+    path(
+        "meetings/<int:pk>/poll/new/",
+        polls.TimePollCreateView.as_view(),
+        name="time-poll-create",
+    ),
+    path("poll/<str:token>/", polls.TimePollAnswerView.as_view(), name="time-poll-answer"),
+    path("feedback/<str:token>/", feedback.FeedbackAnswerView.as_view(), name="feedback-answer"),
+    path(
+        "rounds/<int:round_pk>/feedback/",
+        feedback.RoundFeedbackView.as_view(),
+        name="round-feedback",
+    ),
     path("calendar/", calendars.CalendarSettingsView.as_view(), name="calendar-settings"),
     path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
     path(

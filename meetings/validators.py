@@ -1,12 +1,48 @@
 """Upload checks: the type of an attachment is decided by its content (magic bytes, the
-structure of an Office Open XML package, Pillow for images), never by its name."""
+structure of an Office Open XML package, Pillow for images), never by its name. Texts that
+reach iCalendar or e-mail headers: control characters removed (``single_line``,
+``multi_line``), applied by the services whatever the door."""
 
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+# Every control character (C0, DEL, C1 — CR and LF included) and the Unicode line and
+# paragraph separators: a bare CR in a title would become a line break on the wire of an
+# iCalendar file or an e-mail header and could inject properties.
+_LINE_BREAKING = "\u2028\u2029"
+
+
+def _is_control(character: str) -> bool:
+    return unicodedata.category(character) == "Cc" or character in _LINE_BREAKING
+
+
+def single_line(value) -> str:
+    """A one-line text (a title, a place, a name): each run of control characters becomes
+    one space; the ends are trimmed."""
+    text = str(value or "")
+    if not any(_is_control(character) for character in text):
+        return text.strip()
+    cleaned = "".join(" " if _is_control(character) else character for character in text)
+    return re.sub(r" {2,}", " ", cleaned).strip()
+
+
+def multi_line(value) -> str:
+    """A text of several lines: CRLF, bare CR and the Unicode separators become LF; other
+    control characters except TAB are removed."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return "".join(
+        character
+        for character in text
+        if character in "\n\t" or unicodedata.category(character) != "Cc"
+    )
+
 
 # Agenda attachments: large enough for a slide deck, small enough for an e-mail.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -14,6 +14,13 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "")
+# Rate limits count in a cache that lives as long as the test process: generous here, and set
+# low by the tests of the limits themselves.
+os.environ.setdefault("API_THROTTLE_ANON", "100000/min")
+os.environ.setdefault("API_THROTTLE_USER", "100000/min")
+os.environ.setdefault("RATELIMIT_SIGN_IN_LINK_PER_EMAIL", "1000/h")
+os.environ.setdefault("RATELIMIT_SIGN_IN_LINK_PER_IP", "100000/h")
+os.environ.setdefault("RATELIMIT_LINK_POSTS_PER_IP", "100000/m")
 
 from coordination.settings import *  # noqa: F403
 from coordination.settings import BASE_DIR, DATABASES, Q_CLUSTER, STORAGES
@@ -30,6 +37,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="coordinator-media-")
+SENDFILE_ROOT = MEDIA_ROOT
 STATIC_ROOT = tempfile.mkdtemp(prefix="coordinator-static-")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -4,6 +4,7 @@ the survey import."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coordination.imports.readers import ExportFileError, ImportLimits
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 
 
@@ -110,8 +111,10 @@ class SurveyImportCreateSerializer(serializers.Serializer):
     partial = serializers.BooleanField(required=False, default=False)
 
     def validate_file(self, upload):
-        if upload.size > 20 * 1024 * 1024:
-            raise serializers.ValidationError("The file is larger than 20 MB.")
+        try:
+            ImportLimits.from_settings().file_size_check(upload.size)
+        except ExportFileError as exc:
+            raise serializers.ValidationError(str(exc), code="too_large") from exc
         return upload
 
     def validate_mapping(self, upload):

@@ -6,6 +6,7 @@ MS Forms, Google Forms, LimeSurvey and EUSurvey name them in English, French or 
 Labels are matched without regard to case, accents, punctuation or surrounding blanks."""
 
 import re
+import reprlib
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -196,10 +197,19 @@ def mapping_with_organisation_choices(
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
+# A mapping target as shown in an error: a YAML alias bomb ("billion laughs") is shown in a
+# few characters, never expanded into billions.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 4, 4, 80
+
+
 def _mapping_target(header: str, target: Any) -> dict[str, Any]:
     error = MappingFileError(
         _("The mapping for column “%(header)s” is not understood: %(target)s")
-        % {"header": header, "target": target}
+        % {
+            "header": header,
+            "target": target[:80] if isinstance(target, str) else _SHORT.repr(target),
+        }
     )
     if isinstance(target, bool):
         raise error
@@ -210,6 +220,8 @@ def _mapping_target(header: str, target: Any) -> dict[str, Any]:
         if not isinstance(number, int) or isinstance(number, bool):
             raise error
         for key, prefix in (("option", "option:"), ("row", "row:"), ("column", "")):
+            if target.get(key) and not isinstance(target[key], str | int):
+                raise error
             if target.get(key):
                 return {"number": number, "part": f"{prefix}{target[key]}", "raw": True}
         if target.get("other"):

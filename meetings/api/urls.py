@@ -1,7 +1,15 @@
 from django.urls import path
 
 from coordination.api.routers import ApiRouter
-from meetings.api.views import actions, agendas, invitations, minutes, panels, scheduling
+from meetings.api.views import (
+    actions,
+    agendas,
+    invitations,
+    minutes,
+    panels,
+    polls,
+    scheduling,
+)
 
 # Route names carry an "api-" prefix so that they never shadow the page names.
 router = ApiRouter()
@@ -43,5 +51,16 @@ urlpatterns = [
         "meetings/<int:pk>/alternates/next/",
         panels.SessionAlternateNextView.as_view(),
         name="api-session-alternate-next",
+    ),
+    path("meetings/<str:pk>/poll/", polls.TimePollView.as_view(), name="api-time-poll"),
+    path(
+        "meetings/<str:pk>/poll/choose/",
+        polls.TimePollChooseView.as_view(),
+        name="api-time-poll-choose",
+    ),
+    path(
+        "meetings/<str:pk>/poll/remind/",
+        polls.TimePollRemindView.as_view(),
+        name="api-time-poll-remind",
     ),
 ]

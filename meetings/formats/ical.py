@@ -5,9 +5,16 @@ e-mail code only serialise them).
 - Every TZID used gets a VTIMEZONE written here in the form Outlook reads correctly: one
   STANDARD and one DAYLIGHT sub-component with yearly RRULEs, derived from ``zoneinfo``
   (``icalendar``'s ``add_missing_timezones`` writes RDATE lists, which Outlook ignores and
-  which stop at their date window).
+  which stop at their date window); where a zone's rules changed within 2020–2040, explicit
+  transitions for the years before its current rules (see ``vtimezone``).
 - ORGANIZER is the product's reply mailbox (``settings.CALENDAR_REPLY_EMAIL``) with the
-  facilitator's name as CN, so that iTIP replies reach the product.
+  facilitator's name as CN, and the ``From:`` of every message that carries a calendar is
+  that same mailbox (``meetings.emails.calendar_from_email``), with ``Reply-To:`` the
+  facilitator for answers in words. Why not ORGANIZER = the facilitator with SENT-BY = the
+  mechanism: calendar clients send their iTIP REPLY to the ORGANIZER's address, not to
+  SENT-BY, so answers would land in a facilitator's personal mailbox and never be applied;
+  and a ``From:`` in the product's own domain keeps DMARC aligned. With From: = ORGANIZER,
+  Outlook and Gmail show no "sent on behalf of" and no SENT-BY or Sender header is needed.
 - An invitation message names only its recipient as ATTENDEE (e-mail addresses of the other
   invitees are personal data); VALARM only in feeds.
 
@@ -18,8 +25,9 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
-import re
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,12 +35,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings import enums
+from meetings.validators import multi_line, single_line
 
 PRODID = "-//Coordinator//Meetings and consultation rounds//EN"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# A reference year whose transitions define the yearly rules (Europe/Brussels has followed
-# the EU rule, last Sunday of March and of October, since 1996).
-RULE_REFERENCE_YEAR = 2026
 
 PARTSTAT = {
     enums.InvitationStatus.DRAFTED: "NEEDS-ACTION",
@@ -53,38 +58,70 @@ STATUS = {
 
 
 def clean_text(value: str) -> str:
-    """Text for a property: control characters removed (escaping and folding are the
-    library's job)."""
-    return CONTROL_CHARACTERS.sub("", str(value or ""))
+    """Text for a one-line property or parameter (SUMMARY, LOCATION, CN): every control
+    character removed, CR and LF included (escaping and folding are the library's job). The
+    services already store such texts clean; this holds for whatever reaches the builder."""
+    return single_line(value)
+
+
+def clean_description(value: str) -> str:
+    """Text for DESCRIPTION: line breaks kept as LF (the library writes them as ``\\n``), a
+    bare CR made one, other control characters removed."""
+    return multi_line(value)
 
 
 # --- VTIMEZONE ------------------------------------------------------------------------------
 
+# The years in which every VTIMEZONE written here gives exactly zoneinfo's offsets (checked
+# hour by hour for every zone in the tests).
+EXACT_FROM_YEAR = 2020
+EXACT_UNTIL_YEAR = 2040
+_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# Offsets are sampled this often to find the transitions; no zone changes twice within a
+# week (Morocco's Ramadan break, the shortest, lasts about a month).
+_SAMPLE_STEP = dt.timedelta(days=7)
 
-def _transitions(tz: ZoneInfo, year: int) -> list[tuple[dt.datetime, dt.timedelta, dt.timedelta]]:
-    """The UTC instants in ``year`` where ``tz`` changes offset: (instant, before, after)."""
+
+@dataclass(frozen=True)
+class _Transition:
+    instant: dt.datetime  # UTC
+    before: dt.timedelta
+    after: dt.timedelta
+    name: str
+
+
+def _zone_transitions(tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[_Transition]:
+    """The instants in [start, end) where ``tz`` changes offset, to the minute."""
     found = []
-    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-    hour = dt.timedelta(hours=1)
-    previous = start.astimezone(tz).utcoffset()
     moment = start
-    while moment.year == year:
-        moment_next = moment + hour
-        offset = moment_next.astimezone(tz).utcoffset()
+    previous = moment.astimezone(tz).utcoffset()
+    while moment < end:
+        following = min(moment + _SAMPLE_STEP, end)
+        offset = following.astimezone(tz).utcoffset()
         if offset != previous:
-            # Transitions happen on a quarter hour at most; refine to the minute.
-            probe = moment
-            while probe.astimezone(tz).utcoffset() == previous:
-                probe += dt.timedelta(minutes=1)
-            found.append((probe, previous, offset))
+            low, high = moment, following  # offset(low) == previous != offset(high)
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if middle <= low:
+                    middle = low + dt.timedelta(minutes=1)
+                if middle.astimezone(tz).utcoffset() == previous:
+                    low = middle
+                else:
+                    high = middle
+            found.append(_Transition(high, previous, offset, high.astimezone(tz).tzname() or ""))
             previous = offset
-        moment = moment_next
+        moment = following
     return found
+
+
+def _year_start(year: int) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=dt.UTC)
 
 
 def _nth_weekday_rule(local: dt.datetime) -> tuple[int, str]:
     """(ordinal, weekday code) of ``local``'s date in its month: -1 for the last one."""
-    weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][local.weekday()]
+    weekday = _WEEKDAYS[local.weekday()]
     days_in_month = pycalendar.monthrange(local.year, local.month)[1]
     if local.day + 7 > days_in_month:
         return -1, weekday
@@ -92,7 +129,7 @@ def _nth_weekday_rule(local: dt.datetime) -> tuple[int, str]:
 
 
 def _first_occurrence(year: int, month: int, ordinal: int, weekday: str) -> dt.date:
-    index = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(weekday)
+    index = _WEEKDAYS.index(weekday)
     days = [
         dt.date(year, month, day)
         for day in range(1, pycalendar.monthrange(year, month)[1] + 1)
@@ -101,35 +138,110 @@ def _first_occurrence(year: int, month: int, ordinal: int, weekday: str) -> dt.d
     return days[ordinal - 1] if ordinal > 0 else days[ordinal]
 
 
+@dataclass(frozen=True)
+class _YearlyRule:
+    """A transition on the n-th (or last) weekday of a month, at a wall-clock time."""
+
+    month: int
+    ordinal: int
+    weekday: str
+    local_time: dt.time
+    before: dt.timedelta
+    after: dt.timedelta
+    name: str
+
+    def local_onset(self, year: int) -> dt.datetime:
+        day = _first_occurrence(year, self.month, self.ordinal, self.weekday)
+        return dt.datetime.combine(day, self.local_time)
+
+    def instant(self, year: int) -> dt.datetime:
+        return (self.local_onset(year) - self.before).replace(tzinfo=dt.UTC)
+
+
+def _rules_of(transitions: list[_Transition]) -> list[_YearlyRule]:
+    rules = []
+    for transition in transitions:
+        local = (transition.instant + transition.before).replace(tzinfo=None)
+        ordinal, weekday = _nth_weekday_rule(local)
+        rules.append(
+            _YearlyRule(
+                local.month,
+                ordinal,
+                weekday,
+                local.time(),
+                transition.before,
+                transition.after,
+                transition.name,
+            )
+        )
+    return rules
+
+
+def _rules_hold(rules: list[_YearlyRule], transitions: list[_Transition], year: int) -> bool:
+    expected = sorted((rule.instant(year), rule.before, rule.after) for rule in rules)
+    actual = [(t.instant, t.before, t.after) for t in transitions]
+    return expected == actual
+
+
+@functools.lru_cache(maxsize=64)
+def _zone_plan(tzid: str):
+    """(offset at the start, explicit transitions, yearly rules from year, yearly rules):
+    the yearly rules are those of the last exact year, kept from the first year from which
+    they hold until the end of the exact range; the years before are written as explicit
+    transitions."""
+    tz = ZoneInfo(tzid)
+    by_year = {
+        year: _zone_transitions(tz, _year_start(year), _year_start(year + 1))
+        for year in range(EXACT_FROM_YEAR, EXACT_UNTIL_YEAR + 1)
+    }
+    rules = _rules_of(by_year[EXACT_UNTIL_YEAR])
+    rules_from = EXACT_UNTIL_YEAR
+    while rules_from > EXACT_FROM_YEAR and _rules_hold(
+        rules, by_year[rules_from - 1], rules_from - 1
+    ):
+        rules_from -= 1
+    explicit = [t for year in range(EXACT_FROM_YEAR, rules_from) for t in by_year[year]]
+    initial = _year_start(EXACT_FROM_YEAR).astimezone(tz)
+    return initial.utcoffset(), initial.tzname() or "", tuple(explicit), rules_from, tuple(rules)
+
+
 def vtimezone(tzid: str):
-    """A VTIMEZONE for ``tzid`` with one STANDARD and one DAYLIGHT rule (yearly RRULEs)."""
+    """A VTIMEZONE for ``tzid`` that gives zoneinfo's offsets for every moment of
+    EXACT_FROM_YEAR–EXACT_UNTIL_YEAR. Where one rule per change holds for the whole range
+    (the EU, the US, most zones): one STANDARD and one DAYLIGHT sub-component with yearly
+    RRULEs, the form Outlook reads. Where the rules changed in the range (a zone that
+    dropped daylight saving time, moved its dates or follows Ramadan): the changes before the
+    current rules as explicit sub-components, one per transition (no RDATE lists, which
+    Outlook ignores), then the current rules."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-    tz = ZoneInfo(tzid)
+    initial_offset, initial_name, explicit, rules_from, rules = _zone_plan(tzid)
     component = Timezone()
     component.add("tzid", tzid)
-    transitions = _transitions(tz, RULE_REFERENCE_YEAR)
-    if not transitions:
+    if explicit or not rules or rules_from > EXACT_FROM_YEAR:
         standard = TimezoneStandard()
-        offset = dt.datetime(RULE_REFERENCE_YEAR, 1, 1, tzinfo=tz).utcoffset()
         standard.add("dtstart", dt.datetime(1970, 1, 1))
-        standard.add("tzoffsetfrom", offset)
-        standard.add("tzoffsetto", offset)
-        standard.add("tzname", dt.datetime(RULE_REFERENCE_YEAR, 1, 1, tzinfo=tz).tzname())
+        standard.add("tzoffsetfrom", initial_offset)
+        standard.add("tzoffsetto", initial_offset)
+        standard.add("tzname", initial_name)
         component.add_component(standard)
-        return component
-    for instant, before, after in transitions:
-        local_before = (instant + before).replace(tzinfo=None)
-        ordinal, weekday = _nth_weekday_rule(local_before)
-        sub = TimezoneDaylight() if after > before else TimezoneStandard()
-        first = _first_occurrence(1970, local_before.month, ordinal, weekday)
-        sub.add("dtstart", dt.datetime.combine(first, local_before.time()))
-        sub.add("tzoffsetfrom", before)
-        sub.add("tzoffsetto", after)
-        sub.add("tzname", instant.astimezone(tz).tzname())
+    for transition in explicit:
+        sub = TimezoneDaylight() if transition.after > transition.before else TimezoneStandard()
+        sub.add("dtstart", (transition.instant + transition.before).replace(tzinfo=None))
+        sub.add("tzoffsetfrom", transition.before)
+        sub.add("tzoffsetto", transition.after)
+        sub.add("tzname", transition.name)
+        component.add_component(sub)
+    first_year = 1970 if rules_from == EXACT_FROM_YEAR else rules_from
+    for rule in rules:
+        sub = TimezoneDaylight() if rule.after > rule.before else TimezoneStandard()
+        sub.add("dtstart", rule.local_onset(first_year))
+        sub.add("tzoffsetfrom", rule.before)
+        sub.add("tzoffsetto", rule.after)
+        sub.add("tzname", rule.name)
         sub.add(
             "rrule",
-            vRecur(freq="YEARLY", bymonth=local_before.month, byday=f"{ordinal}{weekday}"),
+            vRecur(freq="YEARLY", bymonth=rule.month, byday=f"{rule.ordinal}{rule.weekday}"),
         )
         component.add_component(sub)
     return component
@@ -173,11 +285,17 @@ def _attendee(invitation):
 
 
 def meeting_description(meeting, *, rsvp_url: str = "") -> str:
-    """Agenda as it stands, the online link, the meeting page and the RSVP link (in the
-    active language: callers override it with the recipient's)."""
+    """The published agenda as it stands (none while unpublished), the online link, the
+    meeting page and the RSVP link (in the active language: callers override it with the
+    recipient's)."""
 
     lines = []
-    items = sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+    # A draft agenda is the facilitators' own: only a published one leaves their pages.
+    items = (
+        sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+        if meeting.agenda_published_at
+        else []
+    )
     if items:
         lines.append(_("Agenda:"))
         lines.extend(f"{item.position}. {item.title}" for item in items)
@@ -188,7 +306,7 @@ def meeting_description(meeting, *, rsvp_url: str = "") -> str:
     lines.append(_("Meeting page: %(url)s") % {"url": page})
     if rsvp_url:
         lines.append(_("Your answer: %(url)s") % {"url": rsvp_url})
-    return clean_text("\n".join(lines))
+    return clean_description("\n".join(lines))
 
 
 def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -294,12 +412,14 @@ def _series_events(
 def calendar_message(
     *, meeting, invitation, method: str, now: dt.datetime, rsvp_url: str = "", sequence=None
 ):
-    """An iTIP message (RFC 5546) for one invitee: METHOD REQUEST (new or changed) or CANCEL
-    (meeting cancelled or invitee removed). CANCEL carries STATUS:CANCELLED."""
-    if method not in ("REQUEST", "CANCEL"):
+    """An iTIP message (RFC 5546) for one invitee: METHOD REQUEST (new or changed), CANCEL
+    (meeting cancelled or invitee removed; it carries STATUS:CANCELLED) or DECLINECOUNTER
+    (the time the invitee proposed was declined; the event as it stands)."""
+    if method not in ("REQUEST", "CANCEL", "DECLINECOUNTER"):
         raise ValueError(f"Unsupported iTIP method {method!r}")
     cal = _calendar(method=method)
     cal.add_component(vtimezone(meeting.timezone))
+    waitlisted = method == "REQUEST" and invitation.status == enums.InvitationStatus.WAITLISTED
     for event in _series_events(
         meeting,
         now=now,
@@ -308,8 +428,26 @@ def calendar_message(
         force_status="CANCELLED" if method == "CANCEL" else None,
         sequence=sequence,
     ):
+        if waitlisted:
+            _mark_waitlisted(event)
         cal.add_component(event)
     return cal
+
+
+def _mark_waitlisted(event) -> None:
+    """An entry for someone on the waitlist: the title and the first line of the
+    description say so, and the time is not shown as busy."""
+    title = str(event["SUMMARY"])
+    description = str(event.get("DESCRIPTION", ""))
+    del event["SUMMARY"]
+    del event["DESCRIPTION"]
+    event.add("summary", clean_text(_("On the waitlist: %(title)s") % {"title": title}))
+    notice = _(
+        "The meeting is full: you are on the waitlist. You will receive a message if a seat "
+        "becomes free."
+    )
+    event.add("description", clean_description(f"{notice}\n\n{description}"))
+    event.add("transp", "TRANSPARENT")
 
 
 def calendar_download(*, meeting, now: dt.datetime, invitation=None):

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from meetings.formats import charts
 from meetings.formats.markdown import render_markdown
@@ -96,6 +96,7 @@ def build_context(
         TocEntry("draw", "2.2 " + _("How invitees were drawn"), 2),
         TocEntry("participation", "2.3 " + _("Invited, accepted and attended"), 2),
         TocEntry("profile", "2.4 " + _("Participants’ profile"), 2),
+        TocEntry("feedback", "2.5 " + _("Participants’ feedback"), 2),
         TocEntry("survey", "3. " + _("Survey context"), 1),
         TocEntry("results", "4. " + _("Results per theme"), 1),
         *(TocEntry(t["anchor"], f"{t['number']} {t['theme']}", 2) for t in themes),
@@ -118,6 +119,9 @@ def build_context(
         "themes": themes,
         "toc": toc,
         "headings": {e.anchor.replace("-", "_"): e.title for e in toc},
+        "feedback_rate": _feedback_rate(snapshot["feedback"])
+        if (snapshot.get("feedback") or {}).get("answered")
+        else "",
         "watermark": "" if is_final else _("DRAFT"),
     }
 
@@ -224,6 +228,23 @@ def _docx_toc(document) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def _feedback_rate(feedback: dict) -> str:
+    rate = _("%(answered)s of %(asked)s attendees gave feedback (%(rate)s %%), anonymously.") % {
+        "answered": feedback["answered"],
+        "asked": feedback["asked"],
+        "rate": feedback["rate"],
+    }
+    count = feedback["open_count"]
+    if not count:
+        return rate
+    open_answers = ngettext(
+        "%(count)s open answer is not reproduced here.",
+        "%(count)s open answers are not reproduced here.",
+        count,
+    ) % {"count": count}
+    return f"{rate} {open_answers}"
 
 
 def _pct(share: float) -> str:
@@ -359,6 +380,19 @@ def render_docx(
                 )  # fmt: skip
         else:
             document.add_paragraph(_("No attendance is recorded, so there is no profile yet."))
+        document.add_heading(c["headings"]["feedback"], level=2)
+        feedback = s.get("feedback") or {}
+        if feedback.get("answered"):
+            document.add_paragraph(_feedback_rate(feedback))
+            _docx_table(
+                document,
+                [_("Question"), pgettext("feedback rating", "Yes"),
+                 pgettext("feedback rating", "Partly"), pgettext("feedback rating", "No")],
+                [[q["text"], q["yes"], q["partly"], q["no"]] for q in feedback["questions"]],
+                {1, 2, 3},
+            )  # fmt: skip
+        else:
+            document.add_paragraph(_("No feedback was given on the sessions yet."))
 
         # 3. Survey context
         document.add_heading(c["headings"]["survey"], level=1)

@@ -179,7 +179,11 @@ class MeetingForm(forms.Form):
 
 
 class OccurrenceForm(forms.Form):
-    ACTIONS = [("cancel", pgettext_lazy("occurrence", "Cancel")), ("move", _("Move"))]
+    ACTIONS = [
+        ("cancel", pgettext_lazy("occurrence", "Cancel")),
+        ("move", _("Move")),
+        ("following", _("New time for this and the following dates")),
+    ]
 
     occurrence = forms.DateTimeField(
         label=_("Meeting of the series (original date and time)"),
@@ -209,7 +213,14 @@ class OccurrenceForm(forms.Form):
                 data["occurrence_start"] = recurrence.aware_from_local(naive, tzid)
             except ValidationError as exc:
                 self.add_error("occurrence", exc)
-        if data.get("action") == "move":
+        if (
+            data.get("action") == "following"
+            and data.get("occurrence")
+            and not data.get("new_date")
+        ):
+            # The following dates keep their days unless a new first date is given.
+            data["new_date"] = data["occurrence"].date()
+        if data.get("action") in ("move", "following"):
             if not (data.get("new_date") and data.get("new_start") and data.get("new_end")):
                 raise ValidationError(_("Give the new date, start and end."))
             for key, name in (("starts_at", "new_start"), ("ends_at", "new_end")):

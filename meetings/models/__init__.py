@@ -5,7 +5,8 @@ One module per concern; every model is re-exported here."""
 
 from meetings.models.actions import ActionItem, ActionItemEvent
 from meetings.models.agendas import AgendaAttachment, AgendaItem
-from meetings.models.invitations import Invitation
+from meetings.models.feedback import FeedbackAnswer, FeedbackQuestionnaire, FeedbackRequest
+from meetings.models.invitations import DelegationRequest, Invitation, TimeProposal
 from meetings.models.meetings import Meeting
 from meetings.models.minutes import (
     Attendance,
@@ -17,6 +18,7 @@ from meetings.models.minutes import (
 )
 from meetings.models.outbox import OutboundMessage
 from meetings.models.panels import PanelDraw, RoundDraw
+from meetings.models.polls import TimePoll, TimePollAnswer, TimePollSlot
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
 
 __all__ = [
@@ -26,6 +28,10 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Decision",
+    "DelegationRequest",
+    "FeedbackAnswer",
+    "FeedbackQuestionnaire",
+    "FeedbackRequest",
     "Invitation",
     "Meeting",
     "Minutes",
@@ -39,4 +45,8 @@ __all__ = [
     "ReportSection",
     "ReportVersion",
     "RoundDraw",
+    "TimePoll",
+    "TimePollAnswer",
+    "TimePollSlot",
+    "TimeProposal",
 ]

@@ -1,9 +1,12 @@
-"""Invitations of contacts to meetings: their answer, the waitlist and the seat they hold."""
+"""Invitations of contacts to meetings: their answer, the waitlist and the seat they hold;
+the other times an invitee proposed from their calendar (iTIP COUNTER); the delegations that
+wait for a facilitator's approval."""
 
 import secrets
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination import enums as coordination_enums
@@ -72,7 +75,23 @@ class Invitation(TimeStamped):
         ),
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        _("answered at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the answer in force was given (for a calendar reply, its DTSTAMP): an "
+            "older answer arriving later never replaces it."
+        ),
+    )
+    calendar_sequence = models.PositiveIntegerField(
+        _("last iCalendar sequence sent"),
+        default=0,
+        help_text=_(
+            "The SEQUENCE of the last calendar entry sent to this invitee: a calendar reply "
+            "to an older one is stale."
+        ),
+    )
     comment = models.TextField(_("comment"), blank=True)
     participation_language = models.CharField(
         _("language of participation"),
@@ -85,6 +104,13 @@ class Invitation(TimeStamped):
         _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    status_before_delegation = models.CharField(
+        _("status before the delegation"),
+        max_length=20,
+        choices=enums.InvitationStatus.choices,
+        blank=True,
+        help_text=_("Given back if the delegation is undone before the delegate answered."),
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -105,3 +131,103 @@ class Invitation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.contact.name} → {self.meeting}"
+
+
+class TimeProposal(TimeStamped):
+    """Another time an invitee proposed from their calendar (iTIP COUNTER, Outlook's
+    "propose new time"): the facilitator accepts it (the meeting is rescheduled) or declines
+    it (the invitee's calendar is told with a DECLINECOUNTER)."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="time_proposals",
+        verbose_name=_("invitation"),
+    )
+    starts_at = models.DateTimeField(_("proposed start"))
+    ends_at = models.DateTimeField(_("proposed end"))
+    comment = models.TextField(_("comment"), blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.TimeProposalStatus.choices,
+        default=enums.TimeProposalStatus.OPEN,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("time proposal")
+        verbose_name_plural = _("time proposals")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="time_proposal_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["invitation", "starts_at", "ends_at"],
+                condition=Q(status="open"),
+                name="time_proposal_one_open_per_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class DelegationRequest(TimeStamped):
+    """An invitee passes their seat to an address outside their organisation's known e-mail
+    domains: a facilitator approves (the delegate is then invited) or refuses. Nothing about
+    the delegate is kept in the directory before approval."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="delegation_requests",
+        verbose_name=_("invitation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=enums.DelegationRequestStatus.choices,
+        default=enums.DelegationRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation request")
+        verbose_name_plural = _("delegation requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation"],
+                condition=Q(status="pending"),
+                name="delegation_request_one_pending_per_invitation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="delegation_request_decided_iff_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation.contact.name} → {self.email}"

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -63,13 +64,18 @@ class OutboundMessage(models.Model):
     body_text = models.TextField(_("plain text"))
     body_html = models.TextField(_("HTML"))
     ical = models.TextField(_("iCalendar"), blank=True)
-    ical_method = models.CharField(_("iCalendar method"), max_length=10, blank=True)
+    ical_method = models.CharField(_("iCalendar method"), max_length=20, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("queued at"),
+        default=timezone.now,
+        help_text=_("Start of the retry window: when the message was written or last resent."),
+    )
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -100,7 +106,7 @@ class OutboundMessage(models.Model):
                 name="outbound_message_sent_iff_sent_at",
             ),
             models.CheckConstraint(
-                condition=Q(ical_method__in=["", "REQUEST", "CANCEL"]),
+                condition=Q(ical_method__in=["", "REQUEST", "CANCEL", "DECLINECOUNTER"]),
                 name="outbound_message_ical_method_known",
             ),
         ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings import enums
 from meetings.enums import InvitationStatus
-from meetings.models import Invitation, Meeting, OutboundMessage
+from meetings.models import DelegationRequest, Invitation, Meeting, OutboundMessage
 
 
 def my_open_invitations(*, user) -> QuerySet[Invitation]:
@@ -41,7 +41,13 @@ def invitation_overview(*, meeting: Meeting) -> dict:
             invitation__meeting=meeting, status=enums.OutboxStatus.FAILED
         ).select_related("invitation__contact")
     )
+    requests = list(
+        DelegationRequest.objects.filter(
+            invitation__meeting=meeting, status=enums.DelegationRequestStatus.PENDING
+        ).select_related("invitation__contact__organisation")
+    )
     return {
+        "delegation_requests": requests,
         "invited": sum(n for status, n in counts.items() if status not in ("drafted", "cancelled")),
         "accepted": counts.get(InvitationStatus.ACCEPTED, 0),
         "tentative": counts.get(InvitationStatus.TENTATIVE, 0),
@@ -72,3 +78,24 @@ def invitees_of_rounds_facilitated_by(user) -> QuerySet:
     return Invitation.objects.filter(meeting__consultation_round__facilitators=user).values(
         "contact_id"
     )
+
+
+def invitation_delegation(*, invitation: Invitation) -> dict:
+    """For the invitee's answer page: the colleague who took the seat (and whether the seat
+    can still be taken back), or the delegation waiting for a facilitator's approval."""
+    delegate = (
+        invitation.delegates.exclude(status=InvitationStatus.CANCELLED)
+        .select_related("contact")
+        .first()
+        if invitation.status == InvitationStatus.DELEGATED
+        else None
+    )
+    pending = invitation.delegation_requests.filter(
+        status=enums.DelegationRequestStatus.PENDING
+    ).first()
+    return {
+        "delegate": delegate,
+        "delegation_undoable": invitation.status == InvitationStatus.DELEGATED
+        and (delegate is None or delegate.answered_at is None),
+        "delegation_pending": pending,
+    }

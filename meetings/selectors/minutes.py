@@ -34,7 +34,9 @@ ATTENDEE_INVITATION_STATUSES = (
 
 def minutes_versions(*, meeting: Meeting, user) -> list[Minutes]:
     """The versions of the minutes ``user`` may read, newest first."""
-    versions = Minutes.objects.filter(meeting=meeting).select_related("approved_by", "created_by")
+    versions = Minutes.objects.filter(meeting=meeting).select_related(
+        "approved_by__contact", "created_by__contact"
+    )
     if not can_manage_meeting(user, meeting):
         versions = versions.filter(status__in=VISIBLE_MINUTES_STATUSES)
     return list(versions.order_by("-version"))
@@ -93,7 +95,9 @@ def minutes_document(*, minutes: Minutes, with_comments: bool = False) -> Minute
         actions_by_item[action.origin_agenda_item_id].append(action)
     comments = defaultdict(list)
     if with_comments:
-        for comment in MinutesComment.objects.filter(minutes=minutes).select_related("author"):
+        for comment in MinutesComment.objects.filter(minutes=minutes).select_related(
+            "author__contact"
+        ):
             comments[comment.agenda_item_id].append(comment)
     rows = [
         MinutesRow(

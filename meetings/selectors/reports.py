@@ -27,7 +27,7 @@ from coordination.models import (
     normalise_name,
 )
 from coordination.panels import rerun_command
-from coordination.selectors import QuestionStats, survey_results, volunteer_pool
+from coordination.selectors import QuestionStats, person_name, survey_results, volunteer_pool
 from meetings import enums
 from meetings.models import (
     ActionItem,
@@ -41,6 +41,7 @@ from meetings.models import (
     PanelDraw,
     RoundDraw,
 )
+from meetings.selectors.feedback import round_feedback_results
 
 # Invitations that reached the invitee (drafted, waitlisted or cancelled ones did not).
 INVITED_STATUSES = (
@@ -116,7 +117,7 @@ def _zone(name: str):
 
 
 def _user_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return person_name(user=user) if user else ""
 
 
 def pool_organisations():
@@ -544,7 +545,24 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             for a in actions
         ],
         "annex_agendas": annex_agendas,
+        "feedback": _feedback(round_),
         "missing": missing,
+    }
+
+
+def _feedback(round_: ConsultationRound) -> dict:
+    """The sessions' anonymous feedback: response rate and per question the counts (the open
+    answers are counted, not reproduced: they may name people)."""
+    results = round_feedback_results(consultation_round=round_)
+    return {
+        "asked": results["asked"],
+        "answered": results["answered"],
+        "rate": results["rate"],
+        "questions": [
+            {"text": str(q["text"]), "yes": q["yes"], "partly": q["partly"], "no": q["no"]}
+            for q in results["questions"]
+        ],
+        "open_count": len(results["comments"]),
     }
 
 

@@ -15,7 +15,7 @@ from coordination.models import Contact
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 from meetings import enums
 from meetings.enums import InvitationStatus, MeetingStatus
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, TimeProposal
 from meetings.recurrence import SeriesDate, occurrences
 from meetings.recurrence import series_dates as series_dates_after
 from meetings.rules import VISIBLE_INVITATION_STATUSES
@@ -178,3 +178,51 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
 def series_dates(*, meeting: Meeting, limit: int = 8, now=None) -> list[SeriesDate]:
     """The next dates of a series, with cancelled and moved ones marked."""
     return series_dates_after(meeting, after=now or timezone.now(), limit=limit)
+
+
+def time_proposals_open(*, meeting: Meeting) -> QuerySet[TimeProposal]:
+    """The other times invitees proposed from their calendars, not yet answered."""
+    return (
+        TimeProposal.objects.filter(
+            invitation__meeting=meeting, status=enums.TimeProposalStatus.OPEN
+        )
+        .select_related("invitation__contact__organisation")
+        .order_by("starts_at", "proposed_at", "id")
+    )
+
+
+@dataclass
+class UpcomingDate:
+    """One date in the list of what is coming up: a single meeting, or one date of a series
+    (``moved`` when that date has its own time)."""
+
+    meeting: Meeting
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    moved: bool = False
+
+
+def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> list[UpcomingDate]:
+    """Every date of the meetings ``user`` may see in the next ``days`` days, each date of a
+    series on its own (cancelled dates left out, moved ones at their new time), by time."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=days)
+    meetings = (
+        meetings_visible_to(user=user)
+        .filter(recurrence_parent__isnull=True)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
+        .filter(starts_at__lt=horizon)
+        .prefetch_related("overrides")
+    )
+    dates = []
+    for meeting in meetings:
+        moved = {o.starts_at: o for o in meeting.overrides.all()}
+        length = meeting.ends_at - meeting.starts_at
+        for start in occurrences(meeting, start=now, end=horizon):
+            override = moved.get(start) if meeting.recurrence_rule else None
+            if override is not None:
+                dates.append(UpcomingDate(meeting, start, override.ends_at, moved=True))
+            else:
+                dates.append(UpcomingDate(meeting, start, start + length))
+    return sorted(dates, key=lambda date: (date.starts_at, date.meeting.pk))

@@ -22,6 +22,7 @@ from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.emails import outbox_write
 from meetings.models import ActionItem, ActionItemEvent, AgendaItem, Meeting
+from meetings.services.access import sign_in_links_for
 
 CLOSED_STATUSES = (enums.ActionStatus.DONE, enums.ActionStatus.DROPPED)
 DONE_TOKEN_SALT = "meetings.action-item.done"  # noqa: S105 - a salt, not a secret
@@ -264,13 +265,16 @@ def action_reminder_send(*, action_id: int, today: dt.date | None = None) -> boo
         if action is None or not action_reminder_is_due(action=action, today=today):
             return False
         contact = action.owner_contact
+        links = sign_in_links_for(contact=contact)
         context = {
             "action": action,
             "contact": contact,
             "overdue_days": (today - action.due_date).days,
             "done_url": settings.SITE_URL
             + reverse("action-done-token", args=[action_done_token(action=action)]),
-            "action_url": settings.SITE_URL + reverse("action-detail", args=[action.pk]),
+            "action_url": links.url(reverse("action-detail", args=[action.pk])),
+            "actions_url": links.url(reverse("action-list")),
+            "my_data_url": links.url(reverse("my-data")),
         }
         outbox_write(
             about={"action_item": action},

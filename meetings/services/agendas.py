@@ -7,7 +7,6 @@ agenda changed after they first saw it.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.models import Contact, Question
+from coordination.private_files import private_name
 from meetings import enums
 from meetings import validators as files
 from meetings.models import ActionItem, AgendaAttachment, AgendaItem, Meeting
@@ -25,6 +25,7 @@ from meetings.selectors.actions import open_action_items_for_meeting
 from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
 from meetings.services.actions import action_items_mark_reviewed
+from meetings.validators import single_line
 
 EDITABLE_FIELDS = (
     "title",
@@ -152,8 +153,8 @@ def agenda_item_create(
 ) -> AgendaItem:
     item = AgendaItem(
         meeting=meeting,
-        title=title.strip(),
-        title_alt=title_alt.strip(),
+        title=single_line(title),
+        title_alt=single_line(title_alt),
         purpose=purpose,
         planned_minutes=planned_minutes,
         description=description,
@@ -179,7 +180,7 @@ def agenda_item_update(
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     original = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
-        setattr(item, name, value.strip() if name in ("title", "title_alt") else value)
+        setattr(item, name, single_line(value) if name in ("title", "title_alt") else value)
     try:
         _validate_item(item)
     except ValidationError:
@@ -368,7 +369,7 @@ def agenda_attachment_add(*, item: AgendaItem, upload, user=None) -> AgendaAttac
     """Store an uploaded file after checking its size and its real type."""
     file_type = files.attachment_check(upload)
     original_name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
-    stored_name = f"{secrets.token_hex(12)}{file_type.extensions[0]}"
+    stored_name = f"{private_name()}{file_type.extensions[0]}"
     attachment = AgendaAttachment(
         agenda_item=item,
         original_name=original_name,

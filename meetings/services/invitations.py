@@ -25,17 +25,24 @@ from django.utils.translation import gettext as _
 from coordination.enums import WorkingLanguage
 from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
+from coordination.selectors import (
+    email_domain,
+    organisation_email_domains,
+    organisations_of_email_domain,
+    person_name,
+)
 from meetings import emails
-from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind
+from meetings.enums import DelegationRequestStatus, InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
-from meetings.models import Invitation, Meeting
+from meetings.models import DelegationRequest, Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.services import access
 from meetings.services.panels import alternate_replace
 from meetings.services.rounds import round_status_follow
+from meetings.validators import single_line
 
 RSVP_SALT = "meetings.rsvp"
-RSVP_TOKEN_MAX_AGE = getattr(settings, "RSVP_TOKEN_MAX_AGE", 400 * 24 * 3600)
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 ANSWERABLE = (
     InvitationStatus.SENT,
@@ -65,7 +72,9 @@ class RsvpTokenError(InvalidTokenError):
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The secret of the RSVP link: signed, time-stamped, revoked by a new nonce."""
+    """The secret of the RSVP link: signed, revoked by a new nonce (removal, delegation,
+    cancellation) or by the contact's erasure, expired ``RSVP_LINK_DAYS_AFTER_MEETING`` days
+    after the meeting (or the series) ends."""
     return signing.dumps({"i": invitation.pk, "n": invitation.token_nonce}, salt=RSVP_SALT)
 
 
@@ -76,9 +85,7 @@ def rsvp_url(invitation: Invitation) -> str:
 def invitation_from_token(token: str) -> Invitation:
     """The invitation of an RSVP link, or RsvpTokenError."""
     try:
-        data = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_TOKEN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise RsvpTokenError(_("This answer link has expired."), code="expired") from exc
+        data = signing.loads(token, salt=RSVP_SALT)
     except signing.BadSignature as exc:
         raise RsvpTokenError(_("This answer link is not valid."), code="invalid") from exc
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
@@ -88,29 +95,58 @@ def invitation_from_token(token: str) -> Invitation:
         .filter(pk=data["i"], token_nonce=data.get("n"))
         .first()
     )
-    if invitation is None:
+    if invitation is None or invitation.contact.erased_at is not None:
         raise RsvpTokenError(_("This answer link was withdrawn."), code="revoked")
+    last_end = series_last_end(invitation.meeting)
+    life = dt.timedelta(days=settings.RSVP_LINK_DAYS_AFTER_MEETING)
+    if last_end is not None and last_end + life <= timezone.now():
+        raise RsvpTokenError(_("This answer link has expired."), code="expired")
     return invitation
 
 
 def invitation_token_revoke(*, invitation: Invitation) -> Invitation:
-
+    """Every RSVP link sent for ``invitation`` stops working (a new nonce)."""
     invitation.token_nonce = new_token_nonce()
     invitation.save(update_fields=["token_nonce", "updated_at"])
     return invitation
 
 
+def meeting_tokens_revoke(*, meeting: Meeting) -> int:
+    """Every RSVP link of the meeting stops working; returns how many invitations."""
+    invitations = list(meeting.invitations.all())
+    for invitation in invitations:
+        invitation_token_revoke(invitation=invitation)
+    return len(invitations)
+
+
 # --- Messages -------------------------------------------------------------------------------
 
 
-def _facilitator_context(meeting: Meeting) -> dict:
+def facilitator_context(meeting: Meeting) -> dict:
     person = meeting.facilitator
     if person is None:
         return {"facilitator_name": "", "facilitator_email": ""}
     return {
-        "facilitator_name": person.get_full_name() or person.get_username(),
+        "facilitator_name": person_name(user=person),
         "facilitator_email": person.email,
     }
+
+
+def meeting_links(*, links: access.SignInLinks, meeting: Meeting) -> dict:
+    """The signed links of an e-mail about ``meeting``: its page, its agenda and PDF (once
+    published), the invitee's calendar page and My data."""
+    context = {
+        "meeting_url": links.url(reverse("meeting-detail", args=[meeting.pk])),
+        "ics_url": links.url(reverse("meeting-ics", args=[meeting.pk])),
+        "calendar_url": links.url(reverse("calendar-settings")),
+        "my_data_url": links.url(reverse("my-data")),
+        "agenda_url": "",
+        "agenda_pdf_url": "",
+    }
+    if meeting.agenda_published_at is not None:
+        context["agenda_url"] = links.url(reverse("agenda-page", args=[meeting.pk]))
+        context["agenda_pdf_url"] = links.url(reverse("agenda-pdf", args=[meeting.pk]))
+    return context
 
 
 def invitation_message_enqueue(
@@ -119,14 +155,18 @@ def invitation_message_enqueue(
     kind: str,
     sequence: int | None = None,
     occurrence_start: dt.datetime | None = None,
+    time_proposal=None,
+    time_changed: bool = False,
 ):
     """Render and write one outbox message about ``invitation``'s meeting (invitation,
-    update, cancellation, reminder, reminder to answer). ``occurrence_start``: the date of
-    the series that a reminder is about."""
+    update, cancellation, reminder, reminder to answer, waitlist notices, a declined time
+    proposal). ``occurrence_start``: the date of the series that a reminder is about."""
     meeting = invitation.meeting
     now = timezone.now()
     sequence = meeting.sequence if sequence is None else sequence
-    method = "CANCEL" if kind == OutboxKind.CANCEL else "REQUEST"
+    method = {OutboxKind.CANCEL: "CANCEL", OutboxKind.DECLINECOUNTER: "DECLINECOUNTER"}.get(
+        kind, "REQUEST"
+    )
     link = rsvp_url(invitation) if method == "REQUEST" else ""
     language = invitation.contact.preferred_language or "en"
     with translation.override(language):
@@ -138,19 +178,42 @@ def invitation_message_enqueue(
             rsvp_url=link,
             sequence=meeting.sequence,
         )
+    if invitation.calendar_sequence != meeting.sequence:
+        # Replies are matched against what this invitee last received, not against changes
+        # that were never sent to them (another invitee's removal).
+        Invitation.objects.filter(pk=invitation.pk).update(calendar_sequence=meeting.sequence)
+        invitation.calendar_sequence = meeting.sequence
     starts_at = occurrence_start or meeting.starts_at
+    ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
     context = {
         "kind": kind,
         "meeting": meeting,
         "starts_at": starts_at,
-        "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
+        "ends_at": ends_at,
         "invitation": invitation,
-        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position),
+        # Only a published agenda goes out; a draft stays on the facilitators' pages.
+        "agenda_items": sorted(meeting.agenda_items.all(), key=lambda item: item.position)
+        if meeting.agenda_published_at
+        else [],
         "rsvp_url": link,
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
-        **_facilitator_context(meeting),
+        "time_proposal": time_proposal,
+        "time_changed": time_changed,
+        "delegated_by": invitation.delegated_from.contact
+        if invitation.delegated_from_id and kind == OutboxKind.INVITATION
+        else None,
+        **facilitator_context(meeting),
     }
+    if method == "REQUEST":
+        # The links work until a few days after the meeting (the occurrence a reminder is
+        # about, the last date of a series; 14 days for a series without end).
+        if occurrence_start is not None or not meeting.recurrence_rule:
+            about_end = ends_at
+        else:
+            about_end = series_last_end(meeting)
+        links = access.sign_in_links_for(contact=invitation.contact, meeting_end=about_end)
+        context.update(meeting_links(links=links, meeting=meeting))
     return emails.email_enqueue(
         invitation=invitation,
         kind=kind,
@@ -162,12 +225,27 @@ def invitation_message_enqueue(
     )
 
 
-def meeting_updates_enqueue(*, meeting: Meeting) -> int:
-    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined."""
+def meeting_updates_enqueue(*, meeting: Meeting, time_changed: bool = False) -> int:
+    """An update (REQUEST, current SEQUENCE) to everyone invited and not declined. After a
+    change of date or time (``time_changed``) the answers given for the old time no longer
+    hold: those who had accepted or answered "tentative" are asked to confirm the new time
+    (PARTSTAT=NEEDS-ACTION, RSVP=TRUE); someone who had accepted keeps their seat until
+    they answer."""
+    if time_changed:
+        meeting.invitations.filter(status=InvitationStatus.ACCEPTED).update(
+            status=InvitationStatus.SENT, holds_seat=True, updated_at=timezone.now()
+        )
+        meeting.invitations.filter(status=InvitationStatus.TENTATIVE).update(
+            status=InvitationStatus.SENT, updated_at=timezone.now()
+        )
     count = 0
     for invitation in meeting.invitations.filter(KEPT_INFORMED_Q).select_related("contact"):
         invitation.meeting = meeting
-        count += bool(invitation_message_enqueue(invitation=invitation, kind=OutboxKind.UPDATE))
+        count += bool(
+            invitation_message_enqueue(
+                invitation=invitation, kind=OutboxKind.UPDATE, time_changed=time_changed
+            )
+        )
     return count
 
 
@@ -199,6 +277,21 @@ def _ensure_open(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting is over."), code="over")
 
 
+def working_group_invitations_draft(*, meeting: Meeting) -> int:
+    """Draft an invitation for every current member of the meeting's working group who has
+    none yet (in the caller's transaction, the meeting locked)."""
+    members = Contact.objects.filter(
+        memberships__group_id=meeting.working_group_id,
+        memberships__until__isnull=True,
+        is_active=True,
+        email__isnull=False,
+    ).exclude(invitations__meeting=meeting)
+    created = Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, contact=contact) for contact in members]
+    )
+    return len(created)
+
+
 def invitations_send(*, meeting: Meeting, by=None) -> int:
     """Send the meeting's drafted invitations (for a working-group meeting, first draft one
     for every current member who has none). Returns how many were sent."""
@@ -206,15 +299,7 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
         locked = _lock_meeting(meeting.pk)
         _ensure_open(locked)
         if locked.working_group_id:
-            members = Contact.objects.filter(
-                memberships__group_id=locked.working_group_id,
-                memberships__until__isnull=True,
-                is_active=True,
-                email__isnull=False,
-            ).exclude(invitations__meeting=locked)
-            Invitation.objects.bulk_create(
-                [Invitation(meeting=locked, contact=contact) for contact in members]
-            )
+            working_group_invitations_draft(meeting=locked)
         drafted = list(
             locked.invitations.filter(status=InvitationStatus.DRAFTED).select_related("contact")
         )
@@ -293,6 +378,7 @@ def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") 
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
         invitation.save(update_fields=["status", "waitlist_position", "updated_at"])
+        invitation_token_revoke(invitation=invitation)
         invitation.meeting = locked
         if informed:
             locked.sequence += 1
@@ -343,7 +429,7 @@ class AnswerResult:
     invitation: Invitation
     waitlisted: bool = False
     promoted: Invitation | None = None
-    ignored: bool = False
+    ignored: str = ""  # why the answer was not applied: "older sequence", "older answer"
 
 
 def _promote_from_waitlist(meeting: Meeting) -> Invitation | None:
@@ -400,11 +486,14 @@ def invitation_answer(
     needs_interpretation: bool = False,
     accessibility_needs: str = "",
     calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
 ) -> AnswerResult:
-    """Record an answer (the last one counts, with its time). An acceptance of a full
+    """Record an answer (the newest one counts, with its time). An acceptance of a full
     meeting puts the invitee on the waitlist; a decline of a seat promotes the first
     waitlisted invitee. ``calendar_sequence``: the SEQUENCE an iTIP reply answered; a reply to
-    an older version of the meeting is ignored."""
+    an older calendar entry than the last one sent to this invitee is ignored.
+    ``answered_at``: when the answer was given (an iTIP reply's DTSTAMP, never later than
+    now); an answer older than the one in force, whichever door it came by, is ignored."""
     if answer not in ANSWERS:
         raise ValidationError(_("Answer accept, tentative or decline."), code="answer")
     if participation_language and participation_language not in dict(WorkingLanguage.choices):
@@ -414,8 +503,12 @@ def invitation_answer(
         invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
         invitation.meeting = meeting
         _ensure_open(meeting)
-        if calendar_sequence is not None and calendar_sequence < meeting.sequence:
-            return AnswerResult(invitation=invitation, ignored=True)
+        now = timezone.now()
+        answered_at = now if answered_at is None else min(answered_at, now)
+        if calendar_sequence is not None and calendar_sequence < invitation.calendar_sequence:
+            return AnswerResult(invitation=invitation, ignored="older sequence")
+        if invitation.answered_at is not None and answered_at < invitation.answered_at:
+            return AnswerResult(invitation=invitation, ignored="older answer")
         if invitation.status not in ANSWERABLE:
             raise ValidationError(
                 _("This invitation cannot be answered (it is %(status)s).")
@@ -438,7 +531,7 @@ def invitation_answer(
                     result.waitlisted = True
         invitation.status = status
         invitation.waitlist_position = position
-        invitation.answered_at = timezone.now()
+        invitation.answered_at = answered_at
         invitation.comment = comment.strip()[:2000]
         fields = ["status", "waitlist_position", "answered_at", "comment", "updated_at"]
         if answer != InvitationStatus.DECLINED:
@@ -458,15 +551,123 @@ def invitation_answer(
             and not _holds_a_seat(invitation, status)
         ):
             result.promoted = _promote_from_waitlist(meeting)
+        if (
+            calendar_sequence is not None
+            and status == InvitationStatus.WAITLISTED
+            and previous != InvitationStatus.WAITLISTED
+        ):
+            # Their calendar says "Accepted": tell them, and replace the entry with one that
+            # says they are on the waitlist (the RSVP page says so on the screen).
+            invitation_message_enqueue(invitation=invitation, kind=OutboxKind.WAITLISTED)
     return result
 
 
+DELEGABLE = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
+
+
+def _delegation_refusal(*, meeting: Meeting, invitation: Invitation, colleague, email: str):
+    """Raise the ValidationError that refuses a delegation (another organisation, oneself,
+    already invited); nothing is written. ``colleague``: the named contact, if known."""
+    organisation = invitation.contact.organisation
+    other_organisation = _("The colleague must work for %(org)s.") % {"org": organisation.name}
+    if colleague is not None and colleague.organisation_id != organisation.pk:
+        raise ValidationError(other_organisation, code="organisation")
+    if (colleague is not None and colleague.pk == invitation.contact_id) or (
+        email and email == (invitation.contact.email or "").lower()
+    ):
+        raise ValidationError(_("Name someone else than yourself."), code="self")
+    if colleague is None and email:
+        owners = organisations_of_email_domain(domain=email_domain(email))
+        if owners.exists() and not owners.filter(pk=organisation.pk).exists():
+            raise ValidationError(other_organisation, code="organisation")
+    invited = meeting.invitations.exclude(status=InvitationStatus.CANCELLED)
+    if colleague is not None and invited.filter(contact=colleague).exists():
+        raise ValidationError(
+            _("%(name)s is already invited to this meeting.") % {"name": colleague.name},
+            code="duplicate",
+        )
+
+
+@dataclass
+class DelegationOutcome:
+    """A delegation done (``delegate``: the colleague's invitation) or waiting for a
+    facilitator's approval (``request``)."""
+
+    delegate: Invitation | None = None
+    request: DelegationRequest | None = None
+
+
+def invitation_delegation_request(
+    *,
+    invitation: Invitation,
+    colleague: Contact | None = None,
+    name: str = "",
+    email: str = "",
+    by=None,
+) -> DelegationOutcome:
+    """An invitee passes their seat on (from the answer page, the API or a calendar reply).
+    A colleague of the organisation (a known contact, or an address at one of its known
+    e-mail domains) is invited at once; any other address waits for a facilitator's
+    approval. Another organisation's address, oneself or someone already invited is refused
+    with a clear message, and nothing changes."""
+    with transaction.atomic():
+        meeting = _lock_meeting(invitation.meeting_id)
+        invitation = Invitation.objects.select_related("contact__organisation").get(
+            pk=invitation.pk
+        )
+        _ensure_open(meeting)
+        if invitation.status not in DELEGABLE:
+            raise ValidationError(
+                _("Only an open or accepted invitation can be passed on."), code="status"
+            )
+        if colleague is None:
+            name, email = _delegate_address(name=name, email=email)
+            colleague = Contact.objects.filter(email=email).first()
+        _delegation_refusal(
+            meeting=meeting, invitation=invitation, colleague=colleague, email=email
+        )
+        organisation = invitation.contact.organisation
+        if colleague is not None or email_domain(email) in organisation_email_domains(
+            organisation=organisation
+        ):
+            delegate = invitation_delegate(
+                invitation=invitation, colleague=colleague, name=name, email=email, approved=True
+            )
+            return DelegationOutcome(delegate=delegate)
+        if invitation.delegation_requests.filter(status=DelegationRequestStatus.PENDING).exists():
+            raise ValidationError(
+                _("A colleague you named is already waiting for a facilitator's approval."),
+                code="pending",
+            )
+        request = DelegationRequest.objects.create(invitation=invitation, name=name, email=email)
+    return DelegationOutcome(request=request)
+
+
+def _delegate_address(*, name: str, email: str) -> tuple[str, str]:
+    email = (email or "").strip().lower()
+    name = single_line(name)
+    if not name or not email:
+        raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(_("Enter a valid e-mail address."), code="email") from exc
+    return name[:200], email
+
+
 def invitation_delegate(
-    *, invitation: Invitation, colleague: Contact | None = None, name: str = "", email: str = ""
+    *,
+    invitation: Invitation,
+    colleague: Contact | None = None,
+    name: str = "",
+    email: str = "",
+    approved: bool = False,
 ) -> Invitation:
     """The organisation holds the seat: the invitee names a colleague of the same
     organisation (an existing contact, or a new one by name and e-mail), who gets their own
-    invitation; the original is marked delegated."""
+    invitation; the original is marked delegated (and can be given back until the delegate
+    answers). A new address outside the organisation's known e-mail domains needs a
+    facilitator's approval (``approved``; see ``invitation_delegation_request``)."""
 
     with transaction.atomic():
         meeting = _lock_meeting(invitation.meeting_id)
@@ -474,53 +675,41 @@ def invitation_delegate(
             pk=invitation.pk
         )
         _ensure_open(meeting)
-        if invitation.status not in (
-            InvitationStatus.SENT,
-            InvitationStatus.ACCEPTED,
-            InvitationStatus.TENTATIVE,
-        ):
+        if invitation.status not in DELEGABLE:
             raise ValidationError(
                 _("Only an open or accepted invitation can be passed on."), code="status"
             )
         organisation = invitation.contact.organisation
         if colleague is None:
-            email = (email or "").strip().lower()
-            name = (name or "").strip()
-            if not name or not email:
-                raise ValidationError(_("Give your colleague's name and e-mail."), code="missing")
-            try:
-                validate_email(email)
-            except ValidationError as exc:
-                raise ValidationError(_("Enter a valid e-mail address."), code="email") from exc
+            name, email = _delegate_address(name=name, email=email)
             colleague = Contact.objects.filter(email=email).first()
-            if colleague is None:
-                colleague = Contact.objects.create(
-                    organisation=organisation,
-                    name=name[:200],
-                    email=email,
-                    preferred_language=invitation.contact.preferred_language,
+        _delegation_refusal(
+            meeting=meeting, invitation=invitation, colleague=colleague, email=email
+        )
+        if colleague is None:
+            if not approved and email_domain(email) not in organisation_email_domains(
+                organisation=organisation
+            ):
+                raise ValidationError(
+                    _("An address outside %(org)s needs a facilitator's approval.")
+                    % {"org": organisation.name},
+                    code="needs_approval",
                 )
-        if colleague.organisation_id != organisation.pk:
-            raise ValidationError(
-                _("The colleague must work for %(org)s.") % {"org": organisation.name},
-                code="organisation",
-            )
-        if colleague.pk == invitation.contact_id:
-            raise ValidationError(_("Name someone else than yourself."), code="self")
-        if (
-            meeting.invitations.filter(contact=colleague)
-            .exclude(status=InvitationStatus.CANCELLED)
-            .exists()
-        ):
-            raise ValidationError(
-                _("%(name)s is already invited to this meeting.") % {"name": colleague.name},
-                code="duplicate",
+            colleague = Contact.objects.create(
+                organisation=organisation,
+                name=name,
+                email=email,
+                preferred_language=invitation.contact.preferred_language,
             )
         # The organisation holds the seat: a colleague of an accepted invitee keeps it.
         holds_seat = invitation.status == InvitationStatus.ACCEPTED or invitation.holds_seat
+        invitation.status_before_delegation = invitation.status
         invitation.status = InvitationStatus.DELEGATED
         invitation.answered_at = timezone.now()
-        invitation.save(update_fields=["status", "answered_at", "updated_at"])
+        invitation.save(
+            update_fields=["status", "status_before_delegation", "answered_at", "updated_at"]
+        )
+        invitation_token_revoke(invitation=invitation)
         delegate, _created = Invitation.objects.update_or_create(
             meeting=meeting,
             contact=colleague,
@@ -536,6 +725,72 @@ def invitation_delegate(
         delegate.meeting = meeting
         invitation_message_enqueue(invitation=delegate, kind=OutboxKind.INVITATION)
     return delegate
+
+
+def delegation_request_decide(
+    *, request: DelegationRequest, approve: bool, by=None
+) -> DelegationRequest:
+    """A facilitator approves (the delegate is invited as a new contact of the organisation)
+    or refuses a delegation to an address outside the organisation."""
+    with transaction.atomic():
+        request = DelegationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != DelegationRequestStatus.PENDING:
+            raise ValidationError(_("This request was already decided."), code="decided")
+        if approve:
+            invitation_delegate(
+                invitation=request.invitation,
+                name=request.name,
+                email=request.email,
+                approved=True,
+            )
+        request.status = (
+            DelegationRequestStatus.APPROVED if approve else DelegationRequestStatus.REFUSED
+        )
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return request
+
+
+def delegation_request_withdraw(*, invitation: Invitation) -> int:
+    """The invitee takes back a delegation still waiting for approval."""
+    return invitation.delegation_requests.filter(status=DelegationRequestStatus.PENDING).update(
+        status=DelegationRequestStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+
+
+def invitation_delegation_undo(*, invitation: Invitation, by=None) -> Invitation:
+    """The invitee (or a facilitator) takes the seat back while the delegate has not
+    answered: the delegate's invitation is withdrawn (a CANCEL if it was sent) and the
+    invitee's answer is the one they had before."""
+    with transaction.atomic():
+        meeting = _lock_meeting(invitation.meeting_id)
+        invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
+        if invitation.status != InvitationStatus.DELEGATED:
+            raise ValidationError(_("This invitation was not passed on."), code="not_delegated")
+        delegate = (
+            invitation.delegates.exclude(status=InvitationStatus.CANCELLED)
+            .select_related("contact")
+            .first()
+        )
+        if delegate is not None and delegate.answered_at is not None:
+            raise ValidationError(
+                _("%(name)s has answered already: the delegation can no longer be undone.")
+                % {"name": delegate.contact.name},
+                code="answered",
+            )
+        if delegate is not None:
+            delegate.status = InvitationStatus.CANCELLED
+            delegate.holds_seat = False
+            delegate.save(update_fields=["status", "holds_seat", "updated_at"])
+            delegate.meeting = meeting
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence", "updated_at"])
+            invitation_message_enqueue(invitation=delegate, kind=OutboxKind.CANCEL)
+        invitation.status = invitation.status_before_delegation or InvitationStatus.SENT
+        invitation.status_before_delegation = ""
+        invitation.save(update_fields=["status", "status_before_delegation", "updated_at"])
+    return invitation
 
 
 # --- Reminders ------------------------------------------------------------------------------

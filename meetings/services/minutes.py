@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from coordination.models import Contact
+from coordination.private_files import private_name
 from meetings import enums
 from meetings.emails import outbox_write
 from meetings.formats import documents
@@ -35,6 +35,7 @@ from meetings.models import (
     MinutesNote,
 )
 from meetings.selectors.minutes import meeting_attendance, minutes_document
+from meetings.services.access import sign_in_links_for
 
 EDITABLE_STATUSES = (enums.MinutesStatus.DRAFT, enums.MinutesStatus.CIRCULATED)
 
@@ -171,9 +172,11 @@ def minutes_circulation_send(*, minutes_id: int) -> int:
             or minutes.circulation_notified_at is not None
         ):
             return 0
-        url = settings.SITE_URL + reverse("minutes-page", args=[minutes.meeting_id])
+        path = reverse("minutes-page", args=[minutes.meeting_id])
         recipients = minutes_circulation_recipients(meeting=minutes.meeting)
         for contact in recipients:
+            # Valid until a few days after the comments are due (14 days without a due date).
+            links = sign_in_links_for(contact=contact, meeting_end=minutes.comments_due)
             outbox_write(
                 about={"minutes": minutes},
                 to_email=contact.email,
@@ -181,7 +184,9 @@ def minutes_circulation_send(*, minutes_id: int) -> int:
                 sequence=contact.pk,
                 template="minutes_circulated",
                 context={"minutes": minutes, "meeting": minutes.meeting, "contact": contact,
-                         "minutes_url": url},
+                         "minutes_url": links.url(path),
+                         "actions_url": links.url(reverse("action-list")),
+                         "my_data_url": links.url(reverse("my-data"))},
                 language=contact.preferred_language,
             )  # fmt: skip
         minutes.circulation_notified_at = timezone.now()
@@ -318,7 +323,7 @@ def minutes_export_build(*, export_id: int) -> str:
         return "failed"
     with transaction.atomic():
         export.file.save(
-            f"minutes-export-{export.pk}.{export.format}", ContentFile(content), save=False
+            f"minutes-export-{private_name()}.{export.format}", ContentFile(content), save=False
         )
         export.status = enums.ExportStatus.READY
         export.finished_at = timezone.now()

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination.models import ConsultationRound
+from coordination.private_files import private_name
 from meetings import enums
 from meetings.formats import report as render
 from meetings.models import Report, ReportJob, ReportSection, ReportVersion
@@ -218,7 +219,8 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
                 sections=sections,
                 created_by=job.requested_by,
             )
-            stem = f"report-v{number}-{language}{'-final' if is_final else ''}"
+            # An unguessable stored name; the download view names the file for the user.
+            stem = f"report-v{number}-{language}{'-final' if is_final else ''}-{private_name()}"
             version.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
             version.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
             version.render_seconds = round(time.monotonic() - started, 3)

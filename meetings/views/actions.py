@@ -25,6 +25,7 @@ from meetings.selectors.actions import (
     action_items_with_meetings,
 )
 from meetings.services import actions as action_services
+from meetings.views.access import link_post_rate_limit
 from meetings.views.base import flash_errors
 
 EXPORT_ROW_LIMIT = 10_000
@@ -146,6 +147,7 @@ def action_comment(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@link_post_rate_limit
 def action_done_by_token(request, token: str):
     """The link in a reminder: GET shows a confirmation button (mail scanners follow links),
     POST marks the action done. No sign-in needed: the signed token is the credential."""

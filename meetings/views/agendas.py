@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.private_files import private_file_response
 from meetings import enums
 from meetings.formats.documents import export_filename
 from meetings.forms.agendas import AgendaItemForm, AttachmentForm, ReorderForm, TemplateForm
@@ -241,10 +242,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
     if not request.user.has_perm("meetings.view_agenda", meeting):
         raise Http404
     attachment = get_object_or_404(AgendaAttachment, pk=attachment_pk, agenda_item__meeting=meeting)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        request,
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    return response

@@ -6,20 +6,32 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from meetings import emails
+from meetings.formats import ical
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
-from meetings.models import Invitation
+from meetings.models import DelegationRequest, Invitation
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_overview
+from meetings.selectors.invitations import invitation_delegation, invitation_overview
 from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import invitations as invitation_services
+from meetings.views.access import link_post_rate_limit
 from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
+from meetings.views.calendars import _ics_response as ics_response
+
+# The one-press button of an answer proposed by the e-mail's link.
+PROPOSED_LABELS = (
+    ("accepted", gettext_lazy("Yes, I will take part")),
+    ("tentative", gettext_lazy("Maybe: record my answer as tentative")),
+    ("declined", gettext_lazy("No, I cannot take part")),
+)
 
 
 def _render_overview(request, meeting, add_form=None, status=200):
@@ -112,8 +124,27 @@ class OutboxRetryView(LoginRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(link_post_rate_limit, name="post")
 class RsvpView(View):
+    """The page of an answer link, in the invitee's language. The e-mail's Accept, Tentative
+    and Decline lead here with the answer proposed: one press (a POST) records it; opening
+    the page records nothing. It then shows the answer as recorded (the waitlist plainly),
+    "change my answer", the .ics download and how to add it to a calendar."""
+
     template_name = "meetings/rsvp.html"
+
+    def dispatch(self, request, token):
+        invitation, error = self._invitation(token)
+        self.invitation, self.error = invitation, error
+        language = (
+            invitation.contact.preferred_language
+            if invitation is not None and invitation.contact.preferred_language
+            else translation.get_language()
+        )
+        with translation.override(language):
+            response = super().dispatch(request, token)
+        response.headers["Content-Language"] = language
+        return response
 
     def _invitation(self, token):
         try:
@@ -121,28 +152,42 @@ class RsvpView(View):
         except invitation_services.RsvpTokenError as exc:
             return None, error_text(exc)
 
-    def _render(self, request, invitation, form, delegate_form, status=200, error=None):
+    def _render(
+        self, request, invitation, form, delegate_form, status=200, error=None, proposed=""
+    ):
         meeting = invitation.meeting if invitation else None
+        token = self.kwargs["token"]
         return render(
             request,
             self.template_name,
             {
                 "invitation": invitation,
                 "meeting": meeting,
-                "agenda_items": meeting.agenda_items.order_by("position") if meeting else [],
+                "agenda_items": meeting.agenda_items.order_by("position")
+                if meeting and meeting.agenda_published_at
+                else [],
                 "form": form,
                 "delegate_form": delegate_form,
                 "error": error,
+                "proposed": proposed,
+                "proposed_label": dict(PROPOSED_LABELS).get(proposed, ""),
+                "answered": invitation is not None
+                and invitation.status in (*invitation_services.ANSWERS, "waitlisted"),
+                "ics_url": reverse("rsvp-ics", args=[token]) if invitation else "",
+                **(invitation_delegation(invitation=invitation) if invitation else {}),
             },
             status=status,
         )
 
     def get(self, request, token):
-        invitation, error = self._invitation(token)
+        invitation, error = self.invitation, self.error
         if invitation is None:
             return self._render(request, None, None, None, status=404, error=error)
+        proposed = request.GET.get("answer", "")
+        if proposed not in invitation_services.ANSWERS or proposed == invitation.status:
+            proposed = ""
         initial = {
-            "answer": request.GET.get("answer")
+            "answer": proposed
             or (invitation.status if invitation.status in invitation_services.ANSWERS else ""),
             "comment": invitation.comment,
             "participation_language": invitation.participation_language,
@@ -154,15 +199,29 @@ class RsvpView(View):
             invitation,
             AnswerForm(initial=initial),
             DelegateForm(invitation=invitation),
+            proposed=proposed,
         )
 
     def post(self, request, token):
-        invitation, error = self._invitation(token)
+        invitation, error = self.invitation, self.error
         if invitation is None:
             return self._render(request, None, None, None, status=404, error=error)
         if "delegate" in request.POST:
             return self._delegate(request, token, invitation)
-        form = AnswerForm(request.POST)
+        if "undo_delegation" in request.POST:
+            return self._undo_delegation(request, token, invitation)
+        if "one_press" in request.POST:
+            # The answer alone: the details given before are kept.
+            data = {
+                "answer": request.POST.get("answer", ""),
+                "comment": invitation.comment,
+                "participation_language": invitation.participation_language,
+                "needs_interpretation": "on" if invitation.needs_interpretation else "",
+                "accessibility_needs": invitation.accessibility_needs,
+            }
+            form = AnswerForm({key: value for key, value in data.items() if value})
+        else:
+            form = AnswerForm(request.POST)
         if form.is_valid():
             try:
                 result = invitation_services.invitation_answer(
@@ -187,12 +246,24 @@ class RsvpView(View):
             request, invitation, form, DelegateForm(invitation=invitation), status=400
         )
 
+    def _undo_delegation(self, request, token, invitation):
+        try:
+            if invitation.status == "delegated":
+                invitation_services.invitation_delegation_undo(invitation=invitation)
+            else:
+                invitation_services.delegation_request_withdraw(invitation=invitation)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The seat is yours again."))
+        return redirect("rsvp", token=token)
+
     def _delegate(self, request, token, invitation):
         delegate_form = DelegateForm(request.POST, invitation=invitation)
         if delegate_form.is_valid():
             data = delegate_form.cleaned_data
             try:
-                delegate = invitation_services.invitation_delegate(
+                outcome = invitation_services.invitation_delegation_request(
                     invitation=invitation,
                     colleague=data.get("colleague"),
                     name=data.get("name", ""),
@@ -201,10 +272,76 @@ class RsvpView(View):
             except ValidationError as exc:
                 delegate_form.add_error(None, exc)
             else:
-                messages.success(
+                if outcome.delegate is not None:
+                    messages.success(
+                        request,
+                        _("%(name)s received an invitation in your place.")
+                        % {"name": outcome.delegate.contact.name},
+                    )
+                    # Shown here, once: passing the invitation on withdrew this link.
+                    invitation.refresh_from_db()
+                    return self._render(request, invitation, None, None)
+                messages.info(
                     request,
-                    _("%(name)s received an invitation in your place.")
-                    % {"name": delegate.contact.name},
+                    _(
+                        "%(email)s is not an address of your organisation: a facilitator "
+                        "decides first. Until then the seat stays yours."
+                    )
+                    % {"email": outcome.request.email},
                 )
                 return redirect("rsvp", token=token)
         return self._render(request, invitation, AnswerForm(), delegate_form, status=400)
+
+
+@never_cache
+def rsvp_ics(request, token):
+    """The meeting as an .ics file for the invitee of an answer link (no sign-in needed)."""
+    try:
+        invitation = invitation_services.invitation_from_token(token)
+    except invitation_services.RsvpTokenError as exc:
+        raise Http404(error_text(exc)) from exc
+    meeting = invitation.meeting
+    calendar = ical.calendar_download(meeting=meeting, now=timezone.now(), invitation=invitation)
+    return ics_response(
+        calendar, filename="invite.ics", last_modified=meeting.updated_at, request=request
+    )
+
+
+class DelegationRequestDecideView(LoginRequiredMixin, View):
+    """A facilitator approves or refuses a delegation to an address outside the
+    organisation."""
+
+    def post(self, request, pk):
+        delegation = get_object_or_404(
+            DelegationRequest.objects.select_related("invitation__meeting"), pk=pk
+        )
+        meeting = delegation.invitation.meeting
+        permission_require(request.user, "meetings.manage_meeting", meeting)
+        approve = request.POST.get("decision") == "approve"
+        try:
+            invitation_services.delegation_request_decide(
+                request=delegation, approve=approve, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("The delegation was approved.") if approve else _("The delegation was refused."),
+            )
+        return redirect("meeting-invitations", pk=meeting.pk)
+
+
+class InvitationDelegationUndoView(LoginRequiredMixin, View):
+    """A facilitator gives the seat back to the invitee while the delegate has not answered."""
+
+    def post(self, request, pk):
+        invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        try:
+            invitation_services.invitation_delegation_undo(invitation=invitation, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The delegation was undone."))
+        return redirect("meeting-invitations", pk=invitation.meeting_id)

@@ -4,7 +4,7 @@ inline action items), the workflow buttons and the exports."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from coordination.models import ConsultationRound, Contact, WorkingGroup
+from coordination.private_files import private_file_response
 from meetings import enums
 from meetings.formats.documents import export_filename, minutes_docx, minutes_markdown, minutes_pdf
 from meetings.forms.actions import ActionItemForm
@@ -388,6 +389,4 @@ def minutes_export_download(request, export_pk: int):
     )
     content_type = "application/pdf" if export.format == "pdf" else "application/zip"
     filename = f"{slugify(export.title)[:80] or 'minutes'}.{export.format}"
-    return FileResponse(
-        export.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
+    return private_file_response(request, export.file, filename=filename, content_type=content_type)

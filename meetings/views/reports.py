@@ -4,7 +4,7 @@ HTML preview and downloads. Only the team and the round's facilitators (rules)."
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coordination.models import ConsultationRound
+from coordination.private_files import private_file_response
 from meetings.formats import report as render
 from meetings.forms import reports as forms
 from meetings.models import ReportVersion
@@ -53,7 +54,7 @@ class ReportOverviewView(ReportMixin, TemplateView):
         context["job"] = job
         context["running"] = bool(job and job.is_running)
         context["versions"] = list(
-            self.report.versions.select_related("created_by", "based_on").defer(
+            self.report.versions.select_related("created_by__contact", "based_on").defer(
                 "snapshot", "sections"
             )
         )
@@ -162,9 +163,9 @@ class ReportDownloadView(ReportMixin, View):
         )
         slug = self.round.slug or f"round-{self.round.pk}"
         suffix = "-final" if version.is_final else ""
-        return FileResponse(
-            file.open("rb"),
-            as_attachment=True,
+        return private_file_response(
+            request,
+            file,
             filename=f"{slug}-report-v{version.number}{suffix}.{kwargs['fmt']}",
             content_type=content_type,
         )

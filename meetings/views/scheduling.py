@@ -13,7 +13,14 @@ from django.views.generic import DetailView, FormView, ListView
 
 from coordination.models import ConsultationRound, WorkingGroup
 from meetings.forms.scheduling import MeetingForm, OccurrenceForm
-from meetings.selectors.scheduling import meeting_conflicts, meetings_visible_to, series_dates
+from meetings.models import TimeProposal
+from meetings.selectors.scheduling import (
+    meeting_conflicts,
+    meetings_visible_to,
+    series_dates,
+    time_proposals_open,
+    upcoming_dates,
+)
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
 from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
@@ -26,6 +33,11 @@ class MeetingListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return meetings_visible_to(user=self.request.user).order_by("-starts_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["upcoming"] = upcoming_dates(user=self.request.user)
+        return context
 
 
 class MeetingDetailView(LoginRequiredMixin, DetailView):
@@ -62,6 +74,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
+            context["time_proposals"] = time_proposals_open(meeting=self.object)
         return context
 
 
@@ -170,7 +183,10 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         context["parent"] = self.meeting.working_group or self.meeting.consultation_round
         context["is_new"] = False
         if self.meeting.recurrence_rule:
-            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting)
+            # "Move this date" on the meeting page opens this form for that date.
+            chosen = self.request.GET.get("occurrence", "")
+            initial = {"occurrence": chosen, "action": "move"} if chosen else {}
+            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting, initial=initial)
         return context
 
     def form_valid(self, form):
@@ -201,6 +217,19 @@ class OccurrenceView(ManagedMeetingMixin, View):
                         meeting=meeting, occurrence_start=data["occurrence_start"], by=request.user
                     )
                     messages.success(request, _("That meeting of the series was cancelled."))
+                elif data["action"] == "following":
+                    rest = scheduling.series_following_change(
+                        meeting=meeting,
+                        occurrence_start=data["occurrence_start"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        by=request.user,
+                    )
+                    messages.success(
+                        request,
+                        _("This date and the following ones are now a series of their own."),
+                    )
+                    return redirect("meeting-detail", pk=rest.pk)
                 else:
                     scheduling.occurrence_move(
                         meeting=meeting,
@@ -242,4 +271,31 @@ class MeetingCancelView(ManagedMeetingMixin, View):
             messages.error(request, error_text(exc))
             return redirect("meeting-detail", pk=meeting.pk)
         messages.success(request, _("The meeting was cancelled; the invitees are told."))
+        return redirect("meeting-detail", pk=meeting.pk)
+
+
+class TimeProposalDecideView(ManagedMeetingMixin, View):
+    """Accept (reschedule the meeting) or decline (DECLINECOUNTER) a proposed time."""
+
+    def post(self, request, pk, proposal_pk):
+        meeting = self.get_meeting()
+        proposal = get_object_or_404(TimeProposal, pk=proposal_pk, invitation__meeting=meeting)
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                scheduling.time_proposal_accept(proposal=proposal, by=request.user)
+                messages.success(
+                    request, _("The meeting was moved to the proposed time; the invitees are told.")
+                )
+            elif decision == "decline":
+                scheduling.time_proposal_decline(proposal=proposal, by=request.user)
+                messages.success(
+                    request,
+                    _("The proposal was declined; %(name)s is told.")
+                    % {"name": proposal.invitation.contact.name},
+                )
+            else:
+                messages.error(request, _("Choose to accept or to decline the proposal."))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
         return redirect("meeting-detail", pk=meeting.pk)

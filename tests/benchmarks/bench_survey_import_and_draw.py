@@ -9,6 +9,7 @@ The database named by DATABASE_URL is wiped (flushed) first: never point it at r
 """
 
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,11 @@ def timed(label: str, function):
     return result
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -48,16 +54,19 @@ def main() -> None:
 
     from coordination.imports.importer import survey_import
     from coordination.panels import panel_draw
-    from coordination.selectors import volunteer_pool_candidates
+    from meetings.selectors.panels import volunteer_pool_candidates
     from meetings.services.panels import panel_draw_for_session
     from tests.factories import RoundSessionFactory
 
     data = timed(f"build a {ROWS}-row XLSX export", lambda: big_export(ROWS, volunteer_every=1))
+    before = peak_rss_mb()
     report = timed(
         f"import it (first time: {ROWS} created)",
         lambda: survey_import(data=data, filename="big.xlsx"),
     )
     assert report.created == ROWS, report.as_dict()["problems"][:3]
+    sys.stdout.write(f"  peak memory of the process: {before:.0f} MB before, ")
+    sys.stdout.write(f"{peak_rss_mb():.0f} MB after the import\n")
     again = timed(
         "import it again (idempotent: all unchanged)",
         lambda: survey_import(data=data, filename="big.xlsx"),

@@ -6,14 +6,6 @@ from tests.factories import ContactFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_health_endpoint_reports_the_database_ok(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-
 def test_pages_carry_a_content_security_policy_without_inline_script(client):
     response = client.get(reverse("home"))
 

@@ -88,7 +88,7 @@ def test_results_export_csv_and_xlsx_neutralise_formulas(team_user, client_for):
         survey=needs_assessment_survey(),
         organisation=OrganisationFactory(),
         form_language="en",
-        answers={"q3": ["fr", "other"], "q3_other": "=1+1", "q41": "@SUM(A1)"},
+        answers={"q3": ["fr", "other"], "q3_other": "Ukrainian;=1+1", "q41": "@SUM(A1)"},
     )
     client = client_for(team_user)
 
@@ -99,7 +99,7 @@ def test_results_export_csv_and_xlsx_neutralise_formulas(team_user, client_for):
     sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
     assert csv_response["Content-Disposition"] == 'attachment; filename="survey-q3.csv"'
     assert rows[1:4] == [["option", "count", "%"], ["French", "1", "100.0"], ["Dutch", "0", "0.0"]]
-    assert rows[-2:] == [["other"], ["'=1+1"]]
+    assert rows[-2:] == [["other"], ["Ukrainian;'=1+1"]]
     assert [[c.value for c in r] for r in sheet.iter_rows()][1:] == [["answer"], ["'@SUM(A1)"]]
 
 

@@ -14,4 +14,4 @@ def test_participant_signs_in_and_sees_the_invitation_waiting_for_an_answer(page
 
     section = page.locator("section", has=page.locator("#invitations-heading"))
     assert section.locator("a").all_inner_texts() == [invitation.meeting.title]
-    assert page.locator("h1").inner_text() == "Welcome, anna"
+    assert page.locator("h1").inner_text() == "Welcome, Anna Example"

@@ -37,6 +37,15 @@ def test_facilitator_sends_invitations_and_invitee_answers_by_link(page, login):
     page.context.clear_cookies()
     page.goto(link.replace("http://127.0.0.1:8000", ""))
     assert page.locator("h1").inner_text() == "Session FR: data sharing"
+    assert page.locator("#current-status").inner_text() == "You have not answered yet."
+    with page.expect_navigation():
+        page.click("#confirm-form button")
+    assert page.locator(".message.success").inner_text() == "Thank you: your answer was saved."
+    assert page.locator("#current-status").inner_text() == "Accepted"
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
+
+    page.click("#change-answer summary")
     assert page.locator("input[name=answer][value=accepted]").is_checked()
     page.fill("#id_comment", "Looking forward to it")
     page.select_option("#id_participation_language", "nl")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from meetings.models import ActionItem
 from meetings.services import actions as action_services
 from tests.factories import (
+    AgendaItemFactory,
     ContactFactory,
     MeetingFactory,
     UserFactory,
@@ -210,4 +211,31 @@ def test_api_action_item_for_a_meeting_not_visible_is_a_400_in_the_requests_lang
             ],
         },
     )
+    assert ActionItem.objects.count() == 0
+
+
+def test_api_action_item_with_an_agenda_item_of_a_hidden_meeting_is_unknown():
+    meeting = MeetingFactory()
+    hidden_item = AgendaItemFactory(meeting=MeetingFactory(title="Hidden meeting"))
+    client = api(leader_of(meeting))
+
+    hidden = client.post(
+        "/api/action-items/",
+        {"meeting": meeting.pk, "description": "x", "agenda_item": hidden_item.pk},
+        format="json",
+    )
+    missing = client.post(
+        "/api/action-items/",
+        {"meeting": meeting.pk, "description": "x", "agenda_item": hidden_item.pk + 1000},
+        format="json",
+    )
+
+    unknown = {
+        "type": "validation_error",
+        "errors": [
+            {"code": "does_not_exist", "detail": "Unknown agenda item.", "attr": "agenda_item"}
+        ],
+    }
+    assert (hidden.status_code, hidden.json()) == (400, unknown)
+    assert (missing.status_code, missing.json()) == (400, unknown)
     assert ActionItem.objects.count() == 0

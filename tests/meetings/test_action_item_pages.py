@@ -1,6 +1,8 @@
 """Action-item pages: lists, filters, status changes, the e-mail link and the exports."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -97,13 +99,15 @@ def test_action_done_link_with_a_forged_token_is_refused(client):
 
 def test_action_export_csv_neutralises_formulas(client_for, team_user):
     action_services.action_item_create(
-        meeting=MeetingFactory(), description="@SUM(1)", owner_contact=ContactFactory()
+        meeting=MeetingFactory(), description="Budget;=1+1;@SUM(1)", owner_contact=ContactFactory()
     )
 
     response = client_for(team_user).get(reverse("action-export", args=["csv"]))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.decode("utf-8-sig").splitlines()[1].split(",")[1] == "'@SUM(1)"
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[1].split(",")[1] == "\"Budget;'=1+1;'@SUM(1)\""
+    assert list(csv.reader(io.StringIO(text)))[1][1] == "Budget;'=1+1;'@SUM(1)"
 
 
 def test_action_list_with_invalid_filter_is_a_400(client_for, team_user):

@@ -3,9 +3,13 @@
 dovecot) on loopback."""
 
 import base64
+import datetime as dt
+import email
+import email.policy
 import imaplib
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -15,10 +19,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from meetings.enums import InvitationStatus
-from meetings.models import Invitation
+from coordination.models import Contact
+from meetings.enums import InvitationStatus, OutboxKind
+from meetings.models import Invitation, OutboundMessage
 from meetings.services import calendars as calendar_replies
+from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
 from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
 
@@ -26,9 +33,22 @@ pytestmark = pytest.mark.django_db
 REPLIES = Path(__file__).parent / "replies"
 
 
-def reply(name: str, *, uid: str, sequence: int = 0) -> bytes:
+def reply(
+    name: str,
+    *,
+    uid: str,
+    sequence: int = 0,
+    dtstamp: dt.datetime | None = None,
+    edit=None,
+) -> bytes:
+    """A sample message of ``tests/meetings/replies``; ``edit`` changes its calendar text."""
     ics = (REPLIES / f"{name}.ics").read_text()
     ics = ics.replace("__UID__", uid).replace("__SEQUENCE__", str(sequence))
+    if dtstamp is not None:
+        value = dtstamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        ics = re.sub(r"^DTSTAMP:.*$", f"DTSTAMP:{value}", ics, flags=re.MULTILINE)
+    if edit is not None:
+        ics = edit(ics)
     ics = ics.replace("\n", "\r\n")
     encoded = base64.encodebytes(ics.encode()).decode()
     eml = (REPLIES / f"{name}.eml").read_text()
@@ -47,6 +67,7 @@ def _invitation(email="anna@example.org", **kwargs):
         ("outlook_accept", "anna@example.org", InvitationStatus.ACCEPTED),
         ("gmail_decline", "anna.example@gmail.test", InvitationStatus.DECLINED),
         ("thunderbird_tentative", "anna@example.org", InvitationStatus.TENTATIVE),
+        ("apple_accept", "anna@example.org", InvitationStatus.ACCEPTED),
     ],
 )
 def test_reply_from_a_real_client_shape_is_applied_like_an_rsvp(name, email, status):
@@ -102,7 +123,19 @@ def test_reply_to_the_current_sequence_after_an_update_is_applied():
     assert invitation.status == InvitationStatus.TENTATIVE
 
 
-def test_reply_forwarded_to_a_delegate_delegates_and_accepts():
+def with_headers(raw: bytes, **headers: str | None) -> bytes:
+    """``raw`` with headers replaced, added (``Sender="..."``) or removed (``None``);
+    underscores in names stand for hyphens."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    for name, value in headers.items():
+        name = name.replace("_", "-")
+        del message[name]
+        if value is not None:
+            message[name] = value
+    return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def test_reply_from_a_delegate_nobody_delegated_to_is_refused(caplog):
     invitation = _invitation()
 
     outcomes = calendar_replies.calendar_reply_apply(
@@ -110,14 +143,303 @@ def test_reply_forwarded_to_a_delegate_delegates_and_accepts():
     )
 
     invitation.refresh_from_db()
+    assert [(o.outcome, o.attendee, o.detail) for o in outcomes] == [
+        ("refused", "bob@example.org", "not invited: only the invitee can pass a seat on")
+    ]
+    assert invitation.status == InvitationStatus.SENT
+    assert not Contact.objects.filter(email="bob@example.org").exists()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"Calendar reply refused: UID {invitation.meeting.ical_uid}, ATTENDEE bob@example.org, "
+        "sent by bob@example.org: not invited: only the invitee can pass a seat on"
+    ]
+
+
+def test_reply_from_a_delegate_named_on_the_rsvp_page_is_applied():
+    invitation = _invitation()
+    invitation_services.invitation_delegate(
+        invitation=invitation, name="Bob Colleague", email="bob@example.org"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("forwarded_delegate_accept", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
     delegate = Invitation.objects.get(contact__email="bob@example.org")
-    assert [o.outcome for o in outcomes] == ["applied"]
+    assert [(o.outcome, o.detail) for o in outcomes] == [("applied", "accepted")]
     assert invitation.status == InvitationStatus.DELEGATED
     assert (delegate.status, delegate.delegated_from, delegate.contact.organisation) == (
         InvitationStatus.ACCEPTED,
         invitation,
         invitation.contact.organisation,
     )
+
+
+def test_delegation_from_the_invitees_calendar_goes_through_the_delegation_service():
+    invitation = _invitation()
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_delegate", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    delegate = Invitation.objects.get(contact__email="bob@example.org")
+    assert [(o.outcome, o.attendee, o.detail) for o in outcomes] == [
+        ("delegated", "anna@example.org", "bob@example.org"),
+        ("ignored", "bob@example.org", "delegate named by the invitee"),
+    ]
+    assert invitation.status == InvitationStatus.DELEGATED
+    assert (delegate.status, delegate.delegated_from, delegate.contact.name) == (
+        InvitationStatus.SENT,
+        invitation,
+        "Bob Colleague",
+    )
+    assert list(
+        OutboundMessage.objects.filter(invitation=delegate).values_list("kind", flat=True)
+    ) == [OutboxKind.INVITATION]
+
+
+def test_delegation_from_the_calendar_follows_the_organisation_rule():
+    invitation = _invitation()
+    ContactFactory(email="bob@example.org", name="Bob Elsewhere")  # another organisation
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_delegate", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    assert [o.outcome for o in outcomes] == ["ignored", "ignored"]
+    assert outcomes[0].detail.startswith("The colleague must work for ")
+    assert invitation.status == InvitationStatus.SENT
+    assert not Invitation.objects.filter(contact__email="bob@example.org").exists()
+
+
+def test_forged_decline_from_another_address_is_refused_and_changes_nothing(caplog):
+    invitation = _invitation(email="anna.example@gmail.test")
+    raw = with_headers(
+        reply("gmail_decline", uid=invitation.meeting.ical_uid), From="mallory@example.net"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [
+        ("refused", "sender mallory@example.net does not speak for anna.example@gmail.test")
+    ]
+    assert (invitation.status, invitation.answered_at) == (InvitationStatus.SENT, None)
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
+
+
+def test_forged_delegation_to_the_forger_is_refused_and_creates_nobody():
+    invitation = _invitation()
+    raw = with_headers(
+        reply("outlook_delegate", uid=invitation.meeting.ical_uid),
+        From="Bob <bob@example.org>",
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.attendee) for o in outcomes] == [
+        ("refused", "anna@example.org"),
+        ("refused", "bob@example.org"),
+    ]
+    assert invitation.status == InvitationStatus.SENT
+    assert not Contact.objects.filter(email="bob@example.org").exists()
+    assert OutboundMessage.objects.count() == 0
+
+
+def test_sender_header_of_someone_else_is_refused():
+    invitation = _invitation()
+    raw = with_headers(
+        reply("outlook_accept", uid=invitation.meeting.ical_uid), Sender="assistant@example.org"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [
+        (
+            "refused",
+            "sender anna@example.org, assistant@example.org does not speak for anna@example.org",
+        )
+    ]
+    assert invitation.status == InvitationStatus.SENT
+
+
+def test_sender_header_of_the_invitee_themself_is_applied():
+    invitation = _invitation()
+    raw = with_headers(
+        reply("outlook_accept", uid=invitation.meeting.ical_uid), Sender="anna@example.org"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    assert [o.outcome for o in outcomes] == ["applied"]
+
+
+def test_delegate_cannot_answer_for_the_invitee_who_named_them():
+    invitation = _invitation()
+    invitation_services.invitation_delegate(
+        invitation=invitation, name="Bob Colleague", email="bob@example.org"
+    )
+    raw = with_headers(
+        reply("outlook_accept", uid=invitation.meeting.ical_uid), From="bob@example.org"
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    assert [(o.outcome, o.detail) for o in outcomes] == [
+        ("refused", "sender bob@example.org does not speak for anna@example.org")
+    ]
+
+
+def test_message_without_a_from_address_is_refused():
+    invitation = _invitation()
+    raw = with_headers(reply("outlook_accept", uid=invitation.meeting.ical_uid), From=None)
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    assert [(o.outcome, o.detail) for o in outcomes] == [("refused", "no single From: address")]
+
+
+@pytest.mark.parametrize(
+    ("results", "detail"),
+    [
+        (
+            "mx.coordinator.example; dkim=fail (signature did not verify) header.d=example.org "
+            "header.s=sel1; spf=pass smtp.mailfrom=example.org",
+            "DKIM fail for example.org",
+        ),
+        (
+            "mx.coordinator.example; spf=softfail smtp.mailfrom=example.org; "
+            "dmarc=fail (p=REJECT sp=REJECT dis=NONE) header.from=example.org",
+            "DMARC fail for example.org",
+        ),
+        (
+            "mx.coordinator.example;\r\n\tdkim=fail header.i=@Example.org;\r\n\tdkim=neutral",
+            "DKIM fail for example.org",
+        ),
+    ],
+)
+def test_authentication_failure_for_the_senders_domain_is_refused(results, detail):
+    invitation = _invitation()
+    raw = with_headers(
+        reply("outlook_accept", uid=invitation.meeting.ical_uid), Authentication_Results=results
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("refused", detail)]
+    assert invitation.status == InvitationStatus.SENT
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "mx.coordinator.example; dkim=pass header.d=example.org; dmarc=pass "
+        "header.from=example.org",
+        # A failing signature of a mailing list's domain, a passing one of the sender's.
+        "mx.coordinator.example; dkim=fail header.d=lists.example.net; dkim=pass "
+        "header.d=example.org",
+        "mx.coordinator.example; none",
+    ],
+)
+def test_authentication_results_that_do_not_fail_the_senders_domain_are_applied(results):
+    invitation = _invitation()
+    raw = with_headers(
+        reply("outlook_accept", uid=invitation.meeting.ical_uid), Authentication_Results=results
+    )
+
+    outcomes = calendar_replies.calendar_reply_apply(raw=raw)
+
+    assert [o.outcome for o in outcomes] == ["applied"]
+
+
+def test_gmail_reply_note_is_kept_as_the_comment():
+    invitation = _invitation(email="anna.example@gmail.test")
+
+    calendar_replies.calendar_reply_apply(
+        raw=reply("gmail_decline", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.comment) == (
+        InvitationStatus.DECLINED,
+        "I am on leave that week, sorry.",
+    )
+
+
+def test_reply_stays_current_after_another_invitee_is_removed():
+    invitation = _invitation()
+    other = InvitationFactory(meeting=invitation.meeting)
+    invitation_services.invitation_remove(invitation=other)
+    invitation.refresh_from_db()
+    other.refresh_from_db()
+    assert (invitation.meeting.sequence, invitation.calendar_sequence) == (1, 0)
+    assert other.calendar_sequence == 1
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, sequence=0)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("applied", "accepted")]
+    assert invitation.status == InvitationStatus.ACCEPTED
+
+
+def test_older_calendar_reply_never_overwrites_a_newer_web_answer():
+    invitation = _invitation()
+    invitation_services.invitation_answer(invitation=invitation, answer=InvitationStatus.DECLINED)
+    stamped_before = timezone.now() - dt.timedelta(minutes=4)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid, dtstamp=stamped_before)
+    )
+
+    invitation.refresh_from_db()
+    assert [(o.outcome, o.detail) for o in outcomes] == [("ignored", "older answer")]
+    assert invitation.status == InvitationStatus.DECLINED
+
+
+def test_calendar_replies_arriving_out_of_order_keep_the_newest():
+    invitation = _invitation()
+    now = timezone.now()
+    newer = reply(
+        "thunderbird_tentative",
+        uid=invitation.meeting.ical_uid,
+        dtstamp=now - dt.timedelta(minutes=2),
+    )
+    older = reply(
+        "outlook_accept", uid=invitation.meeting.ical_uid, dtstamp=now - dt.timedelta(minutes=9)
+    )
+
+    first = calendar_replies.calendar_reply_apply(raw=newer)
+    second = calendar_replies.calendar_reply_apply(raw=older)
+
+    invitation.refresh_from_db()
+    assert [o.outcome for o in first + second] == ["applied", "ignored"]
+    assert invitation.status == InvitationStatus.TENTATIVE
+    assert invitation.answered_at == (now - dt.timedelta(minutes=2)).replace(microsecond=0)
+
+
+def test_web_answer_after_a_calendar_reply_stamped_in_the_future_still_counts():
+    invitation = _invitation()
+    calendar_replies.calendar_reply_apply(
+        raw=reply(
+            "outlook_accept",
+            uid=invitation.meeting.ical_uid,
+            dtstamp=timezone.now() + dt.timedelta(days=30),
+        )
+    )
+
+    result = invitation_services.invitation_answer(
+        invitation=invitation, answer=InvitationStatus.DECLINED
+    )
+
+    invitation.refresh_from_db()
+    assert (result.ignored, invitation.status) == ("", InvitationStatus.DECLINED)
 
 
 def test_reply_with_an_unknown_uid_or_attendee_changes_nothing():
@@ -159,6 +481,42 @@ def test_command_applies_a_saved_message(tmp_path, capsys):
     assert invitation.status == InvitationStatus.ACCEPTED
     assert capsys.readouterr().out == (
         f"{invitation.meeting.ical_uid} anna@example.org: applied (accepted)\n"
+    )
+
+
+def test_command_exits_with_an_error_saying_why_when_nothing_was_applied(tmp_path, capsys):
+    invitation = _invitation()
+    path = tmp_path / "forged.eml"
+    path.write_bytes(
+        with_headers(
+            reply("outlook_accept", uid=invitation.meeting.ical_uid), From="mallory@example.net"
+        )
+    )
+
+    with pytest.raises(CommandError) as raised:
+        call_command("apply_calendar_reply", str(path))
+
+    assert str(raised.value) == (
+        f"Nothing was applied from {path} (refused: sender mallory@example.net does not "
+        "speak for anna@example.org)."
+    )
+    assert capsys.readouterr().out == (
+        f"{invitation.meeting.ical_uid} anna@example.org: refused (sender mallory@example.net "
+        "does not speak for anna@example.org)\n"
+    )
+
+
+def test_command_exits_non_zero_for_a_reply_to_an_unknown_meeting(tmp_path):
+    path = tmp_path / "unknown.eml"
+    path.write_bytes(reply("outlook_accept", uid="unknown@elsewhere"))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("apply_calendar_reply", str(path))
+
+    # A CommandError makes manage.py exit with this status.
+    assert (raised.value.returncode, str(raised.value)) == (
+        1,
+        f"Nothing was applied from {path} (ignored: unknown UID).",
     )
 
 
@@ -297,3 +655,45 @@ def test_imap_poll_does_nothing_without_imap_url(settings):
     from meetings import tasks
 
     assert tasks.calendar_replies_poll() == 0
+
+
+def test_calendar_acceptance_into_a_full_session_tells_the_invitee_they_are_waitlisted():
+    from icalendar import Calendar
+
+    invitation = _invitation(capacity=1)
+    InvitationFactory(meeting=invitation.meeting, status=InvitationStatus.ACCEPTED)
+
+    outcomes = calendar_replies.calendar_reply_apply(
+        raw=reply("outlook_accept", uid=invitation.meeting.ical_uid)
+    )
+
+    invitation.refresh_from_db()
+    message = OutboundMessage.objects.get(invitation=invitation, kind=OutboxKind.WAITLISTED)
+    event = next(iter(Calendar.from_ical(message.ical).walk("VEVENT")))
+    attendee = event["ATTENDEE"]
+    assert [(o.outcome, o.detail) for o in outcomes] == [("applied", "waitlisted")]
+    assert (invitation.status, invitation.waitlist_position) == (InvitationStatus.WAITLISTED, 1)
+    assert message.subject == "On the waitlist: Session: reception data"
+    assert "you are on the waitlist (position 1)" in message.body_text
+    assert (message.ical_method, str(event["SUMMARY"]), str(event["TRANSP"])) == (
+        "REQUEST",
+        "On the waitlist: Session: reception data",
+        "TRANSPARENT",
+    )
+    assert str(event["DESCRIPTION"]).startswith(
+        "The meeting is full: you are on the waitlist. You will receive a message if a seat "
+        "becomes free.\n\n"
+    )
+    assert (attendee.params["PARTSTAT"], attendee.params["RSVP"]) == ("NEEDS-ACTION", "TRUE")
+
+
+def test_rsvp_page_acceptance_into_a_full_session_sends_no_waitlist_message():
+    invitation = _invitation(capacity=1)
+    InvitationFactory(meeting=invitation.meeting, status=InvitationStatus.ACCEPTED)
+
+    result = invitation_services.invitation_answer(
+        invitation=invitation, answer=InvitationStatus.ACCEPTED
+    )
+
+    assert result.waitlisted is True
+    assert not OutboundMessage.objects.filter(kind=OutboxKind.WAITLISTED).exists()

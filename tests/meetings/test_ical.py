@@ -160,6 +160,7 @@ def test_request_message_read_by_vobject_has_attendee_organizer_and_no_alarm(set
     meeting = MeetingFactory(
         title="Session\x07 one; with, commas",
         facilitator=facilitator,
+        agenda_published_at=NOW,
         starts_at=dt.datetime(2027, 10, 31, 10, 0, tzinfo=BRUSSELS),
         ends_at=dt.datetime(2027, 10, 31, 12, 0, tzinfo=BRUSSELS),
     )

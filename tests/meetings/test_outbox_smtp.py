@@ -130,7 +130,14 @@ def test_invitation_as_received_by_smtp_has_calendar_inside_alternative_and_atta
     html = alternative.get_payload()[1].get_content()
     assert "time zone Europe/Brussels" in text
     assert "time zone Europe/Brussels" in html
-    assert "1. Welcome and aims" in text
+    # From: is the ORGANIZER (the reply mailbox); words go to the facilitator.
+    assert (message["From"], message["Reply-To"]) == (
+        "Coordinator <rsvp@coordinator.example>",
+        "fiona@x.be",
+    )
+    # The agenda is not published yet: its items stay on the facilitators' pages.
+    assert "The agenda has not been set yet." in text
+    assert [part for part in (text, html, ics) if "Welcome and aims" in part] == []
     assert "Questions? Contact Fiona Facilitator (fiona@x.be)." in text
     row = OutboundMessage.objects.get()
     assert message["Message-ID"] == f"<{row.idempotency_key}@example.be>"
@@ -154,8 +161,9 @@ def test_invitation_is_written_in_the_invitees_language(
 
 
 def test_server_down_keeps_the_message_pending_with_back_off(
-    smtp_down, django_capture_on_commit_callbacks
+    smtp_down, django_capture_on_commit_callbacks, settings
 ):
+    settings.OUTBOX_RETRY_JITTER = 0
     session, _invitation = _session_with_invitation()
     before = timezone.now()
 
@@ -172,20 +180,26 @@ def test_server_down_keeps_the_message_pending_with_back_off(
     assert row.attempts == 1
 
 
-def test_failed_for_good_after_the_last_attempt_and_shown_to_facilitators(smtp_down, client_for):
+def test_failed_for_good_only_after_the_retry_window_and_shown_to_facilitators(
+    smtp_down, client_for, settings
+):
+    settings.OUTBOX_RETRY_JITTER = 0
     session, _invitation = _session_with_invitation()
     services.invitations_send(meeting=session)  # on_commit not run: the sweeper sends
+    row = OutboundMessage.objects.get()
+    queued = row.queued_at
     moment = timezone.now()
     delays = []
-    for _attempt in range(emails.OUTBOX_MAX_ATTEMPTS):
+    while row.status != OutboxStatus.FAILED:
         emails.outbox_sweep(now=moment)
-        row = OutboundMessage.objects.get()
+        row.refresh_from_db()
         delays.append(round((row.next_attempt_at - moment).total_seconds()))
-        moment = row.next_attempt_at + dt.timedelta(seconds=1)
+        last_attempt, moment = moment, row.next_attempt_at + dt.timedelta(seconds=1)
 
-    row = OutboundMessage.objects.get()
-    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 5)
-    assert delays[:4] == [60, 120, 240, 480]
+    assert delays[:8] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert last_attempt - queued > dt.timedelta(hours=71)
+    assert last_attempt - queued < dt.timedelta(hours=72)
+    assert row.attempts == len(delays)
     page = client_for(TeamUserFactory()).get(reverse("meeting-invitations", args=[session.pk]))
     assert [m.pk for m in page.context["overview"]["failed_messages"]] == [row.pk]
     assert "E-mails that could not be delivered" in page.content.decode()

@@ -1,9 +1,11 @@
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
 
 from coordination.models import Consent
+from meetings.models import TimeProposal
 from tests.factories import (
     ConsentFactory,
     ContactFactory,
@@ -32,6 +34,31 @@ def test_participant_downloads_everything_held_about_them(client_for, participan
     assert [g["group"] for g in data["working_groups"]] == ["Data sharing"]
     assert [(i["meeting"], i["comment"]) for i in data["invitations"]] == [
         ("Session FR", "I will come")
+    ]
+
+
+def test_times_proposed_from_a_calendar_are_in_the_personal_data(client_for, participant):
+    invitation = InvitationFactory(contact=participant.contact, meeting__title="Session NL")
+    start = dt.datetime(2027, 6, 1, 12, 0, tzinfo=dt.UTC)
+    TimeProposal.objects.create(
+        invitation=invitation,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        comment="After lunch, please.",
+        proposed_at=start - dt.timedelta(days=20),
+    )
+
+    data = json.loads(client_for(participant).get(reverse("my-data-download")).content)
+
+    assert data["time_proposals"] == [
+        {
+            "meeting": "Session NL",
+            "starts_at": "2027-06-01T12:00:00+00:00",
+            "ends_at": "2027-06-01T14:00:00+00:00",
+            "comment": "After lunch, please.",
+            "proposed_at": "2027-05-12T12:00:00+00:00",
+            "status": "open",
+        }
     ]
 
 

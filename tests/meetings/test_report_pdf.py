@@ -94,7 +94,7 @@ def test_report_toc_page_numbers_match_the_pages_of_the_headings(rendered):
                 return number
         raise AssertionError(f"{heading} not found")
 
-    assert len(toc) == 17
+    assert len(toc) == 18
     assert {title: page_of(title) for title in toc} == toc
     assert toc["1. Introduction"] == 3
 

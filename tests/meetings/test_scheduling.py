@@ -504,12 +504,15 @@ def test_schedules_of_the_background_work_are_installed():
     from django_q.models import Schedule
 
     assert sorted(Schedule.objects.values_list("func", "schedule_type", "minutes")) == [
+        ("coordination.tasks.worker_heartbeat", "I", 1),
         ("meetings.tasks.action_reminders_daily", "D", None),
         ("meetings.tasks.calendar_replies_poll", "I", 5),
+        ("meetings.tasks.feedback_requests_enqueue", "H", None),
         ("meetings.tasks.outbox_sweep", "I", 1),
         ("meetings.tasks.participation_needs_erase", "H", None),
         ("meetings.tasks.reminders_enqueue", "I", 15),
         ("meetings.tasks.rounds_follow_up", "I", 15),
+        ("meetings.tasks.time_poll_reminders_enqueue", "H", None),
     ]
 
 

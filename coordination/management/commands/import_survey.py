@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from coordination.imports.importer import ImportReport, survey_import
+from coordination.imports.readers import ExportFileError, ImportLimits
 
 
 def report_lines(report: ImportReport) -> list[str]:
@@ -51,6 +52,10 @@ class Command(BaseCommand):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
+        try:  # before the file is read into memory
+            ImportLimits.from_settings().file_size_check(source.stat().st_size)
+        except ExportFileError as exc:
+            raise CommandError(str(exc)) from exc
         mapping_data = None
         if mapping:
             mapping_path = Path(mapping)

@@ -1,12 +1,15 @@
 """Serializers of the action-item endpoints: one per endpoint and direction."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.api.serializers.scheduling import VisibleMeetingField
 from meetings.models import ActionItem, ActionItemEvent, AgendaItem
+from meetings.selectors.scheduling import meetings_visible_to
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -26,14 +29,23 @@ class ActionItemSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleAgendaItemField(serializers.PrimaryKeyRelatedField):
+    """The id of an item on the agenda of a meeting the requesting user may see; any other
+    id is unknown (400), whether it exists or not."""
+
+    default_error_messages = {"does_not_exist": _("Unknown agenda item.")}
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return AgendaItem.objects.none()
+        return AgendaItem.objects.filter(meeting__in=meetings_visible_to(user=request.user))
+
+
 class ActionItemCreateSerializer(serializers.Serializer):
     meeting = VisibleMeetingField()
-    agenda_item = serializers.PrimaryKeyRelatedField(
-        queryset=AgendaItem.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": _("Unknown agenda item.")},
-    )
+    agenda_item = VisibleAgendaItemField(required=False, allow_null=True)
     description = serializers.CharField(max_length=5000)
     owner_contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0010_round_follow_up_schedule'),
+        ('meetings', '0017_round_follow_up_schedule'),
     ]
 
     operations = [

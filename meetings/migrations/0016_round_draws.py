@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coordination', '0003_user_time_zone'),
-        ('meetings', '0008_invitation_holds_seat'),
+        ('meetings', '0015_delegation_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
