@@ -336,4 +336,5 @@ class ConsultationRoundAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("facilitators", "questions")
     readonly_fields = ("status",)
-    actions = [_round_status_action(status) for status in enums.RoundStatus]
+    # The other statuses follow what happened (the services that cause them move them).
+    actions = [_round_status_action(enums.RoundStatus.CLOSED)]

@@ -469,3 +469,10 @@ REPORT_PROJECT_CONTEXT = env.str(
         "NGOs and international organisations that welcome people displaced from Ukraine."
     ),
 )
+
+# The joint draw of a round's panels: LEXIMIN up to this pool size and time (seconds); past
+# either, the faster "random weights" method runs and the draw says so.
+PANEL_DRAW_EXACT_POOL_LIMIT = env.int("PANEL_DRAW_EXACT_POOL_LIMIT", default=1000)
+PANEL_DRAW_TIME_BUDGET = env.float("PANEL_DRAW_TIME_BUDGET", default=15.0)
+# Round sessions with an answer deadline: the reminder to answer goes this many hours before.
+ANSWER_REMINDER_HOURS = env.int("ANSWER_REMINDER_HOURS", default=48)

@@ -64,3 +64,5 @@ urlpatterns += [
         name="survey-question-xlsx",
     ),
 ]
+
+handler404 = "coordination.views.page_not_found"

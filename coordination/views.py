@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views import View
+from django.views import View, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -24,6 +24,14 @@ from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.models import Question, WorkingGroup
 from coordination.services import user_language_set
 from coordination.spreadsheets import write_csv, write_xlsx
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    """404: for the API in its error format (JSON, as every API error), else the page."""
+    if request.path.startswith("/api/"):
+        error = {"code": "not_found", "detail": _("Not found."), "attr": None}
+        return JsonResponse({"type": "client_error", "errors": [error]}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 @never_cache

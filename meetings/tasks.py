@@ -3,8 +3,9 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs, the time-poll reminders and the feedback requests every hour;
-action-item reminders daily (``manage.py schedule_action_reminders`` moves them)."""
+participation needs, the time-poll reminders and the feedback requests every hour, the
+rounds' follow-up every 15 minutes; action-item reminders daily (``manage.py
+schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,6 +21,7 @@ from meetings.services import (
     polls,
     report_back,
     reports,
+    rounds,
 )
 
 
@@ -72,6 +74,13 @@ def action_reminders_daily() -> int:
 
 def minutes_circulation_notify(minutes_id: int) -> int:
     return minutes.minutes_circulation_send(minutes_id=minutes_id)
+
+
+def rounds_follow_up() -> int:
+    """Answer deadlines (reminders, then alternates for the unanswered) and the rounds whose
+    sessions have all taken place (held)."""
+    reminded, replaced = invitations.answer_deadlines_follow()
+    return reminded + replaced + rounds.rounds_status_follow()
 
 
 def sign_in_link_email(contact_id: int, next_path: str = "") -> int:

@@ -51,6 +51,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
+    path("rounds/<int:round_pk>/draw/", panels.RoundDrawView.as_view(), name="round-draw"),
+    path("rounds/<int:round_pk>/close/", panels.RoundCloseView.as_view(), name="round-close"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
     path(
         "my-data/withdraw/<slug:purpose>/",

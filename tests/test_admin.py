@@ -422,18 +422,27 @@ def test_admin_withdraws_a_consent_and_the_organisation_leaves_the_pool(staff_cl
     ]
 
 
-def test_admin_moves_a_round_only_along_its_workflow(staff_client):
+def test_admin_only_closes_a_reported_round(staff_client):
     round_ = ConsultationRoundFactory(title="Spring round")
+    reported = ConsultationRoundFactory(title="Winter round", status="reported")
 
     refused = _run_action(staff_client, c.ConsultationRound, "move_to_closed", [round_])
-    moved = _run_action(staff_client, c.ConsultationRound, "move_to_panel_drawn", [round_])
+    moved = _run_action(staff_client, c.ConsultationRound, "move_to_closed", [reported])
 
     round_.refresh_from_db()
+    reported.refresh_from_db()
     assert refused == [
         "“Spring round” was left as it was: A round cannot go from “Draft” to “Closed”."
     ]
-    assert moved == ["“Spring round” is now “Panel drawn”."]
-    assert round_.status == "panel_drawn"
+    assert moved == ["“Winter round” is now “Closed”."]
+    assert (round_.status, reported.status) == ("draft", "closed")
+    # the other statuses follow what happened: no admin action sets them
+    actions = staff_client.get("/admin/coordination/consultationround/").context["action_form"]
+    assert [name for name, _label in actions.fields["action"].choices] == [
+        "",
+        "delete_selected",
+        "move_to_closed",
+    ]
 
 
 def test_admin_marks_an_action_item_done_and_records_it(staff_client, superuser):

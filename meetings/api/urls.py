@@ -30,6 +30,29 @@ router.register(
 urlpatterns = [
     *router.urls,
     path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="api-rsvp"),
+    path(
+        "rounds/<int:round_pk>/draw-feasibility/",
+        panels.RoundDrawFeasibilityView.as_view(),
+        name="api-round-draw-feasibility",
+    ),
+    path(
+        "rounds/<int:round_pk>/draws/", panels.RoundDrawListView.as_view(), name="api-round-draws"
+    ),
+    path(
+        "rounds/<int:round_pk>/draws/<int:pk>/",
+        panels.RoundDrawDetailView.as_view(),
+        name="api-round-draw",
+    ),
+    path(
+        "rounds/<int:round_pk>/alternates/",
+        panels.RoundAlternatesView.as_view(),
+        name="api-round-alternates",
+    ),
+    path(
+        "meetings/<int:pk>/alternates/next/",
+        panels.SessionAlternateNextView.as_view(),
+        name="api-session-alternate-next",
+    ),
     path("meetings/<str:pk>/poll/", polls.TimePollView.as_view(), name="api-time-poll"),
     path(
         "meetings/<str:pk>/poll/choose/",

@@ -3,8 +3,9 @@
 from django import forms
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from coordination.panels import CRITERIA
+from coordination.panels import CRITERIA, ROUND_CRITERIA, Target
 
 CRITERION_LABELS = {
     "working_language": _("Working language"),
@@ -90,3 +91,142 @@ class PanelDrawForm(forms.Form):
 class PanelSwapForm(forms.Form):
     draw = forms.IntegerField(widget=forms.HiddenInput)
     organisation = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RoundTargetForm(forms.Form):
+    """One target of a round draw: between ``minimum`` and ``maximum`` seats for the
+    organisations with a value, in one session or in the whole round."""
+
+    criterion = forms.ChoiceField(
+        label=_("Category"), choices=[(c, CRITERION_LABELS[c]) for c in ROUND_CRITERIA]
+    )
+    value = forms.CharField(label=_("Value"), max_length=40)
+    scope = forms.ChoiceField(label=_("Applies to"), required=False, choices=[])
+    minimum = forms.IntegerField(label=_("Minimum"), min_value=0, max_value=500)
+    maximum = forms.IntegerField(label=_("Maximum"), min_value=0, max_value=500)
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [("", pgettext_lazy("consultation", "the whole round"))] + [
+            (str(s.key), s.title) for s in sessions
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("minimum") is not None
+            and data.get("maximum") is not None
+            and data["minimum"] > data["maximum"]
+        ):
+            raise forms.ValidationError(_("The minimum is above the maximum."), code="min_max")
+        return data
+
+    def target(self) -> Target:
+        data = self.cleaned_data
+        return Target(
+            criterion=data["criterion"],
+            value=data["value"].strip(),
+            minimum=data["minimum"],
+            maximum=data["maximum"],
+            session=int(data["scope"]) if data.get("scope") else None,
+        )
+
+
+class BaseRoundTargetFormSet(forms.BaseFormSet):
+    def __init__(self, *args, sessions=(), **kwargs):
+        self.sessions = sessions
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "sessions": self.sessions}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            sessions=self.sessions,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def targets(self) -> list[Target]:
+        return [
+            form.target()
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+RoundTargetFormSet = forms.formset_factory(
+    RoundTargetForm, formset=BaseRoundTargetFormSet, extra=1, can_delete=True, max_num=200
+)
+
+
+def target_initial(targets) -> list[dict]:
+    return [
+        {
+            "criterion": t.criterion,
+            "value": t.value,
+            "scope": "" if t.session is None else str(t.session),
+            "minimum": t.minimum,
+            "maximum": t.maximum,
+        }
+        for t in targets
+    ]
+
+
+class RoundDrawForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("Random seed"),
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text=_(
+            "Fix it from a value announced in advance (for example a future public lottery "
+            "number); leave empty for a new random seed."
+        ),
+    )
+    seed_commitment = forms.CharField(
+        label=_("Where the seed was announced"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The public value or commitment hash, and where it was published."),
+    )
+    exclude_declined_twice = forms.BooleanField(
+        label=_("Leave out organisations that declined twice in a row"),
+        required=False,
+        initial=True,
+    )
+    must_invite = forms.MultipleChoiceField(
+        label=_("Must invite"), required=False, choices=[], widget=forms.SelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("Reason for the redraw"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a draw is already recorded; it stays in the record."),
+    )
+    replaces_draw = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, pool_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["must_invite"].choices = list(pool_choices)
+
+    def clean_must_invite(self):
+        return [int(v) for v in self.cleaned_data["must_invite"]]
+
+
+class AnswerDeadlineForm(forms.Form):
+    session = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    answer_deadline = forms.DateTimeField(
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("An invitation not answered by then goes to the next alternate."),
+    )

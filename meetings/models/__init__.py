@@ -17,7 +17,7 @@ from meetings.models.minutes import (
     MinutesNote,
 )
 from meetings.models.outbox import OutboundMessage
-from meetings.models.panels import PanelDraw
+from meetings.models.panels import PanelDraw, RoundDraw
 from meetings.models.polls import TimePoll, TimePollAnswer, TimePollSlot
 from meetings.models.report_back import ReportBack, ReportBackDelivery
 from meetings.models.reports import Report, ReportJob, ReportSection, ReportVersion
@@ -48,6 +48,7 @@ __all__ = [
     "ReportJob",
     "ReportSection",
     "ReportVersion",
+    "RoundDraw",
     "TimePoll",
     "TimePollAnswer",
     "TimePollSlot",

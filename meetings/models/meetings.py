@@ -97,6 +97,14 @@ class Meeting(TimeStamped):
     reminder_offsets = models.JSONField(
         _("reminders (minutes before)"), default=default_reminder_offsets, blank=True
     )
+    answer_deadline = models.DateTimeField(
+        _("answer by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Round sessions: an invitation not answered by then goes to the next alternate."
+        ),
+    )
     agenda_published_at = models.DateTimeField(_("agenda published at"), null=True, blank=True)
     agenda_version = models.PositiveIntegerField(_("agenda version"), default=0)
 

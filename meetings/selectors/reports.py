@@ -24,8 +24,10 @@ from coordination.models import (
     Question,
     Survey,
     SurveyResponse,
+    User,
     normalise_name,
 )
+from coordination.panels import rerun_command
 from coordination.selectors import QuestionStats, person_name, survey_results, volunteer_pool
 from meetings import enums
 from meetings.models import (
@@ -38,6 +40,7 @@ from meetings.models import (
     Minutes,
     MinutesNote,
     PanelDraw,
+    RoundDraw,
 )
 from meetings.selectors.feedback import round_feedback_results
 
@@ -255,13 +258,16 @@ def report_data(*, consultation_round: ConsultationRound, language: str) -> dict
 def _report_data(consultation_round: ConsultationRound, language: str) -> dict[str, Any]:
     round_ = (
         ConsultationRound.objects.filter(pk=consultation_round.pk)
-        .prefetch_related("facilitators", "questions")
+        .prefetch_related(
+            Prefetch("facilitators", queryset=User.objects.select_related("contact")),
+            "questions",
+        )
         .get()
     )
     sessions = list(
         Meeting.objects.filter(consultation_round=round_)
         .exclude(status=enums.MeetingStatus.CANCELLED)
-        .select_related("facilitator")
+        .select_related("facilitator__contact")
         .order_by("starts_at", "id")
     )
     session_ids = [s.pk for s in sessions]
@@ -525,6 +531,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
         "project_context": settings.REPORT_PROJECT_CONTEXT,
         "generated_at": _date(timezone.now()),
         "sessions": sessions_data,
+        "round_draw": _round_draw_data(round_),
         "totals": dict(totals),
         "participants": {
             "count": len(participants),
@@ -570,3 +577,49 @@ def _feedback(round_: ConsultationRound) -> dict:
 
 def theme_key(theme: str) -> str:
     return normalise_name(theme)
+
+
+def _round_draw_data(round_: ConsultationRound) -> dict[str, Any] | None:
+    """The method section's account of the round's current joint draw: method, seed and its
+    announcement, how to re-run it, and every eligible organisation's selection probability
+    (by name only where the organisation agreed to be named in reports)."""
+    draw = RoundDraw.objects.filter(consultation_round=round_, is_current=True).first()
+    if draw is None:
+        return None
+    explanation = draw.explanation
+    rows = explanation.get("organisations", [])
+    named = dict(
+        Organisation.objects.filter(pk__in=[o["organisation_id"] for o in rows])
+        .annotate(named=Exists(_named_consent()))
+        .values_list("pk", "named")
+    )
+    titles = {s["key"]: s["title"] for s in explanation.get("sessions", [])}
+    probabilities = [
+        {
+            "name": o["name"] if named.get(o["organisation_id"]) else "",
+            "session": titles.get(o["session"], ""),
+            "probability": o["probability"],
+            "percent": None if o["probability"] is None else round(100 * o["probability"], 1),
+        }
+        for o in rows
+    ]
+    probabilities.sort(key=lambda r: (r["name"] == "", normalise_name(r["name"])))
+    return {
+        "method": draw.method,
+        "method_label": str(
+            _("LEXIMIN (the fairest selection probabilities)")
+            if draw.method == "leximin"
+            else _("Random weights (faster; probabilities not computed)")
+        ),
+        "fallback_reason": draw.fallback_reason,
+        "seed": draw.seed,
+        "seed_commitment": draw.seed_commitment,
+        "date": _date(draw.created_at),
+        "pool_size": draw.pool_size,
+        "eligible": explanation.get("eligible", 0),
+        "probability_min": explanation.get("probability_min"),
+        "probability_max": explanation.get("probability_max"),
+        "rerun": rerun_command(round_ref=round_.slug, seed=draw.seed, method=draw.method),
+        "probabilities": probabilities,
+        "redraws": RoundDraw.objects.filter(consultation_round=round_, is_current=False).count(),
+    }

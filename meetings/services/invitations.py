@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +45,8 @@ from meetings.models import DelegationRequest, Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
 from meetings.services import access
+from meetings.services.panels import alternate_replace
+from meetings.services.rounds import round_status_follow
 from meetings.validators import single_line
 
 RSVP_SALT = "meetings.rsvp"
@@ -317,6 +319,8 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
             invitation.save(update_fields=["status", "sent_at", "updated_at"])
             invitation.meeting = locked
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
+        if locked.consultation_round_id:
+            round_status_follow(consultation_round=locked.consultation_round)
     return len(drafted)
 
 
@@ -368,9 +372,10 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
     return invitation
 
 
-def invitation_remove(*, invitation: Invitation, by=None) -> Invitation:
+def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") -> Invitation:
     """Remove an invitee: a CANCEL (same UID, higher SEQUENCE) if they had been invited; a
-    seat they held goes to the waitlist."""
+    seat they held goes to the waitlist (in a drawn round session: to the next alternate who
+    keeps the targets met; ``why`` is recorded)."""
     with transaction.atomic():
         locked = _lock_meeting(invitation.meeting_id)
         invitation = Invitation.objects.select_related("contact").get(pk=invitation.pk)
@@ -391,8 +396,40 @@ def invitation_remove(*, invitation: Invitation, by=None) -> Invitation:
             locked.sequence += 1
             locked.save(update_fields=["sequence", "updated_at"])
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.CANCEL)
-        if seated:
+        handled = previous != InvitationStatus.WAITLISTED and _round_alternate(
+            locked, invitation, why, by
+        )
+        if not handled and seated:
             _promote_from_waitlist(locked)
+    return invitation
+
+
+def _round_alternate(meeting: Meeting, leaving: Invitation, why: str, by=None) -> bool:
+    """In a round session with a recorded round draw, the next alternate takes the seat;
+    ``False`` elsewhere (the meeting's own waitlist rule applies)."""
+    if not meeting.consultation_round_id:
+        return False
+    handled, invitation = alternate_replace(meeting=meeting, why=why, leaving=leaving, by=by)
+    if invitation is not None and invitation.status == InvitationStatus.SENT:
+        invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
+    return handled
+
+
+def alternate_invite_next(*, meeting: Meeting, by=None) -> Invitation:
+    """The facilitator invites the next alternate of a round session by hand (the one who
+    keeps the round's targets met; sent at once if the session's invitations went out)."""
+    with transaction.atomic():
+        locked = _lock_meeting(meeting.pk)
+        handled, invitation = alternate_replace(meeting=locked, why="by_hand", by=by)
+        if not handled:
+            raise ValidationError(
+                _("This session has no recorded round draw, so it has no alternates."),
+                code="no_draw",
+            )
+        if invitation is None:
+            raise ValidationError(_("No alternate is left for this session."), code="empty")
+        if invitation.status == InvitationStatus.SENT:
+            invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
     return invitation
 
 
@@ -537,7 +574,12 @@ def invitation_answer(
             # The delegate answered: the delegation can no longer be undone, and the link of
             # the invitee who passed the seat on (which only offered the undo) is withdrawn.
             invitation_token_revoke(invitation=invitation.delegated_from)
-        if seated and not _holds_a_seat(invitation, status):
+        handled = (
+            status == InvitationStatus.DECLINED
+            and previous not in (InvitationStatus.DECLINED, InvitationStatus.WAITLISTED)
+            and _round_alternate(meeting, invitation, "declined")
+        )
+        if not handled and seated and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
         if (
             calendar_sequence is not None
@@ -880,3 +922,40 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
         accessibility_needs="",
         updated_at=now,
     )
+
+
+def answer_deadlines_follow(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """The scheduled pass over round sessions' answer deadlines: a reminder to answer goes to
+    every invitee who has not answered when the deadline is less than
+    ``settings.ANSWER_REMINDER_HOURS`` away (once per invitee), and an invitation still not
+    answered when the deadline has passed is withdrawn, its seat going to the next alternate.
+    Returns (reminded, replaced). Runs twice without doing anything twice."""
+    now = now or timezone.now()
+    soon = now + dt.timedelta(hours=settings.ANSWER_REMINDER_HOURS)
+    unanswered = Invitation.objects.filter(
+        status=InvitationStatus.SENT,
+        meeting__consultation_round__isnull=False,
+        meeting__answer_deadline__isnull=False,
+        meeting__starts_at__gt=now,
+    ).exclude(meeting__status__in=[MeetingStatus.CANCELLED, MeetingStatus.HELD])
+    reminded = 0
+    for invitation in unanswered.filter(
+        meeting__answer_deadline__gt=now,
+        meeting__answer_deadline__lte=soon,
+        reminded_at__isnull=True,
+    ).select_related("meeting", "contact"):
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(
+                reminded_at=now, updated_at=now
+            )
+            if claimed:
+                invitation_message_enqueue(invitation=invitation, kind=OutboxKind.NUDGE, sequence=0)
+                reminded += 1
+    replaced = 0
+    # only those invited before the deadline: an alternate invited after it keeps its chance
+    for invitation in unanswered.filter(
+        meeting__answer_deadline__lte=now, sent_at__lt=F("meeting__answer_deadline")
+    ):
+        invitation_remove(invitation=invitation, why="no_answer")
+        replaced += 1
+    return reminded, replaced

@@ -11,15 +11,27 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import enums as c_enums
-from coordination.panels import CRITERIA, candidate_to_json, panel_draw
+from coordination.models import ConsultationRound
+from coordination.panels import (
+    CRITERIA,
+    METHOD_LEXIMIN,
+    Candidate,
+    PanelInputError,
+    Target,
+    alternate_next,
+    candidate_to_json,
+    panel_draw,
+    problem_text,
+)
 from coordination.selectors import eligible_contacts
 from coordination.services import round_status_change
 from meetings import enums
-from meetings.models import Invitation, Meeting, PanelDraw
-from meetings.selectors.panels import volunteer_pool_candidates
+from meetings.models import Invitation, Meeting, PanelDraw, RoundDraw
+from meetings.selectors.panels import round_draw_preview, volunteer_pool_candidates
 
 # Exclusion reasons (codes stored in the explanation; pages translate them).
 REASON_OTHER_SESSION = "other_session"
@@ -112,6 +124,16 @@ def panel_draw_for_session(
                     _("The round is “%(status)s”: its panels can no longer be drawn."),
                     code="round_status",
                     params={"status": consultation_round.get_status_display()},
+                )
+            if RoundDraw.objects.filter(
+                consultation_round_id=locked.consultation_round_id, is_current=True
+            ).exists():
+                raise ValidationError(
+                    _(
+                        "The panels of this round are drawn together: redraw them on the "
+                        "round's draw page."
+                    ),
+                    code="round_draw",
                 )
             current = PanelDraw.objects.filter(meeting=locked, is_current=True).first()
             if (current.pk if current else None) != replaces_draw_id:
@@ -318,3 +340,297 @@ def _recount_panel(explanation: dict, panel: list[dict], criteria: list[str]) ->
         for row in explanation.get("strata", [])
     ]
     return {**explanation, "table": table, "strata": strata}
+
+
+# --- The joint draw of a round ----------------------------------------------------------------
+
+
+def _lock_round(consultation_round: ConsultationRound) -> ConsultationRound:
+    return ConsultationRound.objects.select_for_update().get(pk=consultation_round.pk)
+
+
+def round_draw_record(
+    *,
+    consultation_round: ConsultationRound,
+    targets: Sequence[Target] | None = None,
+    seed: int | None = None,
+    seed_commitment: str = "",
+    must_invite: Sequence[int] = (),
+    exclude_declined_twice: bool = True,
+    max_load: int | None = None,
+    method: str = METHOD_LEXIMIN,
+    reason: str = "",
+    replaces_draw_id: int | None = None,
+    user=None,
+) -> RoundDraw:
+    """Draw the panels of every session of the round at once and record the draw, with one
+    ``PanelDraw`` per session and its drafted and waitlisted (alternate) invitations.
+
+    The round's row is locked for the whole draw and the database keeps one current draw per
+    round: two facilitators drawing at once produce one draw, the other gets a clear error.
+    ``replaces_draw_id`` is the current draw the facilitator saw; a redraw needs a ``reason``.
+    When the targets cannot be met, nothing is written and the error lists why."""
+    reason = (reason or "").strip()
+    if seed is None:
+        seed = secrets.randbelow(2**62)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValidationError(
+            {
+                "seed": ValidationError(
+                    _("The seed must be a whole number between 0 and 2⁶³ − 1."), code="seed"
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            locked = _lock_round(consultation_round)
+            if locked.status not in DRAWABLE_ROUND_STATUSES:
+                raise ValidationError(
+                    _("The round is “%(status)s”: its panels can no longer be drawn."),
+                    code="round_status",
+                    params={"status": locked.get_status_display()},
+                )
+            current = RoundDraw.objects.filter(consultation_round=locked, is_current=True).first()
+            if (current.pk if current else None) != replaces_draw_id:
+                raise ValidationError(
+                    _("Someone else drew this round meanwhile; reload the page and try again."),
+                    code="stale",
+                )
+            if current is not None and not reason:
+                raise ValidationError(
+                    {
+                        "reason": ValidationError(
+                            _("A redraw needs a written reason."), code="reason"
+                        )
+                    }
+                )
+            meetings = list(locked.sessions.order_by("starts_at", "pk"))
+            if Invitation.objects.filter(meeting__in=meetings).went_out().exists():
+                raise ValidationError(
+                    _("Invitations of this round were already sent: draw no more."),
+                    code="already_sent",
+                )
+            try:
+                result = round_draw_preview(
+                    consultation_round=locked,
+                    targets=targets,
+                    seed=seed,
+                    exclude_declined_twice=exclude_declined_twice,
+                    max_load=max_load,
+                    must_invite=must_invite,
+                    method=method,
+                )
+            except PanelInputError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+            if not result.feasibility.feasible:
+                names = {c.organisation_id: c.name for c in result.eligible}
+                raise ValidationError(
+                    [
+                        ValidationError(problem_text(p, result.sessions, names), code="infeasible")
+                        for p in result.feasibility.problems
+                    ]
+                )
+            if current is not None:
+                RoundDraw.objects.filter(pk=current.pk).update(is_current=False)
+                PanelDraw.objects.filter(meeting__in=meetings, is_current=True).update(
+                    is_current=False
+                )
+            Invitation.objects.filter(
+                meeting__in=meetings, status__in=UNSENT_STATUSES, panel_draw__isnull=False
+            ).delete()
+            explanation = result.explanation()
+            draw = RoundDraw.objects.create(
+                consultation_round=locked,
+                sessions=explanation["sessions"],
+                targets=[t.to_json() for t in result.targets],
+                must_invite=list(must_invite),
+                exclusions={"declined_twice": exclude_declined_twice, "max_load": max_load},
+                seed=seed,
+                seed_commitment=seed_commitment,
+                method=result.method,
+                fallback_reason=result.fallback_reason,
+                pool_size=result.pool_size,
+                explanation=explanation,
+                reason=reason,
+                replaces=current,
+                created_by=user,
+            )
+            by_pk = {m.pk: m for m in meetings}
+            for session in result.sessions:
+                panel = result.panels[session.key]
+                session_draw = PanelDraw.objects.create(
+                    meeting=by_pk[session.key],
+                    round_draw=draw,
+                    seats=session.seats,
+                    criteria=[],
+                    exclusions=draw.exclusions,
+                    must_invite=list(must_invite),
+                    seed=seed,
+                    pool_size=result.pool_size,
+                    panel=[candidate_to_json(c, ()) for c in panel],
+                    waitlist=[candidate_to_json(c, ()) for c in result.alternates[session.key]],
+                    explanation={"round_draw": draw.pk, "swaps": [], "replacements": []},
+                    created_by=user,
+                )
+                _write_invitations(session_draw)
+            if locked.status == c_enums.RoundStatus.DRAFT:
+                round_status_change(consultation_round=locked, to=c_enums.RoundStatus.PANEL_DRAWN)
+            consultation_round.status = locked.status
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone else drew this round meanwhile; reload the page and try again."),
+            code="stale",
+        ) from exc
+    return draw
+
+
+# --- Alternates --------------------------------------------------------------------------------
+
+WHY_DECLINED = "declined"
+WHY_REMOVED = "removed"
+WHY_NO_ANSWER = "no_answer"
+WHY_BY_HAND = "by_hand"
+ACTIVE_STATUSES = (
+    enums.InvitationStatus.DRAFTED,
+    enums.InvitationStatus.SENT,
+    enums.InvitationStatus.ACCEPTED,
+    enums.InvitationStatus.TENTATIVE,
+    enums.InvitationStatus.DELEGATED,
+)
+
+
+def _candidate(entry: dict) -> Candidate:
+    values = dict(entry.get("values", {}))
+    values["working_language"] = tuple(entry.get("languages", ()))
+    return Candidate(
+        organisation_id=entry["organisation_id"],
+        contact_id=entry["contact_id"],
+        name=entry.get("name", ""),
+        attributes={k: tuple(v) for k, v in values.items()},
+        load=entry.get("load", 0),
+    )
+
+
+def alternate_replace(
+    *, meeting: Meeting, why: str, leaving: Invitation | None = None, by=None
+) -> tuple[bool, Invitation | None]:
+    """Give a freed seat of a round session to the next alternate who keeps the round's
+    targets met (``coordination.panels.alternate_next``), and record why.
+
+    Returns ``(False, None)`` when the session has no current round draw (the caller keeps
+    its own waitlist rule), else ``(True, the new invitation or None if no alternate is left)``.
+    When the session's invitations went out, the alternate's invitation is marked sent and the
+    caller (``meetings.services.invitations``) sends the message."""
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    session_draw = (
+        PanelDraw.objects.filter(meeting=locked, is_current=True, round_draw__is_current=True)
+        .select_related("round_draw")
+        .first()
+    )
+    if session_draw is None:
+        return False, None
+    round_draw = session_draw.round_draw
+    entries = {o["organisation_id"]: o for o in round_draw.explanation.get("organisations", [])}
+    in_round = Invitation.objects.filter(
+        meeting__consultation_round_id=locked.consultation_round_id
+    )
+    seated: dict[int, list[Candidate]] = {}
+    for meeting_id, organisation_id in in_round.filter(status__in=ACTIVE_STATUSES).values_list(
+        "meeting_id", "contact__organisation_id"
+    ):
+        if organisation_id in entries:
+            seated.setdefault(meeting_id, []).append(_candidate(entries[organisation_id]))
+    used = set(
+        in_round.exclude(status=enums.InvitationStatus.WAITLISTED).values_list(
+            "contact__organisation_id", flat=True
+        )
+    )
+    still_eligible = set(
+        eligible_contacts()
+        .filter(pk__in=[e["contact_id"] for e in session_draw.waitlist])
+        .values_list("pk", flat=True)
+    )
+    alternates = [
+        _candidate(entries[e["organisation_id"]])
+        for e in session_draw.waitlist
+        if e["organisation_id"] in entries
+        and e["organisation_id"] not in used
+        and e["contact_id"] in still_eligible
+    ]
+    chosen, keeps = alternate_next(
+        session=locked.pk,
+        panels=seated,
+        alternates=alternates,
+        targets=[Target.from_json(t) for t in round_draw.targets],
+        language=locked.language,
+    )
+    invitation = None
+    if chosen is not None:
+        went_out = locked.invitations.went_out().exists()
+        invitation = locked.invitations.filter(contact_id=chosen.contact_id).first()
+        now = timezone.now()
+        if invitation is None:
+            invitation = Invitation(
+                meeting=locked, contact_id=chosen.contact_id, panel_draw=session_draw
+            )
+        invitation.waitlist_position = None
+        if went_out:
+            invitation.status = enums.InvitationStatus.SENT
+            invitation.sent_at = now
+            invitation.holds_seat = True  # the freed seat is theirs until they answer
+        else:
+            invitation.status = enums.InvitationStatus.DRAFTED
+        invitation.save()
+        invitation.meeting = locked
+    leaving_entry = None
+    if leaving is not None:
+        organisation_id = (
+            Invitation.objects.filter(pk=leaving.pk)
+            .values_list("contact__organisation_id", flat=True)
+            .first()
+        )
+        leaving_entry = {
+            "organisation_id": organisation_id,
+            "name": entries.get(organisation_id, {}).get("name", ""),
+        }
+    explanation = dict(session_draw.explanation)
+    explanation["replacements"] = [
+        *explanation.get("replacements", []),
+        {
+            "why": why,
+            "out": leaving_entry,
+            "in": None
+            if chosen is None
+            else {"organisation_id": chosen.organisation_id, "name": chosen.name},
+            "keeps_targets": keeps,
+            "at": timezone.now().isoformat(),
+            "by": getattr(by, "pk", None),
+        },
+    ]
+    session_draw.explanation = explanation
+    session_draw.save(update_fields=["explanation"])
+    return True, invitation
+
+
+def session_answer_deadline_set(*, meeting: Meeting, deadline, by=None) -> Meeting:
+    """Set (or clear, with ``None``) the date by which a round session's invitees answer."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+        if locked.consultation_round_id is None:
+            raise ValidationError(
+                _("Answer deadlines are set for consultation-round sessions only."),
+                code="not_round",
+            )
+        if deadline is not None and deadline >= locked.starts_at:
+            raise ValidationError(
+                {
+                    "answer_deadline": ValidationError(
+                        _("The answer deadline must come before the session."),
+                        code="deadline_after_start",
+                    )
+                }
+            )
+        locked.answer_deadline = deadline
+        locked.save(update_fields=["answer_deadline", "updated_at"])
+    meeting.answer_deadline = deadline
+    return meeting

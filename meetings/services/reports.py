@@ -20,6 +20,7 @@ from meetings import enums
 from meetings.formats import report as render
 from meetings.models import Report, ReportJob, ReportSection, ReportVersion
 from meetings.selectors import reports as data
+from meetings.services.rounds import round_status_follow
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,7 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
             if is_final:
                 report.locked_at = timezone.now()
                 report.save(update_fields=["locked_at", "updated_at"])
+                round_status_follow(consultation_round=report.consultation_round)
     except Exception as exc:  # any failure is recorded on the job, never half a version
         logger.exception("Report job %s failed", job_id)
         if version is not None:  # the transaction was rolled back: drop its files

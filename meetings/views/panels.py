@@ -3,9 +3,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -14,12 +14,28 @@ from django.views.generic import ListView
 from coordination import enums as c_enums
 from coordination import forms as coordination_forms
 from coordination import selectors as coordination_selectors
-from coordination.models import Question
+from coordination.models import ConsultationRound, Question
+from coordination.panels import (
+    PanelInputError,
+    Target,
+    default_targets,
+    problem_text,
+    rerun_command,
+    round_feasibility,
+)
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
-from meetings.models import PanelDraw
-from meetings.selectors.panels import volunteer_pool_with_load, with_loads_of_rows
+from meetings.models import Invitation, Meeting, PanelDraw
+from meetings.selectors.panels import (
+    round_draw_current,
+    round_draw_input,
+    round_draws_earlier,
+    volunteer_pool_with_load,
+    with_loads_of_rows,
+)
+from meetings.services import invitations as invitation_services
 from meetings.services import panels as panel_services
+from meetings.services import rounds as round_services
 from meetings.views.base import managed_meeting
 
 EXCLUSION_REASONS = {
@@ -284,3 +300,261 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         context["filters_query"] = filters_only.urlencode()
         context["sort"] = self.sort
         return context
+
+
+METHOD_LABELS = {
+    "leximin": _("LEXIMIN (the fairest selection probabilities)"),
+    "random_weights": _("Random weights (faster; probabilities not computed)"),
+}
+WHY_LABELS = {
+    "declined": _("the invitee declined"),
+    "removed": _("the invitee was removed"),
+    "no_answer": _("no answer by the deadline"),
+    "by_hand": _("invited by hand"),
+}
+FALLBACK_LABELS = {
+    "pool_size": _("the pool is too large for the exact method"),
+    "time_budget": _("the exact method ran out of time"),
+}
+
+
+def round_draw_rows(explanation: dict) -> list[dict]:
+    """The explanation table of a round draw: every eligible organisation with its session
+    (or alternate ranks) and its selection probability."""
+    titles = {s["key"]: s["title"] for s in explanation.get("sessions", [])}
+    rows = []
+    for o in explanation.get("organisations", []):
+        rows.append(
+            {
+                **o,
+                "session_title": titles.get(o["session"], ""),
+                "alternates": [
+                    {"title": titles.get(int(key), key), "rank": rank}
+                    for key, rank in sorted(o.get("alternate_ranks", {}).items())
+                ],
+                "languages_label": value_label("working_language", "+".join(o["languages"])),
+                "percent": None if o["probability"] is None else round(100 * o["probability"], 1),
+            }
+        )
+    rows.sort(key=lambda r: (r["session"] is None, r["session_title"], r["name"]))
+    return rows
+
+
+class RoundDrawView(LoginRequiredMixin, View):
+    """The joint draw of every session of a round: targets, feasibility, draw and redraw,
+    the explanation with probabilities, and the earlier draws."""
+
+    template_name = "meetings/round_draw.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.round = get_object_or_404(ConsultationRound, pk=kwargs["round_pk"])
+        if not request.user.has_perm("coordination.manage_round", self.round):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup_draw(self, must_invite=(), exclude_declined_twice=True):
+        self.pool, self.sessions, self.eligible, _exclusions = round_draw_input(
+            consultation_round=self.round,
+            exclude_declined_twice=exclude_declined_twice,
+            must_invite=must_invite,
+        )
+
+    def get(self, request, round_pk):
+        current = round_draw_current(self.round)
+        self.setup_draw(
+            must_invite=current.must_invite if current else (),
+            exclude_declined_twice=current.exclusions.get("declined_twice", True)
+            if current
+            else True,
+        )
+        if current is not None:
+            targets = [Target.from_json(t) for t in current.targets]
+        else:
+            targets = default_targets(self.eligible, self.sessions)
+        formset = panel_forms.RoundTargetFormSet(
+            initial=panel_forms.target_initial(targets), sessions=self.sessions, prefix="targets"
+        )
+        form = panel_forms.RoundDrawForm(
+            initial={
+                "replaces_draw": current.pk if current else None,
+                "exclude_declined_twice": True,
+                "must_invite": [str(o) for o in current.must_invite] if current else [],
+            },
+            pool_choices=self.pool_choices(),
+        )
+        return self.render(
+            request, form, formset, targets=targets, must_invite=form.initial["must_invite"]
+        )
+
+    def session_rows(self):
+        draws = {
+            d.meeting_id: d
+            for d in PanelDraw.objects.filter(
+                meeting__consultation_round=self.round, is_current=True, round_draw__isnull=False
+            )
+        }
+        rows = []
+        for meeting in self.round.sessions.order_by("starts_at", "pk"):
+            draw = draws.get(meeting.pk)
+            rows.append(
+                {
+                    "meeting": meeting,
+                    "deadline_form": panel_forms.AnswerDeadlineForm(
+                        initial={"answer_deadline": meeting.answer_deadline}
+                    ),
+                    "replacements": [
+                        {**r, "why_label": WHY_LABELS.get(r["why"], r["why"])}
+                        for r in (draw.explanation.get("replacements", []) if draw else [])
+                    ],
+                    "alternates_left": len(draw.waitlist) if draw else 0,
+                }
+            )
+        return rows
+
+    def pool_choices(self):
+        return sorted(((c.organisation_id, c.name) for c in self.eligible), key=lambda c: c[1])
+
+    def feasibility(self, targets, must_invite):
+        try:
+            return round_feasibility(
+                self.eligible, sessions=self.sessions, targets=targets, must_invite=must_invite
+            ), []
+        except PanelInputError as exc:
+            return None, [exc.message]
+
+    def render(self, request, form, formset, *, targets=None, must_invite=(), status=200):
+        current = round_draw_current(self.round)
+        feasibility, input_errors = (None, [])
+        if targets is not None:
+            feasibility, input_errors = self.feasibility(targets, [int(o) for o in must_invite])
+        names = {c.organisation_id: c.name for c in self.eligible}
+        sent = Invitation.objects.filter(meeting__consultation_round=self.round).went_out().exists()
+        context = {
+            "round": self.round,
+            "form": form,
+            "formset": formset,
+            "sessions": self.sessions,
+            "pool_size": len(self.pool),
+            "eligible_count": len(self.eligible),
+            "feasibility": feasibility,
+            "problems": [problem_text(p, self.sessions, names) for p in feasibility.problems]
+            if feasibility
+            else [],
+            "suggested": panel_forms.target_initial(feasibility.suggested_targets)
+            if feasibility and not feasibility.feasible
+            else [],
+            "input_errors": input_errors,
+            "draw": current,
+            "rows": round_draw_rows(current.explanation) if current else [],
+            "method_label": METHOD_LABELS.get(current.method, current.method) if current else "",
+            "fallback_label": FALLBACK_LABELS.get(current.fallback_reason, "") if current else "",
+            "rerun": rerun_command(
+                round_ref=self.round.slug, seed=current.seed, method=current.method
+            )
+            if current
+            else "",
+            "earlier_draws": round_draws_earlier(self.round),
+            "session_rows": self.session_rows(),
+            "invitations_sent": sent,
+            "criterion_labels": panel_forms.CRITERION_LABELS,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def session_actions(self, request):
+        """Per session: the answer deadline, and the next alternate invited by hand."""
+        meeting = get_object_or_404(
+            Meeting, pk=request.POST.get("session") or 0, consultation_round=self.round
+        )
+        try:
+            if request.POST.get("action") == "alternate":
+                invitation = invitation_services.alternate_invite_next(
+                    meeting=meeting, by=request.user
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is invited as the next alternate.")
+                    % {"name": invitation.contact.organisation.name},
+                )
+            else:
+                form = panel_forms.AnswerDeadlineForm(request.POST)
+                if not form.is_valid():
+                    for errors in form.errors.values():
+                        for message in errors:
+                            messages.error(request, message)
+                    return redirect("round-draw", round_pk=self.round.pk)
+                panel_services.session_answer_deadline_set(
+                    meeting=meeting, deadline=form.cleaned_data["answer_deadline"], by=request.user
+                )
+                messages.success(request, _("The answer deadline is saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("round-draw", round_pk=self.round.pk)
+
+    def post(self, request, round_pk):
+        if request.POST.get("action") in ("alternate", "deadline"):
+            return self.session_actions(request)
+        must_invite = request.POST.getlist("must_invite")
+        exclude = request.POST.get("exclude_declined_twice") in ("on", "true", "1")
+        try:
+            must_ids = [int(o) for o in must_invite]
+        except ValueError:
+            must_ids = []
+        self.setup_draw(must_invite=must_ids, exclude_declined_twice=exclude)
+        form = panel_forms.RoundDrawForm(request.POST, pool_choices=self.pool_choices())
+        formset = panel_forms.RoundTargetFormSet(
+            request.POST, sessions=self.sessions, prefix="targets"
+        )
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render(request, form, formset, status=400)
+        targets = formset.targets()
+        data = form.cleaned_data
+        if request.POST.get("action") != "draw":
+            return self.render(
+                request, form, formset, targets=targets, must_invite=data["must_invite"]
+            )
+        try:
+            draw = panel_services.round_draw_record(
+                consultation_round=self.round,
+                targets=targets,
+                seed=data["seed"],
+                seed_commitment=data["seed_commitment"],
+                must_invite=data["must_invite"],
+                exclude_declined_twice=data["exclude_declined_twice"],
+                reason=data["reason"],
+                replaces_draw_id=data["replaces_draw"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            return self.render(
+                request, form, formset, targets=targets, must_invite=data["must_invite"], status=400
+            )
+        messages.success(
+            request,
+            _("The panels of the round are drawn (seed %(seed)s); the invitations are drafted.")
+            % {"seed": draw.seed},
+        )
+        return redirect("round-draw", round_pk=self.round.pk)
+
+
+class RoundCloseView(LoginRequiredMixin, View):
+    """The facilitator closes a reported round."""
+
+    def post(self, request, round_pk):
+        consultation_round = get_object_or_404(ConsultationRound, pk=round_pk)
+        if not request.user.has_perm("coordination.manage_round", consultation_round):
+            raise PermissionDenied
+        try:
+            round_services.round_close(consultation_round=consultation_round, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The round is closed."))
+        return redirect("round-detail", pk=consultation_round.pk)

@@ -143,7 +143,7 @@ def test_draw_refused_once_invitations_were_sent_or_for_group_meetings():
 
         panel_draw_for_session(meeting=MeetingFactory(), seats=1, seed=2)
 
-    assert (sent.value.code, group.value.code) == ("already_sent", "not_round")
+    assert (sent.value.code, group.value.code) == ("round_status", "not_round")
 
 
 @pytest.mark.django_db

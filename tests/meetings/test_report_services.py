@@ -6,7 +6,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -304,10 +305,17 @@ def test_report_data_query_count_does_not_grow_with_sessions(django_assert_num_q
 
     small = build_round(sessions=1, organisations=2, named=1, agenda_items=2, action_items=1)
     large = build_round(sessions=5, organisations=15, named=3, agenda_items=20, action_items=12)
-    with django_assert_num_queries(23) as small_queries:
+    from django.core.cache import cache
+
+    cache.clear()  # the survey statistics are cached: both reads start without them
+    with CaptureQueriesContext(connection) as small_queries:
         data.report_data(consultation_round=small.consultation_round, language="en")
-    with django_assert_num_queries(len(small_queries)):
+    cache.clear()
+    with CaptureQueriesContext(connection) as large_queries:
         data.report_data(consultation_round=large.consultation_round, language="en")
+
+    assert len(large_queries) == len(small_queries)
+    assert len(small_queries) <= 28
 
 
 def test_report_data_of_a_round_with_one_session_and_nothing_else():

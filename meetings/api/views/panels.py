@@ -1,12 +1,38 @@
-"""API of the volunteer pool that panels are drawn from."""
+"""API of the volunteer pool and of the joint draw of a round: feasibility, draws and
+redraws with their explanation and probabilities, alternates."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from coordination import enums, selectors
 from coordination.api.views import IsTeamOrFacilitator
-from meetings.api.serializers.panels import VolunteerSerializer, VolunteerWithoutContactSerializer
-from meetings.selectors.panels import volunteer_pool_with_load, with_loads_of_rows
+from coordination.models import ConsultationRound
+from coordination.panels import PanelInputError, default_targets, problem_text, round_feasibility
+from meetings.api.serializers.panels import (
+    AlternateSerializer,
+    FeasibilitySerializer,
+    RoundDrawCreateSerializer,
+    RoundDrawInputSerializer,
+    RoundDrawSerializer,
+    SessionAlternatesSerializer,
+    VolunteerSerializer,
+    VolunteerWithoutContactSerializer,
+)
+from meetings.models import Meeting, RoundDraw
+from meetings.selectors.panels import (
+    round_alternates,
+    round_draw_input,
+    volunteer_pool_with_load,
+    with_loads_of_rows,
+)
+from meetings.services.invitations import alternate_invite_next
+from meetings.services.panels import round_draw_record
 
 
 class VolunteerFilter(filters.FilterSet):
@@ -72,3 +98,130 @@ class VolunteerWithoutContactViewSet(viewsets.GenericViewSet, mixins.ListModelMi
 
     def get_queryset(self):
         return selectors.volunteers_without_contact()
+
+
+# --- The joint draw of a round ---
+
+
+def _managed_round(request, round_pk: int) -> ConsultationRound:
+    consultation_round = get_object_or_404(ConsultationRound, pk=round_pk)
+    if not request.user.has_perm("coordination.manage_round", consultation_round):
+        raise PermissionDenied
+    return consultation_round
+
+
+class RoundDrawFeasibilityView(APIView):
+    """Whether targets can be met before drawing: the failing targets with their shortfall,
+    the nearest feasible targets; without ``targets``, the defaults proportional to the pool."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=RoundDrawInputSerializer, responses=FeasibilitySerializer)
+    def post(self, request, round_pk):
+        consultation_round = _managed_round(request, round_pk)
+        serializer = RoundDrawInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        _pool, sessions, eligible, _exclusions = round_draw_input(
+            consultation_round=consultation_round,
+            exclude_declined_twice=data["exclude_declined_twice"],
+            must_invite=data["must_invite"],
+        )
+        targets = serializer.target_objects()
+        if targets is None:
+            targets = default_targets(eligible, sessions)
+        try:
+            feasibility = round_feasibility(
+                eligible, sessions=sessions, targets=targets, must_invite=data["must_invite"]
+            )
+        except PanelInputError as exc:
+            raise DjangoValidationError(exc.message, code=exc.code) from exc
+        names = {c.organisation_id: c.name for c in eligible}
+        body = feasibility.to_json()
+        for problem, row in zip(feasibility.problems, body["problems"], strict=True):
+            row["message"] = problem_text(problem, sessions, names)
+        body["targets"] = [t.to_json() for t in targets]
+        return Response(body)
+
+
+class RoundDrawListView(APIView):
+    """The round's draws (current first, then the earlier ones), and a new draw or redraw
+    (``replaces``: the current draw's id, with a ``reason``)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=RoundDrawSerializer(many=True))
+    def get(self, request, round_pk):
+        consultation_round = _managed_round(request, round_pk)
+        draws = RoundDraw.objects.filter(consultation_round=consultation_round).select_related(
+            "created_by", "consultation_round"
+        )
+        ordered = sorted(draws, key=lambda d: (not d.is_current, -d.pk))
+        return Response(RoundDrawSerializer(ordered, many=True).data)
+
+    @extend_schema(request=RoundDrawCreateSerializer, responses={201: RoundDrawSerializer})
+    def post(self, request, round_pk):
+        consultation_round = _managed_round(request, round_pk)
+        serializer = RoundDrawCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        draw = round_draw_record(
+            consultation_round=consultation_round,
+            targets=serializer.target_objects(),
+            seed=data["seed"],
+            seed_commitment=data["seed_commitment"],
+            must_invite=data["must_invite"],
+            exclude_declined_twice=data["exclude_declined_twice"],
+            method=data["method"],
+            reason=data["reason"],
+            replaces_draw_id=data["replaces"],
+            user=request.user,
+        )
+        return Response(RoundDrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+
+
+class RoundDrawDetailView(APIView):
+    """One draw with its explanation: panels, alternates, targets and probabilities."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=RoundDrawSerializer)
+    def get(self, request, round_pk, pk):
+        consultation_round = _managed_round(request, round_pk)
+        draw = get_object_or_404(
+            RoundDraw.objects.select_related("created_by", "consultation_round"),
+            consultation_round=consultation_round,
+            pk=pk,
+        )
+        return Response(RoundDrawSerializer(draw).data)
+
+
+class RoundAlternatesView(APIView):
+    """Per session: the alternates still available, in order, and the replacements so far."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=SessionAlternatesSerializer(many=True))
+    def get(self, request, round_pk):
+        consultation_round = _managed_round(request, round_pk)
+        return Response(
+            SessionAlternatesSerializer(round_alternates(consultation_round), many=True).data
+        )
+
+
+class SessionAlternateNextView(APIView):
+    """Invite the next alternate of a round session by hand."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: AlternateSerializer})
+    def post(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk, consultation_round__isnull=False)
+        _managed_round(request, meeting.consultation_round_id)
+        invitation = alternate_invite_next(meeting=meeting, by=request.user)
+        body = {
+            "organisation_id": invitation.contact.organisation_id,
+            "name": invitation.contact.organisation.name,
+            "contact_id": invitation.contact_id,
+        }
+        return Response(AlternateSerializer(body).data, status=status.HTTP_201_CREATED)
