@@ -151,9 +151,12 @@ class ContactAdmin(admin.ModelAdmin):
     )
     def erase_personal_data(self, request, queryset):
         def erase(contact):
-            name = str(contact)
-            contact_erase(contact=contact)
-            return _("The personal data of “%(object)s” were erased.") % {"object": name}
+            # The message names the pseudonym only: it is kept in the session until shown.
+            erased = contact_erase(contact=contact, by=request.user, door=enums.Door.ADMIN)
+            return _("The personal data of contact #%(id)s were erased: now “%(pseudonym)s”.") % {
+                "id": erased.pk,
+                "pseudonym": erased.erasure.pseudonym,
+            }
 
         run_for_each(self, request, queryset.order_by("pk"), erase)
 
@@ -337,3 +340,23 @@ class ConsultationRoundAdmin(admin.ModelAdmin):
     filter_horizontal = ("facilitators", "questions")
     readonly_fields = ("status",)
     actions = [_round_status_action(status) for status in enums.RoundStatus]
+
+
+@admin.register(models.ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """What was erased and when (read only: erasures are made by the contact's action)."""
+
+    list_display = ("pseudonym", "erased_at", "erased_by", "door")
+    list_filter = ("door",)
+    search_fields = ("pseudonym",)
+    readonly_fields = ("contact", "pseudonym", "erased_at", "erased_by", "door", "summary")
+    exclude = ("email_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -108,3 +108,13 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple answers")
     LIKERT = "likert", _("Scale (grid)")
     FILE = "file", _("File")
+
+
+class Door(models.TextChoices):
+    """Where a request came in: the audit trail and the erasure record say so."""
+
+    PAGE = "page", _("Page")
+    API = "api", _("API")
+    ADMIN = "admin", _("Administration")
+    COMMAND = "command", _("Command")
+    TASK = "task", _("Scheduled task")

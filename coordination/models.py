@@ -440,3 +440,40 @@ class ConsultationRound(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ErasureRecord(models.Model):
+    """What an erasure did and when: the contact's stable pseudonym (used in minutes and
+    reports from then on), the keyed hash of the erased e-mail address (the tombstone that
+    makes a later survey import skip the person) and the counts of what was erased. It holds
+    no clear personal data."""
+
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="erasure",
+        verbose_name=_("contact"),
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=300)
+    email_hash = models.CharField(
+        _("keyed hash of the e-mail address"), max_length=64, blank=True, db_index=True
+    )
+    erased_at = models.DateTimeField(_("erased at"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    door = models.CharField(_("door"), max_length=10, choices=enums.Door.choices)
+    summary = models.JSONField(_("what was erased"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.pseudonym

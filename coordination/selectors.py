@@ -11,6 +11,7 @@ from coordination import enums
 from coordination.models import (
     ConsultationRound,
     Contact,
+    ErasureRecord,
     Membership,
     Organisation,
     Question,
@@ -456,3 +457,8 @@ def question_stats_table(stats: QuestionStats) -> list[list]:
     if stats.other_answers:
         rows += [["other"]] + [[a] for a in stats.other_answers]
     return rows
+
+
+def erased_email_hashes() -> set[str]:
+    """The tombstones (keyed hashes) of every erased e-mail address."""
+    return set(ErasureRecord.objects.exclude(email_hash="").values_list("email_hash", flat=True))

@@ -2,13 +2,16 @@
 whichever door it comes in by (page, API, admin action, command, task)."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination import enums
@@ -17,11 +20,15 @@ from coordination.models import (
     Consent,
     ConsultationRound,
     Contact,
+    ErasureRecord,
+    Membership,
     Question,
     Survey,
+    SurveyResponse,
     User,
     new_feed_token,
 )
+from coordination.privacy import Scrubber, email_tombstone
 from coordination.validators import validate_time_zone
 
 QUESTIONNAIRE_PATH = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.json"
@@ -103,14 +110,198 @@ def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
     ).update(withdrawn_at=at or timezone.now())
 
 
-def contact_erase(*, contact: Contact) -> Contact:
-    """Erase a contact's personal data (GDPR art. 17) while keeping the organisation's
-    history: name replaced, e-mail and phone removed, log-in detached, consents withdrawn."""
+# --- Erasure (GDPR art. 17) --------------------------------------------------------------------
+
+# What other apps hold about a contact (invitations, e-mails, minutes, files: the ``meetings``
+# app, which coordination never imports) is erased by functions they register here from their
+# ``AppConfig.ready()``. Each eraser is called as ``eraser(contact=..., scrubber=..., now=...)``
+# inside the erasure's transaction, before the contact's own fields are cleared, and returns
+# counts of what it erased ({"outbox_cancelled": 2, ...}) for the erasure record.
+CONTACT_ERASERS: list[Callable[..., dict[str, int]]] = []
+
+# Every relation from a model to a contact or a log-in and how the erasure treats it, as
+# "app_label.Model.field". A test compares this with the models: a new relation to a contact
+# or a user fails it until the erasure (and the access export) says what becomes of it.
+# Registering apps add their own (``personal_data_references_register``).
+PERSONAL_DATA_REFERENCES: dict[str, str] = {
+    "coordination.Contact.user": "detached; the log-in is anonymised, its sessions ended",
+    "coordination.Consent.contact": "withdrawn, kept as proof",
+    "coordination.Consent.recorded_by": "kept (a team member)",
+    "coordination.SurveyResponse.contact": "kept; name, e-mail and phone scrubbed from answers",
+    "coordination.Membership.contact": "ended",
+    "coordination.ConsultationRound.facilitators": "kept (points to the anonymised log-in)",
+    "coordination.ErasureRecord.contact": "the erasure record itself",
+    "coordination.ErasureRecord.erased_by": "kept (a team member)",
+    "admin.LogEntry.user": "kept (points to the anonymised log-in); texts scrubbed",
+    "authtoken.Token.user": "deleted (API access ends)",
+    "authtoken.TokenProxy.user": "deleted (API access ends)",
+}
+
+
+def contact_eraser_register(eraser: Callable[..., dict[str, int]]) -> None:
+    if eraser not in CONTACT_ERASERS:
+        CONTACT_ERASERS.append(eraser)
+
+
+def personal_data_references_register(references: dict[str, str]) -> None:
+    PERSONAL_DATA_REFERENCES.update(references)
+
+
+def _sessions_end(user: User) -> int:
+    """Delete the stored sessions of ``user`` (database sessions: the default engine)."""
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def _admin_log_scrub(scrubber: Scrubber, objects: list[tuple[type, int]]) -> int:
+    """Scrub the administration's change log: its entries about the contact and its log-in,
+    and every entry that names the person."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    for model, pk in objects:
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id=str(pk))
+    for term in scrubber.search_terms():
+        condition |= Q(object_repr__icontains=term) | Q(change_message__icontains=term)
+    scrubbed = 0
+    for entry in LogEntry.objects.filter(condition):
+        about_person = any(
+            entry.content_type_id == ContentType.objects.get_for_model(m).pk
+            and entry.object_id == str(pk)
+            for m, pk in objects
+        )
+        entry.object_repr = scrubber.pseudonym if about_person else scrubber.text(entry.object_repr)
+        entry.change_message = scrubber.text(entry.change_message)
+        entry.save(update_fields=["object_repr", "change_message"])
+        scrubbed += 1
+    return scrubbed
+
+
+def _task_history_scrub(scrubber: Scrubber) -> int:
+    """Delete the finished tasks whose arguments or results name the person (the queue's
+    history; tasks take ids, so this is rare)."""
+    from django_q.models import Task
+
+    doomed = [
+        t.pk
+        for t in Task.objects.all().iterator()
+        if scrubber.finds(repr((t.name, t.args, t.kwargs, t.result)))
+    ]
+    Task.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+def _user_anonymise(user: User, *, number: int) -> int:
+    """The log-in stays (comments and changes keep pointing to it) but names nobody and can
+    no longer be used: pseudonymous user name, no e-mail, no password, no rights, no
+    calendar addresses; its sessions end."""
+    username = f"participant-{number}"
+    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        username = f"participant-{number}-{user.pk}"
+    user.username = username
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    if apps.is_installed("rest_framework.authtoken"):
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=user).delete()
+    return _sessions_end(user)
+
+
+def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) -> Contact:
+    """Erase a contact's personal data everywhere (GDPR art. 17) while keeping the
+    organisation's history: the name becomes a stable pseudonym ("Participant 7"), also in
+    every text that named the person (minutes, e-mails kept as proof, reports); e-mail and
+    phone are removed; the log-in is anonymised and its sessions end; consents are withdrawn;
+    the registered erasers of other apps do their part. A tombstone (the keyed hash of the
+    address) makes later survey imports skip the person. Refused for an erased contact."""
     now = timezone.now()
     with transaction.atomic():
-        Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        contact = (
+            Contact.objects.select_for_update()
+            .select_related("organisation", "user")
+            .get(pk=contact.pk)
+        )
+        if contact.erased_at is not None:
+            raise ValidationError(
+                _("The personal data of this contact were already erased."), code="erased"
+            )
         user = contact.user
-        contact.name = _("Erased contact #%(id)s") % {"id": contact.pk}
+        # The full name, and the surname alone ("Ms Peeters"); never the first name alone,
+        # which would also rename other people of that first name.
+        words = contact.name.split()
+        names = [contact.name] + ([" ".join(words[1:])] if len(words) > 1 else [])
+        emails = [contact.email or ""]
+        if user is not None:
+            names += [user.get_full_name(), user.username]
+            emails.append(user.email)
+        record = ErasureRecord.objects.create(
+            contact=contact,
+            pseudonym="",
+            email_hash=email_tombstone(contact.email) if contact.email else "",
+            erased_at=now,
+            erased_by=by if getattr(by, "is_authenticated", False) else None,
+            door=door,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            new_name = _("Participant %(number)s") % {"number": record.pk}
+            record.pseudonym = _("Participant %(number)s (%(organisation)s)") % {
+                "number": record.pk,
+                "organisation": contact.organisation.name,
+            }
+        scrubber = Scrubber(
+            names=[n for n in names if n],
+            emails=[e for e in emails if e],
+            phones=[contact.phone],
+            pseudonym=record.pseudonym,
+        )
+        summary: dict[str, int] = {}
+        for eraser in CONTACT_ERASERS:
+            for key, count in eraser(contact=contact, scrubber=scrubber, now=now).items():
+                summary[key] = summary.get(key, 0) + count
+
+        summary["consents_withdrawn"] = Consent.objects.filter(
+            contact=contact, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        today = timezone.localdate(now)
+        summary["memberships_ended"] = Membership.objects.filter(
+            contact=contact, until__isnull=True, since__lte=today
+        ).update(until=today)
+        summary["memberships_ended"] += Membership.objects.filter(
+            contact=contact, until__isnull=True
+        ).delete()[0]
+        responses = 0
+        for response in SurveyResponse.objects.filter(contact=contact):
+            response.answers = scrubber.json(response.answers)
+            response.metadata = scrubber.json(response.metadata)
+            response.save(update_fields=["answers", "metadata", "updated_at"])
+            responses += 1
+        summary["survey_responses_scrubbed"] = responses
+        if user is not None:
+            summary["sessions_ended"] = _user_anonymise(user, number=record.pk)
+        summary["admin_log_entries_scrubbed"] = _admin_log_scrub(
+            scrubber, [(Contact, contact.pk)] + ([(User, user.pk)] if user else [])
+        )
+        summary["task_records_deleted"] = _task_history_scrub(scrubber)
+
+        contact.name = new_name
         contact.email = None
         contact.phone = ""
         contact.function = ""
@@ -129,12 +320,8 @@ def contact_erase(*, contact: Contact) -> Contact:
                 "updated_at",
             ]
         )
-        if user is not None:
-            user.is_active = False
-            user.email = ""
-            user.first_name = ""
-            user.last_name = ""
-            user.save(update_fields=["is_active", "email", "first_name", "last_name"])
+        record.summary = dict(sorted(summary.items()))
+        record.save(update_fields=["pseudonym", "summary"])
     return contact
 
 

@@ -5,6 +5,7 @@ Integrations switch on by the presence of their URL: ``DATABASE_URL`` (default S
 ``EMAIL_URL`` (default: messages written to ``var/mail``), ``IMAP_URL`` (calendar replies).
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -296,4 +297,13 @@ REPORT_PROJECT_CONTEXT = env.str(
         "This coordination mechanism brings together federal and regional public services, "
         "NGOs and international organisations that welcome people displaced from Ukraine."
     ),
+)
+
+# --- Personal data --------------------------------------------------------------------------
+# The key of the tombstones of erased e-mail addresses (a keyed hash, see coordination.privacy).
+# Set it on its own so that rotating SECRET_KEY keeps erased people erased; by default it is
+# derived from SECRET_KEY.
+ERASURE_TOMBSTONE_KEY = env.str(
+    "ERASURE_TOMBSTONE_KEY",
+    default=hashlib.sha256(b"erasure-tombstone:" + SECRET_KEY.encode()).hexdigest(),
 )

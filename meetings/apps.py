@@ -13,3 +13,17 @@ class MeetingsConfig(AppConfig):
         from meetings.selectors.invitations import invitees_of_rounds_facilitated_by
 
         contact_detail_grant_register(invitees_of_rounds_facilitated_by)
+
+        # An erasure reaches what this app holds about the person (coordination never
+        # imports it): invitations, e-mails, minutes, reports, exports.
+        from coordination.services import (
+            contact_eraser_register,
+            personal_data_references_register,
+        )
+        from meetings.services.erasure import (
+            MEETINGS_PERSONAL_DATA_REFERENCES,
+            contact_meetings_erase,
+        )
+
+        contact_eraser_register(contact_meetings_erase)
+        personal_data_references_register(MEETINGS_PERSONAL_DATA_REFERENCES)

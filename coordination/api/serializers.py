@@ -151,3 +151,7 @@ class SurveyImportReportSerializer(serializers.Serializer):
     ignored_columns = serializers.ListField(child=serializers.CharField())
     problems = SurveyImportProblemSerializer(many=True)
     rows = SurveyImportRowSerializer(many=True)
+    erased_people_skipped = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Rows whose respondent's data were erased: answers imported, person not.",
+    )

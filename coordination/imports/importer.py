@@ -39,7 +39,8 @@ from coordination.models import (
     SurveyResponse,
     normalise_name,
 )
-from coordination.selectors import needs_assessment_survey
+from coordination.privacy import email_tombstone
+from coordination.selectors import erased_email_hashes, needs_assessment_survey
 
 WEBMAIL_DOMAINS = frozenset(
     {
@@ -101,6 +102,8 @@ class ImportReport:
     ignored_columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # per row: number, organisation, outcome
     hints: list = field(default_factory=list)  # OrganisationHint, for the team to resolve
+    # Rows whose respondent's data were erased: the answers are imported, the person is not.
+    erased_people_skipped: list = field(default_factory=list)
 
     @property
     def committed(self) -> bool:
@@ -140,6 +143,7 @@ class ImportReport:
                 for p in self.problems
             ],
             "rows": self.rows,
+            "erased_people_skipped": self.erased_people_skipped,
             "hints": [
                 {
                     "row": h.row,
@@ -332,6 +336,7 @@ class _SurveyImporter:
             self._register_organisation(organisation)
         emails = {str(r.meta.get("email", "")).strip().lower() for r in rows} - {""}
         self.contacts_by_email: dict[str, Contact] = {}
+        self.erased_hashes = erased_email_hashes()
         self.contacts_by_name: dict[tuple[int, str], Contact] = {}
         if emails:
             for contact in Contact.objects.filter(email__in=emails).select_related("organisation"):
@@ -474,6 +479,10 @@ class _SurveyImporter:
 
         contact = None
         person = str(row.meta.get("name", "")).strip()[:200]
+        if email and email_tombstone(email) in self.erased_hashes:
+            # The respondent's data were erased: never recreate them (nor their consent).
+            self.report.erased_people_skipped.append(row.row)
+            email = person = ""
         if email:
             contact = self.contacts_by_email.get(email)
             if (
