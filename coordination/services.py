@@ -235,7 +235,7 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
     now = timezone.now()
     with transaction.atomic():
         contact = (
-            Contact.objects.select_for_update()
+            Contact.objects.select_for_update(of=("self",))
             .select_related("organisation", "user")
             .get(pk=contact.pk)
         )
