@@ -1,6 +1,7 @@
 """Writes of the ``coordination`` app. Every state change goes through a function here,
 whichever door it comes in by (page, API, admin action, command, task)."""
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination import enums
+from coordination.exceptions import InvalidTokenError
 from coordination.models import (
     REVOKED_FEED_PREFIX,
     Consent,
@@ -102,12 +105,73 @@ def consent_give(
         )
 
 
+# What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
+# done by functions other apps register here from their ``AppConfig.ready()``; each is called
+# as ``handler(contact=..., purpose=..., now=...)`` in the withdrawal's transaction and returns
+# counts of what it stopped.
+CONSENT_WITHDRAWAL_HANDLERS: list[Callable[..., dict[str, int]]] = []
+
+
+def consent_withdrawal_handler_register(handler: Callable[..., dict[str, int]]) -> None:
+    if handler not in CONSENT_WITHDRAWAL_HANDLERS:
+        CONSENT_WITHDRAWAL_HANDLERS.append(handler)
+
+
 def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
     """Withdraw the contact's active consent for ``purpose``; returns how many were
-    withdrawn (0 or 1). Takes effect immediately (e.g. the volunteer pool)."""
-    return Consent.objects.filter(
-        contact=contact, purpose=purpose, withdrawn_at__isnull=True
-    ).update(withdrawn_at=at or timezone.now())
+    withdrawn (0 or 1). Processing for that purpose stops at once: the volunteer pool drops
+    the contact; for working groups their memberships end; the registered handlers cancel
+    what other apps hold (coming invitations and e-mails)."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        withdrawn = Consent.objects.filter(
+            contact=contact, purpose=purpose, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        if not withdrawn:
+            return 0
+        if purpose == enums.ConsentPurpose.WORKING_GROUP:
+            memberships_end(contact=contact, at=now)
+        for handler in CONSENT_WITHDRAWAL_HANDLERS:
+            handler(contact=contact, purpose=purpose, now=now)
+    return withdrawn
+
+
+def memberships_end(*, contact: Contact, at=None) -> int:
+    """End the contact's current working-group memberships today (one starting later is
+    removed); returns how many ended."""
+    today = timezone.localdate(at or timezone.now())
+    ended = Membership.objects.filter(contact=contact, until__isnull=True, since__lte=today).update(
+        until=today
+    )
+    return ended + Membership.objects.filter(contact=contact, until__isnull=True).delete()[0]
+
+
+# --- The consents page: a signed link in every e-mail, no account needed ---------------------
+
+CONSENT_LINK_SALT = "coordination.consents-page"
+
+
+def consent_link_token(*, contact: Contact) -> str:
+    return signing.dumps({"contact": contact.pk}, salt=CONSENT_LINK_SALT, compress=True)
+
+
+def contact_from_consent_token(*, token: str) -> Contact:
+    """The contact of a consents-page link; ``InvalidTokenError`` for a forged, expired or
+    erased one."""
+    try:
+        data = signing.loads(
+            token,
+            salt=CONSENT_LINK_SALT,
+            max_age=dt.timedelta(days=settings.CONSENT_LINK_MAX_AGE_DAYS),
+        )
+    except signing.BadSignature as exc:
+        raise InvalidTokenError(_("This link is not valid (any more).")) from exc
+    contact = Contact.objects.filter(
+        pk=data.get("contact") if isinstance(data, dict) else None, erased_at__isnull=True
+    ).first()
+    if contact is None:
+        raise InvalidTokenError(_("This link is not valid (any more)."))
+    return contact
 
 
 # --- Erasure (GDPR art. 17) --------------------------------------------------------------------
@@ -280,13 +344,7 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
         summary["consents_withdrawn"] = Consent.objects.filter(
             contact=contact, withdrawn_at__isnull=True
         ).update(withdrawn_at=now)
-        today = timezone.localdate(now)
-        summary["memberships_ended"] = Membership.objects.filter(
-            contact=contact, until__isnull=True, since__lte=today
-        ).update(until=today)
-        summary["memberships_ended"] += Membership.objects.filter(
-            contact=contact, until__isnull=True
-        ).delete()[0]
+        summary["memberships_ended"] = memberships_end(contact=contact, at=now)
         responses = 0
         for response in SurveyResponse.objects.filter(contact=contact):
             response.answers = scrubber.json(response.answers)

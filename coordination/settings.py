@@ -307,3 +307,5 @@ ERASURE_TOMBSTONE_KEY = env.str(
     "ERASURE_TOMBSTONE_KEY",
     default=hashlib.sha256(b"erasure-tombstone:" + SECRET_KEY.encode()).hexdigest(),
 )
+# How long the consents-page link in every e-mail stays valid.
+CONSENT_LINK_MAX_AGE_DAYS = env.int("CONSENT_LINK_MAX_AGE_DAYS", default=365)

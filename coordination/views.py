@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,10 +22,17 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, selectors
+from coordination.enums import ConsentPurpose, ConsentSource
+from coordination.exceptions import InvalidTokenError
 from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.imports.importer import survey_import
 from coordination.models import Question
-from coordination.services import user_language_set
+from coordination.services import (
+    consent_give,
+    consent_withdraw,
+    contact_from_consent_token,
+    user_language_set,
+)
 from coordination.spreadsheets import write_csv, write_xlsx
 
 
@@ -359,3 +367,68 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
             },
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConsentsPageView(View):
+    """A person's consents, reached by the signed link in every e-mail (no account needed):
+    see them, withdraw one (processing stops at once) or give it again. In the person's
+    language."""
+
+    template_name = "coordination/consents.html"
+
+    def _render(self, request, contact, *, status=200, error=None):
+        language = contact.preferred_language if contact else translation.get_language()
+        with translation.override(language):
+            purposes = []
+            if contact is not None:
+                active = {c.purpose: c for c in contact.consents.filter(withdrawn_at__isnull=True)}
+                purposes = [
+                    {"code": code, "label": str(label), "active": active.get(code)}
+                    for code, label in ConsentPurpose.choices
+                ]
+            return render(
+                request,
+                self.template_name,
+                {"contact": contact, "purposes": purposes, "error": error},
+                status=status,
+            )
+
+    def get(self, request, token: str):
+        try:
+            contact = contact_from_consent_token(token=token)
+        except InvalidTokenError as exc:
+            return self._render(request, None, status=404, error=" ".join(exc.messages))
+        return self._render(request, contact)
+
+    def post(self, request, token: str):
+        try:
+            contact = contact_from_consent_token(token=token)
+        except InvalidTokenError as exc:
+            return self._render(request, None, status=404, error=" ".join(exc.messages))
+        action, purpose = request.POST.get("action", ""), request.POST.get("purpose", "")
+        with translation.override(contact.preferred_language):
+            if purpose not in ConsentPurpose.values or action not in ("withdraw", "give"):
+                messages.error(request, _("Choose a consent to withdraw or to give."))
+            elif action == "withdraw":
+                if consent_withdraw(contact=contact, purpose=purpose):
+                    messages.success(
+                        request,
+                        _("Your consent for “%(purpose)s” was withdrawn.")
+                        % {"purpose": ConsentPurpose(purpose).label},
+                    )
+                else:
+                    messages.info(request, _("That consent was already withdrawn."))
+            else:
+                consent_give(
+                    contact=contact,
+                    purpose=purpose,
+                    source=ConsentSource.WEB_FORM,
+                    source_detail="consents page",
+                )
+                messages.success(
+                    request,
+                    _("Your consent for “%(purpose)s” is recorded.")
+                    % {"purpose": ConsentPurpose(purpose).label},
+                )
+        return redirect("consents-page", token=token)

@@ -26,4 +26,10 @@ class MeetingsConfig(AppConfig):
         )
 
         contact_eraser_register(contact_meetings_erase)
+
+        # A withdrawn consent stops this app's processing for that purpose at once.
+        from coordination.services import consent_withdrawal_handler_register
+        from meetings.services.consents import contact_processing_stop
+
+        consent_withdrawal_handler_register(contact_processing_stop)
         personal_data_references_register(MEETINGS_PERSONAL_DATA_REFERENCES)
