@@ -229,6 +229,7 @@ class ConsentAdmin(admin.ModelAdmin):
             lawful_basis=data["lawful_basis"],
             source_detail=data["source_detail"],
             recorded_by=request.user,
+            door=enums.Door.ADMIN,
         )
 
     def save_model(self, request, obj, form, change):
@@ -244,7 +245,12 @@ class ConsentAdmin(admin.ModelAdmin):
     )
     def withdraw_consent(self, request, queryset):
         def withdraw(consent):
-            if not consent_withdraw(contact=consent.contact, purpose=consent.purpose):
+            if not consent_withdraw(
+                contact=consent.contact,
+                purpose=consent.purpose,
+                by=request.user,
+                door=enums.Door.ADMIN,
+            ):
                 raise ValidationError(_("This consent was already withdrawn."))
             return _("“%(object)s” was withdrawn.") % {"object": consent}
 

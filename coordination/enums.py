@@ -118,3 +118,16 @@ class Door(models.TextChoices):
     ADMIN = "admin", _("Administration")
     COMMAND = "command", _("Command")
     TASK = "task", _("Scheduled task")
+
+
+class AccessAction(models.TextChoices):
+    """What an access to personal data was (the audit trail)."""
+
+    CONTACT_DETAILS_VIEWED = "contact_details_viewed", _("Contact details viewed")
+    PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded", _("Personal data downloaded")
+    LIST_EXPORTED = "list_exported", _("List with personal data exported")
+    NEEDS_VIEWED = "needs_viewed", _("Participation needs viewed")
+    CONSENT_GIVEN = "consent_given", _("Consent given")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    ERASED = "erased", _("Personal data erased")
+    TRAIL_EXPORTED = "trail_exported", _("Audit trail exported")

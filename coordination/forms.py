@@ -116,3 +116,27 @@ class ResultsFilterForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Area (Q4)"), required=False, choices=[("", _("All")), *enums.Area.choices]
     )
+
+
+class AccessEventFilterForm(forms.Form):
+    """Filters of the audit trail page; every field optional."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *enums.AccessAction.choices]
+    )
+    door = forms.ChoiceField(
+        label=_("Door"), required=False, choices=[("", "—"), *enums.Door.choices]
+    )
+    contact = forms.IntegerField(label=_("Contact number"), required=False, min_value=1)
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("To"), required=False)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "action": data.get("action") or "",
+            "door": data.get("door") or "",
+            "contact_id": data.get("contact"),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

@@ -477,3 +477,32 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return self.pseudonym
+
+
+class AccessEvent(models.Model):
+    """One access to personal data (the audit trail): who, when, what, from which door, about
+    which contact. It names the contact by id only (their pseudonym once erased), never by
+    e-mail; ``detail`` says what was exported or changed, without personal data."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=30, choices=enums.AccessAction.choices)
+    door = models.CharField(_("door"), max_length=10, choices=enums.Door.choices)
+    contact_id_ref = models.PositiveIntegerField(_("contact"), null=True, blank=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("records"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

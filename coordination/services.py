@@ -20,6 +20,7 @@ from coordination import enums
 from coordination.exceptions import InvalidTokenError
 from coordination.models import (
     REVOKED_FEED_PREFIX,
+    AccessEvent,
     Consent,
     ConsultationRound,
     Contact,
@@ -84,6 +85,7 @@ def consent_give(
     lawful_basis: str = enums.LawfulBasis.CONSENT,
     source_detail: str = "",
     recorded_by=None,
+    door: str = enums.Door.PAGE,
 ) -> Consent:
     """Record a consent; an active consent for the same purpose is kept as it is."""
     with transaction.atomic():
@@ -94,6 +96,13 @@ def consent_give(
         )
         if existing is not None:
             return existing
+        access_record(
+            actor=recorded_by,
+            action=enums.AccessAction.CONSENT_GIVEN,
+            door=door,
+            contacts=[contact],
+            detail=f"{purpose} ({lawful_basis}, {source})",
+        )
         return Consent.objects.create(
             contact=contact,
             purpose=purpose,
@@ -103,6 +112,50 @@ def consent_give(
             given_at=given_at or timezone.now(),
             recorded_by=recorded_by,
         )
+
+
+# --- Audit trail of accesses to personal data ----------------------------------------------------
+
+
+def access_record(
+    *,
+    actor,
+    action: str,
+    door: str,
+    contacts=(),
+    detail: str = "",
+    count: int | None = None,
+) -> int:
+    """Record one access to personal data (one row per contact concerned, or one row for a
+    list without a contact). ``detail`` must hold no personal data (what was exported, the
+    purpose of a consent). Returns how many rows were written."""
+    now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    ids = [getattr(c, "pk", c) for c in contacts] or [None]
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            at=now,
+            actor=actor,
+            action=action,
+            door=door,
+            contact_id_ref=contact_id,
+            detail=detail[:300],
+            count=count,
+        )
+        for contact_id in ids
+    )
+    return len(ids)
+
+
+def audit_trail_purge(*, now=None) -> dict[str, int]:
+    """Delete access events and model-change entries older than ``AUDIT_RETENTION_DAYS``."""
+    from auditlog.models import LogEntry as ChangeEntry
+
+    limit = (now or timezone.now()) - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    return {
+        "access_events": AccessEvent.objects.filter(at__lt=limit).delete()[0],
+        "model_changes": ChangeEntry.objects.filter(timestamp__lt=limit).delete()[0],
+    }
 
 
 # What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
@@ -117,7 +170,9 @@ def consent_withdrawal_handler_register(handler: Callable[..., dict[str, int]]) 
         CONSENT_WITHDRAWAL_HANDLERS.append(handler)
 
 
-def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
+def consent_withdraw(
+    *, contact: Contact, purpose: str, at=None, by=None, door: str = enums.Door.PAGE
+) -> int:
     """Withdraw the contact's active consent for ``purpose``; returns how many were
     withdrawn (0 or 1). Processing for that purpose stops at once: the volunteer pool drops
     the contact; for working groups their memberships end; the registered handlers cancel
@@ -129,6 +184,13 @@ def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
         ).update(withdrawn_at=now)
         if not withdrawn:
             return 0
+        access_record(
+            actor=by,
+            action=enums.AccessAction.CONSENT_WITHDRAWN,
+            door=door,
+            contacts=[contact],
+            detail=purpose,
+        )
         if purpose == enums.ConsentPurpose.WORKING_GROUP:
             memberships_end(contact=contact, at=now)
         for handler in CONSENT_WITHDRAWAL_HANDLERS:
@@ -196,8 +258,10 @@ PERSONAL_DATA_REFERENCES: dict[str, str] = {
     "coordination.ConsultationRound.facilitators": "kept (points to the anonymised log-in)",
     "coordination.ErasureRecord.contact": "the erasure record itself",
     "coordination.ErasureRecord.erased_by": "kept (a team member)",
+    "coordination.AccessEvent.actor": "kept (points to the anonymised log-in)",
     "admin.LogEntry.user": "kept (points to the anonymised log-in); texts scrubbed",
     "authtoken.Token.user": "deleted (API access ends)",
+    "auditlog.LogEntry.actor": "kept (points to the anonymised log-in); entries scrubbed",
     "authtoken.TokenProxy.user": "deleted (API access ends)",
 }
 
@@ -244,6 +308,39 @@ def _admin_log_scrub(scrubber: Scrubber, objects: list[tuple[type, int]]) -> int
         entry.object_repr = scrubber.pseudonym if about_person else scrubber.text(entry.object_repr)
         entry.change_message = scrubber.text(entry.change_message)
         entry.save(update_fields=["object_repr", "change_message"])
+        scrubbed += 1
+    return scrubbed
+
+
+def _change_history_scrub(scrubber: Scrubber, objects: list[tuple[type, int]], user) -> int:
+    """Scrub django-auditlog's entries about the person's records (contact, log-in, consents,
+    memberships) and every entry naming them; the log-in's own e-mail as an actor goes."""
+    from auditlog.models import LogEntry as ChangeEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    for model, pk in objects:
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_pk=str(pk))
+    for term in scrubber.search_terms():
+        condition |= Q(object_repr__icontains=term) | Q(changes_text__icontains=term)
+    if user is not None:
+        ChangeEntry.objects.filter(actor=user).update(actor_email="")
+    scrubbed = 0
+    for entry in ChangeEntry.objects.filter(condition):
+        entry.object_repr = scrubber.text(entry.object_repr)
+        entry.changes_text = scrubber.text(entry.changes_text)
+        entry.changes = scrubber.json(entry.changes)
+        entry.serialized_data = scrubber.json(entry.serialized_data)
+        entry.additional_data = scrubber.json(entry.additional_data)
+        entry.save(
+            update_fields=[
+                "object_repr",
+                "changes_text",
+                "changes",
+                "serialized_data",
+                "additional_data",
+            ]
+        )
         scrubbed += 1
     return scrubbed
 
@@ -296,8 +393,12 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
     phone are removed; the log-in is anonymised and its sessions end; consents are withdrawn;
     the registered erasers of other apps do their part. A tombstone (the keyed hash of the
     address) makes later survey imports skip the person. Refused for an erased contact."""
+    from auditlog.context import disable_auditlog
+
     now = timezone.now()
-    with transaction.atomic():
+    # The erasure's own changes are not change-logged (they would carry the old values);
+    # the access trail records the erasure.
+    with transaction.atomic(), disable_auditlog():
         contact = (
             Contact.objects.select_for_update(of=("self",))
             .select_related("organisation", "user")
@@ -358,6 +459,19 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
             scrubber, [(Contact, contact.pk)] + ([(User, user.pk)] if user else [])
         )
         summary["task_records_deleted"] = _task_history_scrub(scrubber)
+        own_records = [(Contact, contact.pk)] + ([(User, user.pk)] if user else [])
+        own_records += [(Consent, pk) for pk in contact.consents.values_list("pk", flat=True)]
+        own_records += [(Membership, pk) for pk in contact.memberships.values_list("pk", flat=True)]
+        summary["change_history_entries_scrubbed"] = _change_history_scrub(
+            scrubber, own_records, user
+        )
+        access_record(
+            actor=by,
+            action=enums.AccessAction.ERASED,
+            door=door,
+            contacts=[contact],
+            detail=record.pseudonym,
+        )
 
         contact.name = new_name
         contact.email = None

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_q",
+    "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "coordination",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,3 +311,10 @@ ERASURE_TOMBSTONE_KEY = env.str(
 )
 # How long the consents-page link in every e-mail stays valid.
 CONSENT_LINK_MAX_AGE_DAYS = env.int("CONSENT_LINK_MAX_AGE_DAYS", default=365)
+
+# --- Audit trail ------------------------------------------------------------------------------
+# Model changes are recorded by django-auditlog (no IP addresses); access to personal data by
+# ``coordination.services.access_record``. Both are kept this many days.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=3 * 365)

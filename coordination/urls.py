@@ -19,6 +19,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", views.AuditTrailView.as_view(), name="audit-trail"),
     path("consents/<str:token>/", views.ConsentsPageView.as_view(), name="consents-page"),
     path("i18n/setlang/", views.LanguageSwitchView.as_view(), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

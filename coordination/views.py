@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +23,13 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, selectors
-from coordination.enums import ConsentPurpose, ConsentSource
+from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door
 from coordination.exceptions import InvalidTokenError
 from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.imports.importer import survey_import
 from coordination.models import Question
 from coordination.services import (
+    access_record,
     consent_give,
     consent_withdraw,
     contact_from_consent_token,
@@ -89,6 +91,20 @@ class OrganisationDetailView(DirectoryPermission, DetailView):
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = self.object
+        shown = [c for c in organisation.visible_contacts if c.email or c.phone]
+        if shown:
+            access_record(
+                actor=self.request.user,
+                action=AccessAction.CONTACT_DETAILS_VIEWED,
+                door=Door.PAGE,
+                contacts=shown,
+                detail=f"organisation {organisation.pk}",
+            )
+        return context
 
 
 class WorkingGroupListView(DirectoryPermission, ListView):
@@ -341,6 +357,13 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 *[list(r) for r in selectors.question_stats_table(stats)],
             ]
             filename = f"survey-q{question.number}.{export}"
+            access_record(
+                actor=request.user,
+                action=AccessAction.LIST_EXPORTED,
+                door=Door.PAGE,
+                detail=f"survey answers Q{question.number} ({export})",
+                count=len(rows) - 1,
+            )
             if export == "csv":
                 response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
             else:
@@ -432,3 +455,63 @@ class ConsentsPageView(View):
                     % {"purpose": ConsentPurpose(purpose).label},
                 )
         return redirect("consents-page", token=token)
+
+
+EXPORT_ROW_LIMIT = 50_000
+
+
+class AuditTrailView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The team's view of the audit trail of accesses to personal data: filtered, paged,
+    exported as CSV (an export is itself recorded)."""
+
+    permission_required = "coordination.view_audit_trail"
+    per_page = 50
+
+    def get(self, request):
+        form = forms.AccessEventFilterForm(request.GET or None)
+        if request.GET and not form.is_valid():
+            return render(
+                request, "coordination/audit_trail.html", {"form": form, "rows": []}, status=400
+            )
+        filters = form.filters() if form.is_bound else {}
+        events = selectors.access_event_list(**filters)
+        if request.GET.get("format") == "csv":
+            return self.export(request, events)
+        page = Paginator(events, self.per_page).get_page(request.GET.get("page"))
+        labels = selectors.contact_labels(contact_ids=[e.contact_id_ref for e in page])
+        rows = [(e, labels.get(e.contact_id_ref, "")) for e in page]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "coordination/audit_trail.html",
+            {"form": form, "rows": rows, "page_obj": page, "query": query.urlencode()},
+        )
+
+    def export(self, request, events):
+        events = list(events[:EXPORT_ROW_LIMIT])
+        labels = selectors.contact_labels(contact_ids=[e.contact_id_ref for e in events])
+        rows = [[_("At"), _("By"), _("Action"), _("Door"), _("Contact"), _("Detail"), _("Records")]]
+        rows += [
+            [
+                e.at.isoformat(),
+                e.actor.username if e.actor else "",
+                e.get_action_display(),
+                e.get_door_display(),
+                f"#{e.contact_id_ref} {labels.get(e.contact_id_ref, '')}".strip()
+                if e.contact_id_ref
+                else "",
+                e.detail,
+                "" if e.count is None else e.count,
+            ]
+            for e in events
+        ]
+        access_record(
+            actor=request.user,
+            action=AccessAction.TRAIL_EXPORTED,
+            door=Door.PAGE,
+            count=len(events),
+        )
+        response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        return response

@@ -32,4 +32,21 @@ class MeetingsConfig(AppConfig):
         from meetings.services.consents import contact_processing_stop
 
         consent_withdrawal_handler_register(contact_processing_stop)
+
+        # Changes of invitations are kept by django-auditlog, without the comment and the
+        # participation needs (special-category data) or the RSVP secret.
+        from auditlog.registry import auditlog
+
+        from meetings.models import Invitation
+
+        auditlog.register(
+            Invitation,
+            exclude_fields=[
+                "comment",
+                "accessibility_needs",
+                "needs_interpretation",
+                "participation_language",
+                "token_nonce",
+            ],
+        )
         personal_data_references_register(MEETINGS_PERSONAL_DATA_REFERENCES)

@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from coordination.enums import AccessAction, Door
+from coordination.services import access_record
 from meetings import emails
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
 from meetings.models import Invitation
@@ -23,9 +25,23 @@ from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
 
 
 def _render_overview(request, meeting, add_form=None, status=200):
+    overview = invitation_overview(meeting=meeting)
+    with_needs = [
+        i.contact_id
+        for i in overview["invitations"]
+        if i.accessibility_needs or i.needs_interpretation or i.participation_language
+    ]
+    if with_needs:
+        access_record(
+            actor=request.user,
+            action=AccessAction.NEEDS_VIEWED,
+            door=Door.PAGE,
+            contacts=with_needs,
+            detail=f"meeting {meeting.pk}",
+        )
     context = {
         "meeting": meeting,
-        "overview": invitation_overview(meeting=meeting),
+        "overview": overview,
         "add_form": add_form or AddInviteeForm(),
         "conflicts": meeting_conflicts(meeting=meeting),
     }

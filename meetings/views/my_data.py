@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from coordination.enums import ConsentPurpose
+from coordination.enums import AccessAction, ConsentPurpose, Door
 from coordination.models import Contact
 from coordination.rules import is_team
-from coordination.services import consent_withdraw, user_time_zone_set
+from coordination.services import access_record, consent_withdraw, user_time_zone_set
 from meetings.selectors.my_data import contact_personal_data_with_meetings
 
 
@@ -41,7 +41,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         purpose = request.POST.get("withdraw", "")
         if contact is None or purpose not in ConsentPurpose.values:
             messages.error(request, _("Nothing to withdraw."))
-        elif consent_withdraw(contact=contact, purpose=purpose):
+        elif consent_withdraw(contact=contact, purpose=purpose, by=request.user):
             messages.success(
                 request,
                 _("Your consent for “%(purpose)s” was withdrawn.")
@@ -75,6 +75,12 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
             if not is_team(request.user):
                 raise PermissionDenied
         data = contact_personal_data_with_meetings(contact=contact)
+        access_record(
+            actor=request.user,
+            action=AccessAction.PERSONAL_DATA_DOWNLOADED,
+            door=Door.PAGE,
+            contacts=[contact],
+        )
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
         return response
