@@ -48,6 +48,7 @@ INVITATION_WORKFLOW_FIELDS = (
     "answered_at",
     "reminded_at",
     "token_nonce",
+    "needs_consented_at",
 )
 MINUTES_WORKFLOW_FIELDS = (
     "meeting",

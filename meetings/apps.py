@@ -46,6 +46,7 @@ class MeetingsConfig(AppConfig):
                 "accessibility_needs",
                 "needs_interpretation",
                 "participation_language",
+                "needs_consented_at",
                 "token_nonce",
             ],
         )

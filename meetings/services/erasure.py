@@ -145,6 +145,7 @@ def _invitations_erase(contact: Contact, now) -> tuple[dict[str, int], set[int]]
         invitation.accessibility_needs = ""
         invitation.needs_interpretation = False
         invitation.participation_language = ""
+        invitation.needs_consented_at = None
         invitation.token_nonce = new_token_nonce()  # the old RSVP links stop working
         invitation.save(
             update_fields=[
@@ -152,6 +153,7 @@ def _invitations_erase(contact: Contact, now) -> tuple[dict[str, int], set[int]]
                 "accessibility_needs",
                 "needs_interpretation",
                 "participation_language",
+                "needs_consented_at",
                 "token_nonce",
                 "updated_at",
             ]

@@ -362,6 +362,7 @@ def invitation_answer(
     participation_language: str = "",
     needs_interpretation: bool = False,
     accessibility_needs: str = "",
+    needs_consent: bool = False,
     calendar_sequence: int | None = None,
 ) -> AnswerResult:
     """Record an answer (the last one counts, with its time). An acceptance of a full
@@ -405,10 +406,31 @@ def invitation_answer(
         invitation.comment = comment.strip()[:2000]
         fields = ["status", "waitlist_position", "answered_at", "comment", "updated_at"]
         if answer != InvitationStatus.DECLINED:
+            needs = (bool(needs_interpretation), accessibility_needs.strip()[:2000])
+            stored = (invitation.needs_interpretation, invitation.accessibility_needs)
+            # Interpretation and accessibility needs may be health data (GDPR art. 9): new
+            # ones are kept only with the invitee's explicit consent, given with them.
+            if needs != (False, "") and needs != stored and not needs_consent:
+                raise ValidationError(
+                    {
+                        "needs_consent": _(
+                            "Tick the box to let us use your needs, or leave them empty."
+                        )
+                    },
+                    code="needs_consent",
+                )
             invitation.participation_language = participation_language
-            invitation.needs_interpretation = needs_interpretation
-            invitation.accessibility_needs = accessibility_needs.strip()[:2000]
-            fields += ["participation_language", "needs_interpretation", "accessibility_needs"]
+            invitation.needs_interpretation, invitation.accessibility_needs = needs
+            if needs == (False, ""):
+                invitation.needs_consented_at = None
+            elif needs_consent:
+                invitation.needs_consented_at = timezone.now()
+            fields += [
+                "participation_language",
+                "needs_interpretation",
+                "accessibility_needs",
+                "needs_consented_at",
+            ]
         invitation.save(update_fields=fields)
         if _holds_a_seat(invitation, previous) and not _holds_a_seat(invitation, status):
             result.promoted = _promote_from_waitlist(meeting)
@@ -565,11 +587,16 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
 
 
 def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
-    """Erase language of participation, interpretation and accessibility needs once the
-    meeting is over (run by a django-q2 schedule). Returns how many invitations changed."""
+    """Erase language of participation, interpretation and accessibility needs, and the free
+    comment (where a health need may be written too), once the meeting is over (run by a
+    django-q2 schedule). Returns how many invitations changed."""
     now = now or timezone.now()
     with_needs = Invitation.objects.filter(
-        ~Q(participation_language="") | Q(needs_interpretation=True) | ~Q(accessibility_needs="")
+        ~Q(participation_language="")
+        | Q(needs_interpretation=True)
+        | ~Q(accessibility_needs="")
+        | ~Q(comment="")
+        | Q(needs_consented_at__isnull=False)
     )
     over_ids = []
     candidates = Meeting.objects.filter(
@@ -583,5 +610,7 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
         participation_language="",
         needs_interpretation=False,
         accessibility_needs="",
+        needs_consented_at=None,
+        comment="",
         updated_at=now,
     )

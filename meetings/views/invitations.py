@@ -160,10 +160,9 @@ class RsvpView(View):
         initial = {
             "answer": request.GET.get("answer")
             or (invitation.status if invitation.status in invitation_services.ANSWERS else ""),
-            "comment": invitation.comment,
+            # The comment and the needs (possibly health data) are never shown back to
+            # whoever holds the link: empty fields keep them, "erase" removes them.
             "participation_language": invitation.participation_language,
-            "needs_interpretation": invitation.needs_interpretation,
-            "accessibility_needs": invitation.accessibility_needs,
         }
         return self._render(
             request,
@@ -180,10 +179,15 @@ class RsvpView(View):
             return self._delegate(request, token, invitation)
         form = AnswerForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data.pop("forget_earlier"):
+                if not data["comment"].strip():
+                    data["comment"] = invitation.comment
+                if not data["needs_interpretation"] and not data["accessibility_needs"].strip():
+                    data["needs_interpretation"] = invitation.needs_interpretation
+                    data["accessibility_needs"] = invitation.accessibility_needs
             try:
-                result = invitation_services.invitation_answer(
-                    invitation=invitation, **form.cleaned_data
-                )
+                result = invitation_services.invitation_answer(invitation=invitation, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
