@@ -3,14 +3,14 @@ run twice without doing the work twice.
 
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
-participation needs every hour; action-item reminders daily (``manage.py
+participation needs every hour, the retention purge daily; action-item reminders daily (``manage.py
 schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from meetings import emails
-from meetings.services import actions, calendars, invitations, minutes, reports
+from meetings.services import actions, calendars, invitations, minutes, reports, retention
 
 
 def outbox_deliver(message_id: int) -> bool:
@@ -27,6 +27,10 @@ def reminders_enqueue() -> int:
 
 def participation_needs_erase() -> int:
     return invitations.participation_needs_erase()
+
+
+def retention_purge() -> dict:
+    return retention.retention_purge().removed
 
 
 def calendar_replies_poll() -> int:

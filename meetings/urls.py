@@ -12,6 +12,7 @@ from meetings.views import (
     my_data,
     panels,
     reports,
+    retention,
     scheduling,
 )
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("meetings/", scheduling.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
+    path("retention/", retention.RetentionView.as_view(), name="retention"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),

@@ -509,6 +509,7 @@ def test_schedules_of_the_background_work_are_installed():
         ("meetings.tasks.outbox_sweep", "I", 1),
         ("meetings.tasks.participation_needs_erase", "H", None),
         ("meetings.tasks.reminders_enqueue", "I", 15),
+        ("meetings.tasks.retention_purge", "D", None),
     ]
 
 
