@@ -326,3 +326,16 @@ RETENTION_IMPORT_UPLOAD_HOURS = env.int("RETENTION_IMPORT_UPLOAD_HOURS", default
 RETENTION_RSVP_LINK_DAYS_AFTER_MEETING = env.int(
     "RETENTION_RSVP_LINK_DAYS_AFTER_MEETING", default=7
 )
+
+# --- Transparency (the privacy notice and the record of processing activities) -----------------
+PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER", default="The coordination team of the mechanism (set PRIVACY_CONTROLLER)"
+)
+PRIVACY_DPO_CONTACT = env.str("PRIVACY_DPO_CONTACT", default="dpo@example.be")
+# A folder holding notice.en.md, notice.fr.md, notice.nl.md, notice.de.md: each replaces the
+# built-in notice in its language (Markdown).
+PRIVACY_NOTICE_DIR = env.str("PRIVACY_NOTICE_DIR", default="")
+# Survey question 56 is an organisation's agreement to be contacted, given without privacy
+# information: it is recorded under this basis (public_task or legitimate_interest), not as a
+# person's consent.
+SURVEY_Q56_LAWFUL_BASIS = env.str("SURVEY_Q56_LAWFUL_BASIS", default="legitimate_interest")

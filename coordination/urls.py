@@ -20,6 +20,12 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.AuditTrailView.as_view(), name="audit-trail"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy-notice"),
+    path(
+        "privacy/record-of-processing.md",
+        views.RecordOfProcessingView.as_view(),
+        name="record-of-processing",
+    ),
     path("consents/<str:token>/", views.ConsentsPageView.as_view(), name="consents-page"),
     path("i18n/setlang/", views.LanguageSwitchView.as_view(), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -23,7 +23,7 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import forms, selectors
-from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door
+from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door, LawfulBasis
 from coordination.exceptions import InvalidTokenError
 from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.imports.importer import survey_import
@@ -514,4 +514,126 @@ class AuditTrailView(LoginRequiredMixin, PermissionRequiredMixin, View):
         )
         response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        return response
+
+
+def _privacy_facts() -> dict:
+    from django.conf import settings
+
+    return {
+        "controller": settings.PRIVACY_CONTROLLER,
+        "dpo": settings.PRIVACY_DPO_CONTACT,
+        "q56_basis": str(LawfulBasis(settings.SURVEY_Q56_LAWFUL_BASIS).label),
+        "purposes": [str(label) for _code, label in ConsentPurpose.choices],
+        "outbox_days": settings.RETENTION_OUTBOX_BODY_DAYS,
+        "export_days": settings.RETENTION_EXPORT_DAYS,
+        "audit_days": settings.AUDIT_RETENTION_DAYS,
+    }
+
+
+class PrivacyNoticeView(View):
+    """The installation's privacy notice, public, in the reader's language: a Markdown file of
+    ``PRIVACY_NOTICE_DIR`` for that language if there is one, else the built-in notice from
+    the configured controller, officer, bases and retention rules."""
+
+    def get(self, request):
+        from pathlib import Path
+
+        import markdown
+        import nh3
+        from django.conf import settings
+        from django.utils.safestring import mark_safe
+
+        language = (get_language() or "en")[:2]
+        custom = ""
+        if settings.PRIVACY_NOTICE_DIR:
+            path = Path(settings.PRIVACY_NOTICE_DIR) / f"notice.{language}.md"
+            if path.is_file():
+                custom = mark_safe(nh3.clean(markdown.markdown(path.read_text("utf-8"))))  # noqa: S308
+        return render(
+            request, "coordination/privacy_notice.html", {"custom": custom, **_privacy_facts()}
+        )
+
+
+class RecordOfProcessingView(TeamOnly, View):
+    """The record of processing activities (GDPR art. 30), generated from the configured
+    purposes, lawful bases and retention rules, as a Markdown document."""
+
+    def get(self, request):
+        facts = _privacy_facts()
+        lines = [
+            "# " + _("Record of processing activities (GDPR art. 30)"),
+            "",
+            _("Controller: %(controller)s. Data protection officer: %(dpo)s.") % facts,
+            "",
+            "| "
+            + " | ".join(
+                [
+                    _("Processing"),
+                    _("Purpose"),
+                    _("Lawful basis"),
+                    _("Data"),
+                    _("Recipients"),
+                    _("Retention"),
+                ]
+            )
+            + " |",
+            "|---|---|---|---|---|---|",
+        ]
+        rows = [
+            (
+                _("Directory of organisations and contacts"),
+                _("Organising the coordination mechanism"),
+                facts["q56_basis"],
+                _("name, organisation, function, e-mail, phone, language"),
+                _("coordination team; facilitators and chairs concerned"),
+                _("until erasure is asked"),
+            ),
+            *[
+                (
+                    purpose,
+                    purpose,
+                    str(LawfulBasis.CONSENT.label),
+                    _("consent records, invitations, attendance"),
+                    _("coordination team; facilitators concerned"),
+                    _("until the consent is withdrawn"),
+                )
+                for purpose in facts["purposes"]
+            ],
+            (
+                _("Participation needs"),
+                _("Arranging a person's participation"),
+                _("Explicit consent (GDPR art. 9.2.a)"),
+                _("interpretation, accessibility and dietary needs"),
+                _("the meeting's facilitators; coordination team"),
+                _("until the meeting is over"),
+            ),
+            (
+                _("E-mails"),
+                _("Invitations, reminders, minutes for comments"),
+                facts["q56_basis"],
+                _("address, message text"),
+                _("the e-mail provider"),
+                _("text %(n)s days; headers kept as proof") % {"n": facts["outbox_days"]},
+            ),
+            (
+                _("Audit trail"),
+                _("Accountability (GDPR art. 5.2)"),
+                str(LawfulBasis.LEGITIMATE_INTEREST.label),
+                _("who accessed which contact's data, when, how"),
+                _("coordination team"),
+                _("%(n)s days") % {"n": facts["audit_days"]},
+            ),
+        ]
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+        access_record(
+            actor=request.user,
+            action=AccessAction.LIST_EXPORTED,
+            door=Door.PAGE,
+            detail="record of processing activities",
+        )
+        response = HttpResponse(
+            "\n".join(lines) + "\n", content_type="text/markdown; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="record-of-processing.md"'
         return response

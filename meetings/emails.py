@@ -88,7 +88,11 @@ class RenderedEmail:
 
 def email_render(*, template: str, context: dict, language: str) -> RenderedEmail:
     """Render ``templates/emails/<template>*`` with ``context`` in ``language``."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "privacy_url": settings.SITE_URL + reverse("privacy-notice"),
+        **context,
+    }
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, models, transaction
@@ -614,9 +615,11 @@ class _SurveyImporter:
                     return
                 if consent.withdrawn_at and consent.withdrawn_at >= given_at:
                     return
+            # The organisation's agreement to be contacted, not a person's consent.
             plan.consent = Consent(
                 contact=contact,
                 purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
+                lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 source=source,
                 source_detail=self.source_detail,
                 given_at=given_at,

@@ -111,6 +111,14 @@ def _facilitator_context(meeting: Meeting) -> dict:
     }
 
 
+def _given_by(invitation: Invitation) -> str:
+    """ "Name (Organisation)" of the invitee who named this one in their place, or ""."""
+    source = invitation.delegated_from
+    if source is None:
+        return ""
+    return f"{source.contact.name} ({source.contact.organisation.name})"
+
+
 def invitation_message_enqueue(
     *,
     invitation: Invitation,
@@ -148,6 +156,8 @@ def invitation_message_enqueue(
         "meeting_url": settings.SITE_URL + reverse("meeting-detail", args=[meeting.pk]),
         "ics_url": settings.SITE_URL + reverse("meeting-ics", args=[meeting.pk]),
         **_facilitator_context(meeting),
+        # A delegate's first e-mail says who gave us their address (GDPR art. 14).
+        "given_by": _given_by(invitation) if kind == OutboxKind.INVITATION else "",
     }
     return emails.email_enqueue(
         invitation=invitation,

@@ -212,6 +212,7 @@ def rich_person(client_for):
         answer="accepted",
         comment=f"Call me on {PHONE}",
         accessibility_needs="Wheelchair access, hearing loop",
+        needs_consent=True,
     )
     AgendaItemFactory(meeting=coming, title="Intake", presenter=person)
     agenda_services.agenda_publish(meeting=coming)
