@@ -25,6 +25,12 @@ urlpatterns = [
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
     path("my-data/", my_data.MyDataView.as_view(), name="my-data"),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),
+    path("my-data.zip", my_data.PersonalDataArchiveView.as_view(), name="my-data-archive"),
+    path(
+        "contacts/<int:pk>/personal-data.zip",
+        my_data.PersonalDataArchiveView.as_view(),
+        name="contact-data-archive",
+    ),
     path(
         "contacts/<int:pk>/personal-data.json",
         my_data.PersonalDataDownloadView.as_view(),
