@@ -137,7 +137,13 @@ class ConsentInline(admin.TabularInline):
 @admin.register(models.Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ("name", "organisation", "email", "preferred_language", "is_active")
-    list_filter = ("is_active", "preferred_language", "organisation__kind")
+    list_filter = (
+        "is_active",
+        "preferred_language",
+        "organisation__kind",
+        "source",
+        "lawful_basis",
+    )
     search_fields = ("name", "email", "organisation__name")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation", "user")

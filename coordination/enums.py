@@ -79,6 +79,14 @@ class ConsentSource(models.TextChoices):
     RSVP = "rsvp", _("Invitation answer")
 
 
+class ContactSource(models.TextChoices):
+    """Where a contact's data came from (GDPR art. 14.2.f)."""
+
+    SURVEY = "survey", _("Needs-assessment survey")
+    STAFF = "staff", _("Entered by the coordination team")
+    DELEGATION = "delegation", _("Named by a colleague in their place")
+
+
 class GovernmentLevel(models.TextChoices):
     LOCAL = "local", _("Local")
     REGIONAL = "regional", _("Regional")

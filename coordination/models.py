@@ -161,6 +161,19 @@ class Contact(TimeStamped):
     function = models.CharField(_("role/function"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    source = models.CharField(
+        _("source of the data"),
+        max_length=20,
+        choices=enums.ContactSource.choices,
+        default=enums.ContactSource.STAFF,
+    )
+    lawful_basis = models.CharField(
+        _("lawful basis for holding the contact"),
+        max_length=30,
+        choices=enums.LawfulBasis.choices,
+        default=enums.LawfulBasis.LEGITIMATE_INTEREST,
+        help_text=_("A person's consents for particular purposes are recorded separately."),
+    )
 
     class Meta:
         verbose_name = _("contact")

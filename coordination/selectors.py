@@ -301,6 +301,8 @@ def contact_personal_data(*, contact: Contact) -> dict:
             "preferred_language": contact.preferred_language,
             "organisation": contact.organisation.name,
             "active": contact.is_active,
+            "source": contact.source,
+            "lawful_basis": contact.lawful_basis,
         },
         "consents": [
             {

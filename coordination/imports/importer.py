@@ -506,6 +506,8 @@ class _SurveyImporter:
                     name=person or email.split("@")[0][:200],
                     email=email,
                     preferred_language=self.language,
+                    source=enums.ContactSource.SURVEY,
+                    lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 )
                 plan.new_contact = contact
         elif person:
@@ -515,7 +517,11 @@ class _SurveyImporter:
                 contact = self.contacts_by_name.get((id(organisation), person))
             if contact is None:
                 contact = Contact(
-                    organisation=organisation, name=person, preferred_language=self.language
+                    organisation=organisation,
+                    name=person,
+                    preferred_language=self.language,
+                    source=enums.ContactSource.SURVEY,
+                    lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 )
                 plan.new_contact = contact
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coordination.enums import WorkingLanguage
+from coordination.enums import ContactSource, WorkingLanguage
 from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
 from meetings import emails
@@ -485,6 +485,7 @@ def invitation_delegate(
                     name=name[:200],
                     email=email,
                     preferred_language=invitation.contact.preferred_language,
+                    source=ContactSource.DELEGATION,
                 )
         if colleague.organisation_id != organisation.pk:
             raise ValidationError(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from coordination.imports.importer import survey_import
-from coordination.models import Consent
+from coordination.models import Consent, Contact
 from meetings.models import OutboundMessage
 from meetings.services import invitations as invitation_services
 from tests.factories import ContactFactory, InvitationFactory, OrganisationFactory
@@ -93,3 +93,40 @@ def test_a_delegates_first_email_names_who_gave_their_address():
         "Ann Peeters (Centre Horizon) gave us your e-mail address and passed their seat at this "
         "meeting to you."
     ) in first.body_text
+
+
+def test_every_contact_has_a_source_and_a_lawful_basis():
+    import importlib
+
+    from django.apps import apps
+
+    header = "ID,Completion time,Email,Name,1. Name of your organization,56. Co-creation?\r\n"
+    survey_import(
+        data=(header + "1,2022-11-03 10:00,b@org-b.be,Bob,Org B,Yes\r\n").encode(),
+        filename="s.csv",
+        language="en",
+    )
+    invitation = InvitationFactory()
+    delegate = invitation_services.invitation_delegate(
+        invitation=invitation, name="Eva Colleague", email="eva@example.org"
+    )
+    typed_by_the_team = ContactFactory()
+    earlier_respondent = Contact.objects.get(email="b@org-b.be")
+    Contact.objects.filter(pk=earlier_respondent.pk).update(source="staff", lawful_basis="consent")
+    migration = importlib.import_module(
+        "coordination.migrations.0008_contact_source_and_lawful_basis"
+    )
+
+    migration.record_sources(apps, None)
+
+    assert sorted(
+        Contact.objects.filter(
+            pk__in=[earlier_respondent.pk, delegate.contact_id, typed_by_the_team.pk]
+        ).values_list("email", "source", "lawful_basis")
+    ) == sorted(
+        [
+            ("b@org-b.be", "survey", "legitimate_interest"),
+            ("eva@example.org", "delegation", "legitimate_interest"),
+            (typed_by_the_team.email, "staff", "legitimate_interest"),
+        ]
+    )
