@@ -166,3 +166,9 @@ def test_audit_trail_has_its_own_retention(settings):
     assert removed["model_changes"] >= 2
     assert list(AccessEvent.objects.values_list("action", flat=True)) == ["erased"]
     assert ChangeEntry.objects.count() == 0
+
+
+def test_reading_the_volunteer_pool_through_the_api_is_recorded(client_for, team_user):
+    client_for(team_user).get("/api/volunteer-pool/")
+
+    assert trail() == [("team-member", "list_exported", "api", None, "volunteer pool")]

@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 
 from coordination import enums, selectors
 from coordination.api.views import IsTeamOrFacilitator
+from coordination.services import access_record
 from meetings.api.serializers.panels import VolunteerSerializer, VolunteerWithoutContactSerializer
 from meetings.selectors.panels import volunteer_pool_with_load
 
@@ -52,6 +53,13 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
             user=request.user
         )
         data = VolunteerSerializer(page, many=True, context=context).data
+        access_record(
+            actor=request.user,
+            action=enums.AccessAction.LIST_EXPORTED,
+            door=enums.Door.API,
+            detail="volunteer pool",
+            count=len(data),
+        )
         return self.get_paginated_response(data)
 
 
