@@ -15,7 +15,7 @@ def test_api_pool_lists_volunteers_in_constant_queries(count, team_user, django_
     make_volunteers(count)
     client = api(team_user)
 
-    with django_assert_num_queries(4):  # count, page, contacts; the audit trail's row
+    with django_assert_num_queries(4):  # the pool's three queries and the audit trail's row
         response = client.get("/api/volunteer-pool/")
 
     body = response.json()
