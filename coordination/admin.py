@@ -137,7 +137,13 @@ class ConsentInline(admin.TabularInline):
 @admin.register(models.Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ("name", "organisation", "email", "preferred_language", "is_active")
-    list_filter = ("is_active", "preferred_language", "organisation__kind")
+    list_filter = (
+        "is_active",
+        "preferred_language",
+        "organisation__kind",
+        "source",
+        "lawful_basis",
+    )
     search_fields = ("name", "email", "organisation__name")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation", "user")
@@ -151,9 +157,12 @@ class ContactAdmin(admin.ModelAdmin):
     )
     def erase_personal_data(self, request, queryset):
         def erase(contact):
-            name = str(contact)
-            contact_erase(contact=contact)
-            return _("The personal data of “%(object)s” were erased.") % {"object": name}
+            # The message names the pseudonym only: it is kept in the session until shown.
+            erased = contact_erase(contact=contact, by=request.user, door=enums.Door.ADMIN)
+            return _("The personal data of contact #%(id)s were erased: now “%(pseudonym)s”.") % {
+                "id": erased.pk,
+                "pseudonym": erased.erasure.pseudonym,
+            }
 
         run_for_each(self, request, queryset.order_by("pk"), erase)
 
@@ -226,6 +235,7 @@ class ConsentAdmin(admin.ModelAdmin):
             lawful_basis=data["lawful_basis"],
             source_detail=data["source_detail"],
             recorded_by=request.user,
+            door=enums.Door.ADMIN,
         )
 
     def save_model(self, request, obj, form, change):
@@ -241,7 +251,12 @@ class ConsentAdmin(admin.ModelAdmin):
     )
     def withdraw_consent(self, request, queryset):
         def withdraw(consent):
-            if not consent_withdraw(contact=consent.contact, purpose=consent.purpose):
+            if not consent_withdraw(
+                contact=consent.contact,
+                purpose=consent.purpose,
+                by=request.user,
+                door=enums.Door.ADMIN,
+            ):
                 raise ValidationError(_("This consent was already withdrawn."))
             return _("“%(object)s” was withdrawn.") % {"object": consent}
 
@@ -338,3 +353,23 @@ class ConsultationRoundAdmin(admin.ModelAdmin):
     readonly_fields = ("status",)
     # The other statuses follow what happened (the services that cause them move them).
     actions = [_round_status_action(enums.RoundStatus.CLOSED)]
+
+
+@admin.register(models.ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """What was erased and when (read only: erasures are made by the contact's action)."""
+
+    list_display = ("pseudonym", "erased_at", "erased_by", "door")
+    list_filter = ("door",)
+    search_fields = ("pseudonym",)
+    readonly_fields = ("contact", "pseudonym", "erased_at", "erased_by", "door", "summary")
+    exclude = ("email_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -16,3 +16,17 @@ class CoordinationConfig(AppConfig):
         # Any log-in (the log-in page, the admin's) starts from full rights; the sign-in link
         # view marks its own session as participant-only right after logging in.
         user_logged_in.connect(participant_session_end, dispatch_uid="participant_session_end")
+        # Changes to people's records are kept by django-auditlog; e-mail addresses and phone
+        # numbers are masked there, secrets and hashes left out.
+        from auditlog.registry import auditlog
+
+        from coordination.models import Consent, Contact, Membership, User
+
+        auditlog.register(Contact, mask_fields=["email", "phone"])
+        auditlog.register(Consent)
+        auditlog.register(Membership)
+        auditlog.register(
+            User,
+            include_fields=["username", "is_active", "is_staff", "is_superuser", "groups"],
+            m2m_fields={"groups"},
+        )

@@ -79,6 +79,14 @@ class ConsentSource(models.TextChoices):
     RSVP = "rsvp", _("Invitation answer")
 
 
+class ContactSource(models.TextChoices):
+    """Where a contact's data came from (GDPR art. 14.2.f)."""
+
+    SURVEY = "survey", _("Needs-assessment survey")
+    STAFF = "staff", _("Entered by the coordination team")
+    DELEGATION = "delegation", _("Named by a colleague in their place")
+
+
 class GovernmentLevel(models.TextChoices):
     LOCAL = "local", _("Local")
     REGIONAL = "regional", _("Regional")
@@ -115,3 +123,26 @@ class SurveyImportStatus(models.TextChoices):
     RUNNING = "running", pgettext_lazy("survey import status", "Running")
     DONE = "done", pgettext_lazy("survey import status", "Done")
     FAILED = "failed", _("Failed")
+
+
+class Door(models.TextChoices):
+    """Where a request came in: the audit trail and the erasure record say so."""
+
+    PAGE = "page", _("Page")
+    API = "api", _("API")
+    ADMIN = "admin", _("Administration")
+    COMMAND = "command", _("Command")
+    TASK = "task", _("Scheduled task")
+
+
+class AccessAction(models.TextChoices):
+    """What an access to personal data was (the audit trail)."""
+
+    CONTACT_DETAILS_VIEWED = "contact_details_viewed", _("Contact details viewed")
+    PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded", _("Personal data downloaded")
+    LIST_EXPORTED = "list_exported", _("List with personal data exported")
+    NEEDS_VIEWED = "needs_viewed", _("Participation needs viewed")
+    CONSENT_GIVEN = "consent_given", _("Consent given")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    ERASED = "erased", _("Personal data erased")
+    TRAIL_EXPORTED = "trail_exported", _("Audit trail exported")

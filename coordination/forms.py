@@ -220,3 +220,27 @@ class MembershipAddForm(forms.Form):
 class MembershipChangeForm(forms.Form):
     action = forms.ChoiceField(choices=[("role", "role"), ("end", "end")])
     role = forms.ChoiceField(label=_("Role"), choices=enums.MembershipRole.choices, required=False)
+
+
+class AccessEventFilterForm(forms.Form):
+    """Filters of the audit trail page; every field optional."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *enums.AccessAction.choices]
+    )
+    door = forms.ChoiceField(
+        label=_("Door"), required=False, choices=[("", "—"), *enums.Door.choices]
+    )
+    contact = forms.IntegerField(label=_("Contact number"), required=False, min_value=1)
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("To"), required=False)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "action": data.get("action") or "",
+            "door": data.get("door") or "",
+            "contact_id": data.get("contact"),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

@@ -174,6 +174,19 @@ class Contact(TimeStamped):
     function = models.CharField(_("role/function"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    source = models.CharField(
+        _("source of the data"),
+        max_length=20,
+        choices=enums.ContactSource.choices,
+        default=enums.ContactSource.STAFF,
+    )
+    lawful_basis = models.CharField(
+        _("lawful basis for holding the contact"),
+        max_length=30,
+        choices=enums.LawfulBasis.choices,
+        default=enums.LawfulBasis.LEGITIMATE_INTEREST,
+        help_text=_("A person's consents for particular purposes are recorded separately."),
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -553,3 +566,86 @@ class SurveyImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (enums.SurveyImportStatus.QUEUED, enums.SurveyImportStatus.RUNNING)
+
+
+class ErasureRecord(models.Model):
+    """What an erasure did and when: the contact's stable pseudonym (used in minutes and
+    reports from then on), the keyed hash of the erased e-mail address (the tombstone that
+    makes a later survey import skip the person) and the counts of what was erased. It holds
+    no clear personal data."""
+
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="erasure",
+        verbose_name=_("contact"),
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=300)
+    email_hash = models.CharField(
+        _("keyed hash of the e-mail address"), max_length=64, blank=True, db_index=True
+    )
+    erased_at = models.DateTimeField(_("erased at"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    door = models.CharField(_("door"), max_length=10, choices=enums.Door.choices)
+    summary = models.JSONField(_("what was erased"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class AccessEvent(models.Model):
+    """One access to personal data (the audit trail): who, when, what, from which door, about
+    which contact. It names the contact by id only (their pseudonym once erased), never by
+    e-mail; ``detail`` says what was exported or changed, without personal data."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=30, choices=enums.AccessAction.choices)
+    door = models.CharField(_("door"), max_length=10, choices=enums.Door.choices)
+    contact_id_ref = models.PositiveIntegerField(_("contact"), null=True, blank=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("records"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class PurgeRun(models.Model):
+    """One run of the daily purge of data past its retention period: when, and what it
+    removed (counts per rule)."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    removed = models.JSONField(_("removed"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("retention purge")
+        verbose_name_plural = _("retention purges")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"

@@ -108,3 +108,6 @@ def round_require(consultation_round, action: str) -> None:
     reason = round_refusals(consultation_round).get(action)
     if reason:
         raise ValidationError(reason, code="round_status")
+
+
+rules.add_perm("coordination.view_audit_trail", is_team)

@@ -22,8 +22,10 @@ from django.db.models.functions import Cast, Coalesce
 
 from coordination import enums
 from coordination.models import (
+    AccessEvent,
     ConsultationRound,
     Contact,
+    ErasureRecord,
     Membership,
     Organisation,
     Question,
@@ -414,6 +416,8 @@ def contact_personal_data(*, contact: Contact) -> dict:
             "preferred_language": contact.preferred_language,
             "organisation": contact.organisation.name,
             "active": contact.is_active,
+            "source": contact.source,
+            "lawful_basis": contact.lawful_basis,
         },
         "consents": [
             {
@@ -647,3 +651,33 @@ def organisations_of_email_domain(*, domain: str) -> QuerySet[Organisation]:
             contacts__erased_at__isnull=True,
         )
     ).distinct()
+
+
+def erased_email_hashes() -> set[str]:
+    """The tombstones (keyed hashes) of every erased e-mail address."""
+    return set(ErasureRecord.objects.exclude(email_hash="").values_list("email_hash", flat=True))
+
+
+def access_event_list(
+    *, action: str = "", door: str = "", contact_id: int | None = None, since=None, until=None
+) -> QuerySet[AccessEvent]:
+    """The audit trail of accesses to personal data, newest first, filtered."""
+    events = AccessEvent.objects.select_related("actor").order_by("-at", "-id")
+    if action:
+        events = events.filter(action=action)
+    if door:
+        events = events.filter(door=door)
+    if contact_id is not None:
+        events = events.filter(contact_id_ref=contact_id)
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    if until is not None:
+        events = events.filter(at__date__lte=until)
+    return events
+
+
+def contact_labels(*, contact_ids) -> dict[int, str]:
+    """How the audit trail names contacts: their name, or their pseudonym once erased."""
+    return dict(
+        Contact.objects.filter(pk__in={i for i in contact_ids if i}).values_list("pk", "name")
+    )

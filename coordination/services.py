@@ -1,31 +1,41 @@
 """Writes of the ``coordination`` app. Every state change goes through a function here,
 whichever door it comes in by (page, API, admin action, command, task)."""
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination import enums
+from coordination.exceptions import InvalidTokenError
 from coordination.models import (
     REVOKED_FEED_PREFIX,
+    AccessEvent,
     Consent,
     ConsultationRound,
     Contact,
+    ErasureRecord,
     Membership,
     Question,
     Survey,
+    SurveyResponse,
     User,
     WorkerHeartbeat,
     WorkingGroup,
     new_feed_token,
     new_sign_in_key,
 )
+from coordination.privacy import Scrubber, email_tombstone
 from coordination.validators import validate_time_zone
 
 QUESTIONNAIRE_PATH = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.json"
@@ -78,6 +88,7 @@ def consent_give(
     lawful_basis: str = enums.LawfulBasis.CONSENT,
     source_detail: str = "",
     recorded_by=None,
+    door: str = enums.Door.PAGE,
 ) -> Consent:
     """Record a consent; an active consent for the same purpose is kept as it is."""
     with transaction.atomic():
@@ -88,6 +99,13 @@ def consent_give(
         )
         if existing is not None:
             return existing
+        access_record(
+            actor=recorded_by,
+            action=enums.AccessAction.CONSENT_GIVEN,
+            door=door,
+            contacts=[contact],
+            detail=f"{purpose} ({lawful_basis}, {source})",
+        )
         return Consent.objects.create(
             contact=contact,
             purpose=purpose,
@@ -99,22 +117,372 @@ def consent_give(
         )
 
 
-def consent_withdraw(*, contact: Contact, purpose: str, at=None) -> int:
-    """Withdraw the contact's active consent for ``purpose``; returns how many were
-    withdrawn (0 or 1). Takes effect immediately (e.g. the volunteer pool)."""
-    return Consent.objects.filter(
-        contact=contact, purpose=purpose, withdrawn_at__isnull=True
-    ).update(withdrawn_at=at or timezone.now())
+# --- Audit trail of accesses to personal data ----------------------------------------------------
 
 
-def contact_erase(*, contact: Contact) -> Contact:
-    """Erase a contact's personal data (GDPR art. 17) while keeping the organisation's
-    history: name replaced, e-mail and phone removed, log-in detached, consents withdrawn."""
+def access_record(
+    *,
+    actor,
+    action: str,
+    door: str,
+    contacts=(),
+    detail: str = "",
+    count: int | None = None,
+) -> int:
+    """Record one access to personal data (one row per contact concerned, or one row for a
+    list without a contact). ``detail`` must hold no personal data (what was exported, the
+    purpose of a consent). Returns how many rows were written."""
     now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    ids = [getattr(c, "pk", c) for c in contacts] or [None]
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            at=now,
+            actor=actor,
+            action=action,
+            door=door,
+            contact_id_ref=contact_id,
+            detail=detail[:300],
+            count=count,
+        )
+        for contact_id in ids
+    )
+    return len(ids)
+
+
+def audit_trail_purge(*, now=None) -> dict[str, int]:
+    """Delete access events and model-change entries older than ``AUDIT_RETENTION_DAYS``."""
+    from auditlog.models import LogEntry as ChangeEntry
+
+    limit = (now or timezone.now()) - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    return {
+        "access_events": AccessEvent.objects.filter(at__lt=limit).delete()[0],
+        "model_changes": ChangeEntry.objects.filter(timestamp__lt=limit).delete()[0],
+    }
+
+
+# What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
+# done by functions other apps register here from their ``AppConfig.ready()``; each is called
+# as ``handler(contact=..., purpose=..., now=...)`` in the withdrawal's transaction and returns
+# counts of what it stopped.
+CONSENT_WITHDRAWAL_HANDLERS: list[Callable[..., dict[str, int]]] = []
+
+
+def consent_withdrawal_handler_register(handler: Callable[..., dict[str, int]]) -> None:
+    if handler not in CONSENT_WITHDRAWAL_HANDLERS:
+        CONSENT_WITHDRAWAL_HANDLERS.append(handler)
+
+
+def consent_withdraw(
+    *, contact: Contact, purpose: str, at=None, by=None, door: str = enums.Door.PAGE
+) -> int:
+    """Withdraw the contact's active consent for ``purpose``; returns how many were
+    withdrawn (0 or 1). Processing for that purpose stops at once: the volunteer pool drops
+    the contact; for working groups their memberships end; the registered handlers cancel
+    what other apps hold (coming invitations and e-mails)."""
+    now = at or timezone.now()
     with transaction.atomic():
-        Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        withdrawn = Consent.objects.filter(
+            contact=contact, purpose=purpose, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        if not withdrawn:
+            return 0
+        access_record(
+            actor=by,
+            action=enums.AccessAction.CONSENT_WITHDRAWN,
+            door=door,
+            contacts=[contact],
+            detail=purpose,
+        )
+        if purpose == enums.ConsentPurpose.WORKING_GROUP:
+            memberships_end(contact=contact, at=now)
+        for handler in CONSENT_WITHDRAWAL_HANDLERS:
+            handler(contact=contact, purpose=purpose, now=now)
+    return withdrawn
+
+
+def memberships_end(*, contact: Contact, at=None) -> int:
+    """End the contact's current working-group memberships today (one starting later is
+    removed); returns how many ended."""
+    today = timezone.localdate(at or timezone.now())
+    ended = Membership.objects.filter(contact=contact, until__isnull=True, since__lte=today).update(
+        until=today
+    )
+    return ended + Membership.objects.filter(contact=contact, until__isnull=True).delete()[0]
+
+
+# --- The consents page: a signed link in every e-mail, no account needed ---------------------
+
+CONSENT_LINK_SALT = "coordination.consents-page"
+
+
+def consent_link_token(*, contact: Contact) -> str:
+    return signing.dumps({"contact": contact.pk}, salt=CONSENT_LINK_SALT, compress=True)
+
+
+def contact_from_consent_token(*, token: str) -> Contact:
+    """The contact of a consents-page link; ``InvalidTokenError`` for a forged, expired or
+    erased one."""
+    try:
+        data = signing.loads(
+            token,
+            salt=CONSENT_LINK_SALT,
+            max_age=dt.timedelta(days=settings.CONSENT_LINK_MAX_AGE_DAYS),
+        )
+    except signing.BadSignature as exc:
+        raise InvalidTokenError(_("This link is not valid (any more).")) from exc
+    contact = Contact.objects.filter(
+        pk=data.get("contact") if isinstance(data, dict) else None, erased_at__isnull=True
+    ).first()
+    if contact is None:
+        raise InvalidTokenError(_("This link is not valid (any more)."))
+    return contact
+
+
+# --- Erasure (GDPR art. 17) --------------------------------------------------------------------
+
+# What other apps hold about a contact (invitations, e-mails, minutes, files: the ``meetings``
+# app, which coordination never imports) is erased by functions they register here from their
+# ``AppConfig.ready()``. Each eraser is called as ``eraser(contact=..., scrubber=..., now=...)``
+# inside the erasure's transaction, before the contact's own fields are cleared, and returns
+# counts of what it erased ({"outbox_cancelled": 2, ...}) for the erasure record.
+CONTACT_ERASERS: list[Callable[..., dict[str, int]]] = []
+
+# Every relation from a model to a contact or a log-in and how the erasure treats it, as
+# "app_label.Model.field". A test compares this with the models: a new relation to a contact
+# or a user fails it until the erasure (and the access export) says what becomes of it.
+# Registering apps add their own (``personal_data_references_register``).
+PERSONAL_DATA_REFERENCES: dict[str, str] = {
+    "coordination.Contact.user": "detached; the log-in is anonymised, its sessions ended",
+    "coordination.Consent.contact": "withdrawn, kept as proof",
+    "coordination.Consent.recorded_by": "kept (a team member)",
+    "coordination.SurveyResponse.contact": "kept; name, e-mail and phone scrubbed from answers",
+    "coordination.Membership.contact": "ended",
+    "coordination.ConsultationRound.facilitators": "kept (points to the anonymised log-in)",
+    "coordination.ErasureRecord.contact": "the erasure record itself",
+    "coordination.ErasureRecord.erased_by": "kept (a team member)",
+    "coordination.SurveyImportJob.requested_by": "kept (a team member)",
+    "coordination.AccessEvent.actor": "kept (points to the anonymised log-in)",
+    "admin.LogEntry.user": "kept (points to the anonymised log-in); texts scrubbed",
+    "authtoken.Token.user": "deleted (API access ends)",
+    "auditlog.LogEntry.actor": "kept (points to the anonymised log-in); entries scrubbed",
+    "authtoken.TokenProxy.user": "deleted (API access ends)",
+}
+
+
+def contact_eraser_register(eraser: Callable[..., dict[str, int]]) -> None:
+    if eraser not in CONTACT_ERASERS:
+        CONTACT_ERASERS.append(eraser)
+
+
+def personal_data_references_register(references: dict[str, str]) -> None:
+    PERSONAL_DATA_REFERENCES.update(references)
+
+
+def _sessions_end(user: User) -> int:
+    """Delete the stored sessions of ``user`` (database sessions: the default engine)."""
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def _admin_log_scrub(scrubber: Scrubber, objects: list[tuple[type, int]]) -> int:
+    """Scrub the administration's change log: its entries about the contact and its log-in,
+    and every entry that names the person."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    for model, pk in objects:
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id=str(pk))
+    for term in scrubber.search_terms():
+        condition |= Q(object_repr__icontains=term) | Q(change_message__icontains=term)
+    scrubbed = 0
+    for entry in LogEntry.objects.filter(condition):
+        about_person = any(
+            entry.content_type_id == ContentType.objects.get_for_model(m).pk
+            and entry.object_id == str(pk)
+            for m, pk in objects
+        )
+        entry.object_repr = scrubber.pseudonym if about_person else scrubber.text(entry.object_repr)
+        entry.change_message = scrubber.text(entry.change_message)
+        entry.save(update_fields=["object_repr", "change_message"])
+        scrubbed += 1
+    return scrubbed
+
+
+def _change_history_scrub(scrubber: Scrubber, objects: list[tuple[type, int]], user) -> int:
+    """Scrub django-auditlog's entries about the person's records (contact, log-in, consents,
+    memberships) and every entry naming them; the log-in's own e-mail as an actor goes."""
+    from auditlog.models import LogEntry as ChangeEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    for model, pk in objects:
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_pk=str(pk))
+    for term in scrubber.search_terms():
+        condition |= Q(object_repr__icontains=term) | Q(changes_text__icontains=term)
+    if user is not None:
+        ChangeEntry.objects.filter(actor=user).update(actor_email="")
+    scrubbed = 0
+    for entry in ChangeEntry.objects.filter(condition):
+        entry.object_repr = scrubber.text(entry.object_repr)
+        entry.changes_text = scrubber.text(entry.changes_text)
+        entry.changes = scrubber.json(entry.changes)
+        entry.serialized_data = scrubber.json(entry.serialized_data)
+        entry.additional_data = scrubber.json(entry.additional_data)
+        entry.save(
+            update_fields=[
+                "object_repr",
+                "changes_text",
+                "changes",
+                "serialized_data",
+                "additional_data",
+            ]
+        )
+        scrubbed += 1
+    return scrubbed
+
+
+def _task_history_scrub(scrubber: Scrubber) -> int:
+    """Delete the finished tasks whose arguments or results name the person (the queue's
+    history; tasks take ids, so this is rare)."""
+    from django_q.models import Task
+
+    doomed = [
+        t.pk
+        for t in Task.objects.all().iterator()
+        if scrubber.finds(repr((t.name, t.args, t.kwargs, t.result)))
+    ]
+    Task.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+def _user_anonymise(user: User, *, number: int) -> int:
+    """The log-in stays (comments and changes keep pointing to it) but names nobody and can
+    no longer be used: pseudonymous user name, no e-mail, no password, no rights, no
+    calendar addresses; its sessions end."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):  # the log-in lock-out's records
+        model.objects.filter(username__in=[user.username, user.email]).delete()
+    username = f"participant-{number}"
+    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        username = f"participant-{number}-{user.pk}"
+    user.username = username
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.calendar_token = REVOKED_FEED_PREFIX + new_feed_token()
+    user.sign_in_key = new_sign_in_key()  # every sign-in link sent to them stops working
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    if apps.is_installed("rest_framework.authtoken"):
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=user).delete()
+    return _sessions_end(user)
+
+
+def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) -> Contact:
+    """Erase a contact's personal data everywhere (GDPR art. 17) while keeping the
+    organisation's history: the name becomes a stable pseudonym ("Participant 7"), also in
+    every text that named the person (minutes, e-mails kept as proof, reports); e-mail and
+    phone are removed; the log-in is anonymised and its sessions end; consents are withdrawn;
+    the registered erasers of other apps do their part. A tombstone (the keyed hash of the
+    address) makes later survey imports skip the person. Refused for an erased contact."""
+    from auditlog.context import disable_auditlog
+
+    now = timezone.now()
+    # The erasure's own changes are not change-logged (they would carry the old values);
+    # the access trail records the erasure.
+    with transaction.atomic(), disable_auditlog():
+        contact = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("organisation", "user")
+            .get(pk=contact.pk)
+        )
+        if contact.erased_at is not None:
+            raise ValidationError(
+                _("The personal data of this contact were already erased."), code="erased"
+            )
         user = contact.user
-        contact.name = _("Erased contact #%(id)s") % {"id": contact.pk}
+        # The full name, and the surname alone ("Ms Peeters"); never the first name alone,
+        # which would also rename other people of that first name.
+        words = contact.name.split()
+        names = [contact.name] + ([" ".join(words[1:])] if len(words) > 1 else [])
+        emails = [contact.email or ""]
+        if user is not None:
+            names += [user.get_full_name(), user.username]
+            emails.append(user.email)
+        record = ErasureRecord.objects.create(
+            contact=contact,
+            pseudonym="",
+            email_hash=email_tombstone(contact.email) if contact.email else "",
+            erased_at=now,
+            erased_by=by if getattr(by, "is_authenticated", False) else None,
+            door=door,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            new_name = _("Participant %(number)s") % {"number": record.pk}
+            record.pseudonym = _("Participant %(number)s (%(organisation)s)") % {
+                "number": record.pk,
+                "organisation": contact.organisation.name,
+            }
+        scrubber = Scrubber(
+            names=[n for n in names if n],
+            emails=[e for e in emails if e],
+            phones=[contact.phone],
+            pseudonym=record.pseudonym,
+        )
+        summary: dict[str, int] = {}
+        for eraser in CONTACT_ERASERS:
+            for key, count in eraser(contact=contact, scrubber=scrubber, now=now).items():
+                summary[key] = summary.get(key, 0) + count
+
+        summary["consents_withdrawn"] = Consent.objects.filter(
+            contact=contact, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        summary["memberships_ended"] = memberships_end(contact=contact, at=now)
+        responses = 0
+        for response in SurveyResponse.objects.filter(contact=contact):
+            response.answers = scrubber.json(response.answers)
+            response.metadata = scrubber.json(response.metadata)
+            response.save(update_fields=["answers", "metadata", "updated_at"])
+            responses += 1
+        summary["survey_responses_scrubbed"] = responses
+        if user is not None:
+            summary["sessions_ended"] = _user_anonymise(user, number=record.pk)
+        summary["admin_log_entries_scrubbed"] = _admin_log_scrub(
+            scrubber, [(Contact, contact.pk)] + ([(User, user.pk)] if user else [])
+        )
+        summary["task_records_deleted"] = _task_history_scrub(scrubber)
+        own_records = [(Contact, contact.pk)] + ([(User, user.pk)] if user else [])
+        own_records += [(Consent, pk) for pk in contact.consents.values_list("pk", flat=True)]
+        own_records += [(Membership, pk) for pk in contact.memberships.values_list("pk", flat=True)]
+        summary["change_history_entries_scrubbed"] = _change_history_scrub(
+            scrubber, own_records, user
+        )
+        access_record(
+            actor=by,
+            action=enums.AccessAction.ERASED,
+            door=door,
+            contacts=[contact],
+            detail=record.pseudonym,
+        )
+
+        contact.name = new_name
         contact.email = None
         contact.phone = ""
         contact.function = ""
@@ -133,15 +501,8 @@ def contact_erase(*, contact: Contact) -> Contact:
                 "updated_at",
             ]
         )
-        if user is not None:
-            user.is_active = False
-            user.email = ""
-            user.first_name = ""
-            user.last_name = ""
-            user.sign_in_key = new_sign_in_key()
-            user.save(
-                update_fields=["is_active", "email", "first_name", "last_name", "sign_in_key"]
-            )
+        record.summary = dict(sorted(summary.items()))
+        record.save(update_fields=["pseudonym", "summary"])
     return contact
 
 

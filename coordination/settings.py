@@ -5,6 +5,7 @@ Integrations switch on by the presence of their URL: ``DATABASE_URL`` (default S
 ``EMAIL_URL`` (default: messages written to ``var/mail``), ``IMAP_URL`` (calendar replies).
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_q",
+    "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "axes",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coordination.middleware.SessionIdleTimeoutMiddleware",
     "coordination.middleware.ParticipantSessionMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -476,3 +479,40 @@ PANEL_DRAW_EXACT_POOL_LIMIT = env.int("PANEL_DRAW_EXACT_POOL_LIMIT", default=100
 PANEL_DRAW_TIME_BUDGET = env.float("PANEL_DRAW_TIME_BUDGET", default=15.0)
 # Round sessions with an answer deadline: the reminder to answer goes this many hours before.
 ANSWER_REMINDER_HOURS = env.int("ANSWER_REMINDER_HOURS", default=48)
+# --- Personal data --------------------------------------------------------------------------
+# The key of the tombstones of erased e-mail addresses (a keyed hash, see coordination.privacy).
+# Set it on its own so that rotating SECRET_KEY keeps erased people erased; by default it is
+# derived from SECRET_KEY.
+ERASURE_TOMBSTONE_KEY = env.str(
+    "ERASURE_TOMBSTONE_KEY",
+    default=hashlib.sha256(b"erasure-tombstone:" + SECRET_KEY.encode()).hexdigest(),
+)
+# How long the consents-page link in every e-mail stays valid.
+CONSENT_LINK_MAX_AGE_DAYS = env.int("CONSENT_LINK_MAX_AGE_DAYS", default=365)
+
+# --- Audit trail ------------------------------------------------------------------------------
+# Model changes are recorded by django-auditlog (no IP addresses); access to personal data by
+# ``coordination.services.access_record``. Both are kept this many days.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=3 * 365)
+
+# --- Retention (the daily purge, meetings.services.retention) --------------------------------
+RETENTION_OUTBOX_BODY_DAYS = env.int("RETENTION_OUTBOX_BODY_DAYS", default=180)
+RETENTION_EXPORT_DAYS = env.int("RETENTION_EXPORT_DAYS", default=30)
+RETENTION_RSVP_LINK_DAYS_AFTER_MEETING = env.int(
+    "RETENTION_RSVP_LINK_DAYS_AFTER_MEETING", default=7
+)
+
+# --- Transparency (the privacy notice and the record of processing activities) -----------------
+PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER", default="The coordination team of the mechanism (set PRIVACY_CONTROLLER)"
+)
+PRIVACY_DPO_CONTACT = env.str("PRIVACY_DPO_CONTACT", default="dpo@example.be")
+# A folder holding notice.en.md, notice.fr.md, notice.nl.md, notice.de.md: each replaces the
+# built-in notice in its language (Markdown).
+PRIVACY_NOTICE_DIR = env.str("PRIVACY_NOTICE_DIR", default="")
+# Survey question 56 is an organisation's agreement to be contacted, given without privacy
+# information: it is recorded under this basis (public_task or legitimate_interest), not as a
+# person's consent.
+SURVEY_Q56_LAWFUL_BASIS = env.str("SURVEY_Q56_LAWFUL_BASIS", default="legitimate_interest")

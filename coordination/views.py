@@ -6,9 +6,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View, defaults
@@ -19,10 +21,18 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import enums, forms, health, rules, selectors, services
+from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door, LawfulBasis
+from coordination.exceptions import InvalidTokenError
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
 from coordination.models import Question, WorkingGroup
-from coordination.services import user_language_set
+from coordination.services import (
+    access_record,
+    consent_give,
+    consent_withdraw,
+    contact_from_consent_token,
+    user_language_set,
+)
 from coordination.spreadsheets import write_csv, write_xlsx
 
 
@@ -95,6 +105,20 @@ class OrganisationDetailView(DirectoryPermission, DetailView):
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = self.object
+        shown = [c for c in organisation.visible_contacts if c.email or c.phone]
+        if shown:
+            access_record(
+                actor=self.request.user,
+                action=AccessAction.CONTACT_DETAILS_VIEWED,
+                door=Door.PAGE,
+                contacts=shown,
+                detail=f"organisation {organisation.pk}",
+            )
+        return context
 
 
 class WorkingGroupListView(DirectoryPermission, ListView):
@@ -435,6 +459,13 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 *[list(r) for r in selectors.question_stats_table(stats)],
             ]
             filename = f"survey-q{question.number}.{export}"
+            access_record(
+                actor=request.user,
+                action=AccessAction.LIST_EXPORTED,
+                door=Door.PAGE,
+                detail=f"survey answers Q{question.number} ({export})",
+                count=len(rows) - 1,
+            )
             if export == "csv":
                 response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
             else:
@@ -461,3 +492,250 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
             },
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConsentsPageView(View):
+    """A person's consents, reached by the signed link in every e-mail (no account needed):
+    see them, withdraw one (processing stops at once) or give it again. In the person's
+    language."""
+
+    template_name = "coordination/consents.html"
+
+    def _render(self, request, contact, *, status=200, error=None):
+        language = contact.preferred_language if contact else translation.get_language()
+        with translation.override(language):
+            purposes = []
+            if contact is not None:
+                active = {c.purpose: c for c in contact.consents.filter(withdrawn_at__isnull=True)}
+                purposes = [
+                    {"code": code, "label": str(label), "active": active.get(code)}
+                    for code, label in ConsentPurpose.choices
+                ]
+            return render(
+                request,
+                self.template_name,
+                {"contact": contact, "purposes": purposes, "error": error},
+                status=status,
+            )
+
+    def get(self, request, token: str):
+        try:
+            contact = contact_from_consent_token(token=token)
+        except InvalidTokenError as exc:
+            return self._render(request, None, status=404, error=" ".join(exc.messages))
+        return self._render(request, contact)
+
+    def post(self, request, token: str):
+        try:
+            contact = contact_from_consent_token(token=token)
+        except InvalidTokenError as exc:
+            return self._render(request, None, status=404, error=" ".join(exc.messages))
+        action, purpose = request.POST.get("action", ""), request.POST.get("purpose", "")
+        with translation.override(contact.preferred_language):
+            if purpose not in ConsentPurpose.values or action not in ("withdraw", "give"):
+                messages.error(request, _("Choose a consent to withdraw or to give."))
+            elif action == "withdraw":
+                if consent_withdraw(contact=contact, purpose=purpose):
+                    messages.success(
+                        request,
+                        _("Your consent for “%(purpose)s” was withdrawn.")
+                        % {"purpose": ConsentPurpose(purpose).label},
+                    )
+                else:
+                    messages.info(request, _("That consent was already withdrawn."))
+            else:
+                consent_give(
+                    contact=contact,
+                    purpose=purpose,
+                    source=ConsentSource.WEB_FORM,
+                    source_detail="consents page",
+                )
+                messages.success(
+                    request,
+                    _("Your consent for “%(purpose)s” is recorded.")
+                    % {"purpose": ConsentPurpose(purpose).label},
+                )
+        return redirect("consents-page", token=token)
+
+
+EXPORT_ROW_LIMIT = 50_000
+
+
+class AuditTrailView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The team's view of the audit trail of accesses to personal data: filtered, paged,
+    exported as CSV (an export is itself recorded)."""
+
+    permission_required = "coordination.view_audit_trail"
+    per_page = 50
+
+    def get(self, request):
+        form = forms.AccessEventFilterForm(request.GET or None)
+        if request.GET and not form.is_valid():
+            return render(
+                request, "coordination/audit_trail.html", {"form": form, "rows": []}, status=400
+            )
+        filters = form.filters() if form.is_bound else {}
+        events = selectors.access_event_list(**filters)
+        if request.GET.get("format") == "csv":
+            return self.export(request, events)
+        page = Paginator(events, self.per_page).get_page(request.GET.get("page"))
+        labels = selectors.contact_labels(contact_ids=[e.contact_id_ref for e in page])
+        rows = [(e, labels.get(e.contact_id_ref, "")) for e in page]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "coordination/audit_trail.html",
+            {"form": form, "rows": rows, "page_obj": page, "query": query.urlencode()},
+        )
+
+    def export(self, request, events):
+        events = list(events[:EXPORT_ROW_LIMIT])
+        labels = selectors.contact_labels(contact_ids=[e.contact_id_ref for e in events])
+        rows = [[_("At"), _("By"), _("Action"), _("Door"), _("Contact"), _("Detail"), _("Records")]]
+        rows += [
+            [
+                e.at.isoformat(),
+                e.actor.username if e.actor else "",
+                e.get_action_display(),
+                e.get_door_display(),
+                f"#{e.contact_id_ref} {labels.get(e.contact_id_ref, '')}".strip()
+                if e.contact_id_ref
+                else "",
+                e.detail,
+                "" if e.count is None else e.count,
+            ]
+            for e in events
+        ]
+        access_record(
+            actor=request.user,
+            action=AccessAction.TRAIL_EXPORTED,
+            door=Door.PAGE,
+            count=len(events),
+        )
+        response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        return response
+
+
+def _privacy_facts() -> dict:
+    from django.conf import settings
+
+    return {
+        "controller": settings.PRIVACY_CONTROLLER,
+        "dpo": settings.PRIVACY_DPO_CONTACT,
+        "q56_basis": str(LawfulBasis(settings.SURVEY_Q56_LAWFUL_BASIS).label),
+        "purposes": [str(label) for _code, label in ConsentPurpose.choices],
+        "outbox_days": settings.RETENTION_OUTBOX_BODY_DAYS,
+        "export_days": settings.RETENTION_EXPORT_DAYS,
+        "audit_days": settings.AUDIT_RETENTION_DAYS,
+    }
+
+
+class PrivacyNoticeView(View):
+    """The installation's privacy notice, public, in the reader's language: a Markdown file of
+    ``PRIVACY_NOTICE_DIR`` for that language if there is one, else the built-in notice from
+    the configured controller, officer, bases and retention rules."""
+
+    def get(self, request):
+        from pathlib import Path
+
+        import markdown
+        import nh3
+        from django.conf import settings
+        from django.utils.safestring import mark_safe
+
+        language = (get_language() or "en")[:2]
+        custom = ""
+        if settings.PRIVACY_NOTICE_DIR:
+            path = Path(settings.PRIVACY_NOTICE_DIR) / f"notice.{language}.md"
+            if path.is_file():
+                custom = mark_safe(nh3.clean(markdown.markdown(path.read_text("utf-8"))))  # noqa: S308
+        return render(
+            request, "coordination/privacy_notice.html", {"custom": custom, **_privacy_facts()}
+        )
+
+
+class RecordOfProcessingView(TeamOnly, View):
+    """The record of processing activities (GDPR art. 30), generated from the configured
+    purposes, lawful bases and retention rules, as a Markdown document."""
+
+    def get(self, request):
+        facts = _privacy_facts()
+        lines = [
+            "# " + _("Record of processing activities (GDPR art. 30)"),
+            "",
+            _("Controller: %(controller)s. Data protection officer: %(dpo)s.") % facts,
+            "",
+            "| "
+            + " | ".join(
+                [
+                    _("Processing"),
+                    _("Purpose"),
+                    _("Lawful basis"),
+                    _("Data"),
+                    _("Recipients"),
+                    _("Retention"),
+                ]
+            )
+            + " |",
+            "|---|---|---|---|---|---|",
+        ]
+        rows = [
+            (
+                _("Directory of organisations and contacts"),
+                _("Organising the coordination mechanism"),
+                facts["q56_basis"],
+                _("name, organisation, function, e-mail, phone, language"),
+                _("coordination team; facilitators and chairs concerned"),
+                _("until erasure is asked"),
+            ),
+            *[
+                (
+                    purpose,
+                    purpose,
+                    str(LawfulBasis.CONSENT.label),
+                    _("consent records, invitations, attendance"),
+                    _("coordination team; facilitators concerned"),
+                    _("until the consent is withdrawn"),
+                )
+                for purpose in facts["purposes"]
+            ],
+            (
+                _("Participation needs"),
+                _("Arranging a person's participation"),
+                _("Explicit consent (GDPR art. 9.2.a)"),
+                _("interpretation, accessibility and dietary needs"),
+                _("the meeting's facilitators; coordination team"),
+                _("until the meeting is over"),
+            ),
+            (
+                _("E-mails"),
+                _("Invitations, reminders, minutes for comments"),
+                facts["q56_basis"],
+                _("address, message text"),
+                _("the e-mail provider"),
+                _("text %(n)s days; headers kept as proof") % {"n": facts["outbox_days"]},
+            ),
+            (
+                _("Audit trail"),
+                _("Accountability (GDPR art. 5.2)"),
+                str(LawfulBasis.LEGITIMATE_INTEREST.label),
+                _("who accessed which contact's data, when, how"),
+                _("coordination team"),
+                _("%(n)s days") % {"n": facts["audit_days"]},
+            ),
+        ]
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+        access_record(
+            actor=request.user,
+            action=AccessAction.LIST_EXPORTED,
+            door=Door.PAGE,
+            detail="record of processing activities",
+        )
+        response = HttpResponse(
+            "\n".join(lines) + "\n", content_type="text/markdown; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="record-of-processing.md"'
+        return response

@@ -51,6 +51,7 @@ INVITATION_WORKFLOW_FIELDS = (
     "reminded_at",
     "token_nonce",
     "calendar_sequence",
+    "needs_consented_at",
 )
 MINUTES_WORKFLOW_FIELDS = (
     "meeting",

@@ -19,3 +19,40 @@ class MeetingsConfig(AppConfig):
         from meetings.selectors.outbox import outbox_readiness
 
         readiness_check_register("outbox", outbox_readiness, critical=False)
+        # An erasure reaches what this app holds about the person (coordination never
+        # imports it): invitations, e-mails, minutes, reports, exports.
+        from coordination.services import (
+            contact_eraser_register,
+            personal_data_references_register,
+        )
+        from meetings.services.erasure import (
+            MEETINGS_PERSONAL_DATA_REFERENCES,
+            contact_meetings_erase,
+        )
+
+        contact_eraser_register(contact_meetings_erase)
+
+        # A withdrawn consent stops this app's processing for that purpose at once.
+        from coordination.services import consent_withdrawal_handler_register
+        from meetings.services.consents import contact_processing_stop
+
+        consent_withdrawal_handler_register(contact_processing_stop)
+
+        # Changes of invitations are kept by django-auditlog, without the comment and the
+        # participation needs (special-category data) or the RSVP secret.
+        from auditlog.registry import auditlog
+
+        from meetings.models import Invitation
+
+        auditlog.register(
+            Invitation,
+            exclude_fields=[
+                "comment",
+                "accessibility_needs",
+                "needs_interpretation",
+                "participation_language",
+                "needs_consented_at",
+                "token_nonce",
+            ],
+        )
+        personal_data_references_register(MEETINGS_PERSONAL_DATA_REFERENCES)

@@ -55,8 +55,11 @@ from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from coordination.models import Contact
+from coordination.services import consent_link_token
 from meetings.enums import OutboxStatus
 from meetings.formats.documents import export_filename
 from meetings.models import Meeting, OutboundMessage
@@ -92,7 +95,11 @@ class RenderedEmail:
 
 def email_render(*, template: str, context: dict, language: str) -> RenderedEmail:
     """Render ``templates/emails/<template>*`` with ``context`` in ``language``."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "privacy_url": settings.SITE_URL + reverse("privacy-notice"),
+        **context,
+    }
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
@@ -215,6 +222,7 @@ def outbox_write(
     key = {**about, "kind": kind, "sequence": sequence}
     if OutboundMessage.objects.filter(**key).exists():
         return None
+    context = {"consents_url": consents_url(to_email), **context}
     rendered = email_render(template=template, context=context, language=language)
     with transaction.atomic():
         row, created = OutboundMessage.objects.get_or_create(
@@ -249,6 +257,15 @@ def outbox_discard_superseded(*, invitation_ids, kind: str, below_sequence: int)
         attempts=0,
     ).delete()
     return deleted
+
+
+def consents_url(email: str) -> str:
+    """The link to the consents page of the contact with this address ("" if none): every
+    e-mail to a contact carries it."""
+    contact = Contact.objects.filter(email=(email or "").lower(), erased_at__isnull=True).first()
+    if contact is None:
+        return ""
+    return settings.SITE_URL + reverse("consents-page", args=[consent_link_token(contact=contact)])
 
 
 def _queue_delivery(message_id: int) -> None:

@@ -112,6 +112,8 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Never sent: its recipient's data were erased (or they withdrew the purpose).
+    CANCELLED = "cancelled", pgettext_lazy("e-mail status", "Cancelled")
 
 
 class AgendaItemKind(models.TextChoices):

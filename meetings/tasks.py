@@ -4,8 +4,8 @@ run twice without doing the work twice.
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
 participation needs, the time-poll reminders and the feedback requests every hour, the
-rounds' follow-up every 15 minutes; action-item reminders daily (``manage.py
-schedule_action_reminders`` moves them)."""
+rounds' follow-up every 15 minutes, the retention purge daily; action-item reminders daily
+(``manage.py schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,6 +21,7 @@ from meetings.services import (
     polls,
     report_back,
     reports,
+    retention,
     rounds,
 )
 
@@ -47,6 +48,10 @@ def feedback_requests_enqueue() -> int:
 
 def participation_needs_erase() -> int:
     return invitations.participation_needs_erase()
+
+
+def retention_purge() -> dict:
+    return retention.retention_purge().removed
 
 
 def calendar_replies_poll() -> int:

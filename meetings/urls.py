@@ -18,6 +18,7 @@ from meetings.views import (
     polls,
     report_back,
     reports,
+    retention,
     scheduling,
     unanswered,
 )
@@ -50,6 +51,7 @@ urlpatterns = [
     path("meetings/", scheduling.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", scheduling.MeetingDetailView.as_view(), name="meeting-detail"),
     path("pool/", panels.VolunteerPoolView.as_view(), name="volunteer-pool"),
+    path("retention/", retention.RetentionView.as_view(), name="retention"),
     path("meetings/<int:pk>/panel/", panels.PanelDrawView.as_view(), name="panel-draw"),
     path("rounds/<int:round_pk>/draw/", panels.RoundDrawView.as_view(), name="round-draw"),
     path("rounds/<int:round_pk>/close/", panels.RoundCloseView.as_view(), name="round-close"),
@@ -60,6 +62,12 @@ urlpatterns = [
         name="consent-withdraw-confirm",
     ),
     path("my-data.json", my_data.PersonalDataDownloadView.as_view(), name="my-data-download"),
+    path("my-data.zip", my_data.PersonalDataArchiveView.as_view(), name="my-data-archive"),
+    path(
+        "contacts/<int:pk>/personal-data.zip",
+        my_data.PersonalDataArchiveView.as_view(),
+        name="contact-data-archive",
+    ),
     path(
         "contacts/<int:pk>/personal-data.json",
         my_data.PersonalDataDownloadView.as_view(),

@@ -502,8 +502,12 @@ def test_admin_erases_a_contacts_personal_data(staff_client):
     shown = _run_action(staff_client, c.Contact, "erase_personal_data", [contact])
 
     contact.refresh_from_db()
-    assert shown == ["The personal data of “Anna Example (NGO)” were erased."]
-    assert (contact.name, contact.email) == (f"Erased contact #{contact.pk}", None)
+    number = contact.erasure.pk
+    assert shown == [
+        f"The personal data of contact #{contact.pk} were erased: now “Participant {number} (NGO)”."
+    ]
+    assert (contact.name, contact.email) == (f"Participant {number}", None)
+    assert contact.erasure.door == "admin"
 
 
 # --- Change forms: data fields through the services, workflow fields untouched -----------

@@ -170,6 +170,10 @@ class SurveyImportReportSerializer(serializers.Serializer):
     problems = SurveyImportProblemSerializer(many=True)
     rows = SurveyImportRowSerializer(many=True)
     hints = SurveyImportHintSerializer(many=True)
+    erased_people_skipped = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Rows whose respondent's data were erased: answers imported, person not.",
+    )
 
 
 class SurveyImportJobSerializer(serializers.ModelSerializer):

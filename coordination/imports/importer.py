@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, models, transaction
@@ -40,7 +41,12 @@ from coordination.models import (
     SurveyResponse,
     normalise_name,
 )
-from coordination.selectors import needs_assessment_survey, survey_data_changed
+from coordination.privacy import email_tombstone
+from coordination.selectors import (
+    erased_email_hashes,
+    needs_assessment_survey,
+    survey_data_changed,
+)
 
 WEBMAIL_DOMAINS = frozenset(
     {
@@ -102,6 +108,8 @@ class ImportReport:
     ignored_columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # per row: number, organisation, outcome
     hints: list = field(default_factory=list)  # OrganisationHint, for the team to resolve
+    # Rows whose respondent's data were erased: the answers are imported, the person is not.
+    erased_people_skipped: list = field(default_factory=list)
 
     @property
     def committed(self) -> bool:
@@ -141,6 +149,7 @@ class ImportReport:
                 for p in self.problems
             ],
             "rows": self.rows,
+            "erased_people_skipped": self.erased_people_skipped,
             "hints": [
                 {
                     "row": h.row,
@@ -347,6 +356,7 @@ class _SurveyImporter:
             self._register_organisation(organisation)
         emails = {str(r.meta.get("email", "")).strip().lower() for r in rows} - {""}
         self.contacts_by_email: dict[str, Contact] = {}
+        self.erased_hashes = erased_email_hashes()
         self.contacts_by_name: dict[tuple[int, str], Contact] = {}
         if emails:
             for contact in Contact.objects.filter(email__in=emails).select_related("organisation"):
@@ -489,6 +499,10 @@ class _SurveyImporter:
 
         contact = None
         person = str(row.meta.get("name", "")).strip()[:200]
+        if email and email_tombstone(email) in self.erased_hashes:
+            # The respondent's data were erased: never recreate them (nor their consent).
+            self.report.erased_people_skipped.append(row.row)
+            email = person = ""
         if email:
             contact = self.contacts_by_email.get(email)
             if (
@@ -511,6 +525,8 @@ class _SurveyImporter:
                     name=person or email.split("@")[0][:200],
                     email=email,
                     preferred_language=self.language,
+                    source=enums.ContactSource.SURVEY,
+                    lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 )
                 plan.new_contact = contact
         elif person:
@@ -520,7 +536,11 @@ class _SurveyImporter:
                 contact = self.contacts_by_name.get((id(organisation), person))
             if contact is None:
                 contact = Contact(
-                    organisation=organisation, name=person, preferred_language=self.language
+                    organisation=organisation,
+                    name=person,
+                    preferred_language=self.language,
+                    source=enums.ContactSource.SURVEY,
+                    lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 )
                 plan.new_contact = contact
 
@@ -620,9 +640,11 @@ class _SurveyImporter:
                     return
                 if consent.withdrawn_at and consent.withdrawn_at >= given_at:
                     return
+            # The organisation's agreement to be contacted, not a person's consent.
             plan.consent = Consent(
                 contact=contact,
                 purpose=enums.ConsentPurpose.CONSULTATION_ROUNDS,
+                lawful_basis=settings.SURVEY_Q56_LAWFUL_BASIS,
                 source=source,
                 source_detail=self.source_detail,
                 given_at=given_at,

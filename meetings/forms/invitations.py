@@ -32,10 +32,27 @@ class AnswerForm(forms.Form):
     )
     needs_interpretation = forms.BooleanField(label=_("I need interpretation"), required=False)
     accessibility_needs = forms.CharField(
-        label=_("Accessibility needs (erased after the meeting)"),
+        label=_("Accessibility or dietary needs (erased after the meeting)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    needs_consent = forms.BooleanField(
+        label=_(
+            "I agree that my interpretation, accessibility or dietary needs are used only to "
+            "arrange my participation in this meeting."
+        ),
+        help_text=_(
+            "These needs may say something about your health. Only the meeting's facilitators "
+            "and the coordination team see them; they are erased after the meeting, and you "
+            "may withdraw this consent at any time by emptying them."
+        ),
+        required=False,
+    )
+    forget_earlier = forms.BooleanField(
+        label=_("Erase the comment and needs I gave earlier"),
+        help_text=_("They are not shown here; left empty, the fields keep them."),
+        required=False,
     )
 
 

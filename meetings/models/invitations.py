@@ -103,6 +103,12 @@ class Invitation(TimeStamped):
     accessibility_needs = models.TextField(
         _("accessibility needs"), blank=True, help_text=_("Erased once the meeting is over.")
     )
+    needs_consented_at = models.DateTimeField(
+        _("explicit consent to the needs given at"),
+        null=True,
+        blank=True,
+        help_text=_("Needs (health data) are kept only with the invitee's explicit consent."),
+    )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     status_before_delegation = models.CharField(
         _("status before the delegation"),

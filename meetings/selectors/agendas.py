@@ -82,6 +82,18 @@ def agenda_pdf(*, meeting: Meeting, bilingual: bool = False) -> bytes:
     return documents.agenda_pdf(meeting=meeting, plan=plan, bilingual=bilingual)
 
 
+# Part of every cached agenda's key: raising it (an erasure does) drops every cached agenda.
+AGENDA_PDF_GENERATION_KEY = "agenda-pdf-generation"
+
+
+def agenda_pdf_cache_drop() -> None:
+    """Make every cached agenda PDF stale (they may name a person whose data were erased)."""
+    try:
+        cache.incr(AGENDA_PDF_GENERATION_KEY)
+    except ValueError:
+        cache.set(AGENDA_PDF_GENERATION_KEY, 1, timeout=None)
+
+
 def agenda_pdf_cached(*, meeting: Meeting, bilingual: bool = False) -> bytes:
     """A published agenda's PDF from the cache (a long agenda takes one to two seconds to
     render). Every change to a published agenda raises its version and stamp, which are part
@@ -91,6 +103,7 @@ def agenda_pdf_cached(*, meeting: Meeting, bilingual: bool = False) -> bytes:
     key = ":".join(
         [
             "agenda-pdf",
+            str(cache.get(AGENDA_PDF_GENERATION_KEY, 0)),
             str(meeting.pk),
             str(meeting.agenda_version),
             str(meeting.agenda_published_at.timestamp()),

@@ -336,7 +336,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             | Q(action_items__origin_meeting_id__in=session_ids)
         )
         .annotate(named=Exists(_named_consent_of_contact()))
-        .values_list("name", "organisation_id", "named")
+        .values_list("name", "organisation_id", "named", "erased_at")
         .distinct()
     )
     organisations = {
@@ -349,7 +349,8 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
     }
     redact = _redactor(
         organisations=[o["name"] for o in organisations.values() if not o["named"]],
-        people=[name for name, _org, named in people if not named],
+        # An erased person's name is already their pseudonym, which reports print.
+        people=[name for name, _org, named, erased in people if not named and not erased],
     )
     pool = list(pool_organisations().values(*(d[0] for d in PROFILE_DIMENSIONS)))
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coordination.enums import WorkingLanguage
+from coordination.enums import ContactSource, WorkingLanguage
 from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact
 from coordination.selectors import (
@@ -501,6 +501,7 @@ def invitation_answer(
     participation_language: str = "",
     needs_interpretation: bool = False,
     accessibility_needs: str = "",
+    needs_consent: bool = False,
     calendar_sequence: int | None = None,
     answered_at: dt.datetime | None = None,
 ) -> AnswerResult:
@@ -563,10 +564,31 @@ def invitation_answer(
             "updated_at",
         ]
         if answer != InvitationStatus.DECLINED:
+            needs = (bool(needs_interpretation), accessibility_needs.strip()[:2000])
+            stored = (invitation.needs_interpretation, invitation.accessibility_needs)
+            # Interpretation and accessibility needs may be health data (GDPR art. 9): new
+            # ones are kept only with the invitee's explicit consent, given with them.
+            if needs != (False, "") and needs != stored and not needs_consent:
+                raise ValidationError(
+                    {
+                        "needs_consent": _(
+                            "Tick the box to let us use your needs, or leave them empty."
+                        )
+                    },
+                    code="needs_consent",
+                )
             invitation.participation_language = participation_language
-            invitation.needs_interpretation = needs_interpretation
-            invitation.accessibility_needs = accessibility_needs.strip()[:2000]
-            fields += ["participation_language", "needs_interpretation", "accessibility_needs"]
+            invitation.needs_interpretation, invitation.accessibility_needs = needs
+            if needs == (False, ""):
+                invitation.needs_consented_at = None
+            elif needs_consent:
+                invitation.needs_consented_at = timezone.now()
+            fields += [
+                "participation_language",
+                "needs_interpretation",
+                "accessibility_needs",
+                "needs_consented_at",
+            ]
         invitation.save(update_fields=fields)
         if invitation.delegated_from_id and invitation.delegated_from.status == (
             InvitationStatus.DELEGATED
@@ -730,6 +752,7 @@ def invitation_delegate(
                 name=name,
                 email=email,
                 preferred_language=invitation.contact.preferred_language,
+                source=ContactSource.DELEGATION,
             )
         # The organisation holds the seat: the colleague of an invitee holding one keeps it.
         holds_seat = _holds_a_seat(invitation, invitation.status)
@@ -902,11 +925,16 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
 
 
 def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
-    """Erase language of participation, interpretation and accessibility needs once the
-    meeting is over (run by a django-q2 schedule). Returns how many invitations changed."""
+    """Erase language of participation, interpretation and accessibility needs, and the free
+    comment (where a health need may be written too), once the meeting is over (run by a
+    django-q2 schedule). Returns how many invitations changed."""
     now = now or timezone.now()
     with_needs = Invitation.objects.filter(
-        ~Q(participation_language="") | Q(needs_interpretation=True) | ~Q(accessibility_needs="")
+        ~Q(participation_language="")
+        | Q(needs_interpretation=True)
+        | ~Q(accessibility_needs="")
+        | ~Q(comment="")
+        | Q(needs_consented_at__isnull=False)
     )
     over_ids = []
     candidates = Meeting.objects.filter(
@@ -920,6 +948,8 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
         participation_language="",
         needs_interpretation=False,
         accessibility_needs="",
+        needs_consented_at=None,
+        comment="",
         updated_at=now,
     )
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coordination.enums import AccessAction, Door
+from coordination.services import access_record
 from meetings.formats.documents import action_items_csv, action_items_xlsx
 from meetings.forms.actions import (
     ActionCommentForm,
@@ -80,6 +82,14 @@ def action_export(request, extension: str):
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise Http404
+    access_record(
+        actor=request.user,
+        action=AccessAction.LIST_EXPORTED,
+        door=Door.PAGE,
+        contacts=sorted({a.owner_contact_id for a in actions if a.owner_contact_id}),
+        detail=f"action items ({extension})",
+        count=len(actions),
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="action-items-{stamp}.{extension}"'
     return response

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from coordination.enums import AccessAction, Door
+from coordination.services import access_record
 from meetings import emails
 from meetings.formats import ical
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
@@ -35,9 +37,23 @@ PROPOSED_LABELS = (
 
 
 def _render_overview(request, meeting, add_form=None, status=200):
+    overview = invitation_overview(meeting=meeting)
+    with_needs = [
+        i.contact_id
+        for i in overview["invitations"]
+        if i.accessibility_needs or i.needs_interpretation or i.participation_language
+    ]
+    if with_needs:
+        access_record(
+            actor=request.user,
+            action=AccessAction.NEEDS_VIEWED,
+            door=Door.PAGE,
+            contacts=with_needs,
+            detail=f"meeting {meeting.pk}",
+        )
     context = {
         "meeting": meeting,
-        "overview": invitation_overview(meeting=meeting),
+        "overview": overview,
         "add_form": add_form or AddInviteeForm(),
         "conflicts": meeting_conflicts(meeting=meeting),
     }
@@ -207,10 +223,9 @@ class RsvpView(View):
         initial = {
             "answer": proposed
             or (invitation.status if invitation.status in invitation_services.ANSWERS else ""),
-            "comment": invitation.comment,
+            # The comment and the needs (possibly health data) are never shown back to
+            # whoever holds the link: empty fields keep them, "erase" removes them.
             "participation_language": invitation.participation_language,
-            "needs_interpretation": invitation.needs_interpretation,
-            "accessibility_needs": invitation.accessibility_needs,
         }
         return self._render(
             request,
@@ -241,10 +256,15 @@ class RsvpView(View):
         else:
             form = AnswerForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data.pop("forget_earlier"):
+                if not data["comment"].strip():
+                    data["comment"] = invitation.comment
+                if not data["needs_interpretation"] and not data["accessibility_needs"].strip():
+                    data["needs_interpretation"] = invitation.needs_interpretation
+                    data["accessibility_needs"] = invitation.accessibility_needs
             try:
-                result = invitation_services.invitation_answer(
-                    invitation=invitation, **form.cleaned_data
-                )
+                result = invitation_services.invitation_answer(invitation=invitation, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -3,20 +3,24 @@ withdraw, their time zone, and the machine-readable download (GDPR art. 15, 20 a
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from coordination.enums import ConsentPurpose
+from coordination.enums import AccessAction, ConsentPurpose, Door
 from coordination.models import Contact
 from coordination.rules import is_team
-from coordination.services import consent_withdraw, user_time_zone_set
-from meetings.selectors.my_data import contact_personal_data_with_meetings
+from coordination.services import access_record, consent_withdraw, user_time_zone_set
+from meetings.formats.personal_data import personal_data_zip
+from meetings.selectors.my_data import contact_personal_data_with_meetings, personal_data_files
 
 
 class MyDataView(LoginRequiredMixin, TemplateView):
@@ -41,7 +45,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         purpose = request.POST.get("withdraw", "")
         if contact is None or purpose not in ConsentPurpose.values:
             messages.error(request, _("Nothing to withdraw."))
-        elif consent_withdraw(contact=contact, purpose=purpose):
+        elif consent_withdraw(contact=contact, purpose=purpose, by=request.user):
             messages.success(
                 request,
                 _("Your consent for “%(purpose)s” was withdrawn.")
@@ -75,6 +79,12 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
             if not is_team(request.user):
                 raise PermissionDenied
         data = contact_personal_data_with_meetings(contact=contact)
+        access_record(
+            actor=request.user,
+            action=AccessAction.PERSONAL_DATA_DOWNLOADED,
+            door=Door.PAGE,
+            contacts=[contact],
+        )
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
         return response
@@ -99,3 +109,40 @@ class ConsentWithdrawConfirmView(LoginRequiredMixin, TemplateView):
             raise Http404
         context["consent"] = consent
         return context
+
+
+class PersonalDataArchiveView(LoginRequiredMixin, View):
+    """The complete access export as a ZIP: a README in the person's language, the JSON and
+    the files that name them; for the contact themself or the team."""
+
+    def get(self, request, pk: int | None = None):
+        if pk is None:
+            contact = getattr(request.user, "contact", None)
+            if contact is None:
+                raise Http404
+        else:
+            contact = get_object_or_404(Contact, pk=pk)
+            if not is_team(request.user):
+                raise PermissionDenied
+        data = contact_personal_data_with_meetings(contact=contact)
+        with translation.override(contact.preferred_language):
+            readme = render_to_string(
+                "meetings/personal_data_readme.txt",
+                {
+                    "contact": contact,
+                    "generated_at": timezone.now(),
+                    "controller": settings.PRIVACY_CONTROLLER,
+                    "dpo": settings.PRIVACY_DPO_CONTACT,
+                },
+            )
+        content = personal_data_zip(readme=readme, data=data, files=personal_data_files(data=data))
+        access_record(
+            actor=request.user,
+            action=AccessAction.PERSONAL_DATA_DOWNLOADED,
+            door=Door.PAGE,
+            contacts=[contact],
+            detail="archive",
+        )
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.zip"'
+        return response

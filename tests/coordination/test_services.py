@@ -55,7 +55,7 @@ def test_contact_erase_removes_personal_data_and_keeps_the_organisation_history(
 
     contact.refresh_from_db()
     user.refresh_from_db()
-    assert contact.name == f"Erased contact #{contact.pk}"
+    assert contact.name == f"Participant {contact.erasure.pk}"
     assert (contact.email, contact.phone, contact.user, contact.is_active) == (
         None,
         "",

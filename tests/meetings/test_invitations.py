@@ -463,6 +463,7 @@ def test_rsvp_page_needs_no_login_and_saves_the_answer(client):
             "participation_language": "nl",
             "needs_interpretation": "on",
             "accessibility_needs": "Step-free access",
+            "needs_consent": "on",
         },
     )
 

@@ -512,6 +512,7 @@ def test_schedules_of_the_background_work_are_installed():
         ("meetings.tasks.outbox_sweep", "I", 1),
         ("meetings.tasks.participation_needs_erase", "H", None),
         ("meetings.tasks.reminders_enqueue", "I", 15),
+        ("meetings.tasks.retention_purge", "D", None),
         ("meetings.tasks.rounds_follow_up", "I", 15),
         ("meetings.tasks.time_poll_reminders_enqueue", "H", None),
     ]

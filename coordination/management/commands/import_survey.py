@@ -19,6 +19,9 @@ def report_lines(report: ImportReport) -> list[str]:
         f"New organisations: {report.organisations_created}, new contacts: "
         f"{report.contacts_created}, consents recorded: {report.consents}"
     )
+    if report.erased_people_skipped:
+        rows = ", ".join(str(r) for r in report.erased_people_skipped)
+        lines.append(f"Respondents not imported (their data were erased): row(s) {rows}")
     if report.ignored_columns:
         lines.append("Ignored columns: " + "; ".join(report.ignored_columns))
     for p in report.problems:

@@ -24,7 +24,16 @@ class InvitationMeetingSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as its RSVP link shows it: the comment and the needs (possibly health
+    data) are never shown back to whoever holds the link, only whether some are recorded."""
+
     meeting = InvitationMeetingSerializer(read_only=True)
+    needs_recorded = serializers.SerializerMethodField()
+
+    def get_needs_recorded(self, invitation) -> bool:
+        return bool(
+            invitation.comment or invitation.accessibility_needs or invitation.needs_interpretation
+        )
 
     class Meta:
         model = Invitation
@@ -35,10 +44,8 @@ class InvitationSerializer(serializers.ModelSerializer):
             "waitlist_position",
             "sent_at",
             "answered_at",
-            "comment",
             "participation_language",
-            "needs_interpretation",
-            "accessibility_needs",
+            "needs_recorded",
         ]
 
 
@@ -56,6 +63,10 @@ class InvitationAnswerSerializer(serializers.Serializer):
     )
     needs_interpretation = serializers.BooleanField(default=False)
     accessibility_needs = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    needs_consent = serializers.BooleanField(
+        default=False,
+        help_text="Explicit consent to the use of the needs (required with new needs).",
+    )
 
 
 class InvitationAnswerResultSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from coordination import enums, selectors
 from coordination.api.views import IsTeamOrFacilitator
 from coordination.models import ConsultationRound
 from coordination.panels import PanelInputError, default_targets, problem_text, round_feasibility
+from coordination.services import access_record
 from meetings.api.serializers.panels import (
     AlternateSerializer,
     FeasibilitySerializer,
@@ -83,6 +84,13 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
             user=request.user
         )
         data = VolunteerSerializer(page, many=True, context=context).data
+        access_record(
+            actor=request.user,
+            action=enums.AccessAction.LIST_EXPORTED,
+            door=enums.Door.API,
+            detail="volunteer pool",
+            count=len(data),
+        )
         return self.get_paginated_response(data)
 
 
