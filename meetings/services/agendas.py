@@ -39,6 +39,7 @@ from meetings.models import (
 from meetings.selectors.actions import open_action_items_for_meeting
 from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
+from meetings.services.access import sign_in_links_for
 from meetings.services.actions import action_items_mark_reviewed
 from meetings.validators import single_line
 
@@ -242,12 +243,14 @@ def agenda_invitees_notify(*, meeting: Meeting, send_after=None) -> int:
     versions = list(AgendaVersion.objects.filter(meeting=meeting))
     snapshots = {v.number: v.items for v in versions}
     current = snapshots.get(version, [])
-    url = settings.SITE_URL + reverse("agenda-page", args=[meeting.pk])
     written = 0
     for invitation in invitations:
         received = _version_received(invitation, versions)
         if received == version:
             continue
+        # A link that signs the invitee in: most never set a password.
+        links = sign_in_links_for(contact=invitation.contact, meeting_end=meeting.ends_at)
+        url = links.url(reverse("agenda-page", args=[meeting.pk]))
         row = outbox_write(
             about={"invitation": invitation},
             to_email=invitation.contact.email,

@@ -66,7 +66,11 @@ def test_the_archive_holds_readme_json_files_and_the_article_15_information(
         "source",
     ]
     assert "Participant Person presented" in archive.read("minutes/Data-sharing-group.md").decode()
-    assert archive.read("README.txt").decode().startswith("Personal data held about Participant")
+    assert (
+        archive.read("README.txt")
+        .decode()
+        .startswith("Données personnelles détenues sur Participant Person")
+    )  # in the person's language
     assert AccessEvent.objects.get().detail == "archive"
 
 

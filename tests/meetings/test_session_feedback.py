@@ -128,7 +128,9 @@ def test_incomplete_or_unknown_ratings_are_refused_and_nothing_is_stored(ratings
     feedback.feedback_requests_enqueue()
 
     with pytest.raises(ValidationError) as refused:
-        feedback.feedback_submit(request=invitation.feedback_request, ratings=ratings)
+        feedback.feedback_submit(
+            request=FeedbackRequest.objects.get(invitation=invitation), ratings=ratings
+        )
 
     assert refused.value.messages == [message]
     assert FeedbackAnswer.objects.count() == 0
@@ -148,9 +150,11 @@ def test_the_rounds_results_count_per_question_without_names(client, team_user):
     session = held_session()
     first, second, _third = accepted(session), accepted(session), accepted(session)
     feedback.feedback_requests_enqueue()
-    feedback.feedback_submit(request=first.feedback_request, ratings=ALL_YES, comment="Clair.")
     feedback.feedback_submit(
-        request=second.feedback_request,
+        request=FeedbackRequest.objects.get(invitation=first), ratings=ALL_YES, comment="Clair."
+    )
+    feedback.feedback_submit(
+        request=FeedbackRequest.objects.get(invitation=second),
         ratings={**ALL_YES, "workload_acceptable": "no"},
     )
     client.force_login(team_user)
@@ -199,15 +203,16 @@ def test_a_reminder_goes_at_most_once_a_day_and_never_after_an_answer():
     session = held_session()
     first, second = accepted(session), accepted(session)
     feedback.feedback_requests_enqueue()
-    feedback.feedback_submit(request=second.feedback_request, ratings=ALL_YES)
+    feedback.feedback_submit(
+        request=FeedbackRequest.objects.get(invitation=second), ratings=ALL_YES
+    )
 
     sent = [
-        feedback.feedback_remind(request=first.feedback_request),
-        feedback.feedback_remind(request=first.feedback_request),
+        feedback.feedback_remind(request=FeedbackRequest.objects.get(invitation=first)),
+        feedback.feedback_remind(request=FeedbackRequest.objects.get(invitation=first)),
     ]
-    second.feedback_request.refresh_from_db()
     with pytest.raises(ValidationError):
-        feedback.feedback_remind(request=second.feedback_request)
+        feedback.feedback_remind(request=FeedbackRequest.objects.get(invitation=second))
 
     assert sent == [True, False]
     assert OutboundMessage.objects.filter(kind=OutboxKind.FEEDBACK_REMINDER).count() == 1
@@ -217,7 +222,9 @@ def test_the_report_method_section_gives_the_response_rate_and_results():
     session = held_session()
     first, _second = accepted(session), accepted(session)
     feedback.feedback_requests_enqueue()
-    feedback.feedback_submit(request=first.feedback_request, ratings=ALL_YES, comment="Merci")
+    feedback.feedback_submit(
+        request=FeedbackRequest.objects.get(invitation=first), ratings=ALL_YES, comment="Merci"
+    )
 
     data = report_data(consultation_round=session.consultation_round, language="en")
     html, _base = render_document_html(snapshot=data, sections=[], version=1, is_final=False)
