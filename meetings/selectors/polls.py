@@ -4,6 +4,7 @@ language and per kind of organisation, who has not answered) and the totals part
 from collections import Counter
 from dataclasses import dataclass, field
 
+from coordination.enums import OrganisationKind
 from meetings.enums import InvitationStatus, PollChoice
 from meetings.models import Invitation, TimePoll, TimePollAnswer, TimePollSlot
 
@@ -36,7 +37,7 @@ class PollGrid:
     totals: list[SlotTotals]
     not_answered: list[Invitation]
     languages: list[str]
-    kinds: list[str]
+    kinds: list[tuple[str, str]]  # organisation kind, its label
 
     @property
     def best(self) -> SlotTotals | None:
@@ -99,7 +100,7 @@ def time_poll_grid(*, poll: TimePoll) -> PollGrid:
         totals=[totals[slot.pk] for slot in slots],
         not_answered=not_answered,
         languages=sorted(languages),
-        kinds=sorted(kinds),
+        kinds=[(kind, OrganisationKind(kind).label) for kind in sorted(kinds)],
     )
 
 

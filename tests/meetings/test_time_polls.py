@@ -240,6 +240,8 @@ def test_the_grid_counts_answers_per_slot_and_language_and_lists_who_has_not_ans
 
     assert [(t.yes, t.if_need_be, t.no) for t in grid.totals] == [(1, 1, 0), (1, 0, 1), (0, 0, 2)]
     assert [t.by_language for t in grid.totals] == [{"fr": 1, "nl": 1}, {"nl": 1}, {}]
+    assert [t.by_kind for t in grid.totals] == [{"ngo": 2}, {"ngo": 1}, {}]
+    assert grid.kinds == [("ngo", "NGO")]
     assert grid.not_answered == [french_two]
     assert grid.best.slot == first
 
