@@ -2,16 +2,13 @@
 (`manage.py qcluster`) and a real SMTP server: the schedules the migrations create run, and
 each e-mail arrives once."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests.helpers import manage, running_qcluster, worker_env
 from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.qcluster
@@ -51,50 +48,20 @@ print("ready")
 """
 
 
-def manage(env: dict, *args: str, timeout: int = 120) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
-    return result.stdout.strip()
-
-
 def test_scheduled_poll_reminder_and_feedback_request_are_sent_by_a_real_worker(tmp_path: Path):
     server = MailServer().start()
-    database = tmp_path / "worker.sqlite3"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{database}",
-        Q_WORKERS="1",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        EMAIL_URL=f"smtp://127.0.0.1:{server.port}",
-    )
+    env = worker_env(tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{server.port}")
     manage(env, "migrate", "--noinput", "-v0")
     assert manage(env, "shell", "-c", SETUP).splitlines()[-1] == "ready"
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        # the poll itself, its reminder and the feedback request
-        arrived = server.inbox.wait_for(3, timeout=120)
-        time.sleep(1)
+        with running_qcluster(env):
+            # the poll itself, its reminder and the feedback request
+            arrived = server.inbox.wait_for(3, timeout=120)
+            time.sleep(1)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
         server.stop()
 
+    database = tmp_path / "worker.sqlite3"
     with sqlite3.connect(database) as connection:
         kinds = connection.execute(
             "SELECT to_email, kind, status FROM meetings_outboundmessage ORDER BY to_email, kind"
