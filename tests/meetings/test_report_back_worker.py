@@ -2,16 +2,13 @@
 the sending task renders the copy that does not name a non-consenting organisation and the
 outbox delivers one e-mail per contact consulted."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests.helpers import manage, running_qcluster, worker_env
 from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.qcluster
@@ -50,48 +47,18 @@ print("queued")
 """
 
 
-def manage(env: dict, *args: str, timeout: int = 120) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
-    return result.stdout.strip()
-
-
 def test_report_back_is_rendered_and_delivered_by_a_real_worker(tmp_path: Path):
     server = MailServer().start()
     database = tmp_path / "worker.sqlite3"
     media = tmp_path / "media"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{database}",
-        Q_WORKERS="1",
-        MEDIA_ROOT=str(media),
-        EMAIL_URL=f"smtp://127.0.0.1:{server.port}",
-    )
+    env = worker_env(tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{server.port}")
     manage(env, "migrate", "--noinput", "-v0")
     assert manage(env, "shell", "-c", SETUP).splitlines()[-1] == "queued"
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        arrived = server.inbox.wait_for(2, timeout=120)
-        time.sleep(0.5)
+        with running_qcluster(env):
+            arrived = server.inbox.wait_for(2, timeout=120)
+            time.sleep(0.5)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
         server.stop()
 
     with sqlite3.connect(database) as connection:
