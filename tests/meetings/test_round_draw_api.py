@@ -120,3 +120,21 @@ def test_api_round_draw_is_for_the_round_facilitators(setup):
     response = stranger.get(f"/api/rounds/{consultation_round.pk}/draws/")
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["draw-feasibility", "draws"])
+def test_api_null_targets_in_the_list_are_a_400_and_draw_nothing(setup, path):
+    client, consultation_round, _french, _dutch = setup
+
+    response = client.post(
+        f"/api/rounds/{consultation_round.pk}/{path}/",
+        {"targets": [None, None], "must_invite": []},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [
+        ("null", "targets.0"),
+        ("null", "targets.1"),
+    ]
+    assert RoundDraw.objects.count() == 0

@@ -77,7 +77,11 @@ class TargetSerializer(serializers.Serializer):
 class RoundDrawInputSerializer(serializers.Serializer):
     """What a feasibility check and a draw take (targets: the defaults when left out)."""
 
-    targets = TargetSerializer(many=True, required=False, allow_null=True, default=None)
+    # The list may be null (the defaults); its items may not (``many=True`` with
+    # ``allow_null`` would let null items through).
+    targets = serializers.ListSerializer(
+        child=TargetSerializer(), required=False, allow_null=True, default=None
+    )
     must_invite = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500
     )
