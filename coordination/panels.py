@@ -125,38 +125,10 @@ def panel_draw(
     exclusions = dict(exclusions or {})
     rng = random.Random(seed)
 
-    excluded: list[Exclusion] = []
-    seen: set[int] = set()
-    eligible: list[Candidate] = []
     must_ids = list(dict.fromkeys(must_invite))
-    must_set = set(must_ids)
-    ordered_pool = sorted(pool, key=lambda c: (c.organisation_id, c.contact_id))
-    for candidate in ordered_pool:
-        org = candidate.organisation_id
-        if org in seen:
-            continue  # one contact per organisation: the first kept, the others silent
-        if not candidate.volunteered:
-            excluded.append(Exclusion(org, candidate.name, REASON_NOT_VOLUNTEER))
-            seen.add(org)
-            continue
-        if not candidate.consent_active:
-            # another contact of the same organisation may still hold consent
-            continue
-        seen.add(org)
-        if org not in must_set:
-            if org in exclusions:
-                excluded.append(Exclusion(org, candidate.name, exclusions[org]))
-                continue
-            if max_load is not None and candidate.load > max_load:
-                excluded.append(Exclusion(org, candidate.name, REASON_LOAD_CAP))
-                continue
-        eligible.append(candidate)
-    no_consent = {
-        c.organisation_id: c.name
-        for c in ordered_pool
-        if c.organisation_id not in seen and not c.consent_active
-    }
-    excluded += [Exclusion(org, name, REASON_NO_CONSENT) for org, name in no_consent.items()]
+    eligible, excluded, pool_size = round_eligible(
+        pool, exclusions=exclusions, must_invite=must_ids, max_load=max_load
+    )
 
     by_org = {c.organisation_id: c for c in eligible}
     strata: dict[tuple, list[Candidate]] = {}
@@ -223,7 +195,7 @@ def panel_draw(
         excluded=excluded,
         must_ids=must_ids,
         by_org=by_org,
-        pool_size=len(seen) + len(no_consent),
+        pool_size=pool_size,
     )
     return Panel(
         panel=panel, waitlist=waitlist, excluded=excluded, explanation=explanation, seed=seed
@@ -512,7 +484,7 @@ def round_eligible(
     max_load: int | None = None,
 ) -> tuple[list[Candidate], list[Exclusion], int]:
     """Eligible organisations (one contact each, ordered by organisation), the excluded ones
-    with their reason, and the size of the pool."""
+    with their reason, and the size of the pool (the per-session and the round draw alike)."""
     exclusions = dict(exclusions or {})
     must_set = set(must_invite)
     excluded: list[Exclusion] = []
