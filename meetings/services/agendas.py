@@ -521,21 +521,35 @@ def agenda_from_template(*, meeting: Meeting, template: str) -> list[AgendaItem]
 @transaction.atomic
 def agenda_copy_previous(*, meeting: Meeting) -> list[AgendaItem]:
     """Copy the items (not the attachments) of the previous meeting of the same group or
-    round into an empty agenda."""
+    round into an empty agenda (for a date of a series: the previous date, or the series'
+    own agenda)."""
     _require_empty(meeting)
     previous = previous_meeting(meeting=meeting)
     if previous is None:
         raise ValidationError(_("There is no earlier meeting of this group or round to copy."))
-    source = list(agenda_items(meeting=previous))
-    if not source:
+    created = agenda_copy_from(meeting=meeting, source=previous)
+    if not created:
         raise ValidationError(
             _("The previous meeting (%(title)s) has no agenda to copy.") % {"title": previous}
         )
+    return created
+
+
+@transaction.atomic
+def agenda_copy_from(*, meeting: Meeting, source: Meeting) -> list[AgendaItem]:
+    """Copy the items (not the attachments) of ``source``'s agenda after ``meeting``'s own
+    (a new date of a series starts from the series' agenda as its template); the review of
+    open action items is written afresh for the new meeting. Nothing when ``source`` has no
+    agenda."""
+    source_items = list(agenda_items(meeting=source))
+    if not source_items:
+        return []
+    start = _next_position(meeting) - 1
     created = []
-    for item in source:
+    for item in source_items:
         copy = AgendaItem.objects.create(
             meeting=meeting,
-            position=item.position,
+            position=start + item.position,
             title=item.title,
             title_alt=item.title_alt,
             purpose=item.purpose,

@@ -614,6 +614,57 @@ def invitation_answer(
     return result
 
 
+def occurrence_answer(
+    *,
+    occurrence: Meeting,
+    invitation: Invitation,
+    answer: str,
+    comment: str = "",
+    calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
+) -> AnswerResult:
+    """An invitee's answer for one date of a series (to decline that date, say), given with
+    their invitation to the series: it is kept as their invitation to that date, and their
+    answer to the series holds for every date they did not answer on its own. Ordered and
+    matched like any answer (an older one never replaces a newer one; a calendar reply to an
+    older SEQUENCE than the last one sent for the series is stale)."""
+    if occurrence.recurrence_parent_id is None or (
+        invitation.meeting_id != occurrence.recurrence_parent_id
+    ):
+        raise ValidationError(_("This invitation is not to this series."), code="series")
+    with transaction.atomic():
+        series_invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if series_invitation.sent_at is None or series_invitation.status not in ANSWERABLE:
+            raise ValidationError(
+                _("This invitation cannot be answered (it is %(status)s).")
+                % {"status": series_invitation.get_status_display()},
+                code="not_answerable",
+            )
+        own, _created = Invitation.objects.get_or_create(
+            meeting=occurrence,
+            contact_id=series_invitation.contact_id,
+            defaults={
+                "status": InvitationStatus.SENT,
+                "sent_at": series_invitation.sent_at,
+                "calendar_sequence": series_invitation.calendar_sequence,
+                "participation_language": series_invitation.participation_language,
+            },
+        )
+        if own.calendar_sequence != series_invitation.calendar_sequence:
+            # The date's calendar entry is the series' one: what was last sent for it.
+            Invitation.objects.filter(pk=own.pk).update(
+                calendar_sequence=series_invitation.calendar_sequence
+            )
+        return invitation_answer(
+            invitation=own,
+            answer=answer,
+            comment=comment,
+            participation_language=own.participation_language,
+            calendar_sequence=calendar_sequence,
+            answered_at=answered_at,
+        )
+
+
 DELEGABLE = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
 
 
@@ -897,7 +948,7 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
         Meeting.objects.filter(recurrence_parent__isnull=True, starts_at__lte=horizon)
         .filter(Q(starts_at__gt=now) | ~Q(recurrence_rule=""))
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.HELD])
-        .prefetch_related("agenda_items", "overrides")
+        .prefetch_related("agenda_items", "occurrences")
     )
     count = 0
     for meeting in meetings:
@@ -939,7 +990,7 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
     over_ids = []
     candidates = Meeting.objects.filter(
         pk__in=with_needs.values("meeting_id"), starts_at__lt=now
-    ).prefetch_related("overrides")
+    ).prefetch_related("occurrences")
     for meeting in candidates:
         last_end = series_last_end(meeting)
         if last_end is not None and last_end <= now:
