@@ -952,6 +952,7 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
     )
     count = 0
     for meeting in meetings:
+        dates = {o.starts_at: o.pk for o in meeting.occurrences.all()}
         for start in occurrences(meeting, start=now, end=horizon):
             for offset in meeting.reminder_offsets or []:
                 moment = start - dt.timedelta(minutes=int(offset))
@@ -961,6 +962,12 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
                     Q(sent_at__lt=moment) | Q(sent_at__isnull=True),
                     status__in=KEPT_INFORMED,
                 ).select_related("contact")
+                if start in dates:  # not those who declined that date of the series
+                    invitations = invitations.exclude(
+                        contact_id__in=Invitation.objects.filter(
+                            meeting_id=dates[start], status=InvitationStatus.DECLINED
+                        ).values("contact_id")
+                    )
                 with transaction.atomic():
                     for invitation in invitations:
                         invitation.meeting = meeting

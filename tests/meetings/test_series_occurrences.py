@@ -238,7 +238,7 @@ def test_declining_one_date_on_its_page_leaves_the_series_answer_for_the_others(
     assert response["Location"] == reverse("meeting-detail", args=[first.pk])
     assert list(
         Invitation.objects.filter(contact=participant.contact)
-        .order_by("meeting__recurrence_id")
+        .order_by("meeting_id")
         .values_list("meeting_id", "status")
     ) == [(series.pk, InvitationStatus.ACCEPTED), (first.pk, InvitationStatus.DECLINED)]
     assert first_page.context["my_invitation"].status == InvitationStatus.DECLINED
@@ -510,3 +510,29 @@ def test_meeting_list_queries_do_not_grow_with_the_dates_that_are_meetings(clien
     assert len(response.context["upcoming"]) == 5 * 3
     assert all(date.occurrence is not None for date in response.context["upcoming"])
     assert len(five) == len(one)
+
+
+def test_no_reminder_for_the_date_an_invitee_declined():
+    now = timezone.now().replace(second=0, microsecond=0)
+    first = now + dt.timedelta(days=1, minutes=-30) - dt.timedelta(days=7)
+    series = MeetingFactory(
+        starts_at=first,
+        ends_at=first + dt.timedelta(hours=1),
+        recurrence_rule="FREQ=WEEKLY;COUNT=3",
+        reminder_offsets=[1440],
+    )
+    declining = InvitationFactory(meeting=series, sent_at=now - dt.timedelta(days=30))
+    coming = InvitationFactory(meeting=series, sent_at=now - dt.timedelta(days=30))
+    occurrence = scheduling.occurrence_ensure(
+        series=series, occurrence_start=first + dt.timedelta(days=7)
+    )
+    invitation_services.occurrence_answer(
+        occurrence=occurrence, invitation=declining, answer=InvitationStatus.DECLINED
+    )
+
+    assert invitation_services.reminders_enqueue(now=now) == 1
+    assert list(
+        OutboundMessage.objects.filter(kind=OutboxKind.REMINDER).values_list(
+            "invitation_id", flat=True
+        )
+    ) == [coming.pk]
