@@ -323,3 +323,41 @@ def occurrence_invitations_of(*, occurrence: Meeting, user) -> tuple:
         ).select_related("contact")
     }
     return mine.get(occurrence.recurrence_parent_id), mine.get(occurrence.pk)
+
+
+@dataclass
+class AnsweredDate:
+    """One coming date of a series with an invitee's answer for it (``own``: given for that
+    date, otherwise their answer to the series)."""
+
+    date: SeriesDate
+    status: str
+    own: bool
+
+    @property
+    def label(self) -> str:
+        return str(InvitationStatus(self.status).label)
+
+
+def series_dates_answered(
+    *, invitation: Invitation, limit: int = 8, now=None
+) -> list[AnsweredDate]:
+    """The next dates of the series ``invitation`` is to, each with the invitee's answer
+    for it (two queries); nothing for a single meeting."""
+    meeting = invitation.meeting
+    if not meeting.recurrence_rule:
+        return []
+    dates = [
+        date
+        for date in series_dates_after(meeting, after=now or timezone.now(), limit=limit)
+        if date.state != "cancelled"
+    ]
+    own = dict(
+        Invitation.objects.filter(
+            meeting__recurrence_parent=meeting, contact_id=invitation.contact_id
+        ).values_list("meeting__recurrence_id", "status")
+    )
+    return [
+        AnsweredDate(date, own.get(date.original, invitation.status), date.original in own)
+        for date in dates
+    ]

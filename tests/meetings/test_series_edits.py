@@ -334,7 +334,10 @@ def test_split_keeps_every_date_once_across_the_two_series():
         "FREQ=WEEKLY;COUNT=3",
     )
     assert meeting.recurrence_exdates == [_at(22, 3, 10).isoformat()]
-    assert sorted(o.recurrence_id for o in rest.occurrences.all()) == [_at(5, 4, 10), _at(12, 4, 10)]
+    assert sorted(o.recurrence_id for o in rest.occurrences.all()) == [
+        _at(5, 4, 10),
+        _at(12, 4, 10),
+    ]
     copy = rest.invitations.get(contact=accepted.contact)
     assert copy.status == InvitationStatus.ACCEPTED
     assert rest.ical_uid != meeting.ical_uid

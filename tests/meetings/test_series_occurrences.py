@@ -536,3 +536,31 @@ def test_no_reminder_for_the_date_an_invitee_declined():
             "invitation_id", flat=True
         )
     ) == [coming.pk]
+
+
+def test_rsvp_page_declines_one_date_and_keeps_the_series_answer(client):
+    series = _series()
+    invitation = InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
+    url = reverse("rsvp", args=[invitation_services.invitation_token(invitation)])
+
+    page = client.get(url)
+    response = client.post(url, {"date": "20270329T1000", "date_answer": "declined"})
+    after = client.get(url)
+
+    invitation.refresh_from_db()
+    occurrence = series.occurrences.get()
+    assert [item.date.original for item in page.context["answered_dates"]] == _all_dates(series)
+    assert response["Location"] == url
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert occurrence.recurrence_id == _at(29, 3, 10)
+    assert list(occurrence.invitations.values_list("contact_id", "status")) == [
+        (invitation.contact_id, InvitationStatus.DECLINED)
+    ]
+    assert [(item.status, item.own) for item in after.context["answered_dates"]] == [
+        (InvitationStatus.ACCEPTED, False),
+        (InvitationStatus.ACCEPTED, False),
+        (InvitationStatus.DECLINED, True),
+        (InvitationStatus.ACCEPTED, False),
+        (InvitationStatus.ACCEPTED, False),
+        (InvitationStatus.ACCEPTED, False),
+    ]
