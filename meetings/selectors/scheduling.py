@@ -296,9 +296,9 @@ def occurrence_answer_counts(*, occurrence: Meeting) -> dict[str, int]:
         .values_list("contact_id", "status")
     )
     answers.update(
-        Invitation.objects.filter(meeting=occurrence, contact_id__in=list(answers)).values_list(
-            "contact_id", "status"
-        )
+        Invitation.objects.filter(
+            meeting=occurrence, contact_id__in=list(answers), answered_at__isnull=False
+        ).values_list("contact_id", "status")
     )
     statuses = list(answers.values())
     return {
@@ -317,7 +317,8 @@ def occurrence_invitations_of(*, occurrence: Meeting, user) -> tuple:
     mine = {
         invitation.meeting_id: invitation
         for invitation in Invitation.objects.filter(
-            Q(meeting_id=occurrence.recurrence_parent_id) | Q(meeting_id=occurrence.pk),
+            Q(meeting_id=occurrence.recurrence_parent_id)
+            | Q(meeting_id=occurrence.pk, answered_at__isnull=False),
             contact__user=user,
             status__in=VISIBLE_INVITATION_STATUSES,
         ).select_related("contact")
@@ -354,7 +355,9 @@ def series_dates_answered(
     ]
     own = dict(
         Invitation.objects.filter(
-            meeting__recurrence_parent=meeting, contact_id=invitation.contact_id
+            meeting__recurrence_parent=meeting,
+            contact_id=invitation.contact_id,
+            answered_at__isnull=False,
         ).values_list("meeting__recurrence_id", "status")
     )
     return [

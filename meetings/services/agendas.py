@@ -41,6 +41,7 @@ from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
 from meetings.services.access import sign_in_links_for
 from meetings.services.actions import action_items_mark_reviewed
+from meetings.services.invitations import occurrence_invitations_ensure
 from meetings.validators import single_line
 
 EDITABLE_FIELDS = (
@@ -227,12 +228,13 @@ def agenda_invitees_notify(*, meeting: Meeting, send_after=None) -> int:
     their language, the PDF attached (when sent), with what changed since the version they
     were sent. A notice still waiting for an earlier version is replaced by this one."""
     version = meeting.agenda_version
-    invitations = list(
-        Invitation.objects.went_out()
-        .filter(meeting=meeting)
-        .exclude(status__in=AGENDA_NOTICE_EXCLUDED)
-        .select_related("contact")
+    invited = (
+        # A date of a series: those invited to the series, unless they declined that date.
+        occurrence_invitations_ensure(occurrence=meeting)
+        if meeting.is_occurrence
+        else Invitation.objects.went_out().filter(meeting=meeting)
     )
+    invitations = list(invited.exclude(status__in=AGENDA_NOTICE_EXCLUDED).select_related("contact"))
     if not invitations:
         return 0
     outbox_discard_superseded(

@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -612,6 +612,36 @@ def invitation_answer(
             # says they are on the waitlist (the RSVP page says so on the screen).
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.WAITLISTED)
     return result
+
+
+def occurrence_invitations_ensure(*, occurrence: Meeting) -> QuerySet[Invitation]:
+    """The invitations to one date of a series of everyone kept informed of the series (for
+    the notice of that date's agenda), created where missing. One that was not answered on
+    its own (no ``answered_at``) is no answer: the invitee's answer to the series holds.
+    Returns those that may be written to about that date."""
+    series_invitations = Invitation.objects.filter(
+        KEPT_INFORMED_Q, meeting_id=occurrence.recurrence_parent_id
+    )
+    existing = Invitation.objects.filter(meeting=occurrence).values("contact_id")
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                meeting=occurrence,
+                contact_id=invitation.contact_id,
+                status=InvitationStatus.SENT,
+                sent_at=invitation.sent_at,
+                calendar_sequence=invitation.calendar_sequence,
+            )
+            for invitation in series_invitations.exclude(contact_id__in=existing)
+        ]
+    )
+    return (
+        Invitation.objects.went_out()
+        .filter(meeting=occurrence)
+        .filter(
+            Q(answered_at__isnull=False) | Q(contact_id__in=series_invitations.values("contact_id"))
+        )
+    )
 
 
 def occurrence_answer(

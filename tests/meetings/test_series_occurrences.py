@@ -20,6 +20,7 @@ from django.utils import timezone
 from meetings.enums import AttendanceStatus, InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
 from meetings.models import AgendaItem, Attendance, Invitation, Meeting, Minutes, OutboundMessage
+from meetings.selectors.scheduling import occurrence_answer_counts
 from meetings.services import agendas, calendars, minutes, scheduling
 from meetings.services import invitations as invitation_services
 from tests.factories import (
@@ -564,3 +565,34 @@ def test_rsvp_page_declines_one_date_and_keeps_the_series_answer(client):
         (InvitationStatus.ACCEPTED, False),
         (InvitationStatus.ACCEPTED, False),
     ]
+
+
+def test_publishing_a_date_agenda_tells_the_series_invitees_who_did_not_decline_that_date():
+    series = _series()
+    coming = InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
+    declining_date = InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
+    declined_series = InvitationFactory(meeting=series, status=InvitationStatus.DECLINED)
+    occurrence = scheduling.occurrence_ensure(series=series, occurrence_start=_at(22, 3, 10))
+    invitation_services.occurrence_answer(
+        occurrence=occurrence, invitation=declining_date, answer=InvitationStatus.DECLINED
+    )
+    AgendaItemFactory(meeting=occurrence, position=1, title="Welcome")
+
+    agendas.agenda_publish(meeting=occurrence)
+    notices = OutboundMessage.objects.filter(kind=OutboxKind.AGENDA)
+
+    assert sorted(notices.values_list("to_email", flat=True)) == [coming.contact.email]
+    assert notices.get().invitation.meeting_id == occurrence.pk
+    assert (
+        Invitation.objects.filter(meeting=occurrence, contact=declined_series.contact).exists()
+        is False
+    )
+    # The row that carries the notice is no answer of its own: the series answer holds.
+    assert Invitation.objects.get(meeting=occurrence, contact=coming.contact).answered_at is None
+    assert occurrence_answer_counts(occurrence=occurrence) == {
+        "accepted": 1,
+        "tentative": 0,
+        "declined": 2,
+        "no_answer": 0,
+        "waitlisted": 0,
+    }
