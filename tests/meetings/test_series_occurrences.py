@@ -596,3 +596,46 @@ def test_publishing_a_date_agenda_tells_the_series_invitees_who_did_not_decline_
         "no_answer": 0,
         "waitlisted": 0,
     }
+
+
+def test_editing_a_date_on_its_page_makes_its_new_place_its_own(client_for):
+    series = _series()
+    InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
+    occurrence = scheduling.occurrence_ensure(series=series, occurrence_start=_at(22, 3, 10))
+    sequence = series.sequence
+
+    response = client_for(TeamUserFactory()).post(
+        reverse("meeting-edit", args=[occurrence.pk]),
+        {
+            "title": "Weekly data group",
+            "date": "2027-03-22",
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "timezone_name": "Europe/Brussels",
+            "format": "hybrid",
+            "location": "Rue Royale 138, 1000 Bruxelles",
+            "online_url": "https://meet.example.org/data",
+            "language": "en",
+            "capacity": "",
+            "repeat": "",
+            "interval": "1",
+            "rank": "",
+            "count": "",
+            "reminders": "7, 1",
+        },
+    )
+    scheduling.meeting_update(meeting=series, by=None, location="Rue Belliard 20, 1040 Bruxelles")
+
+    occurrence.refresh_from_db()
+    series.refresh_from_db()
+    calendar = icalendar.Calendar.from_ical(_wire(series))
+    exceptions = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert response["Location"] == reverse("meeting-detail", args=[occurrence.pk])
+    assert (occurrence.location, occurrence.overridden_fields) == (
+        "Rue Royale 138, 1000 Bruxelles",
+        ["location"],
+    )
+    assert series.sequence == sequence + 2
+    assert [(e["RECURRENCE-ID"].dt, str(e["LOCATION"])) for e in exceptions] == [
+        (_at(22, 3, 10), "Rue Royale 138, 1000 Bruxelles")
+    ]
