@@ -388,7 +388,7 @@ def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) ->
 OCCURRENCE_OWN_FIELDS = ("starts_at", "ends_at", "title", "location", "online_url", "format")
 
 
-def _occurrence_new(series: Meeting, moment: dt.datetime) -> Meeting:
+def _occurrence_for_date(series: Meeting, moment: dt.datetime) -> Meeting:
     return Meeting(
         working_group=series.working_group,
         recurrence_parent=series,
@@ -419,7 +419,7 @@ def _occurrences_create(series: Meeting, moments: list[dt.datetime]) -> list[Mee
     for moment in dict.fromkeys(moments):
         if moment in existing or moment in cancelled:
             continue
-        occurrence = _occurrence_new(series, moment)
+        occurrence = _occurrence_for_date(series, moment)
         occurrence.save()
         agenda_copy_from(meeting=occurrence, source=series)
         created.append(occurrence)
