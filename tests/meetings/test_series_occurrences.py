@@ -94,24 +94,26 @@ def test_horizon_task_creates_the_dates_ahead_once(settings):
     ] * 2
 
 
-def test_horizon_task_is_the_scheduled_task():
+def test_horizon_task_is_the_scheduled_task(settings):
     from django_q.models import Schedule
 
     from meetings import tasks
 
+    settings.SERIES_OCCURRENCE_HORIZON_DAYS = 30
     schedule = Schedule.objects.get(func="meetings.tasks.series_occurrences_create_ahead")
+    tomorrow = timezone.now() + dt.timedelta(days=1)
     series = MeetingFactory(
-        starts_at=timezone.now() + dt.timedelta(days=1),
-        ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
+        starts_at=tomorrow,
+        ends_at=tomorrow + dt.timedelta(hours=1),
         recurrence_rule="FREQ=WEEKLY;COUNT=20",
     )
 
     created = tasks.series_occurrences_create_ahead()
 
-    # The default horizon of 92 days holds 14 weekly dates from tomorrow on.
+    # 30 days hold the weekly dates of days 1, 8, 15, 22 and 29 from now.
     assert schedule.schedule_type == Schedule.DAILY
-    assert created == 14
-    assert series.occurrences.count() == 14
+    assert created == 5
+    assert series.occurrences.count() == 5
 
 
 def test_opening_a_date_twice_creates_one_meeting():
@@ -514,24 +516,19 @@ def test_meeting_list_queries_do_not_grow_with_the_dates_that_are_meetings(clien
 
 
 def test_no_reminder_for_the_date_an_invitee_declined():
-    now = timezone.now().replace(second=0, microsecond=0)
-    first = now + dt.timedelta(days=1, minutes=-30) - dt.timedelta(days=7)
-    series = MeetingFactory(
-        starts_at=first,
-        ends_at=first + dt.timedelta(hours=1),
-        recurrence_rule="FREQ=WEEKLY;COUNT=3",
-        reminder_offsets=[1440],
-    )
-    declining = InvitationFactory(meeting=series, sent_at=now - dt.timedelta(days=30))
-    coming = InvitationFactory(meeting=series, sent_at=now - dt.timedelta(days=30))
-    occurrence = scheduling.occurrence_ensure(
-        series=series, occurrence_start=first + dt.timedelta(days=7)
-    )
+    series = _series(reminder_offsets=[1440])
+    sent = _at(1, 3, 9)
+    declining = InvitationFactory(meeting=series, sent_at=sent)
+    coming = InvitationFactory(meeting=series, sent_at=sent)
+    occurrence = scheduling.occurrence_ensure(series=series, occurrence_start=_at(22, 3, 10))
     invitation_services.occurrence_answer(
         occurrence=occurrence, invitation=declining, answer=InvitationStatus.DECLINED
     )
 
-    assert invitation_services.reminders_enqueue(now=now) == 1
+    # Half an hour after the reminder of 22 March was due (a day before).
+    written = invitation_services.reminders_enqueue(now=_at(21, 3, 10, 30))
+
+    assert written == 1
     assert list(
         OutboundMessage.objects.filter(kind=OutboxKind.REMINDER).values_list(
             "invitation_id", flat=True
