@@ -80,13 +80,15 @@ class MeetingForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, is_round_session: bool, **kwargs):
+    def __init__(self, *args, is_round_session: bool, is_occurrence: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_round_session = is_round_session
-        if is_round_session:
+        # A date of a series repeats with its series: its repetition is the series'.
+        self.repeats = not (is_round_session or is_occurrence)
+        if not self.repeats:
             for name in ("repeat", "interval", "rank", "count"):
                 del self.fields[name]
-        else:
+        if not is_round_session:
             del self.fields["confirm_long"]
 
     def clean_reminders(self):
@@ -127,7 +129,7 @@ class MeetingForm(forms.Form):
 
     def meeting_fields(self) -> dict:
         """The meeting's fields as ``meeting_create`` and ``meeting_update`` take them (a
-        round session has no recurrence)."""
+        round session has no recurrence; a date of a series has its series')."""
         data = self.cleaned_data
         fields = {
             "title": data["title"],
@@ -141,7 +143,7 @@ class MeetingForm(forms.Form):
             "capacity": data["capacity"],
             "reminder_offsets": data["reminders"],
         }
-        if not self.is_round_session:
+        if self.repeats:
             fields["recurrence_rule"] = data.get("recurrence_rule", "")
         return fields
 

@@ -241,6 +241,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["is_round_session"] = self.meeting.is_round_session
+        kwargs["is_occurrence"] = self.meeting.is_occurrence
         return kwargs
 
     def get_initial(self):

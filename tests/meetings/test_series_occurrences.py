@@ -600,8 +600,10 @@ def test_editing_a_date_on_its_page_makes_its_new_place_its_own(client_for):
     InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
     occurrence = scheduling.occurrence_ensure(series=series, occurrence_start=_at(22, 3, 10))
     sequence = series.sequence
+    client = client_for(TeamUserFactory())
 
-    response = client_for(TeamUserFactory()).post(
+    form = client.get(reverse("meeting-edit", args=[occurrence.pk])).context["form"]
+    response = client.post(
         reverse("meeting-edit", args=[occurrence.pk]),
         {
             "title": "Weekly data group",
@@ -627,6 +629,8 @@ def test_editing_a_date_on_its_page_makes_its_new_place_its_own(client_for):
     series.refresh_from_db()
     calendar = icalendar.Calendar.from_ical(_wire(series))
     exceptions = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    # Its repetition is the series': the page does not offer it.
+    assert [name for name in ("repeat", "interval", "rank", "count") if name in form.fields] == []
     assert response["Location"] == reverse("meeting-detail", args=[occurrence.pk])
     assert (occurrence.location, occurrence.overridden_fields) == (
         "Rue Royale 138, 1000 Bruxelles",
