@@ -464,6 +464,9 @@ SURVEY_IMPORT_MAX_COMPRESSION_RATIO = env.int("SURVEY_IMPORT_MAX_COMPRESSION_RAT
 SURVEY_IMPORT_UPLOAD_HOURS = env.int("SURVEY_IMPORT_UPLOAD_HOURS", default=24)
 # RSVP links stop working this many days after the meeting (or the series) ends.
 RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
+# The dates of a series become meetings of their own (agenda, minutes, answers) this many
+# days ahead, by a daily scheduled task (and when one is opened from the series' page).
+SERIES_OCCURRENCE_HORIZON_DAYS = env.int("SERIES_OCCURRENCE_HORIZON_DAYS", default=92)
 # Per-installation text block used to introduce consultation reports.
 REPORT_PROJECT_CONTEXT = env.str(
     "REPORT_PROJECT_CONTEXT",
