@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination.enums import WorkingLanguage
+from coordination.widgets import DateInput, TimeInput
 from meetings import enums, recurrence
 
 REPEAT_CHOICES = [
@@ -49,13 +50,9 @@ def _parse_reminders(value: str) -> list[int]:
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end_time = forms.TimeField(
-        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     timezone_name = forms.CharField(label=_("Time zone"), initial=settings.TIME_ZONE, max_length=64)
     format = forms.ChoiceField(label=_("Format"), choices=enums.MeetingFormat.choices)
     location = forms.CharField(label=_("Address"), max_length=500, required=False)
@@ -191,15 +188,9 @@ class OccurrenceForm(forms.Form):
     ]
 
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    new_date = forms.DateField(
-        label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    new_start = forms.TimeField(
-        label=_("New start"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    new_end = forms.TimeField(
-        label=_("New end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    new_date = forms.DateField(label=_("New date"), required=False, widget=DateInput())
+    new_start = forms.TimeField(label=_("New start"), required=False, widget=TimeInput())
+    new_end = forms.TimeField(label=_("New end"), required=False, widget=TimeInput())
 
     def __init__(self, *args, occurrence, **kwargs):
         super().__init__(*args, **kwargs)

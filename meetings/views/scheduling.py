@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,8 +48,16 @@ class MeetingListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.past = self.request.GET.get("when") == "past"
         self.query = " ".join(self.request.GET.get("q", "").split())[:100]
-        meetings = meetings_visible_to(user=self.request.user).select_related(
-            "working_group", "consultation_round"
+        # A series whose first date is a meeting of its own is listed by its dates only.
+        first_date_is_a_meeting = Exists(
+            Meeting.objects.filter(
+                recurrence_parent=OuterRef("pk"), recurrence_id=OuterRef("starts_at")
+            )
+        )
+        meetings = (
+            meetings_visible_to(user=self.request.user)
+            .exclude(first_date_is_a_meeting)
+            .select_related("working_group", "consultation_round")
         )
         now = timezone.now()
         if self.past:

@@ -486,6 +486,31 @@ def test_meeting_list_shows_each_upcoming_date_with_its_own_page(client_for):
     assert reverse("occurrence-open", args=[series.pk, third]) in html
 
 
+def test_meeting_list_names_each_date_once_when_the_first_date_is_a_meeting(client_for):
+    start = timezone.now().astimezone(BRUSSELS).replace(second=0, microsecond=0)
+    start += dt.timedelta(days=1)
+    series = MeetingFactory(
+        title="Weekly data group",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        recurrence_rule="FREQ=WEEKLY;COUNT=3",
+    )
+    single = MeetingFactory(title="Kick-off", starts_at=start + dt.timedelta(hours=3))
+    client = client_for(TeamUserFactory())
+
+    before = client.get(reverse("meeting-list")).context["meetings"]
+    dates = [
+        scheduling.occurrence_ensure(series=series, occurrence_start=start + dt.timedelta(weeks=w))
+        for w in range(2)
+    ]
+    after = client.get(reverse("meeting-list")).context["meetings"]
+
+    # Before its dates are meetings the series stands for its first date; after, its dates
+    # do, and the first date is not listed twice.
+    assert list(before) == [series, single]
+    assert list(after) == [dates[0], single, dates[1]]
+
+
 def test_meeting_list_queries_do_not_grow_with_the_dates_that_are_meetings(client_for):
     client = client_for(TeamUserFactory())
     start = timezone.now().astimezone(BRUSSELS).replace(second=0, microsecond=0)
