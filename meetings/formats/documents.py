@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination.spreadsheets import write_csv, write_xlsx
 from meetings import enums
 from meetings.formats.pdf import css_string, html_to_pdf, page_counter_css
@@ -71,8 +72,7 @@ def _pdf_context(*, title: str, header_right: str, footer_left: str, language: s
 
 
 def meeting_date_label(meeting: Meeting) -> str:
-    start = _local(meeting, meeting.starts_at)
-    return start.strftime("%Y-%m-%d %H:%M")
+    return dates.short_datetime(_local(meeting, meeting.starts_at))
 
 
 def export_filename(meeting: Meeting, kind: str, extension: str, version: int | None = None) -> str:
@@ -178,7 +178,7 @@ def minutes_markdown(*, doc: MinutesDocument) -> str:
     ]
     for action in doc.actions:
         description = " ".join(action.description.split()).replace("|", "\\|")
-        due = action.due_date.isoformat() if action.due_date else "–"
+        due = dates.medium_date(action.due_date) or "–"
         lines.append(
             f"| {action.pk} | {description} | {_owner_label(action)} | {due} | "
             f"{action.get_status_display()} |"
@@ -255,7 +255,7 @@ def minutes_docx(*, doc: MinutesDocument) -> bytes:
         cells[0].text = str(action.pk)
         cells[1].text = action.description
         cells[2].text = _owner_label(action)
-        cells[3].text = action.due_date.isoformat() if action.due_date else "–"
+        cells[3].text = dates.medium_date(action.due_date) or "–"
         cells[4].text = action.get_status_display()
     buffer = io.BytesIO()
     document.save(buffer)

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination import enums as c_enums
 from coordination.models import (
     Consent,
@@ -99,15 +100,15 @@ def _criterion_titles() -> dict[str, str]:
 
 
 def _date(value, tz=None) -> str:
-    return formats.date_format(timezone.localtime(value, tz), "DATE_FORMAT") if value else ""
+    return dates.medium_date(value, tz=tz)
 
 
 def _plain_date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+    return dates.medium_date(value)
 
 
 def _time(value, tz=None) -> str:
-    return formats.time_format(timezone.localtime(value, tz), "H:i") if value else ""
+    return dates.time_of_day(value, tz=tz)
 
 
 def _zone(name: str):

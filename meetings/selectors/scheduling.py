@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination.models import ConsultationRound, Contact, Membership
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 from meetings import enums
@@ -141,7 +141,7 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                     kind="holiday",
                     when=moment,
                     message=_("%(date)s is a public holiday in Belgium (%(name)s).")
-                    % {"date": date_format(moment.astimezone(tz).date(), "DATE_FORMAT"),
+                    % {"date": dates.medium_date(moment.astimezone(tz).date()),
                        "name": name},
                 )
             )  # fmt: skip
