@@ -118,6 +118,22 @@ class Invitation(TimeStamped):
         help_text=_("Given back if the delegation is undone before the delegate answered."),
     )
 
+    # What a removal changed, so that a facilitator can undo it for a short while
+    # (``meetings.services.invitations.invitation_restore``); cleared once undone or re-added.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    status_before_removal = models.CharField(
+        _("status before the removal"),
+        max_length=20,
+        choices=enums.InvitationStatus.choices,
+        blank=True,
+    )
+    waitlist_position_before_removal = models.PositiveSmallIntegerField(
+        _("waitlist position before the removal"), null=True, blank=True
+    )
+    held_seat_before_removal = models.BooleanField(
+        _("held a seat before the removal"), default=False
+    )
+
     objects = InvitationQuerySet.as_manager()
 
     class Meta:

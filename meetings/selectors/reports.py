@@ -99,6 +99,15 @@ def _criterion_titles() -> dict[str, str]:
     }
 
 
+def project_context(language: str) -> str:
+    """The installation's paragraph that introduces a report in ``language``."""
+    configured = getattr(settings, "REPORT_PROJECT_CONTEXTS", {}).get(language)
+    if configured:
+        return configured
+    with translation.override(language):
+        return str(settings.REPORT_PROJECT_CONTEXT)
+
+
 def _date(value, tz=None) -> str:
     return dates.medium_date(value, tz=tz)
 
@@ -530,7 +539,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             "last_date": sessions_data[-1]["date"] if sessions_data else "",
         },
         "language": language,
-        "project_context": settings.REPORT_PROJECT_CONTEXT,
+        "project_context": project_context(language),
         "generated_at": _date(timezone.now()),
         "sessions": sessions_data,
         "round_draw": _round_draw_data(round_),

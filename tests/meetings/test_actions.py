@@ -22,6 +22,11 @@ def meeting_day(meeting):
     return timezone.localtime(meeting.starts_at).date()
 
 
+def english_date(day: dt.date) -> str:
+    """ "6 May 2027": British English, as the English format module writes dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def make_action(**kwargs):
     meeting = kwargs.pop("meeting", None) or MeetingFactory()
     owner = kwargs.pop("owner_contact", None) or ContactFactory()
@@ -48,8 +53,8 @@ def test_action_item_due_before_its_meeting_is_refused_with_a_clear_message():
         make_action(meeting=meeting, due_date=day - dt.timedelta(days=1))
 
     assert error.value.message_dict["due_date"] == [
-        f"The due date ({(day - dt.timedelta(days=1)).isoformat()}) is before the meeting this "
-        f"action comes from ({day.isoformat()}). Choose the meeting day or later."
+        f"The due date ({english_date(day - dt.timedelta(days=1))}) is before the meeting this "
+        f"action comes from ({english_date(day)}). Choose the meeting day or later."
     ]
     assert ActionItem.objects.count() == 0
 
