@@ -257,10 +257,30 @@ class Consent(models.Model):
         return self.withdrawn_at is None
 
 
+def translated(labels: dict, language: str, form_language=None) -> str:
+    """A per-language label (``{"en": …, "fr": …}``) in ``language``; missing there, in the
+    form's language (a value, or a callable read only when needed), then English, then any."""
+    if labels.get(language):
+        return labels[language]
+    fallback = form_language() if callable(form_language) else form_language
+    for candidate in (fallback, "en"):
+        if candidate and labels.get(candidate):
+            return labels[candidate]
+    return next((text for text in labels.values() if text), "")
+
+
 class Survey(models.Model):
     """A questionnaire as data (the needs assessment of Annex I is loaded by a migration)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    language = models.CharField(
+        _("language of the form"),
+        max_length=2,
+        choices=enums.InterfaceLanguage.choices,
+        default=enums.InterfaceLanguage.EN,
+        help_text=_("The language the questionnaire was written in: a label missing in "
+                    "another language is shown in this one."),
+    )  # fmt: skip
     title = models.JSONField(_("title"), help_text=_("Per language: {'en': ..., 'fr': ...}"))
     sections = models.JSONField(_("sections"), default=list)
 
@@ -303,7 +323,8 @@ class Question(models.Model):
         return f"Q{self.number}. {self.label()}"
 
     def label(self, language: str = "en") -> str:
-        return self.text.get(language) or self.text.get("en", "")
+        """The question in ``language``, else in its survey's language, else in English."""
+        return translated(self.text, language, lambda: self.survey.language)
 
     @property
     def key(self) -> str:
