@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coordination import enums
+from coordination import dates, enums
 from coordination.validators import ChoiceListValidator, validate_time_zone
 
 
@@ -652,7 +652,7 @@ class AccessEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{dates.short_datetime(self.at)} {self.get_action_display()}"
 
 
 class PurgeRun(models.Model):
@@ -669,4 +669,4 @@ class PurgeRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M}"
+        return dates.short_datetime(self.started_at)

@@ -26,11 +26,17 @@ TEMPLATE_MACHINE = {("templates/meetings/_scheduling_panel.html", r"Y-m-d\TH:i")
 FORMATTING_CALL = re.compile(r"(?:strftime|date_format|time_format|dateformat\.format)\(")
 LITERAL = re.compile(r"""["']([^"']*)["']""")
 STRFTIME_PATTERN = re.compile(r"%[a-zA-Z]")
+# An f-string's format specification of a date: f"{start:%Y-%m-%d}".
+FSTRING_PATTERN = re.compile(r"\{[^{}:]+:(%[a-zA-Z][^{}]*)\}")
 DJANGO_PATTERN = re.compile(r"^(?:[djlNwzDFmMnyYHhGgisaAPT](?:[ .:/,-]|\\.)*){2,}$")
 # Where a pattern is a machine format, with why.
 PYTHON_MACHINE = {
     # The date at the head of an export's file name sorts the files: ISO on purpose.
     ("meetings/formats/documents.py", "%Y-%m-%d"),
+    # An iCalendar recurrence rule's UNTIL (RFC 5545).
+    ("meetings/recurrence.py", "%Y%m%d"),
+    # The operator's console output of a management command.
+    ("meetings/management/commands/schedule_action_reminders.py", "%Y-%m-%d %H:%M"),
 }
 
 
@@ -43,13 +49,14 @@ def template_patterns(text: str) -> list[str]:
 
 
 def python_patterns(text: str) -> list[str]:
-    return [
+    calls = [
         literal
         for line in text.splitlines()
         if FORMATTING_CALL.search(line)
         for literal in LITERAL.findall(line)
         if STRFTIME_PATTERN.search(literal) or DJANGO_PATTERN.match(literal)
     ]
+    return calls + FSTRING_PATTERN.findall(text)
 
 
 def _templates():
@@ -86,6 +93,8 @@ def test_the_template_scan_finds_patterns_and_lets_named_formats_pass(text, foun
         ('formats.date_format(value, "j F Y")', ["j F Y"]),
         ('formats.time_format(timezone.localtime(value, tz), "H:i")', ["H:i"]),
         ('date_format(value, "DATE_FORMAT")', []),
+        ('f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"', ["%Y-%m-%d %H:%M", "%H:%M"]),
+        ('f"{count:,} rows, {share:.1%}"', []),
     ],
 )
 def test_the_python_scan_finds_literal_patterns(text, found):

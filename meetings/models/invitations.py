@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from coordination import dates
 from coordination import enums as coordination_enums
 from coordination.models import Contact, TimeStamped
 from meetings import enums
@@ -210,7 +211,7 @@ class TimeProposal(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.invitation} @ {dates.short_datetime(self.starts_at)}"
 
 
 class DelegationRequest(TimeStamped):
