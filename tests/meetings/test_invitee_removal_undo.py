@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,3 +251,22 @@ def test_undo_answers_the_reason_when_too_late(client_for, settings):
         "This removal can no longer be undone: invite them again instead."
     ]
     assert response.context["removals_undoable"] == []
+
+
+def _queries_of_the_meeting_page_with(removed: int, client_for) -> int:
+    session, facilitator = _facilitated_session()
+    for invitation in InvitationFactory.create_batch(removed, meeting=session):
+        services.invitation_remove(invitation=invitation)
+    client = client_for(facilitator)
+    url = reverse("meeting-detail", args=[session.pk])
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert len(response.context["removals_undoable"]) == removed
+    return len(queries)
+
+
+def test_meeting_page_with_removed_invitees_runs_the_same_queries_for_1_and_5(client_for):
+    assert _queries_of_the_meeting_page_with(1, client_for) == _queries_of_the_meeting_page_with(
+        5, client_for
+    )
