@@ -23,7 +23,7 @@ def meeting_day(meeting):
 
 
 def english_date(day: dt.date) -> str:
-    """ "6 May 2027": British English, as the English format module writes dates."""
+    """British English, as the English format module writes dates: "6 May 2027"."""
     return f"{day.day} {day:%B %Y}"
 
 
