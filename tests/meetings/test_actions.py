@@ -305,3 +305,27 @@ def test_agenda_email_attachment_only_when_published():
     assert attachment.mimetype == "application/pdf"
     assert attachment.filename.endswith("-agenda-v1.pdf")
     assert attachment.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("language", "offset", "line"),
+    [
+        ("fr", 0, "Ce point d'action arrive à échéance aujourd'hui (1er décembre 2026)\u00a0:"),
+        ("de", 7, "Dieser Aktionspunkt war am 1. Dezember 2026 fällig (vor 7 Tagen):"),
+        ("en", 0, "This action item is due today (1 December 2026):"),
+    ],
+)
+def test_action_reminder_writes_the_due_date_in_the_owners_language(
+    django_capture_on_commit_callbacks, language, offset, line
+):
+    start = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    meeting = MeetingFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    due = dt.date(2026, 12, 1)
+    owner = ContactFactory(email="owner@example.org", preferred_language=language)
+    action = make_action(meeting=meeting, due_date=due, owner_contact=owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_reminder_send(action_id=action.pk, today=due + dt.timedelta(offset))
+
+    assert line in mail.outbox[0].body.splitlines()
+    assert "2026-12-01" not in mail.outbox[0].body
