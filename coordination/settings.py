@@ -467,6 +467,9 @@ SURVEY_IMPORT_UPLOAD_HOURS = env.int("SURVEY_IMPORT_UPLOAD_HOURS", default=24)
 INVITEE_REMOVAL_UNDO_HOURS = env.int("INVITEE_REMOVAL_UNDO_HOURS", default=24)
 # RSVP links stop working this many days after the meeting (or the series) ends.
 RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
+# The dates of a series become meetings of their own (agenda, minutes, answers) this many
+# days ahead, by a daily scheduled task (and when one is opened from the series' page).
+SERIES_OCCURRENCE_HORIZON_DAYS = env.int("SERIES_OCCURRENCE_HORIZON_DAYS", default=92)
 # Per-installation text block that introduces consultation reports, in the report's language:
 # REPORT_PROJECT_CONTEXT in English, REPORT_PROJECT_CONTEXT_FR/_NL/_DE in the others. A
 # language left unset takes the English text set here, else the built-in paragraph translated.

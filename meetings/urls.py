@@ -137,6 +137,16 @@ urlpatterns = [
         name="meeting-occurrence",
     ),
     path(
+        "meetings/<int:pk>/occurrence/answer/",
+        scheduling.OccurrenceAnswerView.as_view(),
+        name="occurrence-answer",
+    ),
+    path(
+        "meetings/<int:pk>/dates/<str:original>/",
+        scheduling.OccurrenceOpenView.as_view(),
+        name="occurrence-open",
+    ),
+    path(
         "meetings/<int:pk>/time-proposals/<int:proposal_pk>/",
         scheduling.TimeProposalDecideView.as_view(),
         name="meeting-time-proposal",

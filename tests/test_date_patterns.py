@@ -19,7 +19,13 @@ TEMPLATE_ALLOWED = {"T"}
 
 # Where a template writes a machine value, with why: the occurrence a form field and a link
 # carry is read back by the server (ISO, local time).
-TEMPLATE_MACHINE = {("templates/meetings/_scheduling_panel.html", r"Y-m-d\TH:i")}
+# The date of a series in the address of its page and in the RSVP form (``Ymd\THi``).
+TEMPLATE_MACHINE = {
+    ("templates/meetings/_scheduling_panel.html", r"Y-m-d\TH:i"),
+    ("templates/meetings/_scheduling_panel.html", r"Ymd\THi"),
+    ("templates/meetings/meeting_list.html", r"Ymd\THi"),
+    ("templates/meetings/rsvp.html", r"Ymd\THi"),
+}
 
 # A line that formats a date (strftime, Django's date_format/time_format/dateformat.format)
 # with a literal pattern: strftime directives, or only Django's format characters.

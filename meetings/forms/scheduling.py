@@ -80,13 +80,15 @@ class MeetingForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, is_round_session: bool, **kwargs):
+    def __init__(self, *args, is_round_session: bool, is_occurrence: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_round_session = is_round_session
-        if is_round_session:
+        # A date of a series repeats with its series: its repetition is the series'.
+        self.repeats = not (is_round_session or is_occurrence)
+        if not self.repeats:
             for name in ("repeat", "interval", "rank", "count"):
                 del self.fields[name]
-        else:
+        if not is_round_session:
             del self.fields["confirm_long"]
 
     def clean_reminders(self):
@@ -127,7 +129,7 @@ class MeetingForm(forms.Form):
 
     def meeting_fields(self) -> dict:
         """The meeting's fields as ``meeting_create`` and ``meeting_update`` take them (a
-        round session has no recurrence)."""
+        round session has no recurrence; a date of a series has its series')."""
         data = self.cleaned_data
         fields = {
             "title": data["title"],
@@ -141,7 +143,7 @@ class MeetingForm(forms.Form):
             "capacity": data["capacity"],
             "reminder_offsets": data["reminders"],
         }
-        if not self.is_round_session:
+        if self.repeats:
             fields["recurrence_rule"] = data.get("recurrence_rule", "")
         return fields
 
@@ -179,16 +181,15 @@ class MeetingForm(forms.Form):
 
 
 class OccurrenceForm(forms.Form):
+    """The buttons of one date of a series, on that date's page: cancel it, move it, or
+    give it and the following dates a new time (the date itself is the page's)."""
+
     ACTIONS = [
         ("cancel", pgettext_lazy("occurrence", "Cancel")),
         ("move", _("Move")),
         ("following", _("New time for this and the following dates")),
     ]
 
-    occurrence = forms.DateTimeField(
-        label=_("Meeting of the series (original date and time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     new_date = forms.DateField(
         label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -200,26 +201,23 @@ class OccurrenceForm(forms.Form):
         label=_("New end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, occurrence, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting = meeting
+        self.occurrence = occurrence
+
+    @classmethod
+    def initial_from(cls, occurrence) -> dict:
+        tz = ZoneInfo(occurrence.timezone)
+        start, end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
+        return {"new_date": start.date(), "new_start": start.time(), "new_end": end.time()}
 
     def clean(self):
         data = super().clean()
-        tzid = self.meeting.timezone
-        if data.get("occurrence"):
-            naive = data["occurrence"].replace(tzinfo=None)
-            try:
-                data["occurrence_start"] = recurrence.aware_from_local(naive, tzid)
-            except ValidationError as exc:
-                self.add_error("occurrence", exc)
-        if (
-            data.get("action") == "following"
-            and data.get("occurrence")
-            and not data.get("new_date")
-        ):
+        tzid = self.occurrence.timezone
+        if data.get("action") == "following" and not data.get("new_date"):
             # The following dates keep their days unless a new first date is given.
-            data["new_date"] = data["occurrence"].date()
+            original = self.occurrence.recurrence_id.astimezone(ZoneInfo(tzid))
+            data["new_date"] = original.date()
         if data.get("action") in ("move", "following"):
             if not (data.get("new_date") and data.get("new_start") and data.get("new_end")):
                 raise ValidationError(_("Give the new date, start and end."))

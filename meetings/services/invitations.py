@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -719,6 +719,87 @@ def invitation_answer(
     return result
 
 
+def occurrence_invitations_ensure(*, occurrence: Meeting) -> QuerySet[Invitation]:
+    """The invitations to one date of a series of everyone kept informed of the series (for
+    the notice of that date's agenda), created where missing. One that was not answered on
+    its own (no ``answered_at``) is no answer: the invitee's answer to the series holds.
+    Returns those that may be written to about that date."""
+    series_invitations = Invitation.objects.filter(
+        KEPT_INFORMED_Q, meeting_id=occurrence.recurrence_parent_id
+    )
+    existing = Invitation.objects.filter(meeting=occurrence).values("contact_id")
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                meeting=occurrence,
+                contact_id=invitation.contact_id,
+                status=InvitationStatus.SENT,
+                sent_at=invitation.sent_at,
+                calendar_sequence=invitation.calendar_sequence,
+            )
+            for invitation in series_invitations.exclude(contact_id__in=existing)
+        ]
+    )
+    return (
+        Invitation.objects.went_out()
+        .filter(meeting=occurrence)
+        .filter(
+            Q(answered_at__isnull=False) | Q(contact_id__in=series_invitations.values("contact_id"))
+        )
+    )
+
+
+def occurrence_answer(
+    *,
+    occurrence: Meeting,
+    invitation: Invitation,
+    answer: str,
+    comment: str = "",
+    calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
+) -> AnswerResult:
+    """An invitee's answer for one date of a series (to decline that date, say), given with
+    their invitation to the series: it is kept as their invitation to that date, and their
+    answer to the series holds for every date they did not answer on its own. Ordered and
+    matched like any answer (an older one never replaces a newer one; a calendar reply to an
+    older SEQUENCE than the last one sent for the series is stale)."""
+    if occurrence.recurrence_parent_id is None or (
+        invitation.meeting_id != occurrence.recurrence_parent_id
+    ):
+        raise ValidationError(_("This invitation is not to this series."), code="series")
+    with transaction.atomic():
+        series_invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if series_invitation.sent_at is None or series_invitation.status not in ANSWERABLE:
+            raise ValidationError(
+                _("This invitation cannot be answered (it is %(status)s).")
+                % {"status": series_invitation.get_status_display()},
+                code="not_answerable",
+            )
+        own, _created = Invitation.objects.get_or_create(
+            meeting=occurrence,
+            contact_id=series_invitation.contact_id,
+            defaults={
+                "status": InvitationStatus.SENT,
+                "sent_at": series_invitation.sent_at,
+                "calendar_sequence": series_invitation.calendar_sequence,
+                "participation_language": series_invitation.participation_language,
+            },
+        )
+        if own.calendar_sequence != series_invitation.calendar_sequence:
+            # The date's calendar entry is the series' one: what was last sent for it.
+            Invitation.objects.filter(pk=own.pk).update(
+                calendar_sequence=series_invitation.calendar_sequence
+            )
+        return invitation_answer(
+            invitation=own,
+            answer=answer,
+            comment=comment,
+            participation_language=own.participation_language,
+            calendar_sequence=calendar_sequence,
+            answered_at=answered_at,
+        )
+
+
 DELEGABLE = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
 
 
@@ -1002,10 +1083,11 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
         Meeting.objects.filter(recurrence_parent__isnull=True, starts_at__lte=horizon)
         .filter(Q(starts_at__gt=now) | ~Q(recurrence_rule=""))
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.HELD])
-        .prefetch_related("agenda_items", "overrides")
+        .prefetch_related("agenda_items", "occurrences")
     )
     count = 0
     for meeting in meetings:
+        dates = {o.starts_at: o.pk for o in meeting.occurrences.all()}
         for start in occurrences(meeting, start=now, end=horizon):
             for offset in meeting.reminder_offsets or []:
                 moment = start - dt.timedelta(minutes=int(offset))
@@ -1015,6 +1097,12 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
                     Q(sent_at__lt=moment) | Q(sent_at__isnull=True),
                     status__in=KEPT_INFORMED,
                 ).select_related("contact")
+                if start in dates:  # not those who declined that date of the series
+                    invitations = invitations.exclude(
+                        contact_id__in=Invitation.objects.filter(
+                            meeting_id=dates[start], status=InvitationStatus.DECLINED
+                        ).values("contact_id")
+                    )
                 with transaction.atomic():
                     for invitation in invitations:
                         invitation.meeting = meeting
@@ -1044,7 +1132,7 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
     over_ids = []
     candidates = Meeting.objects.filter(
         pk__in=with_needs.values("meeting_id"), starts_at__lt=now
-    ).prefetch_related("overrides")
+    ).prefetch_related("occurrences")
     for meeting in candidates:
         last_end = series_last_end(meeting)
         if last_end is not None and last_end <= now:

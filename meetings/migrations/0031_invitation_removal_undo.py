@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0028_retention_purge_schedule'),
+        ('meetings', '0030_series_occurrences_schedule'),
     ]
 
     operations = [
