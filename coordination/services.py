@@ -58,9 +58,11 @@ def questionnaire_load(
     their historical models."""
     if data is None:
         data = json.loads(QUESTIONNAIRE_PATH.read_text(encoding="utf-8"))
-    survey, _created = survey_model.objects.update_or_create(
-        code=data["code"], defaults={"title": data["title"], "sections": data["sections"]}
-    )
+    defaults = {"title": data["title"], "sections": data["sections"]}
+    if any(f.name == "language" for f in survey_model._meta.get_fields()):
+        # Historical models of migrations before the field have no language.
+        defaults["language"] = data.get("language", "en")
+    survey, _created = survey_model.objects.update_or_create(code=data["code"], defaults=defaults)
     for item in data["questions"]:
         question_model.objects.update_or_create(
             survey=survey,

@@ -18,6 +18,7 @@ from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from meetings import enums
 
 FREQUENCIES = ("weekly", "monthly")
@@ -44,7 +45,7 @@ def aware_from_local(local: dt.datetime, tzid: str) -> dt.datetime:
                 "%(time)s does not exist in %(tz)s: the clocks go forward that night. "
                 "Choose another time."
             )
-            % {"time": local.strftime("%Y-%m-%d %H:%M"), "tz": tzid}
+            % {"time": dates.medium_datetime(local), "tz": tzid}
         )
     return aware
 

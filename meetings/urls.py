@@ -203,6 +203,11 @@ urlpatterns = [
         name="invitation-remove",
     ),
     path(
+        "invitations/<int:pk>/restore/",
+        invitations.InvitationRestoreView.as_view(),
+        name="invitation-restore",
+    ),
+    path(
         "meetings/<int:pk>/invite.ics",
         calendars.MeetingIcsView.as_view(),
         name="meeting-ics",

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination.models import ConsultationRound, Contact, Membership
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 from meetings import enums
@@ -148,10 +148,11 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                     kind="holiday",
                     when=moment,
                     message=_("%(date)s is a public holiday in Belgium (%(name)s).")
-                    % {"date": date_format(moment.astimezone(tz).date(), "DATE_FORMAT"),
+                    % {"date": dates.medium_date(moment.astimezone(tz).date()),
                        "name": name},
                 )
             )  # fmt: skip
+    conflicts += _round_sessions_at_the_same_time(meeting, own, duration)
     contacts = Contact.objects.filter(
         (
             Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
@@ -200,6 +201,42 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                                 % {"name": contact_names[contact_id], "other": other.title},
                             )
                         )
+    return conflicts
+
+
+def _round_sessions_at_the_same_time(
+    meeting: Meeting, own: list[dt.datetime], duration: dt.timedelta
+) -> list[Conflict]:
+    """A round's sessions share its facilitators: another session of the round at the same
+    time double-books them, invitees or not (a session being planned has none yet)."""
+    if not meeting.consultation_round_id or not own:
+        return []
+    others = (
+        Meeting.objects.filter(
+            consultation_round_id=meeting.consultation_round_id,
+            starts_at__lt=max(own) + duration,
+            ends_at__gt=min(own),
+        )
+        .exclude(pk=meeting.pk)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    conflicts = []
+    for other in others:
+        for mine in own:
+            if other.starts_at < mine + duration and mine < other.ends_at:
+                conflicts.append(
+                    Conflict(
+                        kind="double_booked",
+                        when=mine,
+                        message=_(
+                            "The session “%(other)s” of this round takes place at that time: "
+                            "its facilitators would be expected at both."
+                        )
+                        % {"other": other.title},
+                    )
+                )
+                break
     return conflicts
 
 

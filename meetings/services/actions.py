@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from coordination import dates
 from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.emails import outbox_write
@@ -52,7 +53,10 @@ def _validate(
         errors["due_date"] = _(
             "The due date (%(due)s) is before the meeting this action comes from "
             "(%(meeting)s). Choose the meeting day or later."
-        ) % {"due": due_date.isoformat(), "meeting": _meeting_date(meeting).isoformat()}
+        ) % {
+            "due": dates.medium_date(due_date),
+            "meeting": dates.medium_date(_meeting_date(meeting)),
+        }
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         errors["origin_agenda_item"] = _("This agenda item belongs to another meeting.")
     if errors:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from coordination import dates
 from coordination.exceptions import EditConflict
 from coordination.models import Contact, Question
 from coordination.private_files import private_name
@@ -581,7 +582,7 @@ def action_review_text(*, actions: list[ActionItem], language: str) -> str:
                     if owner
                     else str(action.owner_organisation)
                 )
-            due = action.due_date.isoformat() if action.due_date else _("no due date")
+            due = dates.medium_date(action.due_date) or _("no due date")
             lines.append(
                 _("- %(description)s — %(owner)s, due %(due)s (%(status)s)")
                 % {

@@ -347,8 +347,16 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
             invitation.sent_at = timezone.now() if sent_already else None
             invitation.answered_at = None
             invitation.holds_seat = False
+            _forget_removal(invitation)
             invitation.save(
-                update_fields=["status", "sent_at", "answered_at", "holds_seat", "updated_at"]
+                update_fields=[
+                    "status",
+                    "sent_at",
+                    "answered_at",
+                    "holds_seat",
+                    *REMOVAL_FIELDS,
+                    "updated_at",
+                ]
             )
         else:
             try:
@@ -386,10 +394,22 @@ def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") 
             previous == InvitationStatus.WAITLISTED and invitation.sent_at is not None
         )
         seated = _holds_a_seat(invitation, previous)
+        invitation.removed_at = timezone.now()
+        invitation.status_before_removal = previous
+        invitation.waitlist_position_before_removal = invitation.waitlist_position
+        invitation.held_seat_before_removal = seated
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
         invitation.holds_seat = False
-        invitation.save(update_fields=["status", "waitlist_position", "holds_seat", "updated_at"])
+        invitation.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "holds_seat",
+                *REMOVAL_FIELDS,
+                "updated_at",
+            ]
+        )
         invitation_token_revoke(invitation=invitation)
         invitation.meeting = locked
         if informed:
@@ -401,6 +421,91 @@ def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") 
         )
         if not handled and seated:
             _promote_from_waitlist(locked)
+    return invitation
+
+
+REMOVAL_FIELDS = (
+    "removed_at",
+    "status_before_removal",
+    "waitlist_position_before_removal",
+    "held_seat_before_removal",
+)
+
+
+def _forget_removal(invitation: Invitation) -> None:
+    invitation.removed_at = None
+    invitation.status_before_removal = ""
+    invitation.waitlist_position_before_removal = None
+    invitation.held_seat_before_removal = False
+
+
+def removal_undo_deadline(invitation: Invitation) -> dt.datetime | None:
+    """Until when a removal can be undone: ``INVITEE_REMOVAL_UNDO_HOURS`` after it, and never
+    once the meeting has started; ``None`` if the invitation was not removed."""
+    if invitation.status != InvitationStatus.CANCELLED or invitation.removed_at is None:
+        return None
+    hours = getattr(settings, "INVITEE_REMOVAL_UNDO_HOURS", 24)
+    return min(invitation.removed_at + dt.timedelta(hours=hours), invitation.meeting.starts_at)
+
+
+def invitation_restore(*, invitation: Invitation, by=None) -> Invitation:
+    """Undo the removal of an invitee: the invitation comes back as it was (its answer, its
+    place on the waitlist); one who held a seat gets it back if a seat is still free, else
+    goes to the end of the waitlist. Whoever had been told of the removal receives the
+    invitation again (a REQUEST with a higher SEQUENCE and a new answer link)."""
+    with transaction.atomic():
+        locked = _lock_meeting(invitation.meeting_id)
+        invitation = (
+            Invitation.objects.select_for_update().select_related("contact").get(pk=invitation.pk)
+        )
+        invitation.meeting = locked
+        deadline = removal_undo_deadline(invitation)
+        if deadline is None or not invitation.status_before_removal:
+            raise ValidationError(_("This invitee was not removed."), code="not_removed")
+        if timezone.now() >= deadline:
+            raise ValidationError(
+                _("This removal can no longer be undone: invite them again instead."),
+                code="too_late",
+            )
+        _ensure_open(locked)
+        previous = invitation.status_before_removal
+        status, position, holds_seat = previous, None, False
+        if previous == InvitationStatus.WAITLISTED:
+            position = invitation.waitlist_position_before_removal
+            if position is None or locked.invitations.filter(waitlist_position=position).exists():
+                position = _next_waitlist_position(locked)
+        elif invitation.held_seat_before_removal:
+            taken = seats_taken(meeting=locked, exclude=invitation)
+            if locked.capacity is not None and taken >= locked.capacity:
+                status, position = InvitationStatus.WAITLISTED, _next_waitlist_position(locked)
+            else:
+                holds_seat = previous in SEAT_KEEPING
+        invitation.status = status
+        invitation.waitlist_position = position
+        invitation.holds_seat = holds_seat
+        informed = invitation.sent_at is not None and previous != InvitationStatus.DRAFTED
+        told_of_removal = previous in KEPT_INFORMED or (
+            previous == InvitationStatus.WAITLISTED and informed
+        )
+        _forget_removal(invitation)
+        invitation.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "holds_seat",
+                *REMOVAL_FIELDS,
+                "updated_at",
+            ]
+        )
+        if told_of_removal:
+            locked.sequence += 1
+            locked.save(update_fields=["sequence", "updated_at"])
+            kind = (
+                OutboxKind.WAITLISTED
+                if status == InvitationStatus.WAITLISTED
+                else OutboxKind.INVITATION
+            )
+            invitation_message_enqueue(invitation=invitation, kind=kind)
     return invitation
 
 

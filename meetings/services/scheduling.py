@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.dates import medium_datetime
 from coordination.rules import ROUND_ADD_SESSION, ROUND_CHANGE_SESSIONS, round_require
 from meetings import enums
 from meetings.models import Invitation, Meeting, TimeProposal
@@ -333,7 +334,7 @@ def _occurrences_drop(dates: list[Meeting]) -> None:
                 "The meeting of %(date)s has its own minutes or attendance and would no "
                 "longer be a date of the series. Keep its date in the series."
             )
-            % {"date": kept[0].recurrence_id.strftime("%Y-%m-%d %H:%M")},
+            % {"date": medium_datetime(kept[0].recurrence_id, tz=kept[0].timezone)},
             code="occurrence_kept",
         )
     for occurrence in dates:

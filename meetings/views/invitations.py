@@ -24,7 +24,11 @@ from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
 from meetings.models import DelegationRequest, Invitation
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_delegation, invitation_overview
+from meetings.selectors.invitations import (
+    invitation_delegation,
+    invitation_overview,
+    removals_undoable,
+)
 from meetings.selectors.scheduling import meeting_conflicts, series_dates_answered
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling as scheduling_services
@@ -60,6 +64,7 @@ def _render_overview(request, meeting, add_form=None, status=200):
         "overview": overview,
         "add_form": add_form or AddInviteeForm(),
         "conflicts": meeting_conflicts(meeting=meeting),
+        "removals_undoable": removals_undoable(meeting=meeting),
     }
     return render(request, "meetings/invitation_overview.html", context, status=status)
 
@@ -148,6 +153,40 @@ class InvitationRemoveView(LoginRequiredMixin, View):
             messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The invitee was removed."))
+        return redirect("meeting-invitations", pk=invitation.meeting_id)
+
+
+class InvitationRestoreView(LoginRequiredMixin, View):
+    """POST (a form on the meeting's pages, no JavaScript needed): undo a removal."""
+
+    def post(self, request, pk):
+        invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        try:
+            restored = invitation_services.invitation_restore(
+                invitation=invitation, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            if restored.status == "waitlisted":
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s is invited again. No seat was free any more: they are on "
+                        "the waitlist (position %(position)s)."
+                    )
+                    % {"name": restored.contact.name, "position": restored.waitlist_position},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is invited again, as before the removal.")
+                    % {"name": restored.contact.name},
+                )
+        next_page = request.POST.get("next")
+        if next_page == "meeting":
+            return redirect("meeting-detail", pk=invitation.meeting_id)
         return redirect("meeting-invitations", pk=invitation.meeting_id)
 
 

@@ -21,7 +21,7 @@ from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, Occurrence
 from meetings.models import Meeting, TimeProposal
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_counts
+from meetings.selectors.invitations import invitation_counts, removals_undoable
 from meetings.selectors.scheduling import (
     meeting_conflicts,
     meetings_visible_to,
@@ -119,6 +119,7 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             context["conflicts"] = meeting_conflicts(meeting=self.object)
             context["time_proposals"] = time_proposals_open(meeting=self.object)
             context["rsvp"] = invitation_counts(meeting=self.object)
+            context["removals_undoable"] = removals_undoable(meeting=self.object)
         return context
 
     def _occurrence_context(self, can_manage: bool) -> dict:

@@ -149,7 +149,7 @@ def test_time_in_the_dst_gap_is_refused():
         recurrence.aware_from_local(dt.datetime(2027, 3, 28, 2, 30), "Europe/Brussels")
 
     assert excinfo.value.messages == [
-        "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go forward that night. "
+        "28 March 2027, 02:30 does not exist in Europe/Brussels: the clocks go forward that night. "
         "Choose another time."
     ]
 
@@ -373,7 +373,7 @@ def test_create_page_refuses_a_time_in_the_dst_gap(client_for):
 
     assert response.status_code == 200
     assert response.context["form"].errors["start_time"] == [
-        "2027-03-28 02:15 does not exist in Europe/Brussels: the clocks go forward that night. "
+        "28 March 2027, 02:15 does not exist in Europe/Brussels: the clocks go forward that night. "
         "Choose another time."
     ]
     assert Meeting.objects.count() == 0
