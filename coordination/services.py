@@ -161,6 +161,23 @@ def audit_trail_purge(*, now=None) -> dict[str, int]:
     }
 
 
+def login_records_purge(*, now=None) -> int:
+    """Delete the lock-out's records (django-axes attempts, failures and sign-in log: user
+    names, IP addresses, browsers) older than ``RETENTION_LOGIN_ATTEMPTS_DAYS``, and never
+    those of a lock-out still running. Returns how many rows were deleted."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    kept = max(
+        dt.timedelta(days=settings.RETENTION_LOGIN_ATTEMPTS_DAYS),
+        dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0)),
+    )
+    limit = (now or timezone.now()) - kept
+    return sum(
+        model.objects.filter(attempt_time__lt=limit).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
+
+
 # What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
 # done by functions other apps register here from their ``AppConfig.ready()``; each is called
 # as ``handler(contact=..., purpose=..., now=...)`` in the withdrawal's transaction and returns
