@@ -270,3 +270,42 @@ def test_exporting_a_contacts_data_from_the_command_line_is_recorded(person, tmp
     )
     assert trail() == [("personal_data_downloaded", "command", person["contact"].pk)]
     assert_no_email_in_trail()
+
+
+# --- Pages and the report back --------------------------------------------------------------
+
+
+def test_exporting_the_volunteer_pool_from_its_page_is_recorded(client_for, team_user):
+    from tests.meetings.test_volunteer_pool import volunteer
+
+    _organisation, contact = volunteer("Atlas Aid")
+    contact.email = EMAIL
+    contact.save(update_fields=["email"])
+
+    response = client_for(team_user).get(reverse("volunteer-pool"), {"export": "csv"})
+
+    assert EMAIL in response.content.decode()
+    assert trail() == [("list_exported", "page", contact.pk)]
+    assert c.AccessEvent.objects.get().detail == "volunteer pool (csv)"
+    assert_no_email_in_trail()
+
+
+def test_reading_the_report_back_through_the_api_is_recorded(monkeypatch, client_for):
+    from meetings.formats import report as render
+    from meetings.services import report_back as report_back_services
+    from tests.meetings.test_report_back import build_round_with_final_report
+
+    monkeypatch.setattr(render, "render_pdf", lambda **kw: b"%PDF-1.7 fake")
+    monkeypatch.setattr(render, "render_docx", lambda **kw: b"PK fake docx")
+    report, facilitator, people = build_round_with_final_report()
+    back = report_back_services.report_back_send(report=report, text="Thank you.", by=facilitator)
+    report_back_services.report_back_deliver(report_back_id=back.pk)
+    c.AccessEvent.objects.all().delete()
+
+    response = client_for(facilitator).get(
+        reverse("api-report-back", args=[str(report.consultation_round_id)])
+    )
+
+    assert response.status_code == 200
+    received = sorted(people[k].contact_id for k in ("atlas", "beacon", "cedar"))
+    assert sorted(trail()) == [("list_exported", "api", pk) for pk in received]
