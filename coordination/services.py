@@ -421,6 +421,8 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
     address) makes later survey imports skip the person. Refused for an erased contact."""
     from auditlog.context import disable_auditlog
 
+    from coordination.imports.jobs import survey_import_jobs_erase
+
     now = timezone.now()
     # The erasure's own changes are not change-logged (they would carry the old values);
     # the access trail records the erasure.
@@ -479,6 +481,7 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
             response.save(update_fields=["answers", "metadata", "updated_at"])
             responses += 1
         summary["survey_responses_scrubbed"] = responses
+        summary |= survey_import_jobs_erase(scrubber=scrubber)
         if user is not None:
             summary["sessions_ended"] = _user_anonymise(user, number=record.pk)
         summary["admin_log_entries_scrubbed"] = _admin_log_scrub(

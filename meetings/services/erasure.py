@@ -17,10 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coordination.models import Contact
-from coordination.privacy import Scrubber
+from coordination.privacy import Scrubber, file_text
 from meetings import enums
 from meetings.formats import report as render
-from meetings.formats.text import document_text
 from meetings.models import (
     ActionItem,
     ActionItemEvent,
@@ -242,7 +241,7 @@ def _attachments_erase(scrubber: Scrubber) -> dict[str, int]:
     content under a name with the pseudonym."""
     removed = renamed = 0
     for attachment in AgendaAttachment.objects.all().iterator():
-        if scrubber.finds(document_text(_stored_content(attachment.file))):
+        if scrubber.finds(file_text(_stored_content(attachment.file))):
             attachment.file.storage.delete(attachment.file.name)
             attachment.delete()
             removed += 1
@@ -264,7 +263,7 @@ def _report_copies_render_again(scrubber: Scrubber) -> int:
         "version", "contact__organisation"
     )
     for delivery in copies.iterator():
-        if not scrubber.finds(document_text(_stored_content(delivery.pdf))):
+        if not scrubber.finds(file_text(_stored_content(delivery.pdf))):
             continue
         version = ReportVersion.objects.get(pk=delivery.version_id)
         content = report_pdf_without(

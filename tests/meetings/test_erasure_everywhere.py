@@ -25,6 +25,7 @@ from django_q.models import Task
 from coordination import enums as c_enums
 from coordination.exceptions import InvalidTokenError
 from coordination.imports.importer import survey_import
+from coordination.imports.jobs import survey_import_job_create, survey_import_job_is_pending
 from coordination.models import Consent, Contact, ErasureRecord, SurveyResponse, User
 from coordination.selectors import needs_assessment_survey
 from coordination.services import PERSONAL_DATA_REFERENCES, contact_erase
@@ -254,6 +255,17 @@ def rich_person(client_for):
     agenda_services.agenda_publish(meeting=coming)
     agenda_pdf_cached(meeting=coming)
 
+    # A survey export naming her was uploaded for a check that waits for its confirmation.
+    check = survey_import_job_create(
+        upload=SimpleUploadedFile(
+            "export.csv", f"Organisation;Name;E-mail\nCentre Horizon;{NAME};{EMAIL}\n".encode()
+        ),
+        filename="export.csv",
+        user=team,
+        dry_run=True,
+        awaits_confirmation=True,
+    )
+
     client = client_for(user)
     client.get(reverse("my-data"))
     LogEntry.objects.log_actions(
@@ -270,7 +282,7 @@ def rich_person(client_for):
         success=True,
     )
     return SimpleNamespace(
-        person=person, invitation=invitation, waiting=waiting, client=client, team=team
+        person=person, invitation=invitation, waiting=waiting, client=client, team=team, check=check
     )
 
 
@@ -290,6 +302,7 @@ def test_erasure_leaves_no_name_email_or_phone_in_any_table_or_file(client_for, 
     assert any(key.startswith("file reports/") for key in before)
     assert sum(key.startswith("file agenda/") for key in before) >= 2
     assert any(key.startswith("meetings.AgendaAttachment#") for key in before)
+    assert any(key.startswith("file survey-imports/") for key in before)
 
     contact_erase(contact=person, by=team, door="page")
 
@@ -301,6 +314,8 @@ def test_erasure_leaves_no_name_email_or_phone_in_any_table_or_file(client_for, 
     assert sorted(p.name for p in (media_root / "agenda").rglob("*") if p.is_file()) == [
         Path(kept.file.name).name
     ]
+    held.check.refresh_from_db()
+    assert (held.check.upload.name, survey_import_job_is_pending(held.check)) == ("", False)
     coming = held.invitation.meeting
     assert _found(pypdf_text(agenda_pdf_cached(meeting=coming))) == []
     record = ErasureRecord.objects.get(contact=person)
@@ -460,6 +475,8 @@ def test_erasure_record_shows_the_team_what_was_erased(client_for, media_root):
         "report_sections_scrubbed": 0,
         "report_versions_rendered_again": 1,
         "sessions_ended": 1,
+        "survey_import_files_deleted": 1,  # the export waiting for its confirmation
+        "survey_import_jobs_scrubbed": 0,
         "survey_responses_scrubbed": 1,
         "task_records_deleted": 1,
         "time_proposals_scrubbed": 0,
