@@ -145,17 +145,16 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "department", "kind", "support_role", "email_domain")
+    list_filter = ("kind", "support_role")
+    search_fields = ("name", "department", "email_domain")
+    inlines = [ContactInline]
     personal_data_in_list = False  # the list names no person; each page lists its contacts
 
     def personal_data_contact_ids(self, rows) -> list[int]:
         return sorted(
             models.Contact.objects.filter(organisation__in=rows).values_list("pk", flat=True)
         )
-
-    list_display = ("name", "department", "kind", "support_role", "email_domain")
-    list_filter = ("kind", "support_role")
-    search_fields = ("name", "department", "email_domain")
-    inlines = [ContactInline]
 
 
 # Evidence of a consent: written by the services (survey import, web form, RSVP, the add form
@@ -189,9 +188,6 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(models.Contact)
 class ContactAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    def personal_data_contact_ids(self, rows) -> list[int]:
-        return sorted(row.pk for row in rows)
-
     list_display = ("name", "organisation", "email", "preferred_language", "is_active")
     list_filter = (
         "is_active",
@@ -206,6 +202,9 @@ class ContactAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     readonly_fields = ("erased_at",)
     inlines = [ConsentInline]
     actions = ["erase_personal_data"]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted(row.pk for row in rows)
 
     @admin.action(
         description=gettext_lazy("Erase personal data of the selected contacts"),
@@ -360,6 +359,11 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(models.WorkingGroup)
 class WorkingGroupAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "mandate")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
     personal_data_in_list = False  # the list names no person; each page lists its members
 
     def personal_data_contact_ids(self, rows) -> list[int]:
@@ -370,12 +374,6 @@ class WorkingGroupAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 )
             )
         )
-
-    list_display = ("name", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name", "mandate")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = [MembershipInline]
 
 
 @admin.register(models.Membership)

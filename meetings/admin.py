@@ -198,17 +198,17 @@ class InvitationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Invitees are added on the session page; answers, seats and the waitlist change only
     through the invitation services (RSVP, the session page, the action below)."""
 
-    def personal_data_action(self, obj) -> str:
-        if obj.accessibility_needs or obj.needs_interpretation or obj.participation_language:
-            return AccessAction.NEEDS_VIEWED
-        return AccessAction.CONTACT_DETAILS_VIEWED
-
     list_display = ("contact", "meeting", "status", "sent_at", "answered_at")
     list_filter = ("status", "meeting__consultation_round", "meeting__working_group")
     search_fields = ("contact__name", "contact__email", "meeting__title")
     list_select_related = ("contact", "meeting")
     readonly_fields = INVITATION_WORKFLOW_FIELDS
     actions = ["remove_invitee"]
+
+    def personal_data_action(self, obj) -> str:
+        if obj.accessibility_needs or obj.needs_interpretation or obj.participation_language:
+            return AccessAction.NEEDS_VIEWED
+        return AccessAction.CONTACT_DETAILS_VIEWED
 
     def has_add_permission(self, request):
         return False
@@ -236,15 +236,15 @@ class InvitationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 @admin.register(models.AgendaItem)
 class AgendaItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
-    def personal_data_contact_ids(self, rows) -> list[int]:
-        return sorted({row.presenter_id for row in rows if row.presenter_id})
-
     list_display = ("title", "meeting", "position", "purpose", "planned_minutes")
     list_filter = ("purpose",)
     search_fields = ("title", "description", "meeting__title")
     list_select_related = ("meeting",)
     autocomplete_fields = ("presenter",)
     readonly_fields = ("meeting", "position", "revision")
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted({row.presenter_id for row in rows if row.presenter_id})
 
     def has_add_permission(self, request):
         return False
@@ -385,9 +385,6 @@ class ActionItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin
     (recorded in their history), their description, owner and due date through
     ``action_item_update``."""
 
-    def personal_data_contact_ids(self, rows) -> list[int]:
-        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
-
     list_display = ("description", "owner_organisation", "owner_contact", "due_date", "status")
     list_filter = ("status", "due_date")
     search_fields = ("description", "owner_contact__name", "owner_organisation__name")
@@ -403,6 +400,9 @@ class ActionItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin
             enums.ActionStatus.DROPPED, gettext_lazy("Drop the selected action items")
         ),
     ]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
 
     def has_add_permission(self, request):
         return False
@@ -484,16 +484,16 @@ class ReportAdmin(admin.ModelAdmin):
 class OutboundMessageAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     """The e-mail outbox, read-only: a failed message is sent again with the action."""
 
-    def personal_data_contact_ids(self, rows) -> list[int]:
-        emails_shown = {row.to_email.lower() for row in rows if row.to_email}
-        return sorted(Contact.objects.filter(email__in=emails_shown).values_list("pk", flat=True))
-
     list_display = ("to_email", "kind", "sequence", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("to_email", "subject")
     list_select_related = ("invitation",)
     readonly_fields = [field.name for field in models.OutboundMessage._meta.fields]
     actions = ["retry_failed"]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        emails_shown = {row.to_email.lower() for row in rows if row.to_email}
+        return sorted(Contact.objects.filter(email__in=emails_shown).values_list("pk", flat=True))
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -83,15 +83,14 @@ class OrganisationFilter(filters.FilterSet):
 
 class OrganisationViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
-    access_subject = "organisation"
-
-    def access_contact_ids(self, rows) -> list[int]:
-        return sorted({c.pk for organisation in rows for c in organisation.visible_contacts})
-
     permission_classes = [IsTeamOrFacilitator]
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "kind"]
     ordering = ["name"]
+    access_subject = "organisation"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({c.pk for organisation in rows for c in organisation.visible_contacts})
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user)
@@ -99,15 +98,14 @@ class OrganisationViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
 
 class WorkingGroupViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkingGroupSerializer
-    access_subject = "working group"
-
-    def access_contact_ids(self, rows) -> list[int]:
-        return sorted({m.contact_id for group in rows for m in group.current_memberships})
-
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["is_active"]
     ordering_fields = ["name"]
     ordering = ["name"]
+    access_subject = "working group"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({m.contact_id for group in rows for m in group.current_memberships})
 
     def get_queryset(self):
         return selectors.working_group_list(user=self.request.user)

@@ -72,15 +72,14 @@ class ActionItemViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = ActionItem.objects.none()  # for the schema; see get_queryset
-    access_subject = "action item"
-
-    def access_contact_ids(self, rows) -> list[int]:
-        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
-
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
     ordering = ["due_date", "id"]
     ordering_fields = ["due_date", "created_at", "status"]
+    access_subject = "action item"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
 
     def get_queryset(self):
         return action_items_visible_to(user=self.request.user)
