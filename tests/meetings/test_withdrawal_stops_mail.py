@@ -56,10 +56,14 @@ def test_action_reminder_is_not_written_to_an_owner_who_withdrew():
         for owner in (gone, kept)
     ]
 
-    for item in items:
-        actions.action_reminder_send(action_id=item.pk, today=day)
+    due = actions.action_reminders_due_ids(today=day)
+    sent = [actions.action_reminder_send(action_id=item.pk, today=day) for item in items]
 
+    assert due == [items[1].pk]
+    assert sent == [False, True]
     assert recipients(OutboxKind.ACTION_REMINDER) == ["kept@ngo.be"]
+    items[0].refresh_from_db()
+    assert items[0].reminded_on is None
 
 
 def test_meeting_reminder_is_not_written_to_someone_invited_after_withdrawing():
