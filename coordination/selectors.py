@@ -181,6 +181,20 @@ def active_consent_purposes(contact: Contact) -> set[str]:
     return {c.purpose for c in contact.consents.all() if c.withdrawn_at is None}
 
 
+def contact_may_be_written_to(*, contact: Contact | None, purpose: str | None) -> bool:
+    """The one rule of every e-mail written to a person for a purpose: not to an erased
+    contact, nor to one without an address, nor for a purpose whose consent they withdrew
+    (a consent withdrawn and not given again). A purpose they never recorded anything about
+    (a member the team added) or no purpose at all (a meeting of neither a group nor a round)
+    leaves them reachable."""
+    if contact is None or contact.erased_at is not None or not contact.email:
+        return False
+    if purpose is None:
+        return True
+    records = contact.consents.filter(purpose=purpose)
+    return not records.exists() or records.filter(withdrawn_at__isnull=True).exists()
+
+
 # --- Survey results ---------------------------------------------------------------------------
 # One computation feeds the survey-results pages, their CSV/XLSX export and the consultation
 # report. It reads the responses once and counts in Python (a few thousand rows at most).

@@ -163,6 +163,23 @@ def audit_trail_purge(*, now=None) -> dict[str, int]:
     }
 
 
+def login_records_purge(*, now=None) -> int:
+    """Delete the lock-out's records (django-axes attempts, failures and sign-in log: user
+    names, IP addresses, browsers) older than ``RETENTION_LOGIN_ATTEMPTS_DAYS``, and never
+    those of a lock-out still running. Returns how many rows were deleted."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    kept = max(
+        dt.timedelta(days=settings.RETENTION_LOGIN_ATTEMPTS_DAYS),
+        dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0)),
+    )
+    limit = (now or timezone.now()) - kept
+    return sum(
+        model.objects.filter(attempt_time__lt=limit).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
+
+
 # What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
 # done by functions other apps register here from their ``AppConfig.ready()``; each is called
 # as ``handler(contact=..., purpose=..., now=...)`` in the withdrawal's transaction and returns
@@ -406,6 +423,8 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
     address) makes later survey imports skip the person. Refused for an erased contact."""
     from auditlog.context import disable_auditlog
 
+    from coordination.imports.jobs import survey_import_jobs_erase
+
     now = timezone.now()
     # The erasure's own changes are not change-logged (they would carry the old values);
     # the access trail records the erasure.
@@ -464,6 +483,7 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
             response.save(update_fields=["answers", "metadata", "updated_at"])
             responses += 1
         summary["survey_responses_scrubbed"] = responses
+        summary |= survey_import_jobs_erase(scrubber=scrubber)
         if user is not None:
             summary["sessions_ended"] = _user_anonymise(user, number=record.pk)
         summary["admin_log_entries_scrubbed"] = _admin_log_scrub(

@@ -512,6 +512,9 @@ RETENTION_EXPORT_DAYS = env.int("RETENTION_EXPORT_DAYS", default=30)
 RETENTION_RSVP_LINK_DAYS_AFTER_MEETING = env.int(
     "RETENTION_RSVP_LINK_DAYS_AFTER_MEETING", default=7
 )
+# The lock-out's records (django-axes: user names, IP addresses, browsers of sign-in attempts
+# and sign-ins); never less than the lock-out itself lasts.
+RETENTION_LOGIN_ATTEMPTS_DAYS = env.int("RETENTION_LOGIN_ATTEMPTS_DAYS", default=30)
 
 # --- Transparency (the privacy notice and the record of processing activities) -----------------
 PRIVACY_CONTROLLER = env.str(

@@ -44,6 +44,7 @@ from meetings.formats import ical
 from meetings.models import DelegationRequest, Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.selectors.outbox import message_may_be_written
 from meetings.services import access
 from meetings.services.panels import alternate_replace
 from meetings.services.rounds import round_status_follow
@@ -127,6 +128,20 @@ def meeting_tokens_revoke(*, meeting: Meeting) -> int:
 
 
 # --- Messages -------------------------------------------------------------------------------
+
+
+def invitee_reachable_require(*, invitation: Invitation, kind: str) -> None:
+    """Refuse a reminder asked for by hand when its recipient may not be written to for the
+    purpose of the meeting (their consent withdrawn, their data erased), with the reason
+    instead of "already reminded"."""
+    if not message_may_be_written(
+        about={"invitation": invitation}, to_email=invitation.contact.email, kind=kind
+    ):
+        raise ValidationError(
+            _("%(name)s may not be written to for this meeting (consent withdrawn or no address).")
+            % {"name": invitation.contact.name},
+            code="unreachable",
+        )
 
 
 def facilitator_context(meeting: Meeting) -> dict:
