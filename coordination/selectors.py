@@ -481,13 +481,12 @@ def eligible_contacts() -> QuerySet[Contact]:
 
 
 def volunteered_organisations(*, survey: Survey | None = None) -> QuerySet[Organisation]:
-    """Organisations whose survey response says yes to Q56."""
-    survey_filter = Q(survey_responses__answers__q56="yes")
+    """Organisations whose survey response says yes to Q56 (read from the indexed
+    ``SurveyResponse.volunteers`` column, never from the answers)."""
+    responses = SurveyResponse.objects.filter(volunteers=True)
     if survey is not None:
-        survey_filter &= Q(survey_responses__survey=survey)
-    return Organisation.objects.filter(
-        pk__in=Organisation.objects.filter(survey_filter).values("pk")
-    )
+        responses = responses.filter(survey=survey)
+    return Organisation.objects.filter(pk__in=responses.values("organisation_id"))
 
 
 def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
@@ -518,11 +517,24 @@ def volunteer_pool(*, filters: dict[str, str] | None = None) -> QuerySet[Organis
     return pool_filter(queryset, filters or {}).order_by("name")
 
 
+def volunteer_pool_by_name(*, filters: dict[str, str] | None = None) -> QuerySet[Organisation]:
+    """The volunteer pool as ``volunteer_pool``, for reading one page at a time in name
+    order: each organisation is checked with ``EXISTS`` as the name index is walked, so a
+    page costs a few index probes instead of collecting and sorting the whole pool. Count
+    and whole-pool reads use ``volunteer_pool`` (its ``IN`` lists are cheaper there)."""
+    volunteers = SurveyResponse.objects.filter(volunteers=True, organisation=OuterRef("pk"))
+    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
+    queryset = Organisation.objects.filter(Exists(volunteers), Exists(has_contact))
+    return pool_filter(queryset, filters or {}).order_by("name")
+
+
 def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> QuerySet:
     """Organisations that volunteered but have no contact who may be invited yet (anonymous
-    exports): the team adds one."""
-    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
-    queryset = volunteered_organisations().filter(~Exists(has_contact))
+    exports): the team adds one. (``NOT IN`` one list of the eligible contacts' organisations,
+    never null, rather than a subquery per volunteer.)"""
+    queryset = volunteered_organisations().exclude(
+        pk__in=eligible_contacts().values("organisation_id")
+    )
     return pool_filter(queryset, filters or {}).order_by("name")
 
 

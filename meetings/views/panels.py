@@ -234,8 +234,14 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         if self.sort not in POOL_SORTS:
             self.sort = "name"
         if self.sort == "name":  # the loads are then computed for the page's rows only
-            return coordination_selectors.volunteer_pool(filters=self.filters)
+            return coordination_selectors.volunteer_pool_by_name(filters=self.filters)
         return volunteer_pool_with_load(filters=self.filters).order_by(*POOL_SORTS[self.sort])
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.sort == "name":  # counted from the pool's IN lists, not row by row
+            paginator.count = coordination_selectors.volunteer_pool(filters=self.filters).count()
+        return paginator
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export", "")
