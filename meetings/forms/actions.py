@@ -114,14 +114,14 @@ class ActionFilterForm(forms.Form):
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, visible=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            # Offer only owners of action items the user may see (no directory leak).
-
-            # Offered one at a time (the value chosen is checked against these): no
-            # directory leak, and no list of every owner.
-            visible = action_items_visible_to(user=user)
+            # Owners are offered one at a time (the value chosen is checked against the
+            # owners of action items the user may see): no directory leak, and no list of
+            # every owner. ``visible``: those action items, when the caller has them already.
+            if visible is None:
+                visible = action_items_visible_to(user=user)
             self.fields["owner"].queryset = Contact.objects.filter(
                 pk__in=visible.values("owner_contact_id")
             ).select_related("organisation")

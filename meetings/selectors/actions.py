@@ -85,8 +85,12 @@ class ActionFilters:
     consultation_round: int | None = None
 
 
-def action_item_list(*, user, filters: ActionFilters) -> QuerySet[ActionItem]:
-    actions = action_items_visible_to(user=user)
+def action_item_list(
+    *, user, filters: ActionFilters, visible: QuerySet[ActionItem] | None = None
+) -> QuerySet[ActionItem]:
+    """The action items ``user`` may see (``visible`` when the caller has them already),
+    filtered, by due date."""
+    actions = action_items_visible_to(user=user) if visible is None else visible
     if filters.scope == "mine":
         contact = getattr(user, "contact", None) if user.is_authenticated else None
         actions = actions.filter(owner_contact=contact) if contact else actions.none()
