@@ -1,6 +1,7 @@
 """Forms of action items: create, edit, status, comment, and the list's filters."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,14 +29,13 @@ class ActionItemForm(forms.Form):
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, contacts=None, **kwargs):
+    def __init__(self, *args, owners: tuple[QuerySet, QuerySet], **kwargs):
+        """``owners``: the contacts and the organisations that may be chosen as owners
+        (``action_owner_choices``: the meeting's people, never the whole directory)."""
         super().__init__(*args, **kwargs)
-        self.fields["owner_contact"].queryset = (
-            contacts
-            if contacts is not None
-            else Contact.objects.filter(is_active=True).select_related("organisation")
-        )
-        self.fields["owner_organisation"].queryset = Organisation.objects.order_by("name")
+        contacts, organisations = owners
+        self.fields["owner_contact"].queryset = contacts
+        self.fields["owner_organisation"].queryset = organisations
 
 
 class ActionStatusForm(forms.Form):

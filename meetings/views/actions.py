@@ -27,6 +27,7 @@ from meetings.selectors.actions import (
     action_item_list,
     action_items_visible_to,
     action_items_with_meetings,
+    action_owner_choices,
 )
 from meetings.services import actions as action_services
 from meetings.views.access import link_post_rate_limit
@@ -51,6 +52,7 @@ def action_list_rows(actions, *, today) -> list[dict]:
     rows = []
     for action in actions:
         contact, organisation = action.owner_contact, action.owner_organisation
+        due = action.due_date
         reviews = [review.meeting.title if review.meeting else "" for review in action.reviews]
         rows.append(
             {
@@ -58,8 +60,8 @@ def action_list_rows(actions, *, today) -> list[dict]:
                 "description": Truncator(action.description).chars(120),
                 "contact": contact,
                 "organisation": organisation,
-                "due": action.due_date.isoformat() if action.due_date else "–",
-                "overdue": action.is_open and action.due_date is not None and action.due_date < today,
+                "due": due.isoformat() if due else "–",
+                "overdue": action.is_open and due is not None and due < today,
                 "status": action.status,
                 "status_label": action.get_status_display(),
                 "meeting_url": meeting_url(action.origin_meeting_id),
@@ -228,8 +230,9 @@ def action_edit(request, pk: int):
     action = _visible_action(request, pk)
     if not request.user.has_perm("meetings.manage_action", action):
         raise PermissionDenied
+    owners = action_owner_choices(meeting=action.origin_meeting, action=action)
     if request.method == "POST":
-        form = ActionItemForm(request.POST)
+        form = ActionItemForm(request.POST, owners=owners)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -253,12 +256,13 @@ def action_edit(request, pk: int):
         status = 400
     else:
         form = ActionItemForm(
+            owners=owners,
             initial={
                 "description": action.description,
                 "owner_contact": action.owner_contact_id,
                 "owner_organisation": action.owner_organisation_id,
                 "due_date": action.due_date,
-            }
+            },
         )
         status = 200
     return render(
