@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -31,24 +30,16 @@ from meetings.selectors.actions import (
 )
 from meetings.services import actions as action_services
 from meetings.views.access import link_post_rate_limit
-from meetings.views.base import flash_errors
+from meetings.views.base import flash_errors, url_maker
 
 EXPORT_ROW_LIMIT = 10_000
-
-
-def _url_maker(name: str):
-    """``pk -> url`` of a URL taking one id, reversed once (a list page links every row)."""
-    marker = 2_147_483_647
-    pattern = reverse(name, args=[marker])
-    head, tail = pattern.rsplit(str(marker), 1)
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def action_list_rows(actions, *, today) -> list[dict]:
     """What the list shows of each action item, ready for the template (which then only
     prints): a list of 50 rows rendered from attribute lookups, filters and ``{% url %}`` tags
     cost more than the page's SQL."""
-    detail_url, meeting_url = _url_maker("action-detail"), _url_maker("meeting-detail")
+    detail_url, meeting_url = url_maker("action-detail"), url_maker("meeting-detail")
     rows = []
     for action in actions:
         contact, organisation = action.owner_contact, action.owner_organisation

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -28,7 +29,49 @@ from meetings.selectors.scheduling import (
 )
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
-from meetings.views.base import ManagedMeetingMixin, error_text, form_errors
+from meetings.views.base import ManagedMeetingMixin, error_text, form_errors, url_maker
+
+
+def _choice_labels(field_name: str) -> dict:
+    return {value: str(label) for value, label in Meeting._meta.get_field(field_name).flatchoices}
+
+
+def meeting_list_rows(meetings, upcoming) -> tuple[list[dict], list[dict] | None]:
+    """What the meeting list shows of each meeting and each coming date, ready for the
+    template: the date formats and the choice labels resolved once for the page, not per
+    cell."""
+    when, hour = get_format("DATETIME_FORMAT"), get_format("TIME_FORMAT")
+    formats, statuses = _choice_labels("format"), _choice_labels("status")
+    meeting_url = url_maker("meeting-detail")
+
+    def cells(meeting: Meeting) -> dict:
+        return {
+            "meeting": meeting,
+            "url": meeting_url(meeting.pk),
+            "where": str(meeting.working_group or meeting.consultation_round or ""),
+            "format": formats.get(meeting.format, meeting.format),
+        }
+
+    rows = [
+        {
+            **cells(meeting),
+            "when": dateformat.format(timezone.localtime(meeting.starts_at), when),
+            "status_label": statuses.get(meeting.status, meeting.status),
+        }
+        for meeting in meetings
+    ]
+    if upcoming is None:
+        return rows, None
+    dates = [
+        {
+            **cells(date.meeting),
+            "when": dateformat.format(timezone.localtime(date.starts_at), when),
+            "until": dateformat.time_format(timezone.localtime(date.ends_at), hour),
+            "moved": date.moved,
+        }
+        for date in upcoming
+    ]
+    return rows, dates
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
@@ -64,6 +107,9 @@ class MeetingListView(LoginRequiredMixin, ListView):
         context |= {"past": self.past, "query": self.query}
         if not self.past and not self.query:  # every coming date, each date of a series apart
             context["upcoming"] = upcoming_dates(user=self.request.user)
+        context["rows"], context["upcoming_rows"] = meeting_list_rows(
+            context["meetings"], context.get("upcoming")
+        )
         return context
 
 
