@@ -69,7 +69,8 @@ def bare_views():
             locked.answered_at = timezone.now()
             locked.save(update_fields=["status", "answered_at", "updated_at"])
             OutboundMessage.objects.create(
-                invitation=locked, kind="update", sequence=next(sequences), to_email=invitation.contact.email,
+                invitation=locked, kind="update", sequence=next(sequences),
+                to_email=invitation.contact.email,
                 language="fr", subject="Answer", body_text="Answer", body_html="<p>Answer</p>",
                 next_attempt_at=timezone.now(),
             )  # fmt: skip
