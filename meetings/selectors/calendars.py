@@ -29,7 +29,9 @@ from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
+    Func,
     Max,
     OuterRef,
     Prefetch,
@@ -142,11 +144,7 @@ def _personal_rows(*, user, now: dt.datetime):
     """The user's invitations to meetings (series, not their moved occurrences), each with
     the latest revision of what its events say and whether the feed shows it."""
     moved_at, moved = _moved("meeting_id")
-    shown = Q(status__in=FEED_SHOWN, meeting__status__in=LIVE) | Q(
-        meeting__status=MeetingStatus.CANCELLED,
-        meeting__updated_at__gte=now - dt.timedelta(days=FEED_CANCELLED_DAYS),
-        status__in=FEED_SHOWN_CANCELLED,
-    )
+    shown = _personal_shown(now=now)
     return (
         Invitation.objects.filter(contact__user=user, meeting__recurrence_parent__isnull=True)
         .annotate(moved_at=moved_at, moved=moved)
@@ -162,22 +160,55 @@ def _personal_rows(*, user, now: dt.datetime):
     )
 
 
+def _personal_shown(*, now: dt.datetime) -> Q:
+    """Which of a user's invitations the personal feed shows (on the invitation's fields)."""
+    return Q(status__in=FEED_SHOWN, meeting__status__in=LIVE) | Q(
+        meeting__status=MeetingStatus.CANCELLED,
+        meeting__updated_at__gte=now - dt.timedelta(days=FEED_CANCELLED_DAYS),
+        status__in=FEED_SHOWN_CANCELLED,
+    )
+
+
 def personal_feed_stamp(*, user, name: str, now: dt.datetime | None = None) -> FeedStamp:
-    """The stamp of a user's personal feed, in one query over all their invitations."""
+    """The stamp of a user's personal feed, in one aggregate query with no subquery per row:
+    over their invitations with their meetings and contact, and the moved occurrences of
+    those series. The latest revision is the latest of the invitations, the
+    contact, the meetings and the moved occurrences, as each event's revision is."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=FEED_CANCELLED_DAYS)
-    shown = Q(shown=True)
-    found = _personal_rows(user=user, now=now).aggregate(
+    shown = _personal_shown(now=now)
+    invitations = Invitation.objects.filter(
+        contact__user=user, meeting__recurrence_parent__isnull=True
+    )
+    moved = Meeting.objects.filter(recurrence_parent__in=invitations.values("meeting_id"))
+    moved_shown = Meeting.objects.filter(
+        recurrence_parent__in=invitations.filter(shown).values("meeting_id")
+    )
+    found = invitations.aggregate(
         meetings=Count("pk", filter=shown),
         meeting_ids=Coalesce(Sum("meeting_id", filter=shown), 0),
-        moved_total=Coalesce(Sum("moved", filter=shown), 0),
-        revised=Max("revised_at"),
+        invitations_at=Max("updated_at"),
+        contact_at=Max("contact__updated_at"),
+        meetings_at=Max("meeting__updated_at"),
         cancelled=Max(
             "meeting__updated_at",
             filter=Q(meeting__status=MeetingStatus.CANCELLED, meeting__updated_at__lt=since),
         ),
+        # The moved occurrences: uncorrelated subqueries, each read once (the MAX only lets
+        # them into the same aggregate query).
+        moved_total=Max(Subquery(moved_shown.values(n=Func("pk", function="COUNT")))),
+        moved_at=Max(
+            Subquery(
+                moved.values(at=Func("updated_at", function="MAX")),
+                output_field=DateTimeField(),
+            )
+        ),
     )
-    stamps = [found["revised"]]
+    revised = [
+        found["invitations_at"], found["contact_at"], found["meetings_at"], found["moved_at"]
+    ]  # fmt: skip
+    revised_at = max((s for s in revised if s is not None), default=None)
+    stamps = [revised_at]
     if found["cancelled"] is not None:  # the moment the latest one aged out of the feed
         stamps.append(found["cancelled"] + dt.timedelta(days=FEED_CANCELLED_DAYS))
     last_modified = max((s for s in stamps if s is not None), default=None)
@@ -187,8 +218,8 @@ def personal_feed_stamp(*, user, name: str, now: dt.datetime | None = None) -> F
         language=user.preferred_language or "en",
         meetings=found["meetings"],
         meeting_ids=found["meeting_ids"],
-        moved=found["moved_total"],
-        revised_at=found["revised"],
+        moved=found["moved_total"] or 0,
+        revised_at=revised_at,
         last_modified=last_modified,
     )
 
