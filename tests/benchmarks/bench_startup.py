@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
-BARE_SETTINGS = '''
+BARE_SETTINGS = """
 from tests.settings import *  # noqa: F403
 
 OURS = ("coordination", "meetings")
@@ -39,14 +39,14 @@ TEMPLATES[0]["OPTIONS"] = {
 REST_FRAMEWORK = {}
 SPECTACULAR_SETTINGS = {}
 DRF_STANDARDIZED_ERRORS = {}
-'''
+"""
 
-BARE_URLS = '''
+BARE_URLS = """
 from django.contrib import admin
 from django.urls import path
 
 urlpatterns = [path("admin/", admin.site.urls)]
-'''
+"""
 
 
 def median_s(command: list[str], env: dict) -> float:
