@@ -320,15 +320,18 @@ def run_client(user) -> list[tuple[str, float, float]]:
 def explain(user) -> None:
     from django.db import connection
 
+    from coordination.selectors import volunteer_pool, volunteer_pool_by_name
     from meetings.selectors.actions import action_items_visible_to
     from meetings.selectors.scheduling import meetings_visible_to
 
     if connection.vendor != "postgresql":
         return
-    sys.stdout.write("\nEXPLAIN of the visibility queries (PostgreSQL):\n")
+    sys.stdout.write("\nEXPLAIN of the visibility and pool queries (PostgreSQL):\n")
     for label, queryset in [
         ("meetings visible", meetings_visible_to(user=user).order_by("starts_at")[:50]),
         ("actions visible", action_items_visible_to(user=user).order_by("due_date", "id")[:50]),
+        ("volunteer pool, first page by name", volunteer_pool_by_name()[:50]),
+        ("volunteer pool, count", volunteer_pool().values("pk")),
     ]:
         sys.stdout.write(f"-- {label}\n{queryset.explain()}\n")
 
