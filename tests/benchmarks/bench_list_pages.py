@@ -16,7 +16,8 @@ machine and the ratios and, on PostgreSQL, the query plans of the visibility que
         python tests/benchmarks/bench_list_pages.py
 
 ``BENCH_MODE=client``: the Django test client in this process instead (median of
-``BENCH_RUNS`` requests, in ms). ``BENCH_SECONDS`` (5) per page and per bare view;
+``BENCH_RUNS`` requests, in ms). ``BENCH_SECONDS`` (6) per page and per bare view, measured
+in alternating slices of ``BENCH_SLICE`` (1) seconds so both see the same machine load;
 ``BENCH_REUSE=1`` keeps a database seeded by an earlier run. Otherwise the database named by
 DATABASE_URL is wiped (flushed) first: never point it at real data.
 """
@@ -42,7 +43,8 @@ from django.core.management import call_command  # noqa: E402
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 MODE = os.environ.get("BENCH_MODE", "gunicorn")  # or "client": the test client in process
-SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+SLICE = float(os.environ.get("BENCH_SLICE", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 BATCH = 2000
 
@@ -204,9 +206,10 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), load average {load}"
 
 
-def load_rate(port: int, page: str, cookie: str, seconds: float) -> float:
-    """Requests per second of ``CONNECTIONS`` clients asking for ``page`` as fast as they can
-    for ``seconds`` (a new connection per request: gunicorn's sync workers close them)."""
+def load_count(port: int, page: str, cookie: str, seconds: float) -> tuple[int, float]:
+    """Requests done by ``CONNECTIONS`` clients asking for ``page`` as fast as they can for
+    ``seconds`` (a new connection per request: gunicorn's sync workers close them), and the
+    time they took."""
     import http.client
     import threading
 
@@ -234,7 +237,20 @@ def load_rate(port: int, page: str, cookie: str, seconds: float) -> float:
         thread.join()
     elapsed = time.monotonic() - start
     assert not failures, failures[:3]
-    return sum(done) / elapsed
+    return sum(done), elapsed
+
+
+def interleaved_rates(port: int, paths: tuple[str, str], cookie: str) -> tuple[float, float]:
+    """Requests per second of each of two paths, measured in alternating slices of
+    ``SLICE`` seconds for ``SECONDS`` each, so that both see the same load of the machine."""
+    totals = {path: [0, 0.0] for path in paths}
+    slices = max(round(SECONDS / SLICE), 1)
+    for _ in range(slices):
+        for path in paths:
+            done, elapsed = load_count(port, path, cookie, SECONDS / slices)
+            totals[path][0] += done
+            totals[path][1] += elapsed
+    return tuple(totals[path][0] / totals[path][1] for path in paths)
 
 
 def serve(port: int):
@@ -284,9 +300,8 @@ def run_gunicorn(user) -> list[tuple[str, float, float]]:
     try:
         for index, page in enumerate(BARE):
             for path in (page, bare_path(index)):  # warm both workers
-                load_rate(port, path, cookie, 0.5)
-            page_rate = load_rate(port, page, cookie, SECONDS)
-            bare_rate = load_rate(port, bare_path(index), cookie, SECONDS)
+                load_count(port, path, cookie, 0.5)
+            page_rate, bare_rate = interleaved_rates(port, (page, bare_path(index)), cookie)
             rows.append((page, page_rate, bare_rate))
     finally:
         process.terminate()
@@ -374,8 +389,8 @@ def main() -> None:
     else:
         rows = run_gunicorn(user)
         sys.stdout.write(
-            f"gunicorn, 2 sync workers, {CONNECTIONS} connections, {SECONDS:g} s per page, "
-            f"facilitator\n"
+            f"gunicorn, 2 sync workers, {CONNECTIONS} connections, {SECONDS:g} s per page and "
+            f"per bare view in alternating {SLICE:g} s slices, facilitator\n"
         )
         sys.stdout.write(f"{'page':<22} {'page req/s':>11} {'bare req/s':>11} {'ratio':>7}\n")
         for page, page_rate, bare_rate in rows:
