@@ -48,6 +48,23 @@ from django.urls import path
 urlpatterns = [path("admin/", admin.site.urls)]
 """
 
+# The same with one API view of Django REST framework (whose import pulls its compat layer:
+# psycopg's ranges, requests, pygments), as any project with an API pays at start-up.
+BARE_API_URLS = """
+from django.contrib import admin
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class Ping(APIView):
+    def get(self, request):
+        return Response({"ok": True})
+
+
+urlpatterns = [path("admin/", admin.site.urls), path("api/ping/", Ping.as_view())]
+"""
+
 
 def median_s(command: list[str], env: dict) -> float:
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
@@ -65,6 +82,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bare-project-") as bare:
         Path(bare, "bare_settings.py").write_text(BARE_SETTINGS, encoding="utf-8")
         Path(bare, "bare_urls.py").write_text(BARE_URLS, encoding="utf-8")
+        Path(bare, "bare_api_urls.py").write_text(BARE_API_URLS, encoding="utf-8")
+        Path(bare, "bare_api_settings.py").write_text(
+            'from bare_settings import *  # noqa: F403\nROOT_URLCONF = "bare_api_urls"\n',
+            encoding="utf-8",
+        )
         project = median_s(
             [sys.executable, "manage.py", "check"],
             {**env, "DJANGO_SETTINGS_MODULE": "tests.settings"},
@@ -77,12 +99,22 @@ def main() -> None:
                 "PYTHONPATH": os.pathsep.join([bare, str(ROOT)]),
             },
         )
+        bare_api = median_s(
+            [sys.executable, "-m", "django", "check"],
+            {
+                **env,
+                "DJANGO_SETTINGS_MODULE": "bare_api_settings",
+                "PYTHONPATH": os.pathsep.join([bare, str(ROOT)]),
+            },
+        )
         python = median_s([sys.executable, "-c", "pass"], env)
     sys.stdout.write(f"manage.py check, median of {RUNS} (bytecode cached)\n")
     sys.stdout.write(f"{'project':<28} {project:6.2f} s\n")
     sys.stdout.write(f"{'bare project, same apps':<28} {bare_check:6.2f} s\n")
+    sys.stdout.write(f"{'bare project with a DRF view':<28} {bare_api:6.2f} s\n")
     sys.stdout.write(f"{'python alone':<28} {python:6.2f} s\n")
     sys.stdout.write(f"{'ratio project / bare':<28} {project / bare_check:6.2f}\n")
+    sys.stdout.write(f"{'ratio project / bare + DRF':<28} {project / bare_api:6.2f}\n")
 
 
 if __name__ == "__main__":
