@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -348,6 +349,10 @@ def survey_results(
 # filter reads) gives the survey a new data version, and the statistics of the old one are
 # never read again. A version missing from the cache (evicted, cleared) is a new one.
 SURVEY_STATS_CACHE_SECONDS = 7 * 24 * 3600
+# The latest statistics read are also kept in the process, under the same key (which changes
+# with the data): unpickling them from the cache on every request cost more than the page.
+SURVEY_STATS_IN_PROCESS = 16
+_RESULTS_IN_PROCESS: OrderedDict[str, dict] = OrderedDict()
 
 
 def _survey_data_version_key(survey_id: int) -> str:
@@ -389,12 +394,19 @@ def survey_results_cached(
         language,
     ]
     key = "survey-results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    results = _RESULTS_IN_PROCESS.get(key)
+    if results is not None:
+        _RESULTS_IN_PROCESS.move_to_end(key)
+        return results
     results = cache.get(key)
     if results is None:
         responses = survey_responses(survey=survey, form_language=form_language, area=area)
         computed = survey_results(survey=survey, responses=responses, language=language)
         results = {stats.question.number: stats for stats in computed}
         cache.set(key, results, timeout=SURVEY_STATS_CACHE_SECONDS)
+    _RESULTS_IN_PROCESS[key] = results
+    while len(_RESULTS_IN_PROCESS) > SURVEY_STATS_IN_PROCESS:
+        _RESULTS_IN_PROCESS.popitem(last=False)
     return results
 
 
