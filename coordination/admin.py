@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from coordination import enums, models
 from coordination.selectors import active_consent_purposes
 from coordination.services import (
+    access_record,
     consent_give,
     consent_withdraw,
     contact_erase,
@@ -61,6 +62,51 @@ class ServiceSaveMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class PersonalDataAdminMixin:
+    """For an admin whose pages show personal data: each change list that names contacts and
+    each change page is recorded in the audit trail through ``access_record`` (door
+    "admin"), with the contacts shown, by id only. ``personal_data_contact_ids(rows)`` says
+    which contacts a list of objects names."""
+
+    personal_data_in_list = True
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted({row.contact_id for row in rows if row.contact_id})
+
+    def personal_data_action(self, obj) -> str:
+        return enums.AccessAction.CONTACT_DETAILS_VIEWED
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method == "GET" and self.personal_data_in_list and changelist is not None:
+            rows = list(changelist.result_list)
+            contact_ids = self.personal_data_contact_ids(rows)
+            if contact_ids:
+                access_record(
+                    actor=request.user,
+                    action=enums.AccessAction.LIST_EXPORTED,
+                    door=enums.Door.ADMIN,
+                    contacts=contact_ids,
+                    detail=f"{self.opts.model_name} list",
+                    count=len(rows),
+                )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            access_record(
+                actor=request.user,
+                action=self.personal_data_action(obj),
+                door=enums.Door.ADMIN,
+                contacts=self.personal_data_contact_ids([obj]),
+                detail=f"{self.opts.model_name} {obj.pk}",
+            )
+        return response
+
+
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
@@ -98,11 +144,17 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "department", "kind", "support_role", "email_domain")
     list_filter = ("kind", "support_role")
     search_fields = ("name", "department", "email_domain")
     inlines = [ContactInline]
+    personal_data_in_list = False  # the list names no person; each page lists its contacts
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted(
+            models.Contact.objects.filter(organisation__in=rows).values_list("pk", flat=True)
+        )
 
 
 # Evidence of a consent: written by the services (survey import, web form, RSVP, the add form
@@ -135,7 +187,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "organisation", "email", "preferred_language", "is_active")
     list_filter = (
         "is_active",
@@ -150,6 +202,9 @@ class ContactAdmin(admin.ModelAdmin):
     readonly_fields = ("erased_at",)
     inlines = [ConsentInline]
     actions = ["erase_personal_data"]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted(row.pk for row in rows)
 
     @admin.action(
         description=gettext_lazy("Erase personal data of the selected contacts"),
@@ -187,7 +242,7 @@ class ConsentGiveForm(forms.ModelForm):
 
 
 @admin.register(models.Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """A consent recorded by the team is given through ``consent_give`` (an active consent
     for the same purpose is kept as it is); afterwards only the note on its source changes,
     and it is withdrawn with the action."""
@@ -288,7 +343,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("organisation", "form_language", "submitted_at", "external_id")
     list_filter = ("survey", "form_language")
     search_fields = ("organisation__name", "external_id")
@@ -303,16 +358,26 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "mandate")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
+    personal_data_in_list = False  # the list names no person; each page lists its members
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted(
+            set(
+                models.Membership.objects.filter(group__in=rows).values_list(
+                    "contact_id", flat=True
+                )
+            )
+        )
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("contact", "group", "role", "since", "until")
     list_filter = ("group", "role")
     search_fields = ("contact__name", "group__name")

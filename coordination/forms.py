@@ -7,6 +7,7 @@ from coordination import enums
 from coordination.imports.columns import KEEP_APART
 from coordination.imports.readers import ExportFileError, ImportLimits
 from coordination.selectors import POOL_FILTERS
+from coordination.widgets import DateInput
 
 FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
 FORM_LANGUAGES.append(("en", _("English")))
@@ -202,9 +203,7 @@ class RoundForm(forms.Form):
 class MembershipAddForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=enums.MembershipRole.choices)
-    since = forms.DateField(
-        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Since"), required=False, widget=DateInput())
 
     def __init__(self, *args, group=None, **kwargs):
         from coordination.models import Contact

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coordination import enums
+from coordination import dates, enums
 from coordination.validators import ChoiceListValidator, validate_time_zone
 
 
@@ -256,10 +256,30 @@ class Consent(models.Model):
         return self.withdrawn_at is None
 
 
+def translated(labels: dict, language: str, form_language=None) -> str:
+    """A per-language label (``{"en": …, "fr": …}``) in ``language``; missing there, in the
+    form's language (a value, or a callable read only when needed), then English, then any."""
+    if labels.get(language):
+        return labels[language]
+    fallback = form_language() if callable(form_language) else form_language
+    for candidate in (fallback, "en"):
+        if candidate and labels.get(candidate):
+            return labels[candidate]
+    return next((text for text in labels.values() if text), "")
+
+
 class Survey(models.Model):
     """A questionnaire as data (the needs assessment of Annex I is loaded by a migration)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    language = models.CharField(
+        _("language of the form"),
+        max_length=2,
+        choices=enums.InterfaceLanguage.choices,
+        default=enums.InterfaceLanguage.EN,
+        help_text=_("The language the questionnaire was written in: a label missing in "
+                    "another language is shown in this one."),
+    )  # fmt: skip
     title = models.JSONField(_("title"), help_text=_("Per language: {'en': ..., 'fr': ...}"))
     sections = models.JSONField(_("sections"), default=list)
 
@@ -302,7 +322,8 @@ class Question(models.Model):
         return f"Q{self.number}. {self.label()}"
 
     def label(self, language: str = "en") -> str:
-        return self.text.get(language) or self.text.get("en", "")
+        """The question in ``language``, else in its survey's language, else in English."""
+        return translated(self.text, language, lambda: self.survey.language)
 
     @property
     def key(self) -> str:
@@ -645,7 +666,7 @@ class AccessEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{dates.short_datetime(self.at)} {self.get_action_display()}"
 
 
 class PurgeRun(models.Model):
@@ -662,4 +683,4 @@ class PurgeRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M}"
+        return dates.short_datetime(self.started_at)

@@ -27,6 +27,7 @@ The same pool, arguments and seed give the same result.
 import math
 import random
 import time
+from bisect import insort
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -730,58 +731,98 @@ class _Model:
         h.passModel(lp)
         return h, slack_labels
 
-    def target_rows(self) -> dict[tuple[int, int], list[int]]:
-        """For each (organisation, session) pair, the targets its seat counts for."""
-        rows: dict[tuple[int, int], list[int]] = {pair: [] for pair in self.pairs}
+    def target_masks(self) -> dict[tuple[int, int], int]:
+        """For each (organisation, session) pair, the targets its seat counts for, as a bit
+        mask (bit t for target t)."""
+        masks: dict[tuple[int, int], int] = dict.fromkeys(self.pairs, 0)
         for t_index, t in enumerate(self.targets):
             for o, k in self.pairs:
                 if (t.session is None or t.session == k) and t.value in candidate_values(
                     self.by_org[o], t.criterion
                 ):
-                    rows[(o, k)].append(t_index)
-        return rows
+                    masks[(o, k)] |= 1 << t_index
+        return masks
 
-    def improve(self, panel, weights, target_rows, *, tries: int = 400):
+    def improve(self, panel, weights, masks, *, tries: int = 400):
         """A better panel by single swaps (one organisation out of a session, one in) that
-        keep every target met; the cheap search tried before the integer programme."""
-        members = dict(panel)  # organisation -> session
+        keep every target met; the cheap search tried before the integer programme.
+
+        Organisations outside the panel are taken by decreasing weight; each replaces the
+        lightest member of a session it can sit in whose swap keeps every target within its
+        bounds. As every seat counts 0 or 1 for a target, a swap breaks a target only when
+        it adds a seat to a target already at its maximum or takes one from a target at its
+        minimum: two bit-mask tests per member tried."""
         must = set(self.must)
-        counts = [0] * len(self.targets)
+        targets = self.targets
+        counts = [0] * len(targets)
         for pair in panel:
-            for t in target_rows[pair]:
-                counts[t] += 1
+            mask = masks[pair]
+            t = 0
+            while mask:
+                if mask & 1:
+                    counts[t] += 1
+                mask >>= 1
+                t += 1
+
+        def bounds_masks() -> tuple[int, int]:
+            at_max = at_min = 0
+            for t, target in enumerate(targets):
+                if counts[t] >= target.maximum:
+                    at_max |= 1 << t
+                if counts[t] <= target.minimum:
+                    at_min |= 1 << t
+            return at_max, at_min
+
+        # per session, the members that may leave, lightest first (ties in panel order)
+        by_session: dict[int, list[tuple[float, int, int]]] = {}
+        seated = set()
+        for order, (o, k) in enumerate(panel):
+            seated.add(o)
+            if o not in must:
+                by_session.setdefault(k, []).append((weights.get(o, 0.0), order, o))
+        for members in by_session.values():
+            members.sort()
         outside = sorted(
-            (o for o in self.orgs if o not in members and self.org_pairs.get(o)),
+            (o for o in self.orgs if o not in seated and self.org_pairs.get(o)),
             key=lambda o: -weights.get(o, 0.0),
         )
+        session_keys = [s.key for s in self.sessions]
+        at_max, at_min = bounds_masks()
+        next_order = len(panel)
         changed = False
         for o_in in outside[:tries]:
             w_in = weights.get(o_in, 0.0)
-            best = None
-            for o_out, k in members.items():
-                if o_out in must or (o_in, k) not in target_rows:
+            best = None  # (gain, session, position in the session's list)
+            for k in session_keys:
+                mask_in = masks.get((o_in, k))
+                if mask_in is None:
                     continue
-                gain = w_in - weights.get(o_out, 0.0)
-                if gain <= _EPS or (best is not None and gain <= best[0]):
-                    continue
-                delta: dict[int, int] = {}
-                for t in target_rows[(o_out, k)]:
-                    delta[t] = delta.get(t, 0) - 1
-                for t in target_rows[(o_in, k)]:
-                    delta[t] = delta.get(t, 0) + 1
-                if all(
-                    self.targets[t].minimum <= counts[t] + d <= self.targets[t].maximum
-                    for t, d in delta.items()
-                ):
-                    best = (gain, o_out, k, delta)
-            if best is not None:
-                _gain, o_out, k, delta = best
-                del members[o_out]
-                members[o_in] = k
-                for t, d in delta.items():
-                    counts[t] += d
-                changed = True
-        return tuple(sorted(members.items())) if changed else None
+                for position_, (w_out, _order, o_out) in enumerate(by_session.get(k, ())):
+                    gain = w_in - w_out
+                    if gain <= _EPS or (best is not None and gain <= best[0]):
+                        break
+                    mask_out = masks[(o_out, k)]
+                    if mask_in & ~mask_out & at_max or mask_out & ~mask_in & at_min:
+                        continue
+                    best = (gain, k, position_)
+                    break
+            if best is None:
+                continue
+            _gain, k, position_ = best
+            _w_out, _order, o_out = by_session[k].pop(position_)
+            mask_out, mask_in = masks[(o_out, k)], masks[(o_in, k)]
+            for t in range(len(targets)):
+                bit = 1 << t
+                counts[t] += bool(mask_in & bit) - bool(mask_out & bit)
+            at_max, at_min = bounds_masks()
+            insort(by_session[k], (w_in, next_order, o_in))
+            next_order += 1
+            changed = True
+        if not changed:
+            return None
+        members = [(o, k) for k, entries in by_session.items() for _w, _n, o in entries]
+        members += [(o, k) for o, k in panel if o in must]
+        return tuple(sorted(members))
 
     def solve(self, h) -> tuple[tuple[int, int], ...] | None:
         import highspy
@@ -858,6 +899,25 @@ def round_feasibility(
     )
 
 
+def _as_distribution(
+    panels: Sequence, weights: Sequence[float], orgs: Sequence[int]
+) -> tuple[list, dict[int, float]]:
+    """The panels with positive weight as a distribution (weights normalised, panels in a
+    stable order), and each organisation's probability."""
+    total = sum(weights) or 1.0
+    distribution = sorted(
+        ((w / total, panel) for w, panel in zip(weights, panels, strict=True) if w > 1e-9),
+        key=lambda item: item[1],
+    )
+    total = sum(w for w, _p in distribution) or 1.0
+    distribution = [(w / total, p) for w, p in distribution]
+    probabilities = dict.fromkeys(orgs, 0.0)
+    for w, panel in distribution:
+        for o, _k in panel:
+            probabilities[o] += w
+    return distribution, {o: round(p, 6) for o, p in probabilities.items()}
+
+
 def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]:
     """The LEXIMIN distribution over feasible round panels (column generation)."""
     import highspy
@@ -869,7 +929,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
     columns: list[tuple[tuple[int, int], ...]] = []
     seen_columns: set = set()
 
-    target_rows = model.target_rows()
+    masks = model.target_masks()
 
     def weight_of(panel, weights):
         return sum(weights.get(o, 0.0) for o, _k in panel)
@@ -880,7 +940,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         found = []
         ranked = sorted(columns, key=lambda p: -weight_of(p, weights))[:CHEAP_COLUMNS]
         for start in ranked:
-            better = model.improve(start, weights, target_rows)
+            better = model.improve(start, weights, masks)
             if (
                 better is not None
                 and better not in seen_columns
@@ -927,6 +987,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         members = sorted({position[o] for o, _k in panel})
         return [*members, n_org], [1.0] * len(members) + [-1.0]
 
+    last_stage: tuple[list, list[float]] | None = None  # its panels and their weights
     while len(fixed) < len(orgs):
         free = [o for o in orgs if o not in fixed]
         # Dual: min μ − Σ_F f_i w_i  s.t.  Σ_U y_i = 1,  Σ_{i∈P} (y|w)_i − μ ≤ 0 ∀P.
@@ -960,11 +1021,13 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(value, dtype=float)
         h.passModel(lp)
+        stage_panels = list(columns)  # row r + 1 of the programme is stage_panels[r]
         while True:
             if time.monotonic() > deadline:
                 raise LeximinTooSlow
             h.run()
-            solution = list(h.getSolution().col_value)
+            result = h.getSolution()
+            solution = list(result.col_value)
             weights = {o: max(0.0, solution[position[o]]) for o in orgs}
             mu = solution[n_org]
             new_panels = price_cheaply(weights, mu)
@@ -975,6 +1038,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
             added = False
             for panel in new_panels:
                 if add(panel):
+                    stage_panels.append(panel)
                     idx, val = dual_row(panel)
                     h.addRow(
                         -highspy.kHighsInf,
@@ -995,9 +1059,18 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
                 tight = free
             for o in tight:
                 fixed[o] = max(0.0, level)
+            # The duals of the panel rows are a distribution that gives every organisation
+            # at least its level (LP duality): after the last stage, the answer itself.
+            last_stage = (stage_panels, [abs(v) for v in result.row_dual[1:]])
             break
 
-    # Primal: a distribution over the columns giving each organisation its fixed level.
+    if last_stage is not None:
+        distribution, probabilities = _as_distribution(*last_stage, orgs)
+        if all(probabilities[o] >= level - 1e-6 for o, level in fixed.items()):
+            return distribution, probabilities
+
+    # Else (numerically too loose): a distribution over the columns giving each
+    # organisation its fixed level, by a linear programme of its own.
     h = _new_highs()
     n_col = len(columns)
     member_rows: dict[int, list[int]] = {o: [] for o in orgs}
@@ -1033,18 +1106,7 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         h.passModel(lp)
         h.run()
     weights = [max(0.0, w) for w in h.getSolution().col_value]
-    total = sum(weights) or 1.0
-    distribution = sorted(
-        ((w / total, panel) for w, panel in zip(weights, columns, strict=True) if w > 1e-9),
-        key=lambda item: item[1],
-    )
-    total = sum(w for w, _p in distribution) or 1.0
-    distribution = [(w / total, p) for w, p in distribution]
-    probabilities = dict.fromkeys(orgs, 0.0)
-    for w, panel in distribution:
-        for o, _k in panel:
-            probabilities[o] += w
-    return distribution, {o: round(p, 6) for o, p in probabilities.items()}
+    return _as_distribution(columns, weights, orgs)
 
 
 def round_distribution(

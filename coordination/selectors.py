@@ -35,6 +35,7 @@ from coordination.models import (
     SurveyResponse,
     User,
     WorkingGroup,
+    translated,
 )
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 
@@ -181,6 +182,20 @@ def active_consent_purposes(contact: Contact) -> set[str]:
     return {c.purpose for c in contact.consents.all() if c.withdrawn_at is None}
 
 
+def contact_may_be_written_to(*, contact: Contact | None, purpose: str | None) -> bool:
+    """The one rule of every e-mail written to a person for a purpose: not to an erased
+    contact, nor to one without an address, nor for a purpose whose consent they withdrew
+    (a consent withdrawn and not given again). A purpose they never recorded anything about
+    (a member the team added) or no purpose at all (a meeting of neither a group nor a round)
+    leaves them reachable."""
+    if contact is None or contact.erased_at is not None or not contact.email:
+        return False
+    if purpose is None:
+        return True
+    records = contact.consents.filter(purpose=purpose)
+    return not records.exists() or records.filter(withdrawn_at__isnull=True).exists()
+
+
 # --- Survey results ---------------------------------------------------------------------------
 # One computation feeds the survey-results pages, their CSV/XLSX export and the consultation
 # report. It reads the responses once and counts in Python (a few thousand rows at most).
@@ -225,12 +240,12 @@ class QuestionStats:
         return len(self.open_answers)
 
 
-def option_label(option: dict, language: str) -> str:
-    labels = option.get("label", {})
-    return labels.get(language) or labels.get("en") or option["code"]
+def option_label(option: dict, language: str, form_language=None) -> str:
+    """An option's or a row's label in ``language``, else the form's language, else English."""
+    return translated(option.get("label", {}), language, form_language) or option["code"]
 
 
-def _count(options: list[dict], answers: list, language: str) -> ColumnStats:
+def _count(options: list[dict], answers: list, language: str, form_language=None) -> ColumnStats:
     counts = dict.fromkeys((o["code"] for o in options), 0)
     base = 0
     for answer in answers:
@@ -246,7 +261,7 @@ def _count(options: list[dict], answers: list, language: str) -> ColumnStats:
         options=[
             OptionCount(
                 code=o["code"],
-                label=option_label(o, language),
+                label=option_label(o, language, form_language),
                 count=counts[o["code"]],
                 share=(counts[o["code"]] / base) if base else 0.0,
             )
@@ -265,6 +280,10 @@ def question_stats_from_answers(
     """Counts and percentages of one question over already-loaded ``answers`` dicts."""
     key = question.key
     values = [a.get(key) for a in answer_sets]
+
+    def form_language() -> str:  # read only for a label missing in ``language``
+        return question.survey.language
+
     stats = QuestionStats(question=question, responses=len(answer_sets))
     stats.other_answers = [
         a[f"{key}_other"] for a in answer_sets if _present(a.get(f"{key}_other"))
@@ -276,19 +295,23 @@ def question_stats_from_answers(
             stats.rows.append(
                 (
                     row["code"],
-                    option_label(row, language),
-                    _count(question.options, row_values, language),
+                    option_label(row, language, form_language),
+                    _count(question.options, row_values, language, form_language),
                 )
             )
     elif question.two_column:
         for column in TWO_COLUMNS:
             column_values = [v.get(column) for v in values if isinstance(v, dict)]
             if question.options:
-                stats.columns[column] = _count(question.options, column_values, language)
+                stats.columns[column] = _count(
+                    question.options, column_values, language, form_language
+                )
             else:
                 stats.open_answers += [str(v) for v in column_values if _present(v)]
     elif question.options:
-        stats.closed = _count(question.options, [v for v in values if _present(v)], language)
+        stats.closed = _count(
+            question.options, [v for v in values if _present(v)], language, form_language
+        )
     else:
         stats.open_answers = [str(v) for v in values if _present(v)]
     return stats

@@ -58,9 +58,11 @@ def questionnaire_load(
     their historical models."""
     if data is None:
         data = json.loads(QUESTIONNAIRE_PATH.read_text(encoding="utf-8"))
-    survey, _created = survey_model.objects.update_or_create(
-        code=data["code"], defaults={"title": data["title"], "sections": data["sections"]}
-    )
+    defaults = {"title": data["title"], "sections": data["sections"]}
+    if any(f.name == "language" for f in survey_model._meta.get_fields()):
+        # Historical models of migrations before the field have no language.
+        defaults["language"] = data.get("language", "en")
+    survey, _created = survey_model.objects.update_or_create(code=data["code"], defaults=defaults)
     for item in data["questions"]:
         question_model.objects.update_or_create(
             survey=survey,
@@ -159,6 +161,23 @@ def audit_trail_purge(*, now=None) -> dict[str, int]:
         "access_events": AccessEvent.objects.filter(at__lt=limit).delete()[0],
         "model_changes": ChangeEntry.objects.filter(timestamp__lt=limit).delete()[0],
     }
+
+
+def login_records_purge(*, now=None) -> int:
+    """Delete the lock-out's records (django-axes attempts, failures and sign-in log: user
+    names, IP addresses, browsers) older than ``RETENTION_LOGIN_ATTEMPTS_DAYS``, and never
+    those of a lock-out still running. Returns how many rows were deleted."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    kept = max(
+        dt.timedelta(days=settings.RETENTION_LOGIN_ATTEMPTS_DAYS),
+        dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0)),
+    )
+    limit = (now or timezone.now()) - kept
+    return sum(
+        model.objects.filter(attempt_time__lt=limit).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
 
 
 # What else stops when a consent is withdrawn (invitations, e-mails: the ``meetings`` app) is
@@ -404,6 +423,8 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
     address) makes later survey imports skip the person. Refused for an erased contact."""
     from auditlog.context import disable_auditlog
 
+    from coordination.imports.jobs import survey_import_jobs_erase
+
     now = timezone.now()
     # The erasure's own changes are not change-logged (they would carry the old values);
     # the access trail records the erasure.
@@ -462,6 +483,7 @@ def contact_erase(*, contact: Contact, by=None, door: str = enums.Door.COMMAND) 
             response.save(update_fields=["answers", "metadata", "updated_at"])
             responses += 1
         summary["survey_responses_scrubbed"] = responses
+        summary |= survey_import_jobs_erase(scrubber=scrubber)
         if user is not None:
             summary["sessions_ended"] = _user_anonymise(user, number=record.pk)
         summary["admin_log_entries_scrubbed"] = _admin_log_scrub(

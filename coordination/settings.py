@@ -462,16 +462,25 @@ SURVEY_IMPORT_MAX_COMPRESSION_RATIO = env.int("SURVEY_IMPORT_MAX_COMPRESSION_RAT
 # Uploads of the import page and API left behind (a check never confirmed, a failed job) are
 # deleted by a scheduled task once this old.
 SURVEY_IMPORT_UPLOAD_HOURS = env.int("SURVEY_IMPORT_UPLOAD_HOURS", default=24)
+# A facilitator can undo the removal of an invitee for this many hours (never once the
+# meeting has started).
+INVITEE_REMOVAL_UNDO_HOURS = env.int("INVITEE_REMOVAL_UNDO_HOURS", default=24)
 # RSVP links stop working this many days after the meeting (or the series) ends.
 RSVP_LINK_DAYS_AFTER_MEETING = env.int("RSVP_LINK_DAYS_AFTER_MEETING", default=14)
-# Per-installation text block used to introduce consultation reports.
-REPORT_PROJECT_CONTEXT = env.str(
-    "REPORT_PROJECT_CONTEXT",
-    default=(
-        "This coordination mechanism brings together federal and regional public services, "
-        "NGOs and international organisations that welcome people displaced from Ukraine."
-    ),
+# The dates of a series become meetings of their own (agenda, minutes, answers) this many
+# days ahead, by a daily scheduled task (and when one is opened from the series' page).
+SERIES_OCCURRENCE_HORIZON_DAYS = env.int("SERIES_OCCURRENCE_HORIZON_DAYS", default=92)
+# Per-installation text block that introduces consultation reports, in the report's language:
+# REPORT_PROJECT_CONTEXT in English, REPORT_PROJECT_CONTEXT_FR/_NL/_DE in the others. A
+# language left unset takes the English text set here, else the built-in paragraph translated.
+REPORT_PROJECT_CONTEXT = env.str("REPORT_PROJECT_CONTEXT", default="") or _(
+    "This coordination mechanism brings together federal and regional public services, "
+    "NGOs and international organisations that welcome people displaced from Ukraine."
 )
+REPORT_PROJECT_CONTEXTS = {
+    language: env.str(f"REPORT_PROJECT_CONTEXT_{language.upper()}", default="")
+    for language in ("fr", "nl", "de")
+}
 
 # The joint draw of a round's panels: LEXIMIN up to this pool size and time (seconds); past
 # either, the faster "random weights" method runs and the draw says so.
@@ -503,6 +512,9 @@ RETENTION_EXPORT_DAYS = env.int("RETENTION_EXPORT_DAYS", default=30)
 RETENTION_RSVP_LINK_DAYS_AFTER_MEETING = env.int(
     "RETENTION_RSVP_LINK_DAYS_AFTER_MEETING", default=7
 )
+# The lock-out's records (django-axes: user names, IP addresses, browsers of sign-in attempts
+# and sign-ins); never less than the lock-out itself lasts.
+RETENTION_LOGIN_ATTEMPTS_DAYS = env.int("RETENTION_LOGIN_ATTEMPTS_DAYS", default=30)
 
 # --- Transparency (the privacy notice and the record of processing activities) -----------------
 PRIVACY_CONTROLLER = env.str(

@@ -630,6 +630,7 @@ def _privacy_facts() -> dict:
         "outbox_days": settings.RETENTION_OUTBOX_BODY_DAYS,
         "export_days": settings.RETENTION_EXPORT_DAYS,
         "audit_days": settings.AUDIT_RETENTION_DAYS,
+        "login_days": settings.RETENTION_LOGIN_ATTEMPTS_DAYS,
     }
 
 
@@ -725,6 +726,14 @@ class RecordOfProcessingView(TeamOnly, View):
                 _("who accessed which contact's data, when, how"),
                 _("coordination team"),
                 _("%(n)s days") % {"n": facts["audit_days"]},
+            ),
+            (
+                _("Sign-in protection"),
+                _("Protecting the log-ins against password guessing"),
+                str(LawfulBasis.LEGITIMATE_INTEREST.label),
+                _("user name, IP address and browser of sign-in attempts and sign-ins"),
+                _("coordination team"),
+                _("%(n)s days") % {"n": facts["login_days"]},
             ),
         ]
         lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]

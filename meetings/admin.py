@@ -11,7 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coordination.admin import ServiceSaveMixin, run_for_each
+from coordination.admin import PersonalDataAdminMixin, ServiceSaveMixin, run_for_each
+from coordination.enums import AccessAction
+from coordination.models import Contact
 from meetings import emails, enums, models
 from meetings.services import actions as action_services
 from meetings.services import agendas as agenda_services
@@ -192,7 +194,7 @@ class PanelDrawAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Invitees are added on the session page; answers, seats and the waitlist change only
     through the invitation services (RSVP, the session page, the action below)."""
 
@@ -202,6 +204,11 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ("contact", "meeting")
     readonly_fields = INVITATION_WORKFLOW_FIELDS
     actions = ["remove_invitee"]
+
+    def personal_data_action(self, obj) -> str:
+        if obj.accessibility_needs or obj.needs_interpretation or obj.participation_language:
+            return AccessAction.NEEDS_VIEWED
+        return AccessAction.CONTACT_DETAILS_VIEWED
 
     def has_add_permission(self, request):
         return False
@@ -228,13 +235,16 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AgendaItem)
-class AgendaItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class AgendaItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     list_display = ("title", "meeting", "position", "purpose", "planned_minutes")
     list_filter = ("purpose",)
     search_fields = ("title", "description", "meeting__title")
     list_select_related = ("meeting",)
     autocomplete_fields = ("presenter",)
     readonly_fields = ("meeting", "position", "revision")
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted({row.presenter_id for row in rows if row.presenter_id})
 
     def has_add_permission(self, request):
         return False
@@ -257,7 +267,7 @@ class AgendaItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("contact", "meeting", "status")
     list_filter = ("status",)
     search_fields = ("contact__name", "meeting__title")
@@ -370,7 +380,7 @@ def _action_status_action(status: enums.ActionStatus, description):
 
 
 @admin.register(models.ActionItem)
-class ActionItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class ActionItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     """Action items are created with the minutes; their status changes with the actions
     (recorded in their history), their description, owner and due date through
     ``action_item_update``."""
@@ -390,6 +400,9 @@ class ActionItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
             enums.ActionStatus.DROPPED, gettext_lazy("Drop the selected action items")
         ),
     ]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
 
     def has_add_permission(self, request):
         return False
@@ -468,7 +481,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.OutboundMessage)
-class OutboundMessageAdmin(ReadOnlyAdmin):
+class OutboundMessageAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     """The e-mail outbox, read-only: a failed message is sent again with the action."""
 
     list_display = ("to_email", "kind", "sequence", "status", "attempts", "created_at", "sent_at")
@@ -477,6 +490,10 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     list_select_related = ("invitation",)
     readonly_fields = [field.name for field in models.OutboundMessage._meta.fields]
     actions = ["retry_failed"]
+
+    def personal_data_contact_ids(self, rows) -> list[int]:
+        emails_shown = {row.to_email.lower() for row in rows if row.to_email}
+        return sorted(Contact.objects.filter(email__in=emails_shown).values_list("pk", flat=True))
 
     def has_delete_permission(self, request, obj=None):
         return False

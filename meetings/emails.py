@@ -64,6 +64,7 @@ from meetings.enums import OutboxStatus
 from meetings.formats.documents import export_filename
 from meetings.models import Meeting, OutboundMessage
 from meetings.selectors.agendas import agenda_pdf_cached
+from meetings.selectors.outbox import message_may_be_written, outbox_row_may_be_sent
 
 logger = logging.getLogger(__name__)
 
@@ -215,9 +216,11 @@ def outbox_write(
     not before ``send_after``: the sweeper sends it then).
     ``about`` names what the message is about — ``{"invitation": ...}``,
     ``{"action_item": ...}`` or ``{"minutes": ...}`` — and with ``kind`` and ``sequence`` forms
-    its unique key: the same key is never written twice. Returns the row or ``None``."""
+    its unique key: the same key is never written twice. Returns the row or ``None``, also
+    when the recipient may not be written to for the purpose of what the message is about
+    (``message_may_be_written``: erased, or the consent withdrawn)."""
 
-    if not to_email:
+    if not message_may_be_written(about=about, to_email=to_email, kind=kind):
         return None
     key = {**about, "kind": kind, "sequence": sequence}
     if OutboundMessage.objects.filter(**key).exists():
@@ -363,12 +366,26 @@ def _claim(queryset, *, now: dt.datetime) -> OutboundMessage | None:
         )
     if not claimed:
         return None
-    return OutboundMessage.objects.select_related("invitation").get(pk=row.pk)
+    return OutboundMessage.objects.select_related(
+        "invitation__meeting",
+        "invitation__contact",
+        "action_item__origin_meeting",
+        "action_item__owner_contact",
+        "minutes__meeting",
+    ).get(pk=row.pk)
 
 
 def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
-    """Hand a claimed row to the SMTP server and record the outcome; True if sent."""
+    """Hand a claimed row to the SMTP server and record the outcome; True if sent. A row
+    whose recipient may no longer be written to (a consent withdrawn while it waited) is
+    cancelled instead."""
 
+    if not outbox_row_may_be_sent(row):
+        OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.CANCELLED, claimed_until=None
+        )
+        logger.info("Outbox message %s cancelled: its recipient may not be written to", row.pk)
+        return False
     try:
         outbox_message(row).send(fail_silently=False)
     except Exception as exc:  # SMTP errors, refused connections, time-outs

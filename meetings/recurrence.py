@@ -4,8 +4,9 @@ expanded into dates (services, selectors and the calendar builders all ask here)
 Times are local wall-clock times of the meeting's time zone (Europe/Brussels by default),
 stored aware. A series repeats in local time, so 09:00 stays 09:00 across daylight-saving
 changes; its cancelled dates are ``Meeting.recurrence_exdates`` (ISO strings of the
-original start) and its moved dates are override meetings (``Meeting.overrides``, each with
-the ``recurrence_id`` of the date it replaces)."""
+original start). Its dates are meetings of their own once created (``Meeting.occurrences``,
+each with the ``recurrence_id`` of its original start); those that set a time, title, place
+or link themselves (``overridden_fields``) are its exceptions, the others follow the rule."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from meetings import enums
 
 FREQUENCIES = ("weekly", "monthly")
@@ -43,7 +45,7 @@ def aware_from_local(local: dt.datetime, tzid: str) -> dt.datetime:
                 "%(time)s does not exist in %(tz)s: the clocks go forward that night. "
                 "Choose another time."
             )
-            % {"time": local.strftime("%Y-%m-%d %H:%M"), "tz": tzid}
+            % {"time": dates.medium_datetime(local), "tz": tzid}
         )
     return aware
 
@@ -115,11 +117,20 @@ def _rule(meeting):
     return tz, rrulestr(meeting.recurrence_rule, dtstart=local_start, ignoretz=True)
 
 
+def series_exceptions(meeting) -> list:
+    """The dates of a series that differ from its rule (moved, or with a title, place or
+    link of their own), by original start (``meeting.occurrences`` is read once: prefetch
+    it for lists)."""
+    return sorted(
+        (o for o in meeting.occurrences.all() if o.differs_from_series),
+        key=lambda o: o.recurrence_id,
+    )
+
+
 def _dated(meeting, tz: ZoneInfo, locals_) -> list[SeriesDate]:
-    """The series dates of the local start times ``locals_`` (``meeting.overrides`` is read
-    once: prefetch it for lists)."""
+    """The series dates of the local start times ``locals_``."""
     cancelled = {dt.datetime.fromisoformat(v) for v in meeting.recurrence_exdates}
-    moved = {o.recurrence_id: o for o in meeting.overrides.all()}
+    moved = {o.recurrence_id: o for o in series_exceptions(meeting)}
     dates = []
     for local in locals_:
         original = local.replace(tzinfo=tz)
@@ -153,6 +164,19 @@ def occurrences(meeting, *, start: dt.datetime, end: dt.datetime) -> list[dt.dat
     ]
 
 
+def series_originals(meeting, *, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The original starts of a series' dates in [start, end), cancelled ones left out
+    (where its dates are, whether or not one was moved)."""
+    if not meeting.recurrence_rule:
+        return []
+    tz, rule = _rule(meeting)
+    local_start = start.astimezone(tz).replace(tzinfo=None)
+    local_end = end.astimezone(tz).replace(tzinfo=None)
+    cancelled = {dt.datetime.fromisoformat(value) for value in meeting.recurrence_exdates}
+    moments = [local.replace(tzinfo=tz) for local in rule.between(local_start, local_end, inc=True)]
+    return [moment for moment in moments if start <= moment < end and moment not in cancelled]
+
+
 def series_dates(meeting, *, after: dt.datetime, limit: int = 8) -> list[SeriesDate]:
     """The next ``limit`` dates of a series from ``after`` on (or from its first date), with
     cancelled and moved ones marked; nothing for a single meeting."""
@@ -179,7 +203,7 @@ def series_last_end(meeting) -> dt.datetime | None:
     for last in rule:  # noqa: B007 — walk to the end of a bounded series
         pass
     ends = [last.replace(tzinfo=tz) + (meeting.ends_at - meeting.starts_at)] if last else []
-    ends += [o.ends_at for o in meeting.overrides.all()]
+    ends += [o.ends_at for o in series_exceptions(meeting)]
     return max(ends) if ends else meeting.ends_at
 
 

@@ -2,6 +2,7 @@
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from coordination.rules import facilitates_round, is_team, leads_group
@@ -30,8 +31,13 @@ def takes_part_in_meeting(user, meeting) -> bool:
     """Invited (an invitation that was sent) or a current member of the meeting's group."""
     if meeting is None or not user.is_authenticated:
         return False
-    if meeting.invitations.filter(
-        contact__user=user, status__in=VISIBLE_INVITATION_STATUSES
+    from meetings.models import Invitation
+
+    # Invited to the meeting, or to the series a date belongs to.
+    if Invitation.objects.filter(
+        Q(meeting_id=meeting.pk) | Q(meeting_id=meeting.recurrence_parent_id or meeting.pk),
+        contact__user=user,
+        status__in=VISIBLE_INVITATION_STATUSES,
     ).exists():
         return True
     return bool(

@@ -4,7 +4,8 @@ run twice without doing the work twice.
 Schedules (created by migrations): the outbox sweeper every minute, reminders every 15
 minutes, the calendar-reply poll every 5 minutes (only with ``IMAP_URL``), the erasure of
 participation needs, the time-poll reminders and the feedback requests every hour, the
-rounds' follow-up every 15 minutes, the retention purge daily; action-item reminders daily
+rounds' follow-up every 15 minutes, the retention purge and the dates of series created ahead
+(``SERIES_OCCURRENCE_HORIZON_DAYS``) daily; action-item reminders daily
 (``manage.py schedule_action_reminders`` moves them)."""
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from meetings.services import (
     reports,
     retention,
     rounds,
+    scheduling,
 )
 
 
@@ -52,6 +54,10 @@ def participation_needs_erase() -> int:
 
 def retention_purge() -> dict:
     return retention.retention_purge().removed
+
+
+def series_occurrences_create_ahead() -> int:
+    return scheduling.series_occurrences_create_ahead()
 
 
 def calendar_replies_poll() -> int:

@@ -137,6 +137,16 @@ urlpatterns = [
         name="meeting-occurrence",
     ),
     path(
+        "meetings/<int:pk>/occurrence/answer/",
+        scheduling.OccurrenceAnswerView.as_view(),
+        name="occurrence-answer",
+    ),
+    path(
+        "meetings/<int:pk>/dates/<str:original>/",
+        scheduling.OccurrenceOpenView.as_view(),
+        name="occurrence-open",
+    ),
+    path(
         "meetings/<int:pk>/time-proposals/<int:proposal_pk>/",
         scheduling.TimeProposalDecideView.as_view(),
         name="meeting-time-proposal",
@@ -191,6 +201,11 @@ urlpatterns = [
         "invitations/<int:pk>/remove/",
         invitations.InvitationRemoveView.as_view(),
         name="invitation-remove",
+    ),
+    path(
+        "invitations/<int:pk>/restore/",
+        invitations.InvitationRestoreView.as_view(),
+        name="invitation-restore",
     ),
     path(
         "meetings/<int:pk>/invite.ics",

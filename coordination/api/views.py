@@ -18,6 +18,7 @@ from coordination.api.serializers import (
 )
 from coordination.imports import jobs
 from coordination.rules import is_facilitator, is_team
+from coordination.services import access_record
 
 
 class IsTeamOrFacilitator(permissions.BasePermission):
@@ -25,6 +26,40 @@ class IsTeamOrFacilitator(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_team(request.user) or is_facilitator(request.user)
+
+
+class AccessRecordedMixin:
+    """For a viewset whose list and detail routes return personal data: the rows each answer
+    holds are recorded in the audit trail through ``access_record`` (door "api"), with the
+    contacts they name, by id only (the answer's objects pass through ``get_serializer``, so
+    this is the one place to see them). ``access_contact_ids(rows)`` says which contacts the
+    rows name; an answer that names nobody is not recorded."""
+
+    access_subject = ""
+
+    def access_contact_ids(self, rows) -> list[int]:
+        raise NotImplementedError
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if args and args[0] is not None and self.action in ("list", "retrieve"):
+            rows = list(args[0]) if kwargs.get("many") else [args[0]]
+            contact_ids = self.access_contact_ids(rows)
+            if contact_ids:
+                listed = self.action == "list"
+                access_record(
+                    actor=self.request.user,
+                    action=enums.AccessAction.LIST_EXPORTED
+                    if listed
+                    else enums.AccessAction.CONTACT_DETAILS_VIEWED,
+                    door=enums.Door.API,
+                    contacts=contact_ids,
+                    detail=f"{self.access_subject} list (api)"
+                    if listed
+                    else f"{self.access_subject} {rows[0].pk} (api)",
+                    count=len(rows) if listed else None,
+                )
+        return serializer
 
 
 class OrganisationFilter(filters.FilterSet):
@@ -46,23 +81,31 @@ class OrganisationFilter(filters.FilterSet):
         )
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "kind"]
     ordering = ["name"]
+    access_subject = "organisation"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({c.pk for organisation in rows for c in organisation.visible_contacts})
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user)
 
 
-class WorkingGroupViewSet(viewsets.ReadOnlyModelViewSet):
+class WorkingGroupViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkingGroupSerializer
     permission_classes = [IsTeamOrFacilitator]
     filterset_fields = ["is_active"]
     ordering_fields = ["name"]
     ordering = ["name"]
+    access_subject = "working group"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({m.contact_id for group in rows for m in group.current_memberships})
 
     def get_queryset(self):
         return selectors.working_group_list(user=self.request.user)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from coordination import enums
 from coordination.imports.importer import survey_import
 from coordination.models import SurveyImportJob
+from coordination.privacy import Scrubber, file_text
 from coordination.private_files import private_name
 
 logger = logging.getLogger(__name__)
@@ -261,3 +262,24 @@ def survey_import_uploads_sweep(*, now: dt.datetime | None = None) -> int:
             old.append(name)
     _uploads_delete(old)
     return len(old)
+
+
+def survey_import_jobs_erase(*, scrubber: Scrubber) -> dict[str, int]:
+    """At a person's erasure: the uploads (and mapping files) that name them are deleted — a
+    check waiting for its confirmation asks for the file again — and the jobs' reports and
+    file names name the pseudonym instead."""
+    deleted = scrubbed = 0
+    for job in SurveyImportJob.objects.all().iterator():
+        names = [name for name in (job.upload.name, job.mapping.name) if name]
+        if any(scrubber.finds(file_text(_read(name) or b"")) for name in names):
+            _uploads_delete(names)
+            deleted += 1
+        changes = {}
+        if scrubber.finds(job.report):
+            changes["report"] = scrubber.json(job.report)
+        if scrubber.finds(job.filename):
+            changes["filename"] = scrubber.text(job.filename)[:255]
+        if changes:
+            SurveyImportJob.objects.filter(pk=job.pk).update(**changes)
+            scrubbed += 1
+    return {"survey_import_files_deleted": deleted, "survey_import_jobs_scrubbed": scrubbed}

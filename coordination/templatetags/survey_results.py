@@ -2,6 +2,8 @@
 
 from django import template
 
+from coordination import dates
+
 register = template.Library()
 
 
@@ -17,8 +19,5 @@ def pct(share) -> int:
 
 @register.filter
 def pct1(share) -> str:
-    """A share as a percentage with one decimal."""
-    try:
-        return f"{float(share) * 100:.1f}"
-    except (TypeError, ValueError):
-        return "0.0"
+    """A share as a percentage with one decimal, in the language's notation ("57,9")."""
+    return dates.percent(share, 1)

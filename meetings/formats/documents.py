@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination.spreadsheets import write_csv, write_xlsx
 from meetings import enums
 from meetings.formats.pdf import css_string, html_to_pdf, page_counter_css
@@ -71,8 +72,7 @@ def _pdf_context(*, title: str, header_right: str, footer_left: str, language: s
 
 
 def meeting_date_label(meeting: Meeting) -> str:
-    start = _local(meeting, meeting.starts_at)
-    return start.strftime("%Y-%m-%d %H:%M")
+    return dates.short_datetime(meeting.starts_at, tz=meeting.timezone)
 
 
 def export_filename(meeting: Meeting, kind: str, extension: str, version: int | None = None) -> str:
@@ -141,21 +141,26 @@ def _attendance_label(status: str) -> str:
     return dict(enums.AttendanceStatus.choices).get(status, "–") if status else "–"
 
 
+def _when(meeting: Meeting) -> str:
+    """ "Thursday 6 May 2027, 10:00–12:00 (Europe/Brussels)", in the meeting's time zone."""
+    tz = meeting.timezone
+    day = dates.long_date(meeting.starts_at, tz=tz)
+    return f"{day}, {dates.time_range(meeting.starts_at, meeting.ends_at, tz=tz)} ({tz})"
+
+
 def minutes_markdown(*, doc: MinutesDocument) -> str:
     meeting, minutes = doc.meeting, doc.minutes
-    start = _local(meeting, meeting.starts_at)
-    end = _local(meeting, meeting.ends_at)
     lines = [
         f"# {_('Minutes')}: {meeting.title}",
         "",
-        f"- **{_('Date')}:** {start:%Y-%m-%d %H:%M}–{end:%H:%M} ({meeting.timezone})",
+        f"- **{_('Date')}:** {_when(meeting)}",
         f"- **{_('Place')}:** {meeting.location or meeting.get_format_display()}",
         f"- **{_('Group or round')}:** {meeting.working_group or meeting.consultation_round}",
         f"- **{_('Version')}:** {_minutes_status_label(minutes)}",
     ]
     if minutes.approved_at:
-        approved = _local(meeting, minutes.approved_at)
-        lines.append(f"- **{_('Approved on')}:** {approved:%Y-%m-%d %H:%M}")
+        approved = dates.medium_datetime(minutes.approved_at, tz=meeting.timezone)
+        lines.append(f"- **{_('Approved on')}:** {approved}")
     if minutes.correction_reason:
         lines.append(f"- **{_('Correction')}:** {minutes.correction_reason}")
     lines += ["", f"## {_('Attendance')}", ""]
@@ -178,7 +183,7 @@ def minutes_markdown(*, doc: MinutesDocument) -> str:
     ]
     for action in doc.actions:
         description = " ".join(action.description.split()).replace("|", "\\|")
-        due = action.due_date.isoformat() if action.due_date else "–"
+        due = dates.medium_date(action.due_date) or "–"
         lines.append(
             f"| {action.pk} | {description} | {_owner_label(action)} | {due} | "
             f"{action.get_status_display()} |"
@@ -202,18 +207,18 @@ def minutes_docx(*, doc: MinutesDocument) -> bytes:
     section.footer.paragraphs[0].text = _minutes_status_label(minutes)
 
     document.add_heading(f"{_('Minutes')}: {meeting.title}", level=0)
-    start = _local(meeting, meeting.starts_at)
-    end = _local(meeting, meeting.ends_at)
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     fact_rows = [
-        (_("Date"), f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({meeting.timezone})"),
+        (_("Date"), _when(meeting)),
         (_("Place"), meeting.location or meeting.get_format_display()),
         (_("Group or round"), str(meeting.working_group or meeting.consultation_round)),
         (_("Version"), _minutes_status_label(minutes)),
     ]
     if minutes.approved_at:
-        fact_rows.append((_("Approved on"), f"{_local(meeting, minutes.approved_at):%Y-%m-%d}"))
+        fact_rows.append(
+            (_("Approved on"), dates.medium_date(minutes.approved_at, tz=meeting.timezone))
+        )
     if minutes.correction_reason:
         fact_rows.append((_("Correction"), minutes.correction_reason))
     for label, value in fact_rows:
@@ -255,7 +260,7 @@ def minutes_docx(*, doc: MinutesDocument) -> bytes:
         cells[0].text = str(action.pk)
         cells[1].text = action.description
         cells[2].text = _owner_label(action)
-        cells[3].text = action.due_date.isoformat() if action.due_date else "–"
+        cells[3].text = dates.medium_date(action.due_date) or "–"
         cells[4].text = action.get_status_display()
     buffer = io.BytesIO()
     document.save(buffer)

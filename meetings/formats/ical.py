@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings import enums
+from meetings.recurrence import series_exceptions
 from meetings.validators import multi_line, single_line
 
 PRODID = "-//Coordinator//Meetings and consultation rounds//EN"
@@ -367,7 +368,8 @@ def _series_events(
     sequence: int | None = None,
 ) -> list:
     """The VEVENTs of one meeting: one, or for a series the master (RRULE, EXDATE) and one
-    per moved occurrence (RECURRENCE-ID), all with the series' UID."""
+    per date that differs from the rule (RECURRENCE-ID), all with the series' UID. A date
+    that is a meeting of its own but changed nothing of the series is no event of its own."""
     from icalendar import vRecur
 
     tz = ZoneInfo(meeting.timezone)
@@ -392,7 +394,7 @@ def _series_events(
         ]
         if exdates:
             master.add("exdate", exdates)
-        for override in sorted(meeting.overrides.all(), key=lambda m: m.recurrence_id):
+        for override in series_exceptions(meeting):
             event = _event(
                 override,
                 tz=tz,

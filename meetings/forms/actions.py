@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.validators import MAX_ID
+from coordination.widgets import DateInput
 from meetings import enums
 from meetings.selectors.actions import ActionFilters, action_items_visible_to
 from meetings.selectors.scheduling import meetings_visible_to
@@ -25,9 +26,7 @@ class ActionItemForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(
         label=_("Owner (organisation)"), queryset=Organisation.objects.none(), required=False
     )
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args, owners: tuple[QuerySet, QuerySet], **kwargs):
         """``owners``: the contacts and the organisations that may be chosen as owners
@@ -96,12 +95,8 @@ class ActionFilterForm(forms.Form):
         widget=SelectedOnly,
         help_text=_("Follow an organisation's name in the list to see only its action items."),
     )
-    due_from = forms.DateField(
-        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_until = forms.DateField(
-        label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
+    due_until = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
     working_group = forms.ModelChoiceField(
         label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
     )

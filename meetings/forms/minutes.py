@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordination.validators import MAX_ID
+from coordination.widgets import DateInput
 from meetings import enums
 
 
 class CirculateForm(forms.Form):
     comments_due = forms.DateField(
         label=_("Comments due by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Attendees can comment on each item until the end of this day."),
     )
 

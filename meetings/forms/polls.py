@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coordination.widgets import DateInput, TimeInput
 from meetings import recurrence
 from meetings.enums import PollChoice
 
@@ -16,13 +17,11 @@ class TimePollForm(forms.Form):
     """Up to five slots (a date, a start and an end in the meeting's time zone) and the
     deadline for answers. Rows left empty are ignored."""
 
-    deadline_date = forms.DateField(
-        label=_("Answers due by (date)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline_date = forms.DateField(label=_("Answers due by (date)"), widget=DateInput())
     deadline_time = forms.TimeField(
         label=_("Answers due by (time)"),
         initial=dt.time(17, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(),
     )
     confirm_long = forms.BooleanField(
         label=_("I confirm that slots may last longer than half a day"), required=False
@@ -35,17 +34,17 @@ class TimePollForm(forms.Form):
             self.fields[f"slot_{index}_date"] = forms.DateField(
                 label=_("Slot %(n)s: date") % {"n": index + 1},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )
             self.fields[f"slot_{index}_start"] = forms.TimeField(
                 label=_("starts at"),
                 required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeInput(),
             )
             self.fields[f"slot_{index}_end"] = forms.TimeField(
                 label=_("ends at"),
                 required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeInput(),
             )
 
     def slot_rows(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination.enums import WorkingLanguage
+from coordination.widgets import DateInput, TimeInput
 from meetings import enums, recurrence
 
 REPEAT_CHOICES = [
@@ -49,13 +50,9 @@ def _parse_reminders(value: str) -> list[int]:
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end_time = forms.TimeField(
-        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     timezone_name = forms.CharField(label=_("Time zone"), initial=settings.TIME_ZONE, max_length=64)
     format = forms.ChoiceField(label=_("Format"), choices=enums.MeetingFormat.choices)
     location = forms.CharField(label=_("Address"), max_length=500, required=False)
@@ -80,13 +77,15 @@ class MeetingForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, is_round_session: bool, **kwargs):
+    def __init__(self, *args, is_round_session: bool, is_occurrence: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_round_session = is_round_session
-        if is_round_session:
+        # A date of a series repeats with its series: its repetition is the series'.
+        self.repeats = not (is_round_session or is_occurrence)
+        if not self.repeats:
             for name in ("repeat", "interval", "rank", "count"):
                 del self.fields[name]
-        else:
+        if not is_round_session:
             del self.fields["confirm_long"]
 
     def clean_reminders(self):
@@ -127,7 +126,7 @@ class MeetingForm(forms.Form):
 
     def meeting_fields(self) -> dict:
         """The meeting's fields as ``meeting_create`` and ``meeting_update`` take them (a
-        round session has no recurrence)."""
+        round session has no recurrence; a date of a series has its series')."""
         data = self.cleaned_data
         fields = {
             "title": data["title"],
@@ -141,7 +140,7 @@ class MeetingForm(forms.Form):
             "capacity": data["capacity"],
             "reminder_offsets": data["reminders"],
         }
-        if not self.is_round_session:
+        if self.repeats:
             fields["recurrence_rule"] = data.get("recurrence_rule", "")
         return fields
 
@@ -179,47 +178,37 @@ class MeetingForm(forms.Form):
 
 
 class OccurrenceForm(forms.Form):
+    """The buttons of one date of a series, on that date's page: cancel it, move it, or
+    give it and the following dates a new time (the date itself is the page's)."""
+
     ACTIONS = [
         ("cancel", pgettext_lazy("occurrence", "Cancel")),
         ("move", _("Move")),
         ("following", _("New time for this and the following dates")),
     ]
 
-    occurrence = forms.DateTimeField(
-        label=_("Meeting of the series (original date and time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    new_date = forms.DateField(
-        label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    new_start = forms.TimeField(
-        label=_("New start"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    new_end = forms.TimeField(
-        label=_("New end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    new_date = forms.DateField(label=_("New date"), required=False, widget=DateInput())
+    new_start = forms.TimeField(label=_("New start"), required=False, widget=TimeInput())
+    new_end = forms.TimeField(label=_("New end"), required=False, widget=TimeInput())
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, occurrence, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting = meeting
+        self.occurrence = occurrence
+
+    @classmethod
+    def initial_from(cls, occurrence) -> dict:
+        tz = ZoneInfo(occurrence.timezone)
+        start, end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
+        return {"new_date": start.date(), "new_start": start.time(), "new_end": end.time()}
 
     def clean(self):
         data = super().clean()
-        tzid = self.meeting.timezone
-        if data.get("occurrence"):
-            naive = data["occurrence"].replace(tzinfo=None)
-            try:
-                data["occurrence_start"] = recurrence.aware_from_local(naive, tzid)
-            except ValidationError as exc:
-                self.add_error("occurrence", exc)
-        if (
-            data.get("action") == "following"
-            and data.get("occurrence")
-            and not data.get("new_date")
-        ):
+        tzid = self.occurrence.timezone
+        if data.get("action") == "following" and not data.get("new_date"):
             # The following dates keep their days unless a new first date is given.
-            data["new_date"] = data["occurrence"].date()
+            original = self.occurrence.recurrence_id.astimezone(ZoneInfo(tzid))
+            data["new_date"] = original.date()
         if data.get("action") in ("move", "following"):
             if not (data.get("new_date") and data.get("new_start") and data.get("new_end")):
                 raise ValidationError(_("Give the new date, start and end."))

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from coordination import dates
 from coordination import enums as coordination_enums
 from coordination.models import Contact, TimeStamped
 from meetings import enums
@@ -118,6 +119,22 @@ class Invitation(TimeStamped):
         help_text=_("Given back if the delegation is undone before the delegate answered."),
     )
 
+    # What a removal changed, so that a facilitator can undo it for a short while
+    # (``meetings.services.invitations.invitation_restore``); cleared once undone or re-added.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    status_before_removal = models.CharField(
+        _("status before the removal"),
+        max_length=20,
+        choices=enums.InvitationStatus.choices,
+        blank=True,
+    )
+    waitlist_position_before_removal = models.PositiveSmallIntegerField(
+        _("waitlist position before the removal"), null=True, blank=True
+    )
+    held_seat_before_removal = models.BooleanField(
+        _("held a seat before the removal"), default=False
+    )
+
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
@@ -194,7 +211,7 @@ class TimeProposal(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.invitation} @ {dates.short_datetime(self.starts_at)}"
 
 
 class DelegationRequest(TimeStamped):

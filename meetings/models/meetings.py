@@ -90,10 +90,19 @@ class Meeting(TimeStamped):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="overrides",
+        related_name="occurrences",
         verbose_name=_("series"),
     )
     recurrence_id = models.DateTimeField(_("original occurrence start"), null=True, blank=True)
+    overridden_fields = models.JSONField(
+        _("fields this date of the series set itself"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "A date of a series follows the series' title, place, link and time unless it "
+            "changed them itself; a date that changed nothing is no exception on the wire."
+        ),
+    )
     reminder_offsets = models.JSONField(
         _("reminders (minutes before)"), default=default_reminder_offsets, blank=True
     )
@@ -130,6 +139,11 @@ class Meeting(TimeStamped):
                 condition=Q(recurrence_parent__isnull=True) | Q(recurrence_id__isnull=False),
                 name="meeting_override_has_recurrence_id",
             ),
+            models.UniqueConstraint(
+                fields=["recurrence_parent", "recurrence_id"],
+                condition=Q(recurrence_parent__isnull=False),
+                name="meeting_one_occurrence_per_series_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +152,16 @@ class Meeting(TimeStamped):
     @property
     def is_round_session(self) -> bool:
         return self.consultation_round_id is not None
+
+    @property
+    def is_occurrence(self) -> bool:
+        """One date of a series, a meeting of its own (its agenda, minutes, answers)."""
+        return self.recurrence_parent_id is not None
+
+    @property
+    def differs_from_series(self) -> bool:
+        """Whether this date is an exception of its series (a RECURRENCE-ID event)."""
+        return bool(self.overridden_fields)
 
     @property
     def duration_minutes(self) -> int:

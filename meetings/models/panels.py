@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coordination import dates
 from coordination.models import ConsultationRound
 from meetings.models.meetings import Meeting
 
@@ -60,7 +61,7 @@ class PanelDraw(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting} – {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.meeting} – {dates.short_datetime(self.created_at)}"
 
 
 class RoundDraw(models.Model):
@@ -125,4 +126,4 @@ class RoundDraw(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.consultation_round} – {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.consultation_round} – {dates.short_datetime(self.created_at)}"

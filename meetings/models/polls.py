@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from coordination import dates
 from coordination.models import TimeStamped
 from meetings import enums
 from meetings.models.invitations import Invitation
@@ -78,7 +79,8 @@ class TimePollSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+        times = dates.time_range(self.starts_at, self.ends_at)
+        return f"{dates.short_date(self.starts_at)}, {times}"
 
 
 class TimePollAnswer(models.Model):

@@ -59,7 +59,11 @@ LIVE = [MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.HELD]
 def _moved(series: str):
     """The latest revision of a series' moved occurrences, and how many there are
     (``series``: the outer query's column naming the series)."""
-    moved = Meeting.objects.filter(recurrence_parent=OuterRef(series)).values("recurrence_parent")
+    moved = (
+        Meeting.objects.filter(recurrence_parent=OuterRef(series))
+        .exclude(overridden_fields=[])
+        .values("recurrence_parent")
+    )
     return (
         Subquery(moved.annotate(at=Max("updated_at")).values("at")[:1]),
         Coalesce(Subquery(moved.annotate(n=Count("pk")).values("n")[:1]), 0),
@@ -328,7 +332,9 @@ def group_feed(*, group, language: str) -> Feed:
 def _moved_occurrences(lookup: str) -> Prefetch:
     return Prefetch(
         lookup,
-        queryset=Meeting.objects.select_related("facilitator").prefetch_related("agenda_items"),
+        queryset=Meeting.objects.exclude(overridden_fields=[])
+        .select_related("facilitator")
+        .prefetch_related("agenda_items"),
     )
 
 
@@ -341,7 +347,7 @@ def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
         invitations = (
             Invitation.objects.filter(pk__in=[v.invitation_id for v in missing])
             .select_related("contact", "meeting__facilitator")
-            .prefetch_related("meeting__agenda_items", _moved_occurrences("meeting__overrides"))
+            .prefetch_related("meeting__agenda_items", _moved_occurrences("meeting__occurrences"))
         )
         found = {i.pk: (i.meeting, i) for i in invitations}
         keyed = [(v, found.get(v.invitation_id)) for v in missing]
@@ -349,7 +355,7 @@ def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
         meetings = (
             Meeting.objects.filter(pk__in=[v.meeting_id for v in missing])
             .select_related("facilitator")
-            .prefetch_related("agenda_items", _moved_occurrences("overrides"))
+            .prefetch_related("agenda_items", _moved_occurrences("occurrences"))
         )
         found = {m.pk: (m, None) for m in meetings}
         keyed = [(v, found.get(v.meeting_id)) for v in missing]

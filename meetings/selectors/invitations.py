@@ -3,6 +3,9 @@ invitations."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
@@ -24,6 +27,21 @@ def my_open_invitations(*, user) -> QuerySet[Invitation]:
         .exclude(meeting__status=enums.MeetingStatus.CANCELLED)
         .select_related("meeting")
         .order_by("meeting__starts_at")
+    )
+
+
+def removals_undoable(*, meeting: Meeting) -> list[Invitation]:
+    """The invitees removed from ``meeting`` whose removal can still be undone (recently, and
+    the meeting has not started), the latest first."""
+    now = timezone.now()
+    if meeting.starts_at <= now:
+        return []
+    since = now - dt.timedelta(hours=getattr(settings, "INVITEE_REMOVAL_UNDO_HOURS", 24))
+    return list(
+        meeting.invitations.filter(status=InvitationStatus.CANCELLED, removed_at__gt=since)
+        .exclude(status_before_removal="")
+        .select_related("contact__organisation")
+        .order_by("-removed_at", "-id")
     )
 
 

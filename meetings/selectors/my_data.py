@@ -218,3 +218,25 @@ def personal_data_files(*, data: dict) -> dict[str, str]:
             f"- ({mention['kind']}, v{mention['minutes_version']}) {mention['text']}"
         )
     return {name: "\n".join(lines) + "\n" for name, lines in files.items()}
+
+
+def personal_data_archive(*, contact) -> bytes:
+    """The access export as one ZIP: a README in the person's language (with the art. 15(1)
+    information), ``personal-data.json`` and the files that name them."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from meetings.formats.personal_data import personal_data_zip
+
+    data = contact_personal_data_with_meetings(contact=contact)
+    with translation.override(contact.preferred_language):
+        readme = render_to_string(
+            "meetings/personal_data_readme.txt",
+            {
+                "contact": contact,
+                "generated_at": timezone.now(),
+                "controller": settings.PRIVACY_CONTROLLER,
+                "dpo": settings.PRIVACY_DPO_CONTACT,
+            },
+        )
+    return personal_data_zip(readme=readme, data=data, files=personal_data_files(data=data))

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination import enums as c_enums
 from coordination.models import (
     Consent,
@@ -98,16 +99,25 @@ def _criterion_titles() -> dict[str, str]:
     }
 
 
+def project_context(language: str) -> str:
+    """The installation's paragraph that introduces a report in ``language``."""
+    configured = getattr(settings, "REPORT_PROJECT_CONTEXTS", {}).get(language)
+    if configured:
+        return configured
+    with translation.override(language):
+        return str(settings.REPORT_PROJECT_CONTEXT)
+
+
 def _date(value, tz=None) -> str:
-    return formats.date_format(timezone.localtime(value, tz), "DATE_FORMAT") if value else ""
+    return dates.medium_date(value, tz=tz)
 
 
 def _plain_date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+    return dates.medium_date(value)
 
 
 def _time(value, tz=None) -> str:
-    return formats.time_format(timezone.localtime(value, tz), "H:i") if value else ""
+    return dates.time_of_day(value, tz=tz)
 
 
 def _zone(name: str):
@@ -529,7 +539,7 @@ def _report_data(consultation_round: ConsultationRound, language: str) -> dict[s
             "last_date": sessions_data[-1]["date"] if sessions_data else "",
         },
         "language": language,
-        "project_context": settings.REPORT_PROJECT_CONTEXT,
+        "project_context": project_context(language),
         "generated_at": _date(timezone.now()),
         "sessions": sessions_data,
         "round_draw": _round_draw_data(round_),

@@ -7,18 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from coordination import dates
 from coordination.models import ConsultationRound, Contact, Membership
 from coordination.rules import GROUP_LEADING_ROLES, is_team
 from meetings import enums
 from meetings.enums import InvitationStatus, MeetingStatus
 from meetings.models import Invitation, Meeting, TimeProposal
-from meetings.recurrence import SeriesDate, occurrences
+from meetings.recurrence import SeriesDate, occurrences, series_originals
 from meetings.recurrence import series_dates as series_dates_after
 from meetings.rules import VISIBLE_INVITATION_STATUSES
 
@@ -44,7 +44,12 @@ def meetings_visible_q(*, user) -> Q:
     invited = Invitation.objects.filter(
         contact__user=user, status__in=VISIBLE_INVITATION_STATUSES
     ).values("meeting_id")
-    return Q(consultation_round_id__in=rounds) | Q(working_group_id__in=groups) | Q(pk__in=invited)
+    return (
+        Q(consultation_round_id__in=rounds)
+        | Q(working_group_id__in=groups)
+        | Q(pk__in=invited)
+        | Q(recurrence_parent_id__in=invited)  # the dates of a series one is invited to
+    )
 
 
 def meetings_managed_by(*, user) -> QuerySet[Meeting]:
@@ -59,9 +64,11 @@ def meetings_managed_by(*, user) -> QuerySet[Meeting]:
 
 
 def my_upcoming_meetings(*, user, limit: int = 10) -> list[Meeting]:
+    """The next meetings and series (a series once, by its first date; the meeting list
+    shows each of its dates)."""
     return list(
         meetings_visible_to(user=user)
-        .filter(ends_at__gte=timezone.now())
+        .filter(ends_at__gte=timezone.now(), recurrence_parent__isnull=True)
         .exclude(status=enums.MeetingStatus.CANCELLED)
         .order_by("starts_at")[:limit]
     )
@@ -141,10 +148,11 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
                     kind="holiday",
                     when=moment,
                     message=_("%(date)s is a public holiday in Belgium (%(name)s).")
-                    % {"date": date_format(moment.astimezone(tz).date(), "DATE_FORMAT"),
+                    % {"date": dates.medium_date(moment.astimezone(tz).date()),
                        "name": name},
                 )
             )  # fmt: skip
+    conflicts += _round_sessions_at_the_same_time(meeting, own, duration)
     contacts = Contact.objects.filter(
         (
             Q(invitations__meeting=meeting, invitations__status__in=BUSY_STATUSES)
@@ -170,7 +178,7 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
         .exclude(pk=meeting.pk)
         .exclude(status=MeetingStatus.CANCELLED)
         .distinct()
-        .prefetch_related("overrides")
+        .prefetch_related("occurrences")
     )
     others = list(others)
     busy_by_meeting: dict[int, set[int]] = {}
@@ -196,6 +204,42 @@ def meeting_conflicts(*, meeting: Meeting) -> list[Conflict]:
     return conflicts
 
 
+def _round_sessions_at_the_same_time(
+    meeting: Meeting, own: list[dt.datetime], duration: dt.timedelta
+) -> list[Conflict]:
+    """A round's sessions share its facilitators: another session of the round at the same
+    time double-books them, invitees or not (a session being planned has none yet)."""
+    if not meeting.consultation_round_id or not own:
+        return []
+    others = (
+        Meeting.objects.filter(
+            consultation_round_id=meeting.consultation_round_id,
+            starts_at__lt=max(own) + duration,
+            ends_at__gt=min(own),
+        )
+        .exclude(pk=meeting.pk)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    conflicts = []
+    for other in others:
+        for mine in own:
+            if other.starts_at < mine + duration and mine < other.ends_at:
+                conflicts.append(
+                    Conflict(
+                        kind="double_booked",
+                        when=mine,
+                        message=_(
+                            "The session “%(other)s” of this round takes place at that time: "
+                            "its facilitators would be expected at both."
+                        )
+                        % {"other": other.title},
+                    )
+                )
+                break
+    return conflicts
+
+
 def series_dates(*, meeting: Meeting, limit: int = 8, now=None) -> list[SeriesDate]:
     """The next dates of a series, with cancelled and moved ones marked."""
     return series_dates_after(meeting, after=now or timezone.now(), limit=limit)
@@ -215,35 +259,147 @@ def time_proposals_open(*, meeting: Meeting) -> QuerySet[TimeProposal]:
 @dataclass
 class UpcomingDate:
     """One date in the list of what is coming up: a single meeting, or one date of a series
-    (``moved`` when that date has its own time)."""
+    (``occurrence`` once that date is a meeting of its own; ``moved`` when it has its own
+    time; ``original`` its start in the series' rule)."""
 
     meeting: Meeting
     starts_at: dt.datetime
     ends_at: dt.datetime
     moved: bool = False
+    occurrence: Meeting | None = None
+    original: dt.datetime | None = None
+
+    @property
+    def title(self) -> str:
+        return (self.occurrence or self.meeting).title
 
 
 def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> list[UpcomingDate]:
     """Every date of the meetings ``user`` may see in the next ``days`` days, each date of a
-    series on its own (cancelled dates left out, moved ones at their new time), by time."""
+    series on its own (cancelled dates left out, moved ones at their new time, each with its
+    meeting once it is one), by time."""
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=days)
+    # A day either side: a date moved into the window from just outside it.
+    near = Meeting.objects.filter(
+        recurrence_id__gte=now - dt.timedelta(days=1),
+        recurrence_id__lt=horizon + dt.timedelta(days=1),
+    )
     meetings = (
         meetings_visible_to(user=user)
         .filter(recurrence_parent__isnull=True)
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
         .filter(starts_at__lt=horizon)
-        .prefetch_related("overrides")
+        .prefetch_related(Prefetch("occurrences", queryset=near))
     )
     dates = []
     for meeting in meetings:
-        moved = {o.starts_at: o for o in meeting.overrides.all()}
         length = meeting.ends_at - meeting.starts_at
-        for start in occurrences(meeting, start=now, end=horizon):
-            override = moved.get(start) if meeting.recurrence_rule else None
-            if override is not None:
-                dates.append(UpcomingDate(meeting, start, override.ends_at, moved=True))
+        if not meeting.recurrence_rule:
+            dates.append(UpcomingDate(meeting, meeting.starts_at, meeting.ends_at))
+            continue
+        by_original = {o.recurrence_id: o for o in meeting.occurrences.all()}
+        originals = series_originals(
+            meeting, start=now - dt.timedelta(days=1), end=horizon + dt.timedelta(days=1)
+        )
+        for original in originals:
+            occurrence = by_original.get(original)
+            if occurrence is not None and occurrence.status == MeetingStatus.CANCELLED:
+                continue
+            if occurrence is None:
+                starts_at, ends_at = original, original + length
             else:
-                dates.append(UpcomingDate(meeting, start, start + length))
+                starts_at, ends_at = occurrence.starts_at, occurrence.ends_at
+            if not now <= starts_at < horizon:
+                continue
+            dates.append(
+                UpcomingDate(
+                    meeting,
+                    starts_at,
+                    ends_at,
+                    moved=occurrence is not None and starts_at != original,
+                    occurrence=occurrence,
+                    original=original,
+                )
+            )
     return sorted(dates, key=lambda date: (date.starts_at, date.meeting.pk))
+
+
+def occurrence_answer_counts(*, occurrence: Meeting) -> dict[str, int]:
+    """How the invitees answered for one date of a series: their answer to that date where
+    they gave one, otherwise their answer to the series (two queries)."""
+    answers = dict(
+        Invitation.objects.filter(meeting_id=occurrence.recurrence_parent_id)
+        .exclude(status__in=[InvitationStatus.DRAFTED, InvitationStatus.CANCELLED])
+        .values_list("contact_id", "status")
+    )
+    answers.update(
+        Invitation.objects.filter(
+            meeting=occurrence, contact_id__in=list(answers), answered_at__isnull=False
+        ).values_list("contact_id", "status")
+    )
+    statuses = list(answers.values())
+    return {
+        "accepted": statuses.count(InvitationStatus.ACCEPTED),
+        "tentative": statuses.count(InvitationStatus.TENTATIVE),
+        "declined": statuses.count(InvitationStatus.DECLINED),
+        "no_answer": statuses.count(InvitationStatus.SENT),
+        "waitlisted": statuses.count(InvitationStatus.WAITLISTED),
+    }
+
+
+def occurrence_invitations_of(*, occurrence: Meeting, user) -> tuple:
+    """``user``'s invitation to the series of ``occurrence`` and their own answer to that
+    date (``None`` when they did not answer it on its own); ``(None, None)`` when not
+    invited."""
+    mine = {
+        invitation.meeting_id: invitation
+        for invitation in Invitation.objects.filter(
+            Q(meeting_id=occurrence.recurrence_parent_id)
+            | Q(meeting_id=occurrence.pk, answered_at__isnull=False),
+            contact__user=user,
+            status__in=VISIBLE_INVITATION_STATUSES,
+        ).select_related("contact")
+    }
+    return mine.get(occurrence.recurrence_parent_id), mine.get(occurrence.pk)
+
+
+@dataclass
+class AnsweredDate:
+    """One coming date of a series with an invitee's answer for it (``own``: given for that
+    date, otherwise their answer to the series)."""
+
+    date: SeriesDate
+    status: str
+    own: bool
+
+    @property
+    def label(self) -> str:
+        return str(InvitationStatus(self.status).label)
+
+
+def series_dates_answered(
+    *, invitation: Invitation, limit: int = 8, now=None
+) -> list[AnsweredDate]:
+    """The next dates of the series ``invitation`` is to, each with the invitee's answer
+    for it (two queries); nothing for a single meeting."""
+    meeting = invitation.meeting
+    if not meeting.recurrence_rule:
+        return []
+    dates = [
+        date
+        for date in series_dates_after(meeting, after=now or timezone.now(), limit=limit)
+        if date.state != "cancelled"
+    ]
+    own = dict(
+        Invitation.objects.filter(
+            meeting__recurrence_parent=meeting,
+            contact_id=invitation.contact_id,
+            answered_at__isnull=False,
+        ).values_list("meeting__recurrence_id", "status")
+    )
+    return [
+        AnsweredDate(date, own.get(date.original, invitation.status), date.original in own)
+        for date in dates
+    ]

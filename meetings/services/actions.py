@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from coordination import dates
 from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.emails import outbox_write
 from meetings.models import ActionItem, ActionItemEvent, AgendaItem, Meeting
+from meetings.selectors.outbox import message_may_be_written
 from meetings.services.access import sign_in_links_for
 
 CLOSED_STATUSES = (enums.ActionStatus.DONE, enums.ActionStatus.DROPPED)
@@ -52,7 +54,10 @@ def _validate(
         errors["due_date"] = _(
             "The due date (%(due)s) is before the meeting this action comes from "
             "(%(meeting)s). Choose the meeting day or later."
-        ) % {"due": due_date.isoformat(), "meeting": _meeting_date(meeting).isoformat()}
+        ) % {
+            "due": dates.medium_date(due_date),
+            "meeting": dates.medium_date(_meeting_date(meeting)),
+        }
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         errors["origin_agenda_item"] = _("This agenda item belongs to another meeting.")
     if errors:
@@ -239,10 +244,17 @@ def action_item_mark_done_by_token(*, token: str) -> tuple[ActionItem, bool]:
 
 
 def action_reminder_is_due(*, action: ActionItem, today: dt.date) -> bool:
-    """On the due date, then every seven days while the action stays open."""
+    """On the due date, then every seven days while the action stays open, to an owner who
+    may be written to for the purpose of the meeting it comes from."""
     if action.status in CLOSED_STATUSES or action.due_date is None or action.due_date > today:
         return False
     if action.owner_contact is None or not action.owner_contact.email:
+        return False
+    if not message_may_be_written(
+        about={"action_item": action},
+        to_email=action.owner_contact.email,
+        kind=enums.OutboxKind.ACTION_REMINDER,
+    ):
         return False
     if action.reminded_on is None or action.reminded_on < action.due_date:
         return True

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from coordination import dates
 from coordination.exceptions import EditConflict
 from coordination.models import Contact, Question
 from coordination.private_files import private_name
@@ -41,6 +42,7 @@ from meetings.selectors.agendas import agenda_items
 from meetings.selectors.scheduling import previous_meeting
 from meetings.services.access import sign_in_links_for
 from meetings.services.actions import action_items_mark_reviewed
+from meetings.services.invitations import occurrence_invitations_ensure
 from meetings.validators import single_line
 
 EDITABLE_FIELDS = (
@@ -227,12 +229,13 @@ def agenda_invitees_notify(*, meeting: Meeting, send_after=None) -> int:
     their language, the PDF attached (when sent), with what changed since the version they
     were sent. A notice still waiting for an earlier version is replaced by this one."""
     version = meeting.agenda_version
-    invitations = list(
-        Invitation.objects.went_out()
-        .filter(meeting=meeting)
-        .exclude(status__in=AGENDA_NOTICE_EXCLUDED)
-        .select_related("contact")
+    invited = (
+        # A date of a series: those invited to the series, unless they declined that date.
+        occurrence_invitations_ensure(occurrence=meeting)
+        if meeting.is_occurrence
+        else Invitation.objects.went_out().filter(meeting=meeting)
     )
+    invitations = list(invited.exclude(status__in=AGENDA_NOTICE_EXCLUDED).select_related("contact"))
     if not invitations:
         return 0
     outbox_discard_superseded(
@@ -521,21 +524,35 @@ def agenda_from_template(*, meeting: Meeting, template: str) -> list[AgendaItem]
 @transaction.atomic
 def agenda_copy_previous(*, meeting: Meeting) -> list[AgendaItem]:
     """Copy the items (not the attachments) of the previous meeting of the same group or
-    round into an empty agenda."""
+    round into an empty agenda (for a date of a series: the previous date, or the series'
+    own agenda)."""
     _require_empty(meeting)
     previous = previous_meeting(meeting=meeting)
     if previous is None:
         raise ValidationError(_("There is no earlier meeting of this group or round to copy."))
-    source = list(agenda_items(meeting=previous))
-    if not source:
+    created = agenda_copy_from(meeting=meeting, source=previous)
+    if not created:
         raise ValidationError(
             _("The previous meeting (%(title)s) has no agenda to copy.") % {"title": previous}
         )
+    return created
+
+
+@transaction.atomic
+def agenda_copy_from(*, meeting: Meeting, source: Meeting) -> list[AgendaItem]:
+    """Copy the items (not the attachments) of ``source``'s agenda after ``meeting``'s own
+    (a new date of a series starts from the series' agenda as its template); the review of
+    open action items is written afresh for the new meeting. Nothing when ``source`` has no
+    agenda."""
+    source_items = list(agenda_items(meeting=source))
+    if not source_items:
+        return []
+    start = _next_position(meeting) - 1
     created = []
-    for item in source:
+    for item in source_items:
         copy = AgendaItem.objects.create(
             meeting=meeting,
-            position=item.position,
+            position=start + item.position,
             title=item.title,
             title_alt=item.title_alt,
             purpose=item.purpose,
@@ -565,7 +582,7 @@ def action_review_text(*, actions: list[ActionItem], language: str) -> str:
                     if owner
                     else str(action.owner_organisation)
                 )
-            due = action.due_date.isoformat() if action.due_date else _("no due date")
+            due = dates.medium_date(action.due_date) or _("no due date")
             lines.append(
                 _("- %(description)s — %(owner)s, due %(due)s (%(status)s)")
                 % {

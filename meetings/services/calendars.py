@@ -9,6 +9,8 @@ in force (from any door) is ignored. Google's note (``X-RESPONSE-COMMENT``) is r
 COMMENT. A COUNTER (Outlook's "propose new time") from the invitee is recorded as a time
 proposal that the facilitators accept (the meeting is rescheduled) or decline (a
 DECLINECOUNTER goes back) on the meeting page; it does not change the invitee's answer.
+A reply with a RECURRENCE-ID answers that one date of a series (declining it, say): it lands
+on the invitee's answer to that date, and their answer to the series holds for the others.
 
 Who may answer: the UID of a meeting is in every invitation and feed, so a reply proves
 nothing by itself. An ATTENDEE line is applied only when the message's sender (``From:``,
@@ -33,6 +35,7 @@ import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -221,14 +224,19 @@ def _attendees(event) -> list:
 
 def _apply_event(event, sender: Sender, method: str = "REPLY") -> list[ReplyOutcome]:
     uid = str(event.get("UID", ""))
-    if event.get("RECURRENCE-ID") is not None:
-        return [ReplyOutcome(uid, "", "ignored", "answer to a single occurrence")]
     attendees = _attendees(event)
     if sender.refusal:
         return [ReplyOutcome(uid, _address(a), "refused", sender.refusal) for a in attendees]
     meeting = Meeting.objects.filter(ical_uid=uid, recurrence_parent__isnull=True).first()
     if meeting is None:
         return [ReplyOutcome(uid, "", "ignored", "unknown UID")]
+    occurrence = None
+    if event.get("RECURRENCE-ID") is not None:
+        if method == "COUNTER":
+            return [ReplyOutcome(uid, "", "ignored", "COUNTER for a single occurrence")]
+        occurrence = _occurrence_of(meeting, event.get("RECURRENCE-ID"))
+        if occurrence is None:
+            return [ReplyOutcome(uid, "", "ignored", "RECURRENCE-ID of no date of the series")]
     try:
         sequence = int(event.get("SEQUENCE", 0))
     except (TypeError, ValueError):
@@ -250,9 +258,24 @@ def _apply_event(event, sender: Sender, method: str = "REPLY") -> list[ReplyOutc
             names,
             stamp,
             proposal,
+            occurrence,
         )
         for attendee in attendees
     ]
+
+
+def _occurrence_of(meeting: Meeting, recurrence_id) -> Meeting | None:
+    """The date of the series ``meeting`` that a RECURRENCE-ID names (a meeting of its own,
+    created if it was not one yet), or None."""
+    moment = getattr(recurrence_id, "dt", None)
+    if not isinstance(moment, dt.datetime):
+        return None
+    if moment.tzinfo is None:  # floating: the series' own wall-clock time
+        moment = moment.replace(tzinfo=ZoneInfo(meeting.timezone))
+    try:
+        return scheduling_services.occurrence_ensure(series=meeting, occurrence_start=moment)
+    except ValidationError:
+        return None
 
 
 def _proposed_time(event, meeting: Meeting) -> tuple[dt.datetime, dt.datetime] | None:
@@ -308,7 +331,10 @@ def _apply_attendee(
     names: dict[str, str],
     stamp: dt.datetime | None,
     proposal: tuple[dt.datetime, dt.datetime] | None = None,
+    occurrence: Meeting | None = None,
 ) -> ReplyOutcome:
+    """Apply one ATTENDEE's answer; with ``occurrence`` (a RECURRENCE-ID), as their answer
+    to that date of the series only."""
     address = _address(attendee)
     params = getattr(attendee, "params", {})
     partstat = str(params.get("PARTSTAT", "")).upper()
@@ -345,6 +371,21 @@ def _apply_attendee(
                 proposed_at=stamp,
             )
             return ReplyOutcome(uid, address, "proposed", recorded.starts_at.isoformat())
+        if occurrence is not None:
+            answer = PARTSTAT_ANSWERS.get(partstat)
+            if answer is None:
+                return ReplyOutcome(uid, address, "ignored", f"PARTSTAT {partstat or 'missing'}")
+            result = invitation_services.occurrence_answer(
+                occurrence=occurrence,
+                invitation=invitation,
+                answer=answer,
+                comment=comment,
+                calendar_sequence=sequence,
+                answered_at=stamp,
+            )
+            if result.ignored:
+                return ReplyOutcome(uid, address, "ignored", result.ignored)
+            return ReplyOutcome(uid, address, "applied", result.invitation.status)
         if partstat == "DELEGATED":
             if not delegated_to:
                 return ReplyOutcome(uid, address, "ignored", "DELEGATED without DELEGATED-TO")

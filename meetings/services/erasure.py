@@ -6,8 +6,10 @@ Invitations lose their comment and needs and their RSVP links; open ones are wit
 goes to the waitlist); e-mails not yet sent are cancelled and sent ones keep only their
 headers and delivery status; every text that named the person (minutes, decisions, comments,
 agenda items, action items, e-mails to others, report versions) names the pseudonym instead;
-stored minutes exports covering their meetings are deleted, report files are rendered again
-and cached agendas dropped."""
+stored minutes exports covering their meetings are deleted, report files and the copies sent
+back that name them are rendered again, agenda attachments whose content names them are
+removed (an uploaded document cannot be rendered again) and those whose file name does are
+renamed, and cached agendas dropped."""
 
 from django.core.files.base import ContentFile
 from django.db.models import Q
@@ -15,12 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coordination.models import Contact
-from coordination.privacy import Scrubber
+from coordination.privacy import Scrubber, file_text
 from meetings import enums
 from meetings.formats import report as render
 from meetings.models import (
     ActionItem,
     ActionItemEvent,
+    AgendaAttachment,
     AgendaItem,
     AgendaVersion,
     Attendance,
@@ -34,6 +37,7 @@ from meetings.models import (
     MinutesNote,
     OutboundMessage,
     PanelDraw,
+    ReportBackDelivery,
     ReportSection,
     ReportVersion,
     RoundDraw,
@@ -49,7 +53,8 @@ MEETINGS_PERSONAL_DATA_REFERENCES = {
     "meetings.AgendaVersion.published_by": "kept (a facilitator); the item snapshots scrubbed",
     "meetings.DelegationRequest.decided_by": "kept (a facilitator); name and address scrubbed",
     "meetings.ReportBack.sent_by": "kept (a facilitator)",
-    "meetings.ReportBackDelivery.contact": "kept (points to the pseudonymised contact)",
+    "meetings.ReportBackDelivery.contact": "kept (points to the pseudonymised contact); copies "
+    "that name the person rendered again",
     "meetings.RoundDraw.created_by": "kept (a facilitator); the explanation scrubbed",
     "meetings.TimePoll.created_by": "kept (a facilitator)",
     "meetings.TimeProposal.decided_by": "kept (a facilitator); comments scrubbed",
@@ -220,6 +225,58 @@ def _minutes_exports_delete(meeting_ids: set[int]) -> int:
     return deleted
 
 
+def _stored_content(field) -> bytes:
+    if not field or not field.name:
+        return b""
+    try:
+        with field.storage.open(field.name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+
+
+def _attachments_erase(scrubber: Scrubber) -> dict[str, int]:
+    """Agenda attachments: one whose content names the person (an uploaded document cannot
+    be rendered again) is removed with its file; one whose file name names them keeps its
+    content under a name with the pseudonym."""
+    removed = renamed = 0
+    for attachment in AgendaAttachment.objects.all().iterator():
+        if scrubber.finds(file_text(_stored_content(attachment.file))):
+            attachment.file.storage.delete(attachment.file.name)
+            attachment.delete()
+            removed += 1
+        elif scrubber.finds(attachment.original_name):
+            AgendaAttachment.objects.filter(pk=attachment.pk).update(
+                original_name=scrubber.text(attachment.original_name)[:255]
+            )
+            renamed += 1
+    return {"agenda_attachments_removed": removed, "agenda_attachments_renamed": renamed}
+
+
+def _report_copies_render_again(scrubber: Scrubber) -> int:
+    """The copies of the report sent back without an organisation's name: those that name
+    the person are rendered again from the scrubbed final version."""
+    from meetings.services.report_back import report_pdf_without
+
+    count = 0
+    copies = ReportBackDelivery.objects.exclude(pdf="").select_related(
+        "version", "contact__organisation"
+    )
+    for delivery in copies.iterator():
+        if not scrubber.finds(file_text(_stored_content(delivery.pdf))):
+            continue
+        version = ReportVersion.objects.get(pk=delivery.version_id)
+        content = report_pdf_without(
+            version=version, organisation_name=delivery.contact.organisation.name
+        )
+        name = delivery.pdf.name.rsplit("/", 1)[-1]
+        delivery.pdf.storage.delete(delivery.pdf.name)
+        delivery.pdf.save(name, ContentFile(content), save=False)
+        ReportBackDelivery.objects.filter(pk=delivery.pk).update(pdf=delivery.pdf.name)
+        count += 1
+    return count
+
+
 def contact_meetings_erase(*, contact: Contact, scrubber: Scrubber, now) -> dict[str, int]:
     """Erase what the ``meetings`` app holds about ``contact`` (see the module's text)."""
     summary, meeting_ids = _invitations_erase(contact, now)
@@ -272,6 +329,8 @@ def contact_meetings_erase(*, contact: Contact, scrubber: Scrubber, now) -> dict
         "report_sections_scrubbed": len(sections),
         "report_versions_rendered_again": _report_versions_render_again(versions),
         "minutes_exports_deleted": _minutes_exports_delete(meeting_ids),
+        "report_copies_rendered_again": _report_copies_render_again(scrubber),
+        **_attachments_erase(scrubber),
     }
     agenda_pdf_cache_drop()
     return summary

@@ -29,7 +29,8 @@ from meetings.models import (
     Meeting,
 )
 from meetings.selectors.feedback import OPEN_QUESTION, feedback_questions
-from meetings.services.invitations import facilitator_context
+from meetings.selectors.outbox import message_may_be_written
+from meetings.services.invitations import facilitator_context, invitee_reachable_require
 
 FEEDBACK_SALT = "meetings.feedback"
 FEEDBACK_LINK_MAX_AGE = getattr(settings, "FEEDBACK_LINK_MAX_AGE", 30 * 24 * 3600)
@@ -121,6 +122,12 @@ def feedback_requests_enqueue(*, now: dt.datetime | None = None) -> int:
                 .select_related("contact", "meeting")
             )
             for invitation in asked:
+                if not message_may_be_written(
+                    about={"invitation": invitation},
+                    to_email=invitation.contact.email,
+                    kind=OutboxKind.FEEDBACK,
+                ):
+                    continue
                 FeedbackRequest.objects.create(invitation=invitation, sent_at=now)
                 count += bool(
                     _feedback_message_enqueue(
@@ -134,6 +141,7 @@ def feedback_remind(*, request: FeedbackRequest, by=None) -> bool:
     """Ask once more (at most once a day). False when already reminded today."""
     if request.answered_at is not None:
         raise ValidationError(_("This attendee has already given feedback."), code="answered")
+    invitee_reachable_require(invitation=request.invitation, kind=OutboxKind.FEEDBACK_REMINDER)
     with transaction.atomic():
         row = _feedback_message_enqueue(
             invitation=request.invitation,

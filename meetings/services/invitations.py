@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from meetings.formats import ical
 from meetings.models import DelegationRequest, Invitation, Meeting
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
+from meetings.selectors.outbox import message_may_be_written
 from meetings.services import access
 from meetings.services.panels import alternate_replace
 from meetings.services.rounds import round_status_follow
@@ -127,6 +128,20 @@ def meeting_tokens_revoke(*, meeting: Meeting) -> int:
 
 
 # --- Messages -------------------------------------------------------------------------------
+
+
+def invitee_reachable_require(*, invitation: Invitation, kind: str) -> None:
+    """Refuse a reminder asked for by hand when its recipient may not be written to for the
+    purpose of the meeting (their consent withdrawn, their data erased), with the reason
+    instead of "already reminded"."""
+    if not message_may_be_written(
+        about={"invitation": invitation}, to_email=invitation.contact.email, kind=kind
+    ):
+        raise ValidationError(
+            _("%(name)s may not be written to for this meeting (consent withdrawn or no address).")
+            % {"name": invitation.contact.name},
+            code="unreachable",
+        )
 
 
 def facilitator_context(meeting: Meeting) -> dict:
@@ -347,8 +362,16 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
             invitation.sent_at = timezone.now() if sent_already else None
             invitation.answered_at = None
             invitation.holds_seat = False
+            _forget_removal(invitation)
             invitation.save(
-                update_fields=["status", "sent_at", "answered_at", "holds_seat", "updated_at"]
+                update_fields=[
+                    "status",
+                    "sent_at",
+                    "answered_at",
+                    "holds_seat",
+                    *REMOVAL_FIELDS,
+                    "updated_at",
+                ]
             )
         else:
             try:
@@ -386,10 +409,22 @@ def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") 
             previous == InvitationStatus.WAITLISTED and invitation.sent_at is not None
         )
         seated = _holds_a_seat(invitation, previous)
+        invitation.removed_at = timezone.now()
+        invitation.status_before_removal = previous
+        invitation.waitlist_position_before_removal = invitation.waitlist_position
+        invitation.held_seat_before_removal = seated
         invitation.status = InvitationStatus.CANCELLED
         invitation.waitlist_position = None
         invitation.holds_seat = False
-        invitation.save(update_fields=["status", "waitlist_position", "holds_seat", "updated_at"])
+        invitation.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "holds_seat",
+                *REMOVAL_FIELDS,
+                "updated_at",
+            ]
+        )
         invitation_token_revoke(invitation=invitation)
         invitation.meeting = locked
         if informed:
@@ -401,6 +436,91 @@ def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") 
         )
         if not handled and seated:
             _promote_from_waitlist(locked)
+    return invitation
+
+
+REMOVAL_FIELDS = (
+    "removed_at",
+    "status_before_removal",
+    "waitlist_position_before_removal",
+    "held_seat_before_removal",
+)
+
+
+def _forget_removal(invitation: Invitation) -> None:
+    invitation.removed_at = None
+    invitation.status_before_removal = ""
+    invitation.waitlist_position_before_removal = None
+    invitation.held_seat_before_removal = False
+
+
+def removal_undo_deadline(invitation: Invitation) -> dt.datetime | None:
+    """Until when a removal can be undone: ``INVITEE_REMOVAL_UNDO_HOURS`` after it, and never
+    once the meeting has started; ``None`` if the invitation was not removed."""
+    if invitation.status != InvitationStatus.CANCELLED or invitation.removed_at is None:
+        return None
+    hours = getattr(settings, "INVITEE_REMOVAL_UNDO_HOURS", 24)
+    return min(invitation.removed_at + dt.timedelta(hours=hours), invitation.meeting.starts_at)
+
+
+def invitation_restore(*, invitation: Invitation, by=None) -> Invitation:
+    """Undo the removal of an invitee: the invitation comes back as it was (its answer, its
+    place on the waitlist); one who held a seat gets it back if a seat is still free, else
+    goes to the end of the waitlist. Whoever had been told of the removal receives the
+    invitation again (a REQUEST with a higher SEQUENCE and a new answer link)."""
+    with transaction.atomic():
+        locked = _lock_meeting(invitation.meeting_id)
+        invitation = (
+            Invitation.objects.select_for_update().select_related("contact").get(pk=invitation.pk)
+        )
+        invitation.meeting = locked
+        deadline = removal_undo_deadline(invitation)
+        if deadline is None or not invitation.status_before_removal:
+            raise ValidationError(_("This invitee was not removed."), code="not_removed")
+        if timezone.now() >= deadline:
+            raise ValidationError(
+                _("This removal can no longer be undone: invite them again instead."),
+                code="too_late",
+            )
+        _ensure_open(locked)
+        previous = invitation.status_before_removal
+        status, position, holds_seat = previous, None, False
+        if previous == InvitationStatus.WAITLISTED:
+            position = invitation.waitlist_position_before_removal
+            if position is None or locked.invitations.filter(waitlist_position=position).exists():
+                position = _next_waitlist_position(locked)
+        elif invitation.held_seat_before_removal:
+            taken = seats_taken(meeting=locked, exclude=invitation)
+            if locked.capacity is not None and taken >= locked.capacity:
+                status, position = InvitationStatus.WAITLISTED, _next_waitlist_position(locked)
+            else:
+                holds_seat = previous in SEAT_KEEPING
+        invitation.status = status
+        invitation.waitlist_position = position
+        invitation.holds_seat = holds_seat
+        informed = invitation.sent_at is not None and previous != InvitationStatus.DRAFTED
+        told_of_removal = previous in KEPT_INFORMED or (
+            previous == InvitationStatus.WAITLISTED and informed
+        )
+        _forget_removal(invitation)
+        invitation.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "holds_seat",
+                *REMOVAL_FIELDS,
+                "updated_at",
+            ]
+        )
+        if told_of_removal:
+            locked.sequence += 1
+            locked.save(update_fields=["sequence", "updated_at"])
+            kind = (
+                OutboxKind.WAITLISTED
+                if status == InvitationStatus.WAITLISTED
+                else OutboxKind.INVITATION
+            )
+            invitation_message_enqueue(invitation=invitation, kind=kind)
     return invitation
 
 
@@ -612,6 +732,87 @@ def invitation_answer(
             # says they are on the waitlist (the RSVP page says so on the screen).
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.WAITLISTED)
     return result
+
+
+def occurrence_invitations_ensure(*, occurrence: Meeting) -> QuerySet[Invitation]:
+    """The invitations to one date of a series of everyone kept informed of the series (for
+    the notice of that date's agenda), created where missing. One that was not answered on
+    its own (no ``answered_at``) is no answer: the invitee's answer to the series holds.
+    Returns those that may be written to about that date."""
+    series_invitations = Invitation.objects.filter(
+        KEPT_INFORMED_Q, meeting_id=occurrence.recurrence_parent_id
+    )
+    existing = Invitation.objects.filter(meeting=occurrence).values("contact_id")
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                meeting=occurrence,
+                contact_id=invitation.contact_id,
+                status=InvitationStatus.SENT,
+                sent_at=invitation.sent_at,
+                calendar_sequence=invitation.calendar_sequence,
+            )
+            for invitation in series_invitations.exclude(contact_id__in=existing)
+        ]
+    )
+    return (
+        Invitation.objects.went_out()
+        .filter(meeting=occurrence)
+        .filter(
+            Q(answered_at__isnull=False) | Q(contact_id__in=series_invitations.values("contact_id"))
+        )
+    )
+
+
+def occurrence_answer(
+    *,
+    occurrence: Meeting,
+    invitation: Invitation,
+    answer: str,
+    comment: str = "",
+    calendar_sequence: int | None = None,
+    answered_at: dt.datetime | None = None,
+) -> AnswerResult:
+    """An invitee's answer for one date of a series (to decline that date, say), given with
+    their invitation to the series: it is kept as their invitation to that date, and their
+    answer to the series holds for every date they did not answer on its own. Ordered and
+    matched like any answer (an older one never replaces a newer one; a calendar reply to an
+    older SEQUENCE than the last one sent for the series is stale)."""
+    if occurrence.recurrence_parent_id is None or (
+        invitation.meeting_id != occurrence.recurrence_parent_id
+    ):
+        raise ValidationError(_("This invitation is not to this series."), code="series")
+    with transaction.atomic():
+        series_invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if series_invitation.sent_at is None or series_invitation.status not in ANSWERABLE:
+            raise ValidationError(
+                _("This invitation cannot be answered (it is %(status)s).")
+                % {"status": series_invitation.get_status_display()},
+                code="not_answerable",
+            )
+        own, _created = Invitation.objects.get_or_create(
+            meeting=occurrence,
+            contact_id=series_invitation.contact_id,
+            defaults={
+                "status": InvitationStatus.SENT,
+                "sent_at": series_invitation.sent_at,
+                "calendar_sequence": series_invitation.calendar_sequence,
+                "participation_language": series_invitation.participation_language,
+            },
+        )
+        if own.calendar_sequence != series_invitation.calendar_sequence:
+            # The date's calendar entry is the series' one: what was last sent for it.
+            Invitation.objects.filter(pk=own.pk).update(
+                calendar_sequence=series_invitation.calendar_sequence
+            )
+        return invitation_answer(
+            invitation=own,
+            answer=answer,
+            comment=comment,
+            participation_language=own.participation_language,
+            calendar_sequence=calendar_sequence,
+            answered_at=answered_at,
+        )
 
 
 DELEGABLE = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
@@ -897,10 +1098,11 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
         Meeting.objects.filter(recurrence_parent__isnull=True, starts_at__lte=horizon)
         .filter(Q(starts_at__gt=now) | ~Q(recurrence_rule=""))
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.HELD])
-        .prefetch_related("agenda_items", "overrides")
+        .prefetch_related("agenda_items", "occurrences")
     )
     count = 0
     for meeting in meetings:
+        dates = {o.starts_at: o.pk for o in meeting.occurrences.all()}
         for start in occurrences(meeting, start=now, end=horizon):
             for offset in meeting.reminder_offsets or []:
                 moment = start - dt.timedelta(minutes=int(offset))
@@ -910,6 +1112,12 @@ def reminders_enqueue(*, now: dt.datetime | None = None) -> int:
                     Q(sent_at__lt=moment) | Q(sent_at__isnull=True),
                     status__in=KEPT_INFORMED,
                 ).select_related("contact")
+                if start in dates:  # not those who declined that date of the series
+                    invitations = invitations.exclude(
+                        contact_id__in=Invitation.objects.filter(
+                            meeting_id=dates[start], status=InvitationStatus.DECLINED
+                        ).values("contact_id")
+                    )
                 with transaction.atomic():
                     for invitation in invitations:
                         invitation.meeting = meeting
@@ -939,7 +1147,7 @@ def participation_needs_erase(*, now: dt.datetime | None = None) -> int:
     over_ids = []
     candidates = Meeting.objects.filter(
         pk__in=with_needs.values("meeting_id"), starts_at__lt=now
-    ).prefetch_related("overrides")
+    ).prefetch_related("occurrences")
     for meeting in candidates:
         last_end = series_last_end(meeting)
         if last_end is not None and last_end <= now:

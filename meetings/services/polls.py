@@ -19,6 +19,7 @@ from meetings.models import Invitation, Meeting, TimePoll, TimePollAnswer, TimeP
 from meetings.services.invitations import (
     facilitator_context,
     invitations_send,
+    invitee_reachable_require,
     working_group_invitations_draft,
 )
 from meetings.services.scheduling import meeting_update
@@ -244,6 +245,7 @@ def time_poll_remind(*, poll: TimePoll, invitation: Invitation, by=None) -> bool
         raise ValidationError(_("This poll is closed."), code="closed")
     if not _unanswered(poll).filter(pk=invitation.pk).exists():
         raise ValidationError(_("This invitee has already answered."), code="answered")
+    invitee_reachable_require(invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER)
     with transaction.atomic():
         row = _poll_message_enqueue(
             poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER

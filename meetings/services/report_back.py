@@ -26,6 +26,7 @@ from meetings.models import (
     ReportBackDelivery,
     ReportVersion,
 )
+from meetings.selectors.outbox import message_may_be_written
 from meetings.selectors.report_back import (
     final_version_for,
     organisation_is_named,
@@ -178,6 +179,12 @@ def report_back_deliver(*, report_back_id: int) -> int:
     copies: dict[tuple[int, int], bytes] = {}
     for recipient in report_back_recipients(report=report):
         if recipient.contact.pk in done:
+            continue
+        if not message_may_be_written(
+            about={"invitation": recipient.invitation},
+            to_email=recipient.contact.email,
+            kind=OutboxKind.REPORT_BACK,
+        ):
             continue
         language = recipient.contact.preferred_language or report.language
         version = final_version_for(report=report, language=language)

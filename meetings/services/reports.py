@@ -43,7 +43,7 @@ def _default_texts(report: Report) -> dict[str, tuple[str, str, str]]:
             "introduction": (
                 enums.ReportSectionKind.INTRODUCTION,
                 _("Introduction"),
-                settings.REPORT_PROJECT_CONTEXT,
+                data.project_context(report.language),
             )
         }
         for theme in round_.themes or []:
@@ -94,13 +94,36 @@ def _refuse_if_locked(report: Report) -> None:
         )
 
 
+def _untouched(text: str, placeholder: str) -> bool:
+    return text.replace("\r\n", "\n").strip() == placeholder.strip()
+
+
 def report_language_set(*, report: Report, language: str) -> Report:
+    """Change the report's language. A section whose text is still the pre-filled text of the
+    old language gets the one of the new language; edited texts are kept. Titles follow."""
     _refuse_if_locked(report)
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."), code="invalid_language")
-    report.language = language
-    report.save(update_fields=["language", "updated_at"])
-    return report
+    with transaction.atomic():
+        locked = (
+            Report.objects.select_for_update()
+            .select_related("consultation_round")
+            .get(pk=report.pk)
+        )
+        if locked.language == language:
+            return locked
+        before = _default_texts(locked)
+        locked.language = language
+        locked.save(update_fields=["language", "updated_at"])
+        after = _default_texts(locked)
+        for section in locked.sections.select_for_update():
+            untouched = section.key in before and _untouched(section.text, before[section.key][2])
+            if untouched and section.key in after:
+                section.text = after[section.key][2]
+                section.save(update_fields=["text", "updated_at"])
+        report_sections_sync(report=locked)
+    report.language = locked.language
+    return locked
 
 
 def report_sections_update(*, report: Report, texts: dict[int, str], user) -> int:

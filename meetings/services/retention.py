@@ -1,7 +1,8 @@
 """The daily purge of data past its retention period (a django-q2 schedule): the bodies of
 old e-mails (headers and delivery status are kept as proof), participation needs and comments
 once the meeting is over, stored minutes exports, expired sessions, survey-import uploads left
-behind, RSVP links of meetings long over, and the audit trail. Each run is recorded with what
+behind, RSVP links of meetings long over, the lock-out's records of sign-in attempts (user
+names, IP addresses), and the audit trail. Each run is recorded with what
 it removed. Idempotent: a second run removes nothing more."""
 
 import datetime as dt
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.imports.jobs import survey_import_uploads_sweep
 from coordination.models import PurgeRun
-from coordination.services import audit_trail_purge
+from coordination.services import audit_trail_purge, login_records_purge
 from meetings import enums
 from meetings.models import Invitation, MinutesExport, OutboundMessage
 from meetings.models.invitations import new_token_nonce
@@ -53,6 +54,20 @@ def retention_rules() -> list[dict]:
             "rule": _("Answer (RSVP) links"),
             "kept": _("%(n)s days after the meeting")
             % {"n": settings.RETENTION_RSVP_LINK_DAYS_AFTER_MEETING},
+        },
+        {
+            "key": "login_attempts",
+            "rule": _("Sign-in attempts and sign-ins (user names, IP addresses)"),
+            "kept": _("%(n)s days") % {"n": settings.RETENTION_LOGIN_ATTEMPTS_DAYS},
+        },
+        {
+            "key": "sign_in_links",
+            "rule": _("Sign-in links in e-mails (they expire by themselves)"),
+            "kept": _("%(n)s days after the meeting, else %(days)s days")
+            % {
+                "n": settings.SIGN_IN_LINK_DAYS_AFTER_MEETING,
+                "days": settings.SIGN_IN_LINK_DAYS,
+            },
         },
         {
             "key": "audit_trail",
@@ -122,6 +137,7 @@ def retention_purge(*, now: dt.datetime | None = None) -> PurgeRun:
         "sessions": _sessions(now),
         "survey_import_uploads": _import_uploads(now),
         "rsvp_links": _rsvp_links(now),
+        "login_attempts": login_records_purge(now=now),
     }
     trail = audit_trail_purge(now=now)
     removed["audit_trail"] = trail["access_events"] + trail["model_changes"]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.dates import medium_datetime
 from coordination.rules import ROUND_ADD_SESSION, ROUND_CHANGE_SESSIONS, round_require
 from meetings import enums
 from meetings.models import Invitation, Meeting, TimeProposal
@@ -26,8 +27,10 @@ from meetings.recurrence import (
     recurrence_rule_validate,
     series_date_check,
     series_exceptions_follow,
+    series_originals,
     series_split_rules,
 )
+from meetings.services.agendas import agenda_copy_from
 from meetings.services.invitations import (
     ANSWERABLE,
     KEPT_INFORMED_Q,
@@ -204,11 +207,16 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
         time_changed = any(
             name in changes and getattr(locked, name) != changes[name] for name in TIME_FIELDS
         )
-        before = {name: getattr(locked, name) for name in (*SERIES_FIELDS, *TIME_FIELDS)}
+        before = {
+            name: getattr(locked, name)
+            for name in (*SERIES_FIELDS, *TIME_FIELDS, *OCCURRENCE_OWN_FIELDS)
+        }
         for name, value in changes.items():
             setattr(locked, name, value if value is not None or name == "capacity" else "")
         _validate(locked, is_new=False, confirm_long=confirm_long)
         update_fields = [*changes, "updated_at"]
+        if locked.recurrence_parent_id is not None:
+            return _occurrence_changed(locked, before, update_fields, notified=notified)
         if locked.recurrence_rule and before["recurrence_rule"]:
             update_fields += _series_exceptions_follow(locked, before)
         if notified and locked.invitations.went_out().exists():
@@ -220,13 +228,44 @@ def meeting_update(*, meeting: Meeting, by, confirm_long: bool = False, **change
     return locked
 
 
+def _occurrence_changed(
+    occurrence: Meeting, before: dict, update_fields: list[str], *, notified: bool
+) -> Meeting:
+    """ "This occurrence" of a series changed on its own page: the fields it changed are its
+    own from now on (a later change of the series leaves them), and the series' invitees
+    receive the series with this date as an exception."""
+    if occurrence.recurrence_rule or occurrence.timezone != before["timezone"]:
+        raise ValidationError(
+            _("The repetition and the time zone belong to the series: edit the series."),
+            code="series_field",
+        )
+    own = list(occurrence.overridden_fields)
+    for name in OCCURRENCE_OWN_FIELDS:
+        if (
+            name in update_fields
+            and getattr(occurrence, name) != before.get(name)
+            and (name not in own)
+        ):
+            own.append(name)
+    occurrence.overridden_fields = own
+    occurrence.save(update_fields=[*update_fields, "overridden_fields"])
+    series = Meeting.objects.select_for_update().get(pk=occurrence.recurrence_parent_id)
+    if notified and series.invitations.went_out().exists():
+        series.sequence += 1
+        series.save(update_fields=["sequence", "updated_at"])
+        meeting_updates_enqueue(meeting=series)
+    return occurrence
+
+
 def _series_exceptions_follow(series: Meeting, before: dict) -> list[str]:
-    """After a change of a series: its cancelled and moved dates follow a change of time
-    (their EXDATE and RECURRENCE-ID move with the series, so none comes back and none shows
-    twice), and its moved dates take a new title, place, link, format or time zone unless
-    they had changed that field themselves. Returns the series' fields changed here."""
+    """After a change of a series: its cancelled dates and its dates that are meetings of
+    their own follow a change of time (their EXDATE and RECURRENCE-ID move with the series,
+    so none comes back and none shows twice; a date that kept the series' time takes the
+    new one), and they take a new title, place, link, format or time zone unless they had
+    set that field themselves (``overridden_fields``). Returns the series' fields changed
+    here."""
     time_changed = any(before[name] != getattr(series, name) for name in TIME_FIELDS)
-    overrides = list(series.overrides.all())
+    dates = list(series.occurrences.all())
     changed_fields: list[str] = []
     if time_changed:
         follow = functools.partial(
@@ -244,35 +283,62 @@ def _series_exceptions_follow(series: Meeting, before: dict) -> list[str]:
             dict.fromkeys(moment.isoformat() for moment in cancelled if moment is not None)
         )
         changed_fields.append("recurrence_exdates")
-        moved = follow(values=[override.recurrence_id for override in overrides])
-        old_length = before["ends_at"] - before["starts_at"]
-        for override, recurrence_id in zip(overrides, moved, strict=True):
-            if recurrence_id is None:
-                override.delete()  # that date is no part of the new series
-                continue
+        followed = list(zip(dates, follow(values=[d.recurrence_id for d in dates]), strict=True))
+        gone = [occurrence for occurrence, recurrence_id in followed if recurrence_id is None]
+        _occurrences_drop(gone)
+        # Saved in the order of the shift, so that two dates never hold the same original
+        # start for a moment (one per series date, a database constraint).
+        forward = series.starts_at > before["starts_at"]
+        followed = sorted(
+            ((o, rid) for o, rid in followed if rid is not None),
+            key=lambda pair: pair[0].recurrence_id,
+            reverse=forward,
+        )
+        length = series.ends_at - series.starts_at
+        for occurrence, recurrence_id in followed:
             fields = ["recurrence_id", "updated_at"]
-            if (
-                override.starts_at == override.recurrence_id
-                and override.ends_at - override.starts_at == old_length
-            ):
-                # Only its place or link had changed: its time follows the series.
-                override.starts_at = recurrence_id
-                override.ends_at = recurrence_id + (series.ends_at - series.starts_at)
+            if "starts_at" not in occurrence.overridden_fields:
+                own_length = occurrence.ends_at - occurrence.starts_at
+                occurrence.starts_at = recurrence_id
+                occurrence.ends_at = recurrence_id + (
+                    own_length if "ends_at" in occurrence.overridden_fields else length
+                )
                 fields += ["starts_at", "ends_at"]
-            override.recurrence_id = recurrence_id
-            override.save(update_fields=fields)
-        overrides = [o for o, rid in zip(overrides, moved, strict=True) if rid is not None]
-    for override in overrides:
+            occurrence.recurrence_id = recurrence_id
+            occurrence.save(update_fields=fields)
+        dates = [occurrence for occurrence, _rid in followed]
+    for occurrence in dates:
         inherited = [
             name
             for name in SERIES_FIELDS
-            if before[name] != getattr(series, name) and getattr(override, name) == before[name]
+            if before[name] != getattr(series, name) and name not in occurrence.overridden_fields
         ]
         for name in inherited:
-            setattr(override, name, getattr(series, name))
+            setattr(occurrence, name, getattr(series, name))
         if inherited:
-            override.save(update_fields=[*inherited, "updated_at"])
+            occurrence.save(update_fields=[*inherited, "updated_at"])
     return changed_fields
+
+
+def _occurrences_drop(dates: list[Meeting]) -> None:
+    """Delete dates that are no part of a series any more; one with its own minutes or
+    attendance is kept by refusing the change."""
+    kept = [
+        occurrence
+        for occurrence in dates
+        if occurrence.minutes.exists() or occurrence.attendances.exists()
+    ]
+    if kept:
+        raise ValidationError(
+            _(
+                "The meeting of %(date)s has its own minutes or attendance and would no "
+                "longer be a date of the series. Keep its date in the series."
+            )
+            % {"date": medium_datetime(kept[0].recurrence_id, tz=kept[0].timezone)},
+            code="occurrence_kept",
+        )
+    for occurrence in dates:
+        occurrence.delete()
 
 
 def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
@@ -284,6 +350,12 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
             raise ValidationError(_("This meeting is already cancelled."))
         if locked.status == enums.MeetingStatus.HELD:
             raise ValidationError(_("This meeting was held; it cannot be cancelled."))
+        if locked.recurrence_parent_id is not None:
+            occurrence_cancel(
+                meeting=locked.recurrence_parent, occurrence_start=locked.recurrence_id, by=by
+            )
+            locked.refresh_from_db()
+            return locked
         if locked.consultation_round_id:
             round_require(locked.consultation_round, ROUND_CHANGE_SESSIONS)
         locked.status = enums.MeetingStatus.CANCELLED
@@ -295,19 +367,104 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
 
 
 def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meeting:
-    """Cancel one occurrence of a series (an EXDATE); the series is updated for everyone."""
+    """Cancel one occurrence of a series (an EXDATE); the series is updated for everyone.
+    A date that is a meeting of its own stays, cancelled (its agenda is kept)."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         moment = series_date_check(locked, occurrence_start)
         value = moment.isoformat()
         if value in locked.recurrence_exdates:
             raise ValidationError(_("That meeting of the series is already cancelled."))
-        locked.overrides.filter(recurrence_id=moment).delete()
+        locked.occurrences.filter(recurrence_id=moment).update(
+            status=enums.MeetingStatus.CANCELLED, overridden_fields=[], updated_at=timezone.now()
+        )
         locked.recurrence_exdates = [*locked.recurrence_exdates, value]
         locked.sequence += 1
         locked.save(update_fields=["recurrence_exdates", "sequence", "updated_at"])
         meeting_updates_enqueue(meeting=locked)
     return locked
+
+
+# Fields a date of a series may set for itself (the others are the series').
+OCCURRENCE_OWN_FIELDS = ("starts_at", "ends_at", "title", "location", "online_url", "format")
+
+
+def _occurrence_for_date(series: Meeting, moment: dt.datetime) -> Meeting:
+    return Meeting(
+        working_group=series.working_group,
+        recurrence_parent=series,
+        recurrence_id=moment,
+        title=series.title,
+        starts_at=moment,
+        ends_at=moment + (series.ends_at - series.starts_at),
+        timezone=series.timezone,
+        format=series.format,
+        location=series.location,
+        online_url=series.online_url,
+        status=series.status,
+        language=series.language,
+        capacity=series.capacity,
+        facilitator=series.facilitator,
+        reminder_offsets=series.reminder_offsets,
+    )
+
+
+def _occurrences_create(series: Meeting, moments: list[dt.datetime]) -> list[Meeting]:
+    """Create the dates ``moments`` of the (locked) series that are not meetings yet, each
+    with a copy of the series' agenda as its own. Returns those created."""
+    existing = set(
+        series.occurrences.filter(recurrence_id__in=moments).values_list("recurrence_id", flat=True)
+    )
+    cancelled = {dt.datetime.fromisoformat(value) for value in series.recurrence_exdates}
+    created = []
+    for moment in dict.fromkeys(moments):
+        if moment in existing or moment in cancelled:
+            continue
+        occurrence = _occurrence_for_date(series, moment)
+        occurrence.save()
+        agenda_copy_from(meeting=occurrence, source=series)
+        created.append(occurrence)
+    return created
+
+
+def occurrence_ensure(*, series: Meeting, occurrence_start: dt.datetime) -> Meeting:
+    """The meeting of one date of a series, created if it is not one yet (opening a date
+    from the series' page). Idempotent: the series is locked and a database constraint
+    allows one meeting per series date."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=series.pk)
+        if locked.recurrence_parent_id is not None:
+            raise ValidationError(_("This meeting does not repeat."))
+        moment = series_date_check(locked, occurrence_start)
+        found = locked.occurrences.filter(recurrence_id=moment).first()
+        if found is not None:
+            return found
+        if moment.isoformat() in locked.recurrence_exdates:
+            raise ValidationError(_("That meeting of the series is cancelled."), code="cancelled")
+        if locked.status == enums.MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting was cancelled; it cannot be changed."))
+        return _occurrences_create(locked, [moment])[0]
+
+
+def series_occurrences_create_ahead(*, now: dt.datetime | None = None) -> int:
+    """Create the dates of every live series that begin in the next
+    ``settings.SERIES_OCCURRENCE_HORIZON_DAYS`` days (a daily django-q2 schedule). Running
+    it twice creates nothing the second time. Returns how many were created."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=settings.SERIES_OCCURRENCE_HORIZON_DAYS)
+    series_ids = list(
+        Meeting.objects.filter(recurrence_parent__isnull=True, starts_at__lt=horizon)
+        .exclude(recurrence_rule="")
+        .exclude(status__in=[enums.MeetingStatus.CANCELLED, enums.MeetingStatus.HELD])
+        .values_list("pk", flat=True)
+    )
+    created = 0
+    for series_id in series_ids:
+        with transaction.atomic():
+            locked = Meeting.objects.select_for_update().get(pk=series_id)
+            moments = series_originals(locked, start=now, end=horizon)
+            created += len(_occurrences_create(locked, moments))
+    return created
 
 
 def occurrence_move(
@@ -319,36 +476,37 @@ def occurrence_move(
     location: str | None = None,
     by,
 ) -> Meeting:
-    """Move one occurrence of a series (an override with RECURRENCE-ID)."""
+    """Move one occurrence of a series (its own time, a RECURRENCE-ID exception); the
+    series is updated for everyone. Returns the occurrence."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         moment = series_date_check(locked, occurrence_start)
         if moment.isoformat() in locked.recurrence_exdates:
             raise ValidationError(_("That meeting of the series is cancelled."))
-        override = locked.overrides.filter(recurrence_id=moment).first() or Meeting(
-            working_group=locked.working_group,
-            recurrence_parent=locked,
-            recurrence_id=moment,
-            title=locked.title,
-            timezone=locked.timezone,
-            format=locked.format,
-            location=locked.location,
-            online_url=locked.online_url,
-            language=locked.language,
-            capacity=locked.capacity,
-            facilitator=locked.facilitator,
-            reminder_offsets=locked.reminder_offsets,
+        occurrence = (
+            locked.occurrences.filter(recurrence_id=moment).first()
+            or (_occurrences_create(locked, [moment])[0])
         )
-        override.starts_at = starts_at
-        override.ends_at = ends_at
+        own = list(occurrence.overridden_fields)
+        if starts_at != moment and "starts_at" not in own:
+            own.append("starts_at")
+        if ends_at - starts_at != locked.ends_at - locked.starts_at and "ends_at" not in own:
+            own.append("ends_at")
+        occurrence.starts_at = starts_at
+        occurrence.ends_at = ends_at
         if location is not None:
-            override.location = single_line(location)
-        _validate(override, is_new=True, confirm_long=False)
-        override.save()
+            occurrence.location = single_line(location)
+            if occurrence.location != locked.location and "location" not in own:
+                own.append("location")
+        occurrence.overridden_fields = own
+        _validate(occurrence, is_new=True, confirm_long=False)
+        occurrence.save(
+            update_fields=["starts_at", "ends_at", "location", "overridden_fields", "updated_at"]
+        )
         locked.sequence += 1
         locked.save(update_fields=["sequence", "updated_at"])
         meeting_updates_enqueue(meeting=locked)
-    return override
+    return occurrence
 
 
 # --- Times proposed by invitees (iTIP COUNTER) ------------------------------------------------
@@ -494,7 +652,7 @@ def series_split(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meet
             ],
             reminder_offsets=locked.reminder_offsets,
         )
-        locked.overrides.filter(recurrence_id__gte=moment).update(recurrence_parent=rest)
+        locked.occurrences.filter(recurrence_id__gte=moment).update(recurrence_parent=rest)
         locked.recurrence_exdates = [
             value
             for value in locked.recurrence_exdates

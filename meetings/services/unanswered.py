@@ -35,6 +35,7 @@ def invitee_remind(*, invitation: Invitation, kind: str, by) -> None:
     if not unanswered_invitations(meeting=meeting, kind=kind).filter(pk=invitation.pk).exists():
         raise ValidationError(_("This invitee has already answered."), code="answered")
     if kind == "invitation":
+        invitations.invitee_reachable_require(invitation=invitation, kind=OutboxKind.NUDGE)
         with transaction.atomic():
             sent = bool(
                 invitations.invitation_message_enqueue(

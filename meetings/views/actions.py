@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coordination import dates
 from coordination.enums import AccessAction, Door
 from coordination.services import access_record
 from meetings.formats.documents import action_items_csv, action_items_xlsx
@@ -51,7 +52,7 @@ def action_list_rows(actions, *, today) -> list[dict]:
                 "description": Truncator(action.description).chars(120),
                 "contact": contact,
                 "organisation": organisation,
-                "due": due.isoformat() if due else "–",
+                "due": dates.medium_date(due) if due else "–",
                 "overdue": action.is_open and due is not None and due < today,
                 "status": action.status,
                 "status_label": action.get_status_display(),

@@ -1,5 +1,6 @@
 """The home page: what matters to the signed-in user."""
 
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from meetings.selectors.actions import my_action_items
@@ -20,4 +21,5 @@ class HomeView(TemplateView):
             context["upcoming_meetings"] = my_upcoming_meetings(user=user)
             context["open_invitations"] = list(my_open_invitations(user=user))
             context["action_items"] = list(my_action_items(user=user)[:20])
+            context["today"] = timezone.localdate()
         return context

@@ -1,6 +1,8 @@
 """Pages of invitations: the facilitator's overview (send, remind, add, remove, retry an
 e-mail) and the RSVP page that answers without signing in (the signed link is the key)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -20,10 +22,16 @@ from meetings import emails
 from meetings.formats import ical
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
 from meetings.models import DelegationRequest, Invitation
+from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_delegation, invitation_overview
-from meetings.selectors.scheduling import meeting_conflicts
+from meetings.selectors.invitations import (
+    invitation_delegation,
+    invitation_overview,
+    removals_undoable,
+)
+from meetings.selectors.scheduling import meeting_conflicts, series_dates_answered
 from meetings.services import invitations as invitation_services
+from meetings.services import scheduling as scheduling_services
 from meetings.views.access import link_post_rate_limit
 from meetings.views.base import ManagedMeetingMixin, error_text, managed_meeting
 from meetings.views.calendars import conditional_ics_response
@@ -56,6 +64,7 @@ def _render_overview(request, meeting, add_form=None, status=200):
         "overview": overview,
         "add_form": add_form or AddInviteeForm(),
         "conflicts": meeting_conflicts(meeting=meeting),
+        "removals_undoable": removals_undoable(meeting=meeting),
     }
     return render(request, "meetings/invitation_overview.html", context, status=status)
 
@@ -147,6 +156,40 @@ class InvitationRemoveView(LoginRequiredMixin, View):
         return redirect("meeting-invitations", pk=invitation.meeting_id)
 
 
+class InvitationRestoreView(LoginRequiredMixin, View):
+    """POST (a form on the meeting's pages, no JavaScript needed): undo a removal."""
+
+    def post(self, request, pk):
+        invitation = get_object_or_404(Invitation.objects.select_related("meeting"), pk=pk)
+        permission_require(request.user, "meetings.manage_meeting", invitation.meeting)
+        try:
+            restored = invitation_services.invitation_restore(
+                invitation=invitation, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            if restored.status == "waitlisted":
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s is invited again. No seat was free any more: they are on "
+                        "the waitlist (position %(position)s)."
+                    )
+                    % {"name": restored.contact.name, "position": restored.waitlist_position},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is invited again, as before the removal.")
+                    % {"name": restored.contact.name},
+                )
+        next_page = request.POST.get("next")
+        if next_page == "meeting":
+            return redirect("meeting-detail", pk=invitation.meeting_id)
+        return redirect("meeting-invitations", pk=invitation.meeting_id)
+
+
 class OutboxRetryView(LoginRequiredMixin, View):
     def post(self, request, pk, message_pk):
         meeting = managed_meeting(request, pk)
@@ -208,6 +251,9 @@ class RsvpView(View):
                 "answered": invitation is not None
                 and invitation.status in (*invitation_services.ANSWERS, "waitlisted"),
                 "ics_url": reverse("rsvp-ics", args=[token]) if invitation else "",
+                "answered_dates": series_dates_answered(invitation=invitation)
+                if invitation and invitation.status in invitation_services.ANSWERABLE
+                else [],
                 **(invitation_delegation(invitation=invitation) if invitation else {}),
             },
             status=status,
@@ -241,6 +287,8 @@ class RsvpView(View):
             return self._render(request, None, None, None, status=404, error=error)
         if "delegate" in request.POST:
             return self._delegate(request, token, invitation)
+        if "date" in request.POST:
+            return self._answer_date(request, token, invitation)
         if "undo_delegation" in request.POST:
             return self._undo_delegation(request, token, invitation)
         if "one_press" in request.POST:
@@ -283,6 +331,27 @@ class RsvpView(View):
         return self._render(
             request, invitation, form, DelegateForm(invitation=invitation), status=400
         )
+
+    def _answer_date(self, request, token, invitation):
+        """The answer for one date of the series ("I cannot come to this date")."""
+        series = invitation.meeting
+        try:
+            local = dt.datetime.strptime(request.POST.get("date", ""), "%Y%m%dT%H%M")
+            occurrence = scheduling_services.occurrence_ensure(
+                series=series, occurrence_start=aware_from_local(local, series.timezone)
+            )
+            invitation_services.occurrence_answer(
+                occurrence=occurrence,
+                invitation=invitation,
+                answer=request.POST.get("date_answer", ""),
+            )
+        except ValueError:
+            messages.error(request, _("The series has no meeting at that time."))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Thank you: your answer for this date was saved."))
+        return redirect("rsvp", token=token)
 
     def _undo_delegation(self, request, token, invitation):
         try:

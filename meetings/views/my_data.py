@@ -3,14 +3,11 @@ withdraw, their time zone, and the machine-readable download (GDPR art. 15, 20 a
 
 import zoneinfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,8 +16,7 @@ from coordination.enums import AccessAction, ConsentPurpose, Door
 from coordination.models import Contact
 from coordination.rules import is_team
 from coordination.services import access_record, consent_withdraw, user_time_zone_set
-from meetings.formats.personal_data import personal_data_zip
-from meetings.selectors.my_data import contact_personal_data_with_meetings, personal_data_files
+from meetings.selectors.my_data import contact_personal_data_with_meetings, personal_data_archive
 
 
 class MyDataView(LoginRequiredMixin, TemplateView):
@@ -124,18 +120,7 @@ class PersonalDataArchiveView(LoginRequiredMixin, View):
             contact = get_object_or_404(Contact, pk=pk)
             if not is_team(request.user):
                 raise PermissionDenied
-        data = contact_personal_data_with_meetings(contact=contact)
-        with translation.override(contact.preferred_language):
-            readme = render_to_string(
-                "meetings/personal_data_readme.txt",
-                {
-                    "contact": contact,
-                    "generated_at": timezone.now(),
-                    "controller": settings.PRIVACY_CONTROLLER,
-                    "dpo": settings.PRIVACY_DPO_CONTACT,
-                },
-            )
-        content = personal_data_zip(readme=readme, data=data, files=personal_data_files(data=data))
+        content = personal_data_archive(contact=contact)
         access_record(
             actor=request.user,
             action=AccessAction.PERSONAL_DATA_DOWNLOADED,

@@ -23,6 +23,7 @@ from coordination.panels import (
     rerun_command,
     round_feasibility,
 )
+from coordination.services import access_record
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import Invitation, Meeting, PanelDraw
@@ -279,6 +280,14 @@ class VolunteerPoolView(DirectoryPermission, ListView):
                 o.get_support_role_display(), o.rounds_invited, o.meetings_invited,
                 o.meetings_attended,
             ])  # fmt: skip
+        access_record(
+            actor=self.request.user,
+            action=c_enums.AccessAction.LIST_EXPORTED,
+            door=c_enums.Door.PAGE,
+            contacts=sorted(c.pk for c in contacts.values()),
+            detail=f"volunteer pool ({export})",
+            count=len(organisations),
+        )
         if export == "csv":
             content, mimetype = write_csv(rows), "text/csv; charset=utf-8"
         else:

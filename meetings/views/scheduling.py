@@ -1,15 +1,16 @@
 """Pages of scheduling, invitations, RSVP and calendars. Thin: validate with a form, call one
 service, render."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -18,60 +19,22 @@ from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, round_refusals
 from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
 from meetings.models import Meeting, TimeProposal
+from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
-from meetings.selectors.invitations import invitation_counts
+from meetings.selectors.invitations import invitation_counts, removals_undoable
 from meetings.selectors.scheduling import (
     meeting_conflicts,
     meetings_visible_to,
+    occurrence_answer_counts,
+    occurrence_invitations_of,
     series_dates,
     time_proposals_open,
     upcoming_dates,
 )
+from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
-from meetings.views.base import ManagedMeetingMixin, error_text, form_errors, url_maker
-
-
-def _choice_labels(field_name: str) -> dict:
-    return {value: str(label) for value, label in Meeting._meta.get_field(field_name).flatchoices}
-
-
-def meeting_list_rows(meetings, upcoming) -> tuple[list[dict], list[dict] | None]:
-    """What the meeting list shows of each meeting and each coming date, ready for the
-    template: the date formats and the choice labels resolved once for the page, not per
-    cell."""
-    when, hour = get_format("DATETIME_FORMAT"), get_format("TIME_FORMAT")
-    formats, statuses = _choice_labels("format"), _choice_labels("status")
-    meeting_url = url_maker("meeting-detail")
-
-    def cells(meeting: Meeting) -> dict:
-        return {
-            "meeting": meeting,
-            "url": meeting_url(meeting.pk),
-            "where": str(meeting.working_group or meeting.consultation_round or ""),
-            "format": formats.get(meeting.format, meeting.format),
-        }
-
-    rows = [
-        {
-            **cells(meeting),
-            "when": dateformat.format(timezone.localtime(meeting.starts_at), when),
-            "status_label": statuses.get(meeting.status, meeting.status),
-        }
-        for meeting in meetings
-    ]
-    if upcoming is None:
-        return rows, None
-    dates = [
-        {
-            **cells(date.meeting),
-            "when": dateformat.format(timezone.localtime(date.starts_at), when),
-            "until": dateformat.time_format(timezone.localtime(date.ends_at), hour),
-            "moved": date.moved,
-        }
-        for date in upcoming
-    ]
-    return rows, dates
+from meetings.views.base import ManagedMeetingMixin, error_text, form_errors, visible_meeting
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
@@ -85,8 +48,16 @@ class MeetingListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.past = self.request.GET.get("when") == "past"
         self.query = " ".join(self.request.GET.get("q", "").split())[:100]
-        meetings = meetings_visible_to(user=self.request.user).select_related(
-            "working_group", "consultation_round"
+        # A series whose first date is a meeting of its own is listed by its dates only.
+        first_date_is_a_meeting = Exists(
+            Meeting.objects.filter(
+                recurrence_parent=OuterRef("pk"), recurrence_id=OuterRef("starts_at")
+            )
+        )
+        meetings = (
+            meetings_visible_to(user=self.request.user)
+            .exclude(first_date_is_a_meeting)
+            .select_related("working_group", "consultation_round")
         )
         now = timezone.now()
         if self.past:
@@ -107,9 +78,6 @@ class MeetingListView(LoginRequiredMixin, ListView):
         context |= {"past": self.past, "query": self.query}
         if not self.past and not self.query:  # every coming date, each date of a series apart
             context["upcoming"] = upcoming_dates(user=self.request.user)
-        context["rows"], context["upcoming_rows"] = meeting_list_rows(
-            context["meetings"], context.get("upcoming")
-        )
         return context
 
 
@@ -133,6 +101,8 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             else []
         )
 
+        if self.object.is_occurrence:
+            return context | self._occurrence_context(context["can_manage"])
         context["series_dates"] = series_dates(meeting=self.object)
         mine = (
             self.object.invitations.filter(
@@ -149,6 +119,28 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             context["conflicts"] = meeting_conflicts(meeting=self.object)
             context["time_proposals"] = time_proposals_open(meeting=self.object)
             context["rsvp"] = invitation_counts(meeting=self.object)
+            context["removals_undoable"] = removals_undoable(meeting=self.object)
+        return context
+
+    def _occurrence_context(self, can_manage: bool) -> dict:
+        """One date of a series: its series, the visitor's answer to it (their answer to
+        the series unless they answered this date on its own) and, for its managers, the
+        answers and the buttons that cancel or move it."""
+        occurrence = self.object
+        series_invitation, own = occurrence_invitations_of(
+            occurrence=occurrence, user=self.request.user
+        )
+        context = {"series": occurrence.recurrence_parent}
+        if series_invitation is not None:
+            context["my_invitation"] = own or series_invitation
+            context["my_series_invitation"] = series_invitation
+            context["answered_on_its_own"] = own is not None
+            context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(series_invitation)])
+        if can_manage:
+            context["rsvp"] = occurrence_answer_counts(occurrence=occurrence)
+            context["occurrence_form"] = OccurrenceForm(
+                occurrence=occurrence, initial=OccurrenceForm.initial_from(occurrence)
+            )
         return context
 
 
@@ -258,6 +250,7 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["is_round_session"] = self.meeting.is_round_session
+        kwargs["is_occurrence"] = self.meeting.is_occurrence
         return kwargs
 
     def get_initial(self):
@@ -269,11 +262,6 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         context["parent"] = self.meeting.working_group or self.meeting.consultation_round
         context["is_new"] = False
         context["conflict_scope"] = f"meeting={self.meeting.pk}"
-        if self.meeting.recurrence_rule:
-            # "Move this date" on the meeting page opens this form for that date.
-            chosen = self.request.GET.get("occurrence", "")
-            initial = {"occurrence": chosen, "action": "move"} if chosen else {}
-            context["occurrence_form"] = OccurrenceForm(meeting=self.meeting, initial=initial)
         return context
 
     def form_valid(self, form):
@@ -292,58 +280,95 @@ class MeetingEditView(ManagedMeetingMixin, FormView):
         return redirect("meeting-detail", pk=meeting.pk)
 
 
-class OccurrenceView(ManagedMeetingMixin, View):
-    def post(self, request, pk):
-        meeting = self.get_meeting()
-        form = OccurrenceForm(request.POST, meeting=meeting)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["action"] == "cancel":
-                    scheduling.occurrence_cancel(
-                        meeting=meeting, occurrence_start=data["occurrence_start"], by=request.user
-                    )
-                    messages.success(request, _("That meeting of the series was cancelled."))
-                elif data["action"] == "following":
-                    rest = scheduling.series_following_change(
-                        meeting=meeting,
-                        occurrence_start=data["occurrence_start"],
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        by=request.user,
-                    )
-                    messages.success(
-                        request,
-                        _("This date and the following ones are now a series of their own."),
-                    )
-                    return redirect("meeting-detail", pk=rest.pk)
-                else:
-                    scheduling.occurrence_move(
-                        meeting=meeting,
-                        occurrence_start=data["occurrence_start"],
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        by=request.user,
-                    )
-                    messages.success(request, _("That meeting of the series was moved."))
-                return redirect("meeting-detail", pk=meeting.pk)
-            except ValidationError as exc:
-                form_errors(form, exc)
-        return render(
-            request,
-            "meetings/meeting_form.html",
-            {
-                "form": MeetingForm(
-                    initial=MeetingForm.initial_from(meeting),
-                    is_round_session=meeting.is_round_session,
-                ),
-                "occurrence_form": form,
-                "meeting": meeting,
-                "parent": meeting.working_group,
-                "is_new": False,
-            },
-            status=400,
+class OccurrenceOpenView(LoginRequiredMixin, View):
+    """One date of a series, from the series' page or the meeting list: the meeting of
+    that date (created the first time it is opened), by its original start in the series'
+    time zone (``20270315T1000``)."""
+
+    def get(self, request, pk, original):
+        series = get_object_or_404(
+            meetings_visible_to(user=request.user).filter(recurrence_parent__isnull=True), pk=pk
         )
+        try:
+            local = dt.datetime.strptime(original, "%Y%m%dT%H%M")
+            moment = aware_from_local(local, series.timezone)
+            occurrence = scheduling.occurrence_ensure(series=series, occurrence_start=moment)
+        except (ValueError, ValidationError) as exc:
+            raise Http404 from exc
+        return redirect("meeting-detail", pk=occurrence.pk)
+
+
+class OccurrenceView(ManagedMeetingMixin, View):
+    """The buttons of one date of a series (on its page): cancel it, move it, or give it and
+    the following dates a new time."""
+
+    def post(self, request, pk):
+        occurrence = self.get_meeting()
+        if not occurrence.is_occurrence:
+            raise Http404
+        series = occurrence.recurrence_parent
+        form = OccurrenceForm(request.POST, occurrence=occurrence)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("meeting-detail", pk=occurrence.pk)
+        data = form.cleaned_data
+        original = occurrence.recurrence_id
+        try:
+            if data["action"] == "cancel":
+                scheduling.occurrence_cancel(
+                    meeting=series, occurrence_start=original, by=request.user
+                )
+                messages.success(request, _("That meeting of the series was cancelled."))
+            elif data["action"] == "following":
+                rest = scheduling.series_following_change(
+                    meeting=series,
+                    occurrence_start=original,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    by=request.user,
+                )
+                messages.success(
+                    request, _("This date and the following ones are now a series of their own.")
+                )
+                return redirect("meeting-detail", pk=rest.pk)
+            else:
+                scheduling.occurrence_move(
+                    meeting=series,
+                    occurrence_start=original,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    by=request.user,
+                )
+                messages.success(request, _("That meeting of the series was moved."))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        return redirect("meeting-detail", pk=occurrence.pk)
+
+
+class OccurrenceAnswerView(LoginRequiredMixin, View):
+    """An invitee's answer for one date of a series, from that date's page ("I cannot come
+    to this date"); their answer to the series holds for the other dates."""
+
+    def post(self, request, pk):
+        occurrence = visible_meeting(request, pk)
+        series_invitation, _own = occurrence_invitations_of(
+            occurrence=occurrence, user=request.user
+        )
+        if not occurrence.is_occurrence or series_invitation is None:
+            raise Http404
+        try:
+            invitation_services.occurrence_answer(
+                occurrence=occurrence,
+                invitation=series_invitation,
+                answer=request.POST.get("answer", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Thank you: your answer for this date was saved."))
+        return redirect("meeting-detail", pk=occurrence.pk)
 
 
 class MeetingCancelView(ManagedMeetingMixin, View):

@@ -77,6 +77,7 @@ def seed():
                 starts_at=series.starts_at + dt.timedelta(weeks=week, hours=2),
                 ends_at=series.ends_at + dt.timedelta(weeks=week, hours=2),
                 location=series.location,
+                overridden_fields=["starts_at"],
             )
             for series in meetings[:SERIES]
             for week in range(1, MOVED + 1)
@@ -130,7 +131,7 @@ def main() -> None:
     invitations = list(
         Invitation.objects.filter(contact__user=user)
         .select_related("meeting__facilitator", "contact")
-        .prefetch_related("meeting__agenda_items", "meeting__overrides__agenda_items")
+        .prefetch_related("meeting__agenda_items", "meeting__occurrences__agenda_items")
     )
     meetings = [i.meeting for i in invitations]
     by_meeting = {i.meeting_id: i for i in invitations}

@@ -380,3 +380,90 @@ def test_default_targets_are_widened_until_they_can_be_met():
     assert raw == [Target("kind", "local", 2, 5), Target("kind", "ngo", 0, 3)]
     assert round_feasibility(eligible, sessions=sessions, targets=raw).feasible is False
     assert widened == [Target("kind", "local", 1, 5), Target("kind", "ngo", 0, 4)]
+
+
+def _panels_by_enumeration(eligible, sessions, targets):
+    """Every round panel that fills the seats within the targets, by brute force."""
+    from itertools import product
+
+    options = [[None] + [s.key for s in sessions if speaks_in(c, s.language)] for c in eligible]
+    panels = []
+    for choice in product(*options):
+        seated = {s.key: [] for s in sessions}
+        for candidate, key in zip(eligible, choice, strict=True):
+            if key is not None:
+                seated[key].append(candidate)
+        if all(len(seated[s.key]) == s.seats for s in sessions) and not targets_met(
+            seated, targets
+        ):
+            panels.append({c.organisation_id for members in seated.values() for c in members})
+    return panels
+
+
+def _max_min_probability(panels, organisations):
+    """max z s.t. some distribution over ``panels`` gives every organisation at least z."""
+    import highspy
+    import numpy as np
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    n = len(panels)
+    inf = highspy.kHighsInf
+    h.addVars(n + 1, np.array([0.0] * n + [-inf]), np.array([1.0] * n + [inf]))
+    h.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.array([0.0] * n + [1.0]))
+    h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
+    for o in organisations:
+        members = [p for p, panel in enumerate(panels) if o in panel]
+        h.addRow(
+            0.0,
+            inf,
+            len(members) + 1,
+            np.array([*members, n], dtype=np.int32),
+            np.array([1.0] * len(members) + [-1.0]),
+        )
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    return h.getInfo().objective_function_value
+
+
+def test_leximin_meets_an_independent_max_min_and_every_panel_meets_the_targets():
+    # Few French speakers and a scarce kind: the probabilities cannot all be equal.
+    rng = random.Random(5)
+    pool = [
+        org(
+            n,
+            rng.choice([("fr",), ("nl",), ("nl",), ("fr", "nl"), ("nl",)]),
+            kind=rng.choice(["ngo", "local", "local", "federal"]),
+            areas=tuple(rng.sample(AREAS, rng.choice([1, 2]))),
+        )
+        for n in range(1, 11)
+    ]
+    sessions = [Session(key=1, language="fr", seats=2), Session(key=2, language="nl", seats=3)]
+    targets = [
+        Target(criterion="kind", value="federal", minimum=1, maximum=2),
+        Target(criterion="area", value="brussels", minimum=1, maximum=3, session=2),
+    ]
+    eligible, _excluded, _size = round_eligible(pool)
+
+    distribution = round_distribution(eligible, sessions=sessions, targets=targets)
+
+    assert distribution.method == METHOD_LEXIMIN
+    by_id = {c.organisation_id: c for c in eligible}
+    for weight, panel in distribution.panels:
+        assert weight > 0
+        seated = {s.key: [by_id[o] for o, k in panel if k == s.key] for s in sessions}
+        assert {k: len(v) for k, v in seated.items()} == {1: 2, 2: 3}
+        assert targets_met(seated, targets) == []
+        for session in sessions:
+            assert all(speaks_in(c, session.language) for c in seated[session.key])
+    assert sum(w for w, _p in distribution.panels) == pytest.approx(1.0, abs=1e-9)
+    assert sum(distribution.probabilities.values()) == pytest.approx(5.0, abs=1e-5)
+    panels = _panels_by_enumeration(eligible, sessions, targets)
+    reachable = {o for panel in panels for o in panel}
+    best = _max_min_probability(panels, sorted(reachable))
+    assert min(distribution.probabilities[o] for o in reachable) == pytest.approx(best, abs=1e-5)
+    assert len(set(distribution.probabilities.values())) > 1  # not a uniform case
+
+
+def speaks_in(candidate, language):
+    return language in candidate_values(candidate, "working_language")

@@ -130,3 +130,22 @@ def test_every_contact_has_a_source_and_a_lawful_basis():
             (typed_by_the_team.email, "staff", "legitimate_interest"),
         ]
     )
+
+
+def test_notice_and_record_of_processing_state_the_sign_in_records_retention(
+    client, client_for, team_user, settings
+):
+    settings.RETENTION_LOGIN_ATTEMPTS_DAYS = 45
+
+    notice = client.get(reverse("privacy-notice")).content.decode()
+    record = client_for(team_user).get(reverse("record-of-processing")).content.decode()
+
+    assert (
+        "Records of sign-in attempts (user name, IP address), kept to protect the log-ins "
+        "against password guessing: 45 days." in notice
+    )
+    assert (
+        "| Sign-in protection | Protecting the log-ins against password guessing | "
+        "Legitimate interest (GDPR art. 6.1.f) | user name, IP address and browser of sign-in "
+        "attempts and sign-ins | coordination team | 45 days |" in record.splitlines()
+    )

@@ -23,6 +23,10 @@ from tests.meetings.builders import leader_of
 pytestmark = pytest.mark.django_db
 
 
+def _british(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"  # "15 December 2026"
+
+
 def test_api_action_item_due_before_meeting_is_a_400():
     meeting = MeetingFactory()
     day = timezone.localtime(meeting.starts_at).date()
@@ -41,8 +45,9 @@ def test_api_action_item_due_before_meeting_is_a_400():
             "errors": [
                 {
                     "code": "invalid",
-                    "detail": f"The due date ({day - dt.timedelta(days=1)}) is before the "
-                    f"meeting this action comes from ({day}). Choose the meeting day or later.",
+                    "detail": f"The due date ({_british(day - dt.timedelta(days=1))}) is before"
+                    f" the meeting this action comes from ({_british(day)}). Choose the meeting"
+                    " day or later.",
                     "attr": "due_date",
                 }
             ],

@@ -22,6 +22,11 @@ def meeting_day(meeting):
     return timezone.localtime(meeting.starts_at).date()
 
 
+def english_date(day: dt.date) -> str:
+    """British English, as the English format module writes dates: "6 May 2027"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def make_action(**kwargs):
     meeting = kwargs.pop("meeting", None) or MeetingFactory()
     owner = kwargs.pop("owner_contact", None) or ContactFactory()
@@ -48,8 +53,8 @@ def test_action_item_due_before_its_meeting_is_refused_with_a_clear_message():
         make_action(meeting=meeting, due_date=day - dt.timedelta(days=1))
 
     assert error.value.message_dict["due_date"] == [
-        f"The due date ({(day - dt.timedelta(days=1)).isoformat()}) is before the meeting this "
-        f"action comes from ({day.isoformat()}). Choose the meeting day or later."
+        f"The due date ({english_date(day - dt.timedelta(days=1))}) is before the meeting this "
+        f"action comes from ({english_date(day)}). Choose the meeting day or later."
     ]
     assert ActionItem.objects.count() == 0
 
@@ -300,3 +305,27 @@ def test_agenda_email_attachment_only_when_published():
     assert attachment.mimetype == "application/pdf"
     assert attachment.filename.endswith("-agenda-v1.pdf")
     assert attachment.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("language", "offset", "line"),
+    [
+        ("fr", 0, "Ce point d'action arrive à échéance aujourd'hui (1er décembre 2026)\u00a0:"),
+        ("de", 7, "Dieser Aktionspunkt war am 1. Dezember 2026 fällig (vor 7 Tagen):"),
+        ("en", 0, "This action item is due today (1 December 2026):"),
+    ],
+)
+def test_action_reminder_writes_the_due_date_in_the_owners_language(
+    django_capture_on_commit_callbacks, language, offset, line
+):
+    start = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    meeting = MeetingFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    due = dt.date(2026, 12, 1)
+    owner = ContactFactory(email="owner@example.org", preferred_language=language)
+    action = make_action(meeting=meeting, due_date=due, owner_contact=owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_reminder_send(action_id=action.pk, today=due + dt.timedelta(offset))
+
+    assert line in mail.outbox[0].body.splitlines()
+    assert "2026-12-01" not in mail.outbox[0].body

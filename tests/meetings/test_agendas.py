@@ -218,7 +218,7 @@ def test_agenda_publish_fills_open_action_items_and_records_reviews():
 
     review = second.agenda_items.get(kind="action_review")
     assert review.description == (
-        f"- Send the figures — Eva Owner ({owner.organisation}), due 2030-01-31 (Open)"
+        f"- Send the figures — Eva Owner ({owner.organisation}), due 31 January 2030 (Open)"
     )
     assert published.agenda_version == 1
     assert list(

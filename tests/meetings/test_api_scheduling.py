@@ -66,7 +66,7 @@ def validation_error(attr, detail, code="invalid"):
             {"starts_at": "2027-03-28T02:30", "ends_at": "2027-03-28T04:00"},
             validation_error(
                 None,
-                "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go "
+                "28 March 2027, 02:30 does not exist in Europe/Brussels: the clocks go "
                 "forward that night. Choose another time.",
             ),
         ),

@@ -289,6 +289,7 @@ def _moved(series, count: int) -> list:
             starts_at=series.starts_at + dt.timedelta(weeks=week, hours=1),
             ends_at=series.ends_at + dt.timedelta(weeks=week, hours=1),
             title=series.title,
+            overridden_fields=["starts_at"],
         )
         for week in range(1, count + 1)
     ]

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import ForeignKey, ManyToManyField, OneToOneField
 from django.urls import reverse
@@ -24,16 +25,18 @@ from django_q.models import Task
 from coordination import enums as c_enums
 from coordination.exceptions import InvalidTokenError
 from coordination.imports.importer import survey_import
+from coordination.imports.jobs import survey_import_job_create, survey_import_job_is_pending
 from coordination.models import Consent, Contact, ErasureRecord, SurveyResponse, User
 from coordination.selectors import needs_assessment_survey
 from coordination.services import PERSONAL_DATA_REFERENCES, contact_erase
 from meetings.emails import outbox_deliver, outbox_sweep
-from meetings.models import MinutesExport, OutboundMessage
+from meetings.models import AgendaAttachment, MinutesExport, OutboundMessage, ReportBackDelivery
 from meetings.selectors.agendas import agenda_pdf_cached
 from meetings.services import actions as action_services
 from meetings.services import agendas as agenda_services
 from meetings.services import invitations as invitation_services
 from meetings.services import minutes as minutes_services
+from meetings.services import report_back as report_back_services
 from meetings.services import reports as report_services
 from tests.factories import (
     AgendaItemFactory,
@@ -117,6 +120,30 @@ def everything_held(media_root: Path) -> dict[str, list[str]]:
             if found:
                 hits[f"file {path.relative_to(media_root)}::{name}"] = found
     return hits
+
+
+def pdf_naming(text: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>Slides by {text}</p>").write_pdf()
+
+
+def docx_naming(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -214,9 +241,30 @@ def rich_person(client_for):
         accessibility_needs="Wheelchair access, hearing loop",
         needs_consent=True,
     )
-    AgendaItemFactory(meeting=coming, title="Intake", presenter=person)
+    intake = AgendaItemFactory(meeting=coming, title="Intake", presenter=person)
+    # Files attached to the agenda: a PDF and a Word document that name her, and a photo
+    # whose file name does.
+    for filename, content in (
+        ("intake-slides.pdf", pdf_naming(NAME)),
+        ("Intake form.docx", docx_naming(f"Contact: {NAME}, {EMAIL}")),
+        (f"Photo {SURNAME}.png", png()),
+    ):
+        agenda_services.agenda_attachment_add(
+            item=intake, upload=SimpleUploadedFile(filename, content), user=team
+        )
     agenda_services.agenda_publish(meeting=coming)
     agenda_pdf_cached(meeting=coming)
+
+    # A survey export naming her was uploaded for a check that waits for its confirmation.
+    check = survey_import_job_create(
+        upload=SimpleUploadedFile(
+            "export.csv", f"Organisation;Name;E-mail\nCentre Horizon;{NAME};{EMAIL}\n".encode()
+        ),
+        filename="export.csv",
+        user=team,
+        dry_run=True,
+        awaits_confirmation=True,
+    )
 
     client = client_for(user)
     client.get(reverse("my-data"))
@@ -234,7 +282,7 @@ def rich_person(client_for):
         success=True,
     )
     return SimpleNamespace(
-        person=person, invitation=invitation, waiting=waiting, client=client, team=team
+        person=person, invitation=invitation, waiting=waiting, client=client, team=team, check=check
     )
 
 
@@ -252,10 +300,22 @@ def test_erasure_leaves_no_name_email_or_phone_in_any_table_or_file(client_for, 
     } <= {key.split("#")[0].removeprefix("table ") for key in before}
     assert any(key.startswith("file exports/") for key in before)
     assert any(key.startswith("file reports/") for key in before)
+    assert sum(key.startswith("file agenda/") for key in before) >= 2
+    assert any(key.startswith("meetings.AgendaAttachment#") for key in before)
+    assert any(key.startswith("file survey-imports/") for key in before)
 
     contact_erase(contact=person, by=team, door="page")
 
     assert everything_held(media_root) == {}
+    pseudonym = ErasureRecord.objects.get(contact=person).pseudonym
+    kept = AgendaAttachment.objects.get()
+    assert kept.original_name == f"Photo {pseudonym}.png"
+    assert kept.file.read() == png()
+    assert sorted(p.name for p in (media_root / "agenda").rglob("*") if p.is_file()) == [
+        Path(kept.file.name).name
+    ]
+    held.check.refresh_from_db()
+    assert (held.check.upload.name, survey_import_job_is_pending(held.check)) == ("", False)
     coming = held.invitation.meeting
     assert _found(pypdf_text(agenda_pdf_cached(meeting=coming))) == []
     record = ErasureRecord.objects.get(contact=person)
@@ -392,6 +452,8 @@ def test_erasure_record_shows_the_team_what_was_erased(client_for, media_root):
     assert summary == {
         "action_items_scrubbed": 2,  # the description and the comment
         "admin_log_entries_scrubbed": 1,
+        "agenda_attachments_removed": 2,  # the PDF and the Word document that name her
+        "agenda_attachments_renamed": 1,  # the photo
         "agenda_items_scrubbed": 0,
         "agenda_versions_scrubbed": 1,  # the published agenda's kept version names the presenter
         # django-auditlog: the contact, log-in, consents and membership, created and changed
@@ -409,9 +471,12 @@ def test_erasure_record_shows_the_team_what_was_erased(client_for, media_root):
         "minutes_exports_deleted": 1,
         "minutes_texts_scrubbed": 2,  # the note and the decision
         "panel_draws_scrubbed": 0,
+        "report_copies_rendered_again": 0,
         "report_sections_scrubbed": 0,
         "report_versions_rendered_again": 1,
         "sessions_ended": 1,
+        "survey_import_files_deleted": 1,  # the export waiting for its confirmation
+        "survey_import_jobs_scrubbed": 0,
         "survey_responses_scrubbed": 1,
         "task_records_deleted": 1,
         "time_proposals_scrubbed": 0,
@@ -438,3 +503,38 @@ def test_every_relation_to_a_contact_or_a_log_in_is_declared_for_the_erasure():
     """A new model (or field) pointing to a contact or a user fails here until the erasure
     says what becomes of it (``PERSONAL_DATA_REFERENCES``)."""
     assert _references_to_people() == set(PERSONAL_DATA_REFERENCES)
+
+
+def test_erasure_renders_again_the_report_copies_sent_back_that_name_the_person(
+    client_for, media_root
+):
+    held = rich_person(client_for)
+    person, team = held.person, held.team
+    session = person.attendances.get().meeting
+    # Another organisation took part; it gave no consent to be named, so its copy of the
+    # report is rendered for it alone (and prints the minutes that name the person).
+    other = InvitationFactory(
+        meeting=session,
+        contact=ContactFactory(organisation=OrganisationFactory(name="Dune Desk")),
+        status="accepted",
+    )
+    report = session.consultation_round.report
+    draft = report_services.report_job_run(
+        job_id=report_services.report_generate(report=report, user=team).pk
+    ).result
+    report_services.report_job_run(
+        job_id=report_services.report_version_finalise(version=draft, user=team).pk
+    )
+    back = report_back_services.report_back_send(report=report, text="Thank you.", by=team)
+    report_back_services.report_back_deliver(report_back_id=back.pk)
+    copy = ReportBackDelivery.objects.get(contact=other.contact)
+    assert _found(pypdf_text(copy.pdf.read())) == [NAME, SURNAME]
+
+    contact_erase(contact=person, by=team)
+
+    copy.refresh_from_db()
+    pseudonym = ErasureRecord.objects.get().pseudonym
+    text = _flat(pypdf_text(copy.pdf.read()))
+    assert (_found(text), _flat(pseudonym) in text, "dune desk" in text) == ([], True, False)
+    assert ErasureRecord.objects.get().summary["report_copies_rendered_again"] == 1
+    assert everything_held(media_root) == {}

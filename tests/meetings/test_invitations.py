@@ -534,7 +534,7 @@ def test_invitation_overview_page_query_count_is_constant(
     client = client_for(team)
     client.get(reverse("meeting-invitations", args=[session.pk]))  # warm caches
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(reverse("meeting-invitations", args=[session.pk]))
 
     assert response.status_code == 200
@@ -695,3 +695,30 @@ def test_the_seat_freed_by_a_decline_is_kept_for_the_promoted_invitee():
     assert late.invitation.status == "waitlisted"
     assert promoted.invitation.status == "accepted"
     assert services.seats_taken(meeting=session) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("de", "Donnerstag, 6. Mai 2027, 10:00–12:00"),
+        ("fr", "jeudi 6 mai 2027, 10:00–12:00"),
+        ("nl", "donderdag 6 mei 2027, 10:00–12:00"),
+        ("en", "Thursday 6 May 2027, 10:00–12:00"),
+    ],
+)
+def test_invitation_email_and_answer_page_write_the_date_in_the_invitees_language(
+    client, language, when
+):
+    start = dt.datetime(2027, 5, 6, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    session = RoundSessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    invitation = InvitationFactory(
+        meeting=session, status=InvitationStatus.DRAFTED, contact__preferred_language=language
+    )
+
+    services.invitations_send(meeting=session)
+    page = client.get(services.rsvp_url(invitation), HTTP_ACCEPT_LANGUAGE=language)
+
+    body = OutboundMessage.objects.get().body_text
+    assert f"{when} (" in body
+    assert "2027-05-06" not in body
+    assert f"<dd>{when} (Europe/Brussels, CEST)</dd>" in page.content.decode()

@@ -252,10 +252,11 @@ def test_minutes_docx_has_headings_and_tables():
         ["Ana Present", org["Ana Present"], "Present"],
         ["Bo Excused", org["Bo Excused"], "Excused"],
     ]
+    due = timezone.localdate() + dt.timedelta(days=30)
     assert [c.text for c in document.tables[2].rows[1].cells][1:] == [
         "=HYPERLINK(evil) send the figures",
         f"Ana Present, {org['Ana Present']}",
-        (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        f"{due.day} {due:%B %Y}",  # British English, as the English format module writes it
         "Open",
     ]
     assert document.sections[0].footer.paragraphs[0].text == "Minutes version 1 – Approved"

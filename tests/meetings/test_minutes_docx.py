@@ -4,6 +4,7 @@ links, headings, bulleted and numbered lists."""
 import io
 
 import pytest
+from django.utils.timezone import override as timezone_override
 from docx import Document
 
 from meetings.formats.documents import minutes_docx
@@ -73,3 +74,33 @@ def test_minutes_docx_keeps_raw_html_as_text():
 
     body = paragraphs_after(document, "1. Figures")
     assert body[0].text == "<script>alert(1)</script> plain"
+
+
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("en", "Thursday 6 May 2027, 10:00–12:00 (Europe/Brussels)"),
+        ("fr", "jeudi 6 mai 2027, 10:00–12:00 (Europe/Brussels)"),
+        ("nl", "donderdag 6 mei 2027, 10:00–12:00 (Europe/Brussels)"),
+        ("de", "Donnerstag, 6. Mai 2027, 10:00–12:00 (Europe/Brussels)"),
+    ],
+)
+def test_minutes_docx_and_markdown_date_in_the_language_of_the_export(language, when):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from meetings.formats.documents import minutes_markdown
+
+    # 10:00 in Brussels, written while the current time zone is another one.
+    start = dt.datetime(2027, 5, 6, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    meeting = MeetingFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    minutes = minutes_services.minutes_start(meeting=meeting)
+
+    with translation.override(language), timezone_override("America/New_York"):
+        document = Document(io.BytesIO(minutes_docx(doc=minutes_document(minutes=minutes))))
+        markdown = minutes_markdown(doc=minutes_document(minutes=minutes))
+
+    assert document.tables[0].rows[0].cells[1].text == when
+    assert markdown.splitlines()[2].endswith(f":** {when}")

@@ -136,6 +136,7 @@ def test_minutes_action_due_before_the_meeting_via_page_is_refused(client_for):
     minutes, item = circulated_minutes()
     owner = InvitationFactory(meeting=minutes.meeting, status="accepted").contact
     day = timezone.localtime(minutes.meeting.starts_at).date()
+    early = day - dt.timedelta(days=2)
 
     response = client_for(leader_of(minutes.meeting)).post(
         reverse("minutes-action-add", args=[minutes.meeting.pk]),
@@ -145,8 +146,8 @@ def test_minutes_action_due_before_the_meeting_via_page_is_refused(client_for):
     )  # fmt: skip
 
     assert messages_of(response) == [
-        f"The due date ({day - dt.timedelta(days=2)}) is before the meeting this action comes "
-        f"from ({day}). Choose the meeting day or later."
+        f"The due date ({early.day} {early:%B %Y}) is before the meeting this action comes "
+        f"from ({day.day} {day:%B %Y}). Choose the meeting day or later."
     ]
     assert ActionItem.objects.count() == 0
 

@@ -259,6 +259,85 @@ def test_report_language_set_refuses_an_unknown_language():
     assert report.language == "en"
 
 
+def _texts(report: Report) -> dict[str, tuple[str, str]]:
+    return {s.key: (s.title, s.text) for s in report.sections.all()}
+
+
+def test_report_language_change_replaces_untouched_placeholders_and_keeps_edited_texts():
+    report = make_report(themes=["Housing", "Work"])
+    user = TeamUserFactory()
+    edited = report.sections.get(key="theme:housing")
+    services.report_sections_update(report=report, texts={edited.pk: "Our own summary."}, user=user)
+
+    services.report_language_set(report=report, language="fr")
+
+    report.refresh_from_db()
+    assert report.language == "fr"
+    texts = _texts(report)
+    assert texts["theme:housing"] == ("Housing", "Our own summary.")
+    assert texts["theme:work"] == (
+        "Work",
+        "*Synthèse des discussions sur ce thème\u00a0: à rédiger.*",
+    )
+    assert texts["conclusions"] == ("Conclusions", "*Conclusions du tour\u00a0: à rédiger.*")
+    assert texts["introduction"] == ("Introduction", data.project_context("fr"))
+
+
+def test_report_language_change_follows_the_language_it_left():
+    report = make_report(themes=["Housing"])
+
+    services.report_language_set(report=report, language="de")
+    services.report_language_set(report=report, language="fr")
+
+    texts = _texts(report)
+    assert texts["theme:housing"][1] == "*Synthèse des discussions sur ce thème\u00a0: à rédiger.*"
+    assert texts["conclusions"] == ("Conclusions", "*Conclusions du tour\u00a0: à rédiger.*")
+
+
+def test_report_language_change_keeps_a_placeholder_edited_by_one_character():
+    report = make_report()
+    conclusions = report.sections.get(key="conclusions")
+    services.report_sections_update(
+        report=report,
+        texts={conclusions.pk: "*Conclusions of the round: to be written!*"},
+        user=TeamUserFactory(),
+    )
+
+    services.report_language_set(report=report, language="nl")
+
+    conclusions.refresh_from_db()
+    assert conclusions.text == "*Conclusions of the round: to be written!*"
+
+
+def test_project_context_per_language_from_the_settings(settings):
+    settings.REPORT_PROJECT_CONTEXT = "Our mechanism in English."
+    settings.REPORT_PROJECT_CONTEXTS = {"fr": "Notre mécanisme.", "nl": "", "de": ""}
+
+    assert data.project_context("en") == "Our mechanism in English."
+    assert data.project_context("fr") == "Notre mécanisme."
+    # A language left unset takes the installation's English text.
+    assert data.project_context("nl") == "Our mechanism in English."
+
+
+def test_project_context_default_is_the_built_in_paragraph_in_the_report_language(settings):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    built_in = gettext_lazy(
+        "This coordination mechanism brings together federal and regional public services, "
+        "NGOs and international organisations that welcome people displaced from Ukraine."
+    )
+    settings.REPORT_PROJECT_CONTEXT = built_in
+    settings.REPORT_PROJECT_CONTEXTS = {"fr": "", "nl": "", "de": ""}
+    report = make_report()
+    services.report_language_set(report=report, language="de")
+
+    with translation.override("de"):
+        expected = str(built_in)
+    assert data.project_context("de") == expected
+    assert report.sections.get(key="introduction").text == expected
+
+
 # --- bad input: a clear, valid draft that says what is missing -----------------------------
 
 

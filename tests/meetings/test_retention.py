@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ from coordination.services import access_record
 from meetings.models import MinutesExport, OutboundMessage
 from meetings.services import invitations as invitation_services
 from meetings.services.retention import retention_purge
-from tests.factories import InvitationFactory, RoundSessionFactory, TeamUserFactory
+from tests.factories import InvitationFactory, RoundSessionFactory, TeamUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,10 @@ def test_purge_removes_what_is_past_retention_and_keeps_the_rest(media_root):
     old_link = invitation_services.invitation_token(long_over)
     access_record(actor=None, action="erased", door="command")
     AccessEvent.objects.update(at=days_ago(3 * 365 + 1))
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.7", failures_since_start=1, **ATTEMPT
+    )
+    AccessAttempt.objects.update(attempt_time=days_ago(31))
 
     run = retention_purge(now=NOW)
 
@@ -98,6 +104,7 @@ def test_purge_removes_what_is_past_retention_and_keeps_the_rest(media_root):
         "sessions": 1,
         "survey_import_uploads": 1,
         "rsvp_links": 1,
+        "login_attempts": 1,
         "audit_trail": 1,
     }
     assert (old.to_email, old.subject, old.status, old.body_text, old.body_html, old.ical) == (
@@ -121,6 +128,63 @@ def test_purge_removes_what_is_past_retention_and_keeps_the_rest(media_root):
     assert AccessEvent.objects.count() == 0
 
 
+ATTEMPT = {"user_agent": "Firefox", "http_accept": "*/*", "path_info": "/accounts/login/"}
+
+
+def failed_sign_in(client, username: str) -> None:
+    response = client.post(
+        reverse("login"),
+        {"username": username, "password": "wrong"},
+        REMOTE_ADDR="192.0.2.7",
+        HTTP_USER_AGENT="Firefox",
+    )
+    assert response.status_code == 200
+
+
+def lock_out_records() -> list[tuple]:
+    return sorted(
+        (model.__name__, row.username, row.ip_address)
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+        for row in model.objects.all()
+    )
+
+
+def test_sign_in_attempts_are_purged_after_their_own_retention(client, media_root):
+    UserFactory(username="olga", password="right-password-1")
+    failed_sign_in(client, "olga")
+    client.post(
+        reverse("login"),
+        {"username": "olga", "password": "right-password-1"},
+        REMOTE_ADDR="192.0.2.8",
+    )
+    failed_sign_in(Client(), "someone-else")
+    recorded = lock_out_records()
+    now = timezone.now()
+
+    in_time = retention_purge(now=now + dt.timedelta(days=29))
+    kept = lock_out_records()
+    past = retention_purge(now=now + dt.timedelta(days=31))
+
+    assert recorded == [
+        ("AccessAttempt", "olga", "192.0.2.7"),
+        ("AccessAttempt", "someone-else", "192.0.2.7"),
+        ("AccessLog", "olga", "192.0.2.8"),
+    ]
+    assert (in_time.removed["login_attempts"], kept) == (0, recorded)
+    assert past.removed["login_attempts"] == 3
+    assert lock_out_records() == []
+
+
+def test_sign_in_attempts_of_a_running_lock_out_are_kept(client, settings, media_root):
+    settings.AXES_COOLOFF_TIME = 24 * 40  # a lock-out of 40 days outlasts the 30-day rule
+    failed_sign_in(client, "someone")
+
+    run = retention_purge(now=timezone.now() + dt.timedelta(days=31))
+
+    assert run.removed["login_attempts"] == 0
+    assert AccessAttempt.objects.count() == 1
+
+
 def test_purge_twice_removes_nothing_more(media_root):
     sent_message(days_ago(200))
     retention_purge(now=NOW)
@@ -139,6 +203,9 @@ def test_retention_page_lists_the_rules_and_the_last_run(client_for, team_user, 
     rules = {r["key"]: (r["kept"], r["removed"]) for r in response.context["rules"]}
     assert rules["outbox_bodies"] == ("180 days", 0)
     assert rules["audit_trail"] == ("1095 days", 0)
+    assert rules["login_attempts"] == ("30 days", 0)
+    assert rules["sign_in_links"] == ("5 days after the meeting, else 14 days", None)
+    assert "Sign-in attempts and sign-ins (user names, IP addresses)" in response.content.decode()
     assert response.context["last_run"] == PurgeRun.objects.get()
 
 

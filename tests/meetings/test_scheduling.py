@@ -149,7 +149,7 @@ def test_time_in_the_dst_gap_is_refused():
         recurrence.aware_from_local(dt.datetime(2027, 3, 28, 2, 30), "Europe/Brussels")
 
     assert excinfo.value.messages == [
-        "2027-03-28 02:30 does not exist in Europe/Brussels: the clocks go forward that night. "
+        "28 March 2027, 02:30 does not exist in Europe/Brussels: the clocks go forward that night. "
         "Choose another time."
     ]
 
@@ -373,7 +373,7 @@ def test_create_page_refuses_a_time_in_the_dst_gap(client_for):
 
     assert response.status_code == 200
     assert response.context["form"].errors["start_time"] == [
-        "2027-03-28 02:15 does not exist in Europe/Brussels: the clocks go forward that night. "
+        "28 March 2027, 02:15 does not exist in Europe/Brussels: the clocks go forward that night. "
         "Choose another time."
     ]
     assert Meeting.objects.count() == 0
@@ -448,24 +448,19 @@ def test_detail_page_lists_the_next_dates_with_exceptions(client_for):
     ]
 
 
-def test_occurrence_page_refuses_a_date_outside_the_series(client_for):
+def test_opening_a_date_outside_the_series_is_not_found_and_creates_nothing(client_for):
     meeting = MeetingFactory(
         starts_at=_at(2027, 3, 15, 9, 0),
         ends_at=_at(2027, 3, 15, 10, 0),
         recurrence_rule="FREQ=WEEKLY;COUNT=4",
     )
+    client = client_for(TeamUserFactory())
 
-    response = client_for(TeamUserFactory()).post(
-        reverse("meeting-occurrence", args=[meeting.pk]),
-        {"occurrence": "2027-03-16T09:00", "action": "cancel"},
-    )
+    outside = client.get(reverse("occurrence-open", args=[meeting.pk, "20270316T0900"]))
+    malformed = client.get(reverse("occurrence-open", args=[meeting.pk, "2027-03-15"]))
 
-    assert response.status_code == 400
-    assert response.context["occurrence_form"].non_field_errors() == [
-        "The series has no meeting at that time."
-    ]
-    meeting.refresh_from_db()
-    assert meeting.recurrence_exdates == []
+    assert (outside.status_code, malformed.status_code) == (404, 404)
+    assert meeting.occurrences.count() == 0
 
 
 def test_create_page_refuses_an_unknown_time_zone(client_for):
@@ -514,6 +509,7 @@ def test_schedules_of_the_background_work_are_installed():
         ("meetings.tasks.reminders_enqueue", "I", 15),
         ("meetings.tasks.retention_purge", "D", None),
         ("meetings.tasks.rounds_follow_up", "I", 15),
+        ("meetings.tasks.series_occurrences_create_ahead", "D", None),
         ("meetings.tasks.time_poll_reminders_enqueue", "H", None),
     ]
 

@@ -95,7 +95,7 @@ def test_moving_the_series_one_hour_later_keeps_cancelled_and_moved_dates():
     ]
     meeting.refresh_from_db()
     assert meeting.recurrence_exdates == [_at(22, 3, 11).isoformat()]
-    assert sorted(o.recurrence_id for o in meeting.overrides.all()) == [
+    assert sorted(o.recurrence_id for o in meeting.occurrences.all()) == [
         _at(5, 4, 11),
         _at(12, 4, 11),
     ]
@@ -128,7 +128,7 @@ def test_new_title_place_and_link_reach_the_moved_dates_that_kept_the_series_val
         online_url="https://meet.example.org/new",
     )
 
-    overrides = {o.recurrence_id: o for o in meeting.overrides.all()}
+    overrides = {o.recurrence_id: o for o in meeting.occurrences.all()}
     moved, own_room = overrides[_at(5, 4, 10)], overrides[_at(12, 4, 10)]
     assert (moved.title, moved.location, moved.online_url) == (
         "Data and reception group",
@@ -154,7 +154,7 @@ def test_change_of_rule_drops_the_exceptions_of_dates_that_no_longer_exist():
     meeting.refresh_from_db()
     # 22 March and 5 April are no dates of a fortnightly series from 15 March; 12 April is.
     assert meeting.recurrence_exdates == []
-    assert [o.recurrence_id for o in meeting.overrides.all()] == [_at(12, 4, 10)]
+    assert [o.recurrence_id for o in meeting.occurrences.all()] == [_at(12, 4, 10)]
     assert [start for start, _title, _place in _dates(meeting)] == [
         _at(15, 3, 10),
         _at(29, 3, 10),
@@ -165,40 +165,63 @@ def test_change_of_rule_drops_the_exceptions_of_dates_that_no_longer_exist():
 # --- One date of a series from the meeting page ------------------------------------------------
 
 
-def test_meeting_page_has_a_cancel_button_for_each_date_that_cancels_that_date(client_for):
+def test_series_page_opens_each_date_and_its_page_has_the_cancel_button(client_for):
     meeting = MeetingFactory(
         starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY;COUNT=3"
     )
     client = client_for(TeamUserFactory())
 
     page = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()
+    opened = client.get(reverse("occurrence-open", args=[meeting.pk, "20270329T1000"]))
+    occurrence = meeting.occurrences.get()
+    date_page = client.get(opened["Location"]).content.decode()
     response = client.post(
-        reverse("meeting-occurrence", args=[meeting.pk]),
-        {"occurrence": "2027-03-29T10:00", "action": "cancel"},
+        reverse("meeting-occurrence", args=[occurrence.pk]), {"action": "cancel"}
     )
 
     meeting.refresh_from_db()
+    occurrence.refresh_from_db()
     assert [
         value
-        for value in ("2027-03-15T10:00", "2027-03-22T10:00", "2027-03-29T10:00")
-        if f'name="occurrence" value="{value}"' in page
-    ] == ["2027-03-15T10:00", "2027-03-22T10:00", "2027-03-29T10:00"]
-    assert page.count("Cancel this date") == 3
+        for value in ("20270315T1000", "20270322T1000", "20270329T1000")
+        if reverse("occurrence-open", args=[meeting.pk, value]) in page
+    ] == ["20270315T1000", "20270322T1000", "20270329T1000"]
+    assert "Cancel this date" not in page
+    assert opened["Location"] == reverse("meeting-detail", args=[occurrence.pk])
+    assert occurrence.recurrence_id == _at(29, 3, 10)
+    assert date_page.count("Cancel this date") == 1
     assert response.status_code == 302
     assert meeting.recurrence_exdates == [_at(29, 3, 10).isoformat()]
+    assert occurrence.status == "cancelled"
 
 
-def test_move_this_date_opens_the_form_for_that_date(client_for):
+def test_move_this_date_on_its_page_is_filled_with_its_time(client_for):
     meeting = MeetingFactory(
         starts_at=_at(15, 3, 10), ends_at=_at(15, 3, 12), recurrence_rule="FREQ=WEEKLY;COUNT=3"
     )
+    occurrence = scheduling.occurrence_ensure(series=meeting, occurrence_start=_at(22, 3, 10))
+    client = client_for(TeamUserFactory())
 
-    response = client_for(TeamUserFactory()).get(
-        reverse("meeting-edit", args=[meeting.pk]) + "?occurrence=2027-03-22T10:00"
+    form = client.get(reverse("meeting-detail", args=[occurrence.pk])).context["occurrence_form"]
+    response = client.post(
+        reverse("meeting-occurrence", args=[occurrence.pk]),
+        {"action": "move", "new_date": "2027-03-23", "new_start": "14:00", "new_end": "15:30"},
     )
 
-    form = response.context["occurrence_form"]
-    assert (form["occurrence"].value(), form["action"].value()) == ("2027-03-22T10:00", "move")
+    occurrence.refresh_from_db()
+    assert (form["new_date"].value(), form["new_start"].value(), form["new_end"].value()) == (
+        dt.date(2027, 3, 22),
+        dt.time(10, 0),
+        dt.time(12, 0),
+    )
+    assert response["Location"] == reverse("meeting-detail", args=[occurrence.pk])
+    assert (occurrence.starts_at, occurrence.ends_at) == (_at(23, 3, 14), _at(23, 3, 15, 30))
+    assert occurrence.overridden_fields == ["starts_at", "ends_at"]
+    assert [start for start, _title, _place in _dates(meeting)] == [
+        _at(15, 3, 10),
+        _at(23, 3, 14),
+        _at(29, 3, 10),
+    ]
 
 
 def test_participant_sees_the_dates_without_the_buttons(client_for, participant):
@@ -311,7 +334,10 @@ def test_split_keeps_every_date_once_across_the_two_series():
         "FREQ=WEEKLY;COUNT=3",
     )
     assert meeting.recurrence_exdates == [_at(22, 3, 10).isoformat()]
-    assert sorted(o.recurrence_id for o in rest.overrides.all()) == [_at(5, 4, 10), _at(12, 4, 10)]
+    assert sorted(o.recurrence_id for o in rest.occurrences.all()) == [
+        _at(5, 4, 10),
+        _at(12, 4, 10),
+    ]
     copy = rest.invitations.get(contact=accepted.contact)
     assert copy.status == InvitationStatus.ACCEPTED
     assert rest.ical_uid != meeting.ical_uid
@@ -347,7 +373,7 @@ def test_split_at_the_first_date_or_a_cancelled_one_is_refused():
         scheduling.series_split(meeting=meeting, occurrence_start=_at(15, 3, 10), by=None)
     with pytest.raises(ValidationError, match="is cancelled"):
         scheduling.series_split(meeting=meeting, occurrence_start=_at(22, 3, 10), by=None)
-    assert meeting.overrides.count() == 2
+    assert meeting.occurrences.count() == 2
 
 
 def test_split_of_an_endless_series_keeps_the_rest_endless():
@@ -364,13 +390,13 @@ def test_split_of_an_endless_series_keeps_the_rest_endless():
     )
 
 
-def test_this_and_following_from_the_edit_page_makes_a_new_series_at_the_new_time(client_for):
+def test_this_and_following_from_the_date_page_makes_a_new_series_at_the_new_time(client_for):
     meeting = _series_with_exceptions()
+    occurrence = meeting.occurrences.get(recurrence_id=_at(12, 4, 10))
 
     response = client_for(TeamUserFactory()).post(
-        reverse("meeting-occurrence", args=[meeting.pk]),
+        reverse("meeting-occurrence", args=[occurrence.pk]),
         {
-            "occurrence": "2027-04-12T10:00",
             "action": "following",
             "new_start": "09:00",
             "new_end": "11:00",

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from coordination.api.filters import IdFilter
+from coordination.api.views import AccessRecordedMixin
 from meetings import enums
 from meetings.api.serializers.actions import (
     ActionItemCommentCreateSerializer,
@@ -64,12 +65,21 @@ class ActionItemFilter(filters.FilterSet):
 
 
 @extend_schema(tags=["action items"])
-class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ActionItemViewSet(
+    AccessRecordedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = ActionItem.objects.none()  # for the schema; see get_queryset
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
     ordering = ["due_date", "id"]
     ordering_fields = ["due_date", "created_at", "status"]
+    access_subject = "action item"
+
+    def access_contact_ids(self, rows) -> list[int]:
+        return sorted({row.owner_contact_id for row in rows if row.owner_contact_id})
 
     def get_queryset(self):
         return action_items_visible_to(user=self.request.user)

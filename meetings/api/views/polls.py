@@ -9,6 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coordination.enums import AccessAction, Door
+from coordination.services import access_record
 from meetings import recurrence
 from meetings.api.serializers.polls import (
     TimePollChooseSerializer,
@@ -45,7 +47,17 @@ class TimePollView(APIView):
         """The meeting's time poll as its facilitators see it."""
         meeting = _managed_meeting(request, pk)
         poll = get_object_or_404(TimePoll, meeting=meeting)
-        return Response(TimePollSerializer(time_poll_grid(poll=poll)).data)
+        grid = time_poll_grid(poll=poll)
+        if grid.rows:
+            access_record(
+                actor=request.user,
+                action=AccessAction.LIST_EXPORTED,
+                door=Door.API,
+                contacts=sorted({row.invitation.contact_id for row in grid.rows}),
+                detail=f"time poll of meeting {meeting.pk} (api)",
+                count=len(grid.rows),
+            )
+        return Response(TimePollSerializer(grid).data)
 
     @extend_schema(request=TimePollCreateSerializer, responses={201: TimePollSerializer})
     def post(self, request, pk: str):

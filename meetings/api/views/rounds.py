@@ -12,7 +12,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coordination.enums import AccessAction, Door
 from coordination.models import ConsultationRound
+from coordination.services import access_record
 from meetings.api.serializers.feedback import RoundFeedbackSerializer
 from meetings.api.serializers.report_back import (
     QueuedSerializer,
@@ -65,12 +67,22 @@ class ReportBackView(APIView):
         """The report back of the round's report: its text and who received it, when."""
         report = _report(_round(request, pk, "meetings.manage_report"))
         sent = ReportBack.objects.filter(report=report).first()
+        deliveries = report_back_deliveries(report=report)
+        if deliveries:
+            access_record(
+                actor=request.user,
+                action=AccessAction.LIST_EXPORTED,
+                door=Door.API,
+                contacts=sorted({row["delivery"].contact_id for row in deliveries}),
+                detail=f"report back of round {report.consultation_round_id} (api)",
+                count=len(deliveries),
+            )
         return Response(
             ReportBackSerializer(
                 {
                     "text": sent.text if sent else "",
                     "sent_at": sent.sent_at if sent else None,
-                    "deliveries": report_back_deliveries(report=report),
+                    "deliveries": deliveries,
                 }
             ).data
         )

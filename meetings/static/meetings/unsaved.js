@@ -36,7 +36,7 @@
     }
     function timeText(iso) {
       return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined,
-        { hour: "2-digit", minute: "2-digit" });
+        { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     }
     function saveDraft() {
       var s = store();

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0013_contact_source_and_lawful_basis'),
+        ('coordination', '0014_questionnaire_in_german'),
     ]
 
     operations = [
