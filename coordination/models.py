@@ -10,7 +10,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -363,6 +362,18 @@ class SurveyResponse(TimeStamped):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     metadata = models.JSONField(_("export metadata"), default=dict, blank=True)
+    # Q56 ("yes": volunteers for consultation rounds), kept by the database from the answers
+    # whichever way they are written (import, erasure's scrubbing, admin), so the pool reads
+    # an indexed column instead of decoding every answer set.
+    volunteers = models.GeneratedField(
+        expression=models.Case(
+            models.When(Q(answers__q56="yes"), then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("volunteers for consultation rounds"),
+    )
 
     class Meta:
         verbose_name = _("survey response")
@@ -371,9 +382,12 @@ class SurveyResponse(TimeStamped):
         # The stamp of a survey's responses (count, latest change) is read from the index.
         indexes = [
             models.Index(fields=["survey", "updated_at"], name="survey_response_stamp"),
-            # The volunteers (Q56): an index on the answer gives PostgreSQL the statistics
-            # that plan the pool as hash joins (without them it guesses 50 rows of 10,000).
-            models.Index(KeyTransform("q56", "answers"), name="survey_response_q56"),
+            # The volunteers (Q56): the pool reads their organisations from this index alone.
+            models.Index(
+                fields=["organisation"],
+                condition=Q(volunteers=True),
+                name="survey_response_volunteers",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

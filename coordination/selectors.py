@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -371,6 +372,10 @@ def survey_results(
 # filter reads) gives the survey a new data version, and the statistics of the old one are
 # never read again. A version missing from the cache (evicted, cleared) is a new one.
 SURVEY_STATS_CACHE_SECONDS = 7 * 24 * 3600
+# The latest statistics read are also kept in the process, under the same key (which changes
+# with the data): unpickling them from the cache on every request cost more than the page.
+SURVEY_STATS_IN_PROCESS = 16
+_RESULTS_IN_PROCESS: OrderedDict[str, dict] = OrderedDict()
 
 
 def _survey_data_version_key(survey_id: int) -> str:
@@ -412,12 +417,19 @@ def survey_results_cached(
         language,
     ]
     key = "survey-results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    results = _RESULTS_IN_PROCESS.get(key)
+    if results is not None:
+        _RESULTS_IN_PROCESS.move_to_end(key)
+        return results
     results = cache.get(key)
     if results is None:
         responses = survey_responses(survey=survey, form_language=form_language, area=area)
         computed = survey_results(survey=survey, responses=responses, language=language)
         results = {stats.question.number: stats for stats in computed}
         cache.set(key, results, timeout=SURVEY_STATS_CACHE_SECONDS)
+    _RESULTS_IN_PROCESS[key] = results
+    while len(_RESULTS_IN_PROCESS) > SURVEY_STATS_IN_PROCESS:
+        _RESULTS_IN_PROCESS.popitem(last=False)
     return results
 
 
@@ -504,13 +516,12 @@ def eligible_contacts() -> QuerySet[Contact]:
 
 
 def volunteered_organisations(*, survey: Survey | None = None) -> QuerySet[Organisation]:
-    """Organisations whose survey response says yes to Q56."""
-    survey_filter = Q(survey_responses__answers__q56="yes")
+    """Organisations whose survey response says yes to Q56 (read from the indexed
+    ``SurveyResponse.volunteers`` column, never from the answers)."""
+    responses = SurveyResponse.objects.filter(volunteers=True)
     if survey is not None:
-        survey_filter &= Q(survey_responses__survey=survey)
-    return Organisation.objects.filter(
-        pk__in=Organisation.objects.filter(survey_filter).values("pk")
-    )
+        responses = responses.filter(survey=survey)
+    return Organisation.objects.filter(pk__in=responses.values("organisation_id"))
 
 
 def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> QuerySet:
@@ -541,11 +552,24 @@ def volunteer_pool(*, filters: dict[str, str] | None = None) -> QuerySet[Organis
     return pool_filter(queryset, filters or {}).order_by("name")
 
 
+def volunteer_pool_by_name(*, filters: dict[str, str] | None = None) -> QuerySet[Organisation]:
+    """The volunteer pool as ``volunteer_pool``, for reading one page at a time in name
+    order: each organisation is checked with ``EXISTS`` as the name index is walked, so a
+    page costs a few index probes instead of collecting and sorting the whole pool. Count
+    and whole-pool reads use ``volunteer_pool`` (its ``IN`` lists are cheaper there)."""
+    volunteers = SurveyResponse.objects.filter(volunteers=True, organisation=OuterRef("pk"))
+    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
+    queryset = Organisation.objects.filter(Exists(volunteers), Exists(has_contact))
+    return pool_filter(queryset, filters or {}).order_by("name")
+
+
 def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> QuerySet:
     """Organisations that volunteered but have no contact who may be invited yet (anonymous
-    exports): the team adds one."""
-    has_contact = eligible_contacts().filter(organisation=OuterRef("pk"))
-    queryset = volunteered_organisations().filter(~Exists(has_contact))
+    exports): the team adds one. (``NOT IN`` one list of the eligible contacts' organisations,
+    never null, rather than a subquery per volunteer.)"""
+    queryset = volunteered_organisations().exclude(
+        pk__in=eligible_contacts().values("organisation_id")
+    )
     return pool_filter(queryset, filters or {}).order_by("name")
 
 

@@ -26,7 +26,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     contact_count = serializers.IntegerField(read_only=True)
-    contacts = serializers.SerializerMethodField()
+    # One nested serializer for the whole list (its fields built once, not per organisation).
+    contacts = ContactSerializer(source="visible_contacts", many=True, read_only=True)
 
     class Meta:
         model = Organisation
@@ -43,10 +44,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_count",
             "contacts",
         ]
-
-    @extend_schema_field(ContactSerializer(many=True))
-    def get_contacts(self, organisation) -> list[dict]:
-        return ContactSerializer(organisation.visible_contacts, many=True).data
 
 
 class MemberSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """Forms of action items: create, edit, status, comment, and the list's filters."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,14 +28,13 @@ class ActionItemForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, contacts=None, **kwargs):
+    def __init__(self, *args, owners: tuple[QuerySet, QuerySet], **kwargs):
+        """``owners``: the contacts and the organisations that may be chosen as owners
+        (``action_owner_choices``: the meeting's people, never the whole directory)."""
         super().__init__(*args, **kwargs)
-        self.fields["owner_contact"].queryset = (
-            contacts
-            if contacts is not None
-            else Contact.objects.filter(is_active=True).select_related("organisation")
-        )
-        self.fields["owner_organisation"].queryset = Organisation.objects.order_by("name")
+        contacts, organisations = owners
+        self.fields["owner_contact"].queryset = contacts
+        self.fields["owner_organisation"].queryset = organisations
 
 
 class ActionStatusForm(forms.Form):
@@ -109,14 +109,14 @@ class ActionFilterForm(forms.Form):
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, visible=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            # Offer only owners of action items the user may see (no directory leak).
-
-            # Offered one at a time (the value chosen is checked against these): no
-            # directory leak, and no list of every owner.
-            visible = action_items_visible_to(user=user)
+            # Owners are offered one at a time (the value chosen is checked against the
+            # owners of action items the user may see): no directory leak, and no list of
+            # every owner. ``visible``: those action items, when the caller has them already.
+            if visible is None:
+                visible = action_items_visible_to(user=user)
             self.fields["owner"].queryset = Contact.objects.filter(
                 pk__in=visible.values("owner_contact_id")
             ).select_related("organisation")

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from coordination.models import Contact, Membership, Organisation
 from coordination.rules import is_team
 from meetings import enums
 from meetings.models import (
     ActionItem,
     ActionItemEvent,
+    Attendance,
+    Invitation,
     Meeting,
 )
 from meetings.selectors.scheduling import meeting_series_filter, meetings_visible_to
@@ -51,6 +54,51 @@ def open_action_items_for_meeting(*, meeting: Meeting) -> QuerySet[ActionItem]:
 
 
 OPEN_STATUSES = (enums.ActionStatus.OPEN, enums.ActionStatus.IN_PROGRESS)
+# Invitees who may be named owners of a meeting's action items (a draft is not an invitee).
+OWNER_INVITATION_STATUSES = (
+    enums.InvitationStatus.SENT,
+    enums.InvitationStatus.ACCEPTED,
+    enums.InvitationStatus.TENTATIVE,
+    enums.InvitationStatus.DECLINED,
+    enums.InvitationStatus.WAITLISTED,
+    enums.InvitationStatus.DELEGATED,
+)
+
+
+def action_owner_choices(
+    *, meeting: Meeting, action: ActionItem | None = None
+) -> tuple[QuerySet[Contact], QuerySet[Organisation]]:
+    """Who may be named owner of an action item of ``meeting``: its invitees, the current
+    members of its group, the people whose attendance was recorded, the facilitators of its
+    round (active contacts), and the action item's current owners; the organisations are
+    theirs. Bounded by the meeting, never the whole directory; each relation read in its
+    own subquery."""
+    people = Q(
+        pk__in=Invitation.objects.filter(
+            meeting=meeting, status__in=OWNER_INVITATION_STATUSES
+        ).values("contact_id")
+    ) | Q(pk__in=Attendance.objects.filter(meeting=meeting).values("contact_id"))
+    if meeting.working_group_id:
+        people |= Q(
+            pk__in=Membership.objects.filter(
+                group_id=meeting.working_group_id, until__isnull=True
+            ).values("contact_id")
+        )
+    if meeting.consultation_round_id:
+        facilitators = meeting.consultation_round.facilitators.through.objects.filter(
+            consultationround_id=meeting.consultation_round_id
+        ).values("user_id")
+        people |= Q(user__in=facilitators)
+    people &= Q(is_active=True)
+    organisations = Q(pk__in=Contact.objects.filter(people).values("organisation_id"))
+    if action is not None and action.owner_contact_id:
+        people |= Q(pk=action.owner_contact_id)
+    if action is not None and action.owner_organisation_id:
+        organisations |= Q(pk=action.owner_organisation_id)
+    return (
+        Contact.objects.filter(people).select_related("organisation").order_by("name", "pk"),
+        Organisation.objects.filter(organisations).order_by("name", "pk"),
+    )
 
 
 def action_items_visible_to(*, user) -> QuerySet[ActionItem]:
@@ -85,8 +133,12 @@ class ActionFilters:
     consultation_round: int | None = None
 
 
-def action_item_list(*, user, filters: ActionFilters) -> QuerySet[ActionItem]:
-    actions = action_items_visible_to(user=user)
+def action_item_list(
+    *, user, filters: ActionFilters, visible: QuerySet[ActionItem] | None = None
+) -> QuerySet[ActionItem]:
+    """The action items ``user`` may see (``visible`` when the caller has them already),
+    filtered, by due date."""
+    actions = action_items_visible_to(user=user) if visible is None else visible
     if filters.scope == "mine":
         contact = getattr(user, "contact", None) if user.is_authenticated else None
         actions = actions.filter(owner_contact=contact) if contact else actions.none()

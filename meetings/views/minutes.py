@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from coordination.exceptions import EditConflict
-from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
+from coordination.models import ConsultationRound, WorkingGroup
 from coordination.private_files import private_file_response
 from meetings import enums
 from meetings.formats.documents import export_filename, minutes_docx, minutes_markdown, minutes_pdf
@@ -27,6 +27,7 @@ from meetings.forms.minutes import (
     MinutesExportForm,
 )
 from meetings.models import AgendaItem, Decision, Meeting, Minutes, MinutesExport
+from meetings.selectors.actions import action_owner_choices
 from meetings.selectors.minutes import (
     meeting_attendance,
     minutes_document,
@@ -124,9 +125,8 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
     if minutes is not None:
         doc = minutes_document(minutes=minutes, with_comments=True)
         attendance = doc.attendance
-        contacts = Contact.objects.filter(pk__in=[c.pk for c, _s in attendance]).select_related(
-            "organisation"
-        )
+        owners = action_owner_choices(meeting=meeting)
+        owner_contacts, owner_organisations = list(owners[0]), list(owners[1])
         posted = posted or {}
         old_bases = posted.get("bases") or {}
         theirs = conflict.conflicts if conflict else {}
@@ -144,7 +144,7 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
                     "new_decision": posted.get("decisions", {}).get(row.item.pk, ""),
                     "action_form": action_forms.get(row.item.pk)
                     or ActionItemForm(
-                        contacts=contacts,
+                        owners=owners,
                         prefix=f"action-{row.item.pk}",
                         use_required_attribute=False,
                     ),
@@ -168,8 +168,8 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
                 "rows": rows,
                 "attendance_rows": attendance_rows,
                 "attendance_choices": enums.AttendanceStatus.choices,
-                "owner_contacts": list(contacts),
-                "owner_organisations": list(Organisation.objects.order_by("name")),
+                "owner_contacts": owner_contacts,
+                "owner_organisations": owner_organisations,
                 "locked": minutes.status == enums.MinutesStatus.APPROVED,
                 "conflict": conflict,
                 "revision": posted.get("revision") or minutes.revision,
@@ -191,9 +191,7 @@ def _minutes_save(request, meeting: Meeting, minutes: Minutes):
     """Save everything the editor holds, then do what the pressed button asks."""
     data = request.POST
     attendance = meeting_attendance(meeting=meeting)
-    contacts = Contact.objects.filter(pk__in=[c.pk for c, _s in attendance]).select_related(
-        "organisation"
-    )
+    owners = action_owner_choices(meeting=meeting)
     items = list(meeting.agenda_items.all())
     notes = {i.pk: data[f"note-{i.pk}"] for i in items if f"note-{i.pk}" in data}
     statuses = {
@@ -215,7 +213,7 @@ def _minutes_save(request, meeting: Meeting, minutes: Minutes):
         prefix = f"action-{item.pk}"
         if not any(data.get(f"{prefix}-{name}") for name in ACTION_FIELDS):
             continue
-        form = ActionItemForm(data, contacts=contacts, prefix=prefix, use_required_attribute=False)
+        form = ActionItemForm(data, owners=owners, prefix=prefix, use_required_attribute=False)
         action_forms[item.pk] = form
         if form.is_valid():
             actions.append(
@@ -365,7 +363,7 @@ def decision_delete(request, pk: int, decision_pk: int):
 @require_POST
 def action_add(request, pk: int):
     meeting = managed_meeting(request, pk)
-    form = ActionItemForm(request.POST)
+    form = ActionItemForm(request.POST, owners=action_owner_choices(meeting=meeting))
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:

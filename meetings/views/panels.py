@@ -37,7 +37,7 @@ from meetings.selectors.panels import (
 from meetings.services import invitations as invitation_services
 from meetings.services import panels as panel_services
 from meetings.services import rounds as round_services
-from meetings.views.base import managed_meeting
+from meetings.views.base import managed_meeting, url_maker
 
 EXCLUSION_REASONS = {
     "other_session": _("Already in another session of the round"),
@@ -235,8 +235,14 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         if self.sort not in POOL_SORTS:
             self.sort = "name"
         if self.sort == "name":  # the loads are then computed for the page's rows only
-            return coordination_selectors.volunteer_pool(filters=self.filters)
+            return coordination_selectors.volunteer_pool_by_name(filters=self.filters)
         return volunteer_pool_with_load(filters=self.filters).order_by(*POOL_SORTS[self.sort])
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.sort == "name":  # counted from the pool's IN lists, not row by row
+            paginator.count = coordination_selectors.volunteer_pool(filters=self.filters).count()
+        return paginator
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export", "")
@@ -291,12 +297,32 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         response["Content-Disposition"] = f'attachment; filename="volunteer-pool.{export}"'
         return response
 
+    def _page_rows(self, organisations, contacts, visible) -> list[dict]:
+        """The rows of the page with what each cell prints (links, labels) resolved once
+        for the page: the template then only prints them."""
+        areas = {code: str(label) for code, label in c_enums.Area.choices}
+        roles = {code: str(label) for code, label in c_enums.SupportRole.choices}
+        detail_url = url_maker("organisation-detail")
+        rows = []
+        for row in self._rows(organisations, contacts, visible):
+            o = row["organisation"]
+            rows.append(
+                {
+                    **row,
+                    "url": detail_url(o.pk),
+                    "languages": ", ".join(o.working_languages or []).upper(),
+                    "areas": ", ".join(areas.get(code, code) for code in o.areas or []),
+                    "support_role": roles.get(o.support_role, o.support_role or ""),
+                }
+            )
+        return rows
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page)
         visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
-        context["rows"] = list(self._rows(page, contacts, visible))
+        context["rows"] = self._page_rows(page, contacts, visible)
         context["filter_form"] = self.filter_form
         context["without_contact"] = list(
             coordination_selectors.volunteers_without_contact(filters=self.filters)[:200]

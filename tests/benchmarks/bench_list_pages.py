@@ -2,18 +2,24 @@
 
 Seeds 10,000 organisations with a contact, a consent and a survey response each (60 %
 volunteering), 20 working groups with 2,000 memberships, a round, 260 meetings, 12,800
-invitations and 5,000 action items (``bulk_create``: about a minute), then times each list
-page as a facilitator (who chairs a group and facilitates the round) through the Django test
-client in this process, side by side with a bare view of the same rows: one plain query of
-the page's 50 rows rendered by a one-line template, through the same client and
-middleware. Prints a table (median of several requests) and, on PostgreSQL, the query plans
-of the visibility queries.
+invitations and 5,000 action items (``bulk_create``: about a minute), then serves each list
+page as a facilitator (who chairs a group and facilitates the round) under gunicorn as
+``manage.py serve`` runs it (``coordination/gunicorn.py``, 2 sync workers) and measures the
+requests per second of 8 concurrent connections (threads and ``http.client``), side by side
+with a bare view of the same rows served by the same workers in the same run: one plain
+query of the page's 50 rows rendered by a one-line template, behind the same middleware
+(``bare_pages.py``, mounted by ``bench_settings.py``). Prints a table with the scale, the
+machine and the ratios and, on PostgreSQL, the query plans of the visibility queries.
 
     DATABASE_URL=sqlite:////tmp/lists.sqlite3 python tests/benchmarks/bench_list_pages.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coord_bench \\
         python tests/benchmarks/bench_list_pages.py
 
-The database named by DATABASE_URL is wiped (flushed) first: never point it at real data.
+``BENCH_MODE=client``: the Django test client in this process instead (median of
+``BENCH_RUNS`` requests, in ms). ``BENCH_SECONDS`` (6) per page and per bare view, measured
+in alternating slices of ``BENCH_SLICE`` (1) seconds so both see the same machine load;
+``BENCH_REUSE=1`` keeps a database seeded by an earlier run. Otherwise the database named by
+DATABASE_URL is wiped (flushed) first: never point it at real data.
 """
 
 import datetime as dt
@@ -36,6 +42,10 @@ from django.core.management import call_command  # noqa: E402
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+MODE = os.environ.get("BENCH_MODE", "gunicorn")  # or "client": the test client in process
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+SLICE = float(os.environ.get("BENCH_SLICE", "1"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 BATCH = 2000
 
 
@@ -174,80 +184,139 @@ def seed():
     return facilitator
 
 
-BARE = {
-    # page: (queryset of its 50 rows as the page orders them, the fields shown)
-    "/": ("meetings.Meeting", ["title", "starts_at"], ["starts_at"]),
-    "/meetings/": ("meetings.Meeting", ["title", "starts_at"], ["starts_at"]),
-    "/actions/": ("meetings.ActionItem", ["description", "due_date"], ["due_date", "id"]),
-    "/pool/": ("coordination.Organisation", ["name"], ["name"]),
-    "/survey/results/": ("coordination.Question", ["number", "text"], ["number"]),
-    "/api/organisations/": ("coordination.Organisation", ["name"], ["name"]),
-    "/api/meetings/": ("meetings.Meeting", ["title", "starts_at"], ["starts_at"]),
-}
-
-
-def bare_view(model: str, fields: list[str], ordering: list[str]):
-    from django.apps import apps
-    from django.http import HttpResponse
-    from django.template import engines
-
-    template = engines["django"].from_string(
-        "<table>{% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}"
-        "</tr>{% endfor %}</table>"
-    )
-    queryset = apps.get_model(model).objects.order_by(*ordering).values_list(*fields)
-
-    def view(request):
-        return HttpResponse(template.render({"rows": list(queryset[:50])}))
-
-    return view
-
-
 def install_bare_urls():
-    from django.urls import clear_url_caches, path
+    """Test-client mode: the bare views mounted in this process."""
+    from django.urls import clear_url_caches
 
     from coordination import urls
+    from tests.benchmarks.bare_pages import bare_urlpatterns
 
-    for index, (_page, spec) in enumerate(BARE.items()):
-        urls.urlpatterns.insert(0, path(f"bare/{index}/", bare_view(*spec)))
+    urls.urlpatterns[:0] = bare_urlpatterns()
     clear_url_caches()
 
 
-def explain(user) -> None:
-    from django.db import connection
-
-    from meetings.selectors.actions import action_items_visible_to
-    from meetings.selectors.scheduling import meetings_visible_to
-
-    if connection.vendor != "postgresql":
-        return
-    sys.stdout.write("\nEXPLAIN of the visibility queries (PostgreSQL):\n")
-    for label, queryset in [
-        ("meetings visible", meetings_visible_to(user=user).order_by("starts_at")[:50]),
-        ("actions visible", action_items_visible_to(user=user).order_by("due_date", "id")[:50]),
-    ]:
-        sys.stdout.write(f"-- {label}\n{queryset.explain()}\n")
+def machine() -> str:
+    model = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return f"{os.cpu_count()} cores ({model}), load average {load}"
 
 
-def main() -> None:
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    from coordination.services import questionnaire_load
+def load_count(port: int, page: str, cookie: str, seconds: float) -> tuple[int, float]:
+    """Requests done by ``CONNECTIONS`` clients asking for ``page`` as fast as they can for
+    ``seconds`` (a new connection per request: gunicorn's sync workers close them), and the
+    time they took."""
+    import http.client
+    import threading
 
-    questionnaire_load()
-    from django.db import connection
+    done = [0] * CONNECTIONS
+    failures = []
+    deadline = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            connection.request("GET", page, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                failures.append((page, response.status))
+                return
+            done[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CONNECTIONS)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start
+    assert not failures, failures[:3]
+    return sum(done), elapsed
+
+
+def interleaved_rates(port: int, paths: tuple[str, str], cookie: str) -> tuple[float, float]:
+    """Requests per second of each of two paths, measured in alternating slices of
+    ``SLICE`` seconds for ``SECONDS`` each, so that both see the same load of the machine."""
+    totals = {path: [0, 0.0] for path in paths}
+    slices = max(round(SECONDS / SLICE), 1)
+    for _ in range(slices):
+        for path in paths:
+            done, elapsed = load_count(port, path, cookie, SECONDS / slices)
+            totals[path][0] += done
+            totals[path][1] += elapsed
+    return tuple(totals[path][0] / totals[path][1] for path in paths)
+
+
+def serve(port: int):
+    """gunicorn as ``manage.py serve`` runs it (``coordination/gunicorn.py``: 2 sync workers),
+    with the benchmark's settings; returns the process once it answers."""
+    import http.client
+    import subprocess
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bench_settings",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "python:coordination.gunicorn",
+         "coordination.wsgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_gunicorn(user) -> list[tuple[str, float, float]]:
+    from django.db import connections
     from django.test import Client
 
-    start = time.perf_counter()
-    user = seed()
-    seeded = time.perf_counter() - start
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    from tests.benchmarks.bare_pages import BARE, bare_path
+
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    connections.close_all()
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    process = serve(port)
+    rows = []
+    try:
+        for index, page in enumerate(BARE):
+            for path in (page, bare_path(index)):  # warm both workers
+                load_count(port, path, cookie, 0.5)
+            page_rate, bare_rate = interleaved_rates(port, (page, bare_path(index)), cookie)
+            rows.append((page, page_rate, bare_rate))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return rows
+
+
+def run_client(user) -> list[tuple[str, float, float]]:
+    from django.test import Client
+
+    from tests.benchmarks.bare_pages import BARE, bare_path
+
     install_bare_urls()
     client = Client()
     client.force_login(user)
-
     rows = []
     for index, page in enumerate(BARE):
 
@@ -256,18 +325,79 @@ def main() -> None:
             assert response.status_code == 200, (page, response.status_code)
 
         def bare_request(index=index):
-            assert client.get(f"/bare/{index}/").status_code == 200
+            assert client.get(bare_path(index)).status_code == 200
 
         page_ms, bare_ms = median_ms(page_request), median_ms(bare_request)
         rows.append((page, page_ms, bare_ms))
+    return rows
 
+
+def explain(user) -> None:
+    from django.db import connection
+
+    from coordination.selectors import volunteer_pool, volunteer_pool_by_name
+    from meetings.selectors.actions import action_items_visible_to
+    from meetings.selectors.scheduling import meetings_visible_to
+
+    if connection.vendor != "postgresql":
+        return
+    sys.stdout.write("\nEXPLAIN of the visibility and pool queries (PostgreSQL):\n")
+    for label, queryset in [
+        ("meetings visible", meetings_visible_to(user=user).order_by("starts_at")[:50]),
+        ("actions visible", action_items_visible_to(user=user).order_by("due_date", "id")[:50]),
+        ("volunteer pool, first page by name", volunteer_pool_by_name()[:50]),
+        ("volunteer pool, count", volunteer_pool().values("pk")),
+    ]:
+        sys.stdout.write(f"-- {label}\n{queryset.explain()}\n")
+
+
+def seeded_facilitator():
+    """The facilitator of a seeded database: seeds it (after a flush) unless ``BENCH_REUSE=1``
+    and the database already holds a seeded one."""
+    from django.contrib.auth import get_user_model
+
+    call_command("migrate", verbosity=0)
+    existing = get_user_model().objects.filter(username="bench-facilitator").first()
+    if os.environ.get("BENCH_REUSE") == "1" and existing is not None:
+        return existing, 0.0
+    call_command("flush", interactive=False, verbosity=0)
+    from coordination.services import questionnaire_load
+
+    questionnaire_load()
+    start = time.perf_counter()
+    user = seed()
+    return user, time.perf_counter() - start
+
+
+def main() -> None:
+    from django.db import connection
+
+    user, seeded = seeded_facilitator()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     sys.stdout.write(
-        f"{ORGANISATIONS} organisations seeded in {seeded:.0f} s; {connection.vendor}; "
-        f"Django test client in process, facilitator, median of {RUNS}\n"
+        f"{ORGANISATIONS} organisations (seeded in {seeded:.0f} s); {connection.vendor}; "
+        f"{machine()}\n"
     )
-    sys.stdout.write(f"{'page':<22} {'page ms':>9} {'bare ms':>9} {'ratio':>7}\n")
-    for page, page_ms, bare_ms in rows:
-        sys.stdout.write(f"{page:<22} {page_ms:9.1f} {bare_ms:9.1f} {page_ms / bare_ms:7.1f}\n")
+    if MODE == "client":
+        rows = run_client(user)
+        sys.stdout.write(f"Django test client in process, facilitator, median of {RUNS}\n")
+        sys.stdout.write(f"{'page':<22} {'page ms':>9} {'bare ms':>9} {'ratio':>7}\n")
+        for page, page_ms, bare_ms in rows:
+            sys.stdout.write(f"{page:<22} {page_ms:9.1f} {bare_ms:9.1f} {page_ms / bare_ms:7.1f}\n")
+    else:
+        rows = run_gunicorn(user)
+        sys.stdout.write(
+            f"gunicorn, 2 sync workers, {CONNECTIONS} connections, {SECONDS:g} s per page and "
+            f"per bare view in alternating {SLICE:g} s slices, facilitator\n"
+        )
+        sys.stdout.write(f"{'page':<22} {'page req/s':>11} {'bare req/s':>11} {'ratio':>7}\n")
+        for page, page_rate, bare_rate in rows:
+            sys.stdout.write(
+                f"{page:<22} {page_rate:11.1f} {bare_rate:11.1f} {bare_rate / page_rate:7.1f}\n"
+            )
+    sys.stdout.write(f"machine after the run: {machine()}\n")
     explain(user)
 
 

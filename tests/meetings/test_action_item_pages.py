@@ -13,7 +13,9 @@ from meetings.services import actions as action_services
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
+    InvitationFactory,
     MeetingFactory,
+    MembershipFactory,
     UserFactory,
 )
 from tests.meetings.builders import invitee_of, leader_of
@@ -204,6 +206,34 @@ def _options(html: str, name: str) -> list[tuple[str, str]]:
 
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_action_edit_offers_the_meetings_people_as_owners_never_the_directory(client_for):
+    meeting = MeetingFactory()
+    invitee = InvitationFactory(meeting=meeting, status="accepted", contact__name="Invitee").contact
+    InvitationFactory(meeting=meeting, status="drafted", contact__name="Drafted")
+    member = MembershipFactory(group=meeting.working_group, contact__name="Member").contact
+    former = ContactFactory(name="Former owner")
+    outsider = ContactFactory(name="Outsider")
+    action = action_services.action_item_create(
+        meeting=meeting, description="Draft the agreement", owner_contact=former
+    )
+    leader = leader_of(meeting)
+    client = client_for(leader)
+    url = reverse("action-edit", args=[action.pk])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url, {"description": "Hand over", "owner_contact": outsider.pk})
+
+    contacts = [label for _value, label in _options(page, "owner_contact")]
+    organisations = {value for value, _label in _options(page, "owner_organisation")} - {""}
+    people = sorted([former, invitee, member, leader.contact], key=lambda c: (c.name, c.pk))
+    assert contacts == ["---------", *[f"{c.name} ({c.organisation})" for c in people]]
+    assert organisations == {
+        str(c.organisation_id) for c in (former, invitee, member, leader.contact)
+    }
+    assert refused.status_code == 400
+    assert ActionItem.objects.get(pk=action.pk).owner_contact == former
 
 
 def test_action_filter_offers_no_list_of_every_owner(client_for, team_user):

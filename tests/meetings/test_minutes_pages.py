@@ -11,7 +11,6 @@ from meetings.services import actions as action_services
 from meetings.services import minutes as minutes_services
 from tests.factories import (
     AgendaItemFactory,
-    ContactFactory,
     InvitationFactory,
     MeetingFactory,
     UserFactory,
@@ -135,7 +134,7 @@ def test_minutes_approving_twice_through_the_page_is_refused(client_for):
 
 def test_minutes_action_due_before_the_meeting_via_page_is_refused(client_for):
     minutes, item = circulated_minutes()
-    owner = ContactFactory()
+    owner = InvitationFactory(meeting=minutes.meeting, status="accepted").contact
     day = timezone.localtime(minutes.meeting.starts_at).date()
     early = day - dt.timedelta(days=2)
 

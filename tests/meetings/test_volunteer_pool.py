@@ -8,6 +8,7 @@ from coordination.selectors import (
     needs_assessment_survey,
     pool_contacts,
     volunteer_pool,
+    volunteer_pool_by_name,
     volunteers_without_contact,
 )
 from coordination.services import consent_withdraw
@@ -134,3 +135,48 @@ def test_volunteer_without_contact_joins_the_pool_once_a_consenting_contact_exis
     assert [o.name for o in volunteer_pool()] == ["Anonymous volunteer"]
     assert list(volunteers_without_contact()) == []
     assert pool_contacts(list(volunteer_pool())) == {organisation.pk: consent.contact}
+
+
+def test_survey_response_volunteers_column_follows_the_q56_answer():
+    yes = SurveyResponse.objects.create(
+        survey=needs_assessment_survey(),
+        organisation=OrganisationFactory(name="Yes"),
+        form_language="fr",
+        answers={"q56": "yes"},
+    )
+    unanswered = SurveyResponse.objects.create(
+        survey=needs_assessment_survey(),
+        organisation=OrganisationFactory(name="Unanswered"),
+        form_language="nl",
+        answers={"q3": ["fr"]},
+    )
+    yes.answers = {"q56": "no"}
+    yes.save(update_fields=["answers"])
+    unanswered.answers = {"q56": "yes"}
+    unanswered.save(update_fields=["answers"])
+
+    volunteers = dict(SurveyResponse.objects.values_list("organisation__name", "volunteers"))
+
+    assert volunteers == {"Yes": False, "Unanswered": True}
+
+
+def test_volunteer_pool_by_name_pages_the_same_organisations_as_the_pool():
+    volunteer("Bravo")
+    volunteer("Alpha")
+    volunteer("No consent", consent=False)
+    volunteer("Charlie", working_languages=["nl"])
+    said_no = OrganisationFactory(name="Aardvark")
+    SurveyResponse.objects.create(
+        survey=needs_assessment_survey(),
+        organisation=said_no,
+        form_language="nl",
+        answers={"q56": "no"},
+    )
+    ConsentFactory(contact=ContactFactory(organisation=said_no))
+
+    by_name = [o.name for o in volunteer_pool_by_name()]
+    filtered = [o.name for o in volunteer_pool_by_name(filters={"working_language": "nl"})]
+
+    assert by_name == ["Alpha", "Bravo", "Charlie"]
+    assert by_name == [o.name for o in volunteer_pool()]
+    assert filtered == ["Charlie"]

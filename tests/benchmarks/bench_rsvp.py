@@ -1,0 +1,144 @@
+"""Benchmark of the answer link (not collected by pytest): the RSVP page and the one-press
+answer POST, side by side with bare views doing the same database work in the same process:
+the token check (signature, the invitation and its meeting), and for the POST one locked
+update of the invitation and one outbox row. Django test client, median of ``BENCH_RUNS``.
+
+    DATABASE_URL=sqlite:////tmp/rsvp.sqlite3 python tests/benchmarks/bench_rsvp.py
+
+The database named by DATABASE_URL is wiped (flushed) first: never point it at real data.
+"""
+
+import itertools
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/rsvp.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+
+
+def median_ms(function, runs: int = RUNS) -> float:
+    function()  # warm
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bare_views():
+    from django.core import signing
+    from django.db import transaction
+    from django.http import HttpResponse, HttpResponseRedirect
+    from django.template import engines
+    from django.utils import timezone
+
+    from meetings.models import Invitation, OutboundMessage
+    from meetings.services.invitations import RSVP_SALT
+
+    template = engines["django"].from_string("<p>{{ invitation.meeting.title }}</p>")
+    sequences = itertools.count()
+
+    def token_check(token):
+        data = signing.loads(token, salt=RSVP_SALT)
+        return (
+            Invitation.objects.select_related("meeting", "contact")
+            .filter(pk=data["i"], token_nonce=data["n"])
+            .first()
+        )
+
+    def page(request, token):
+        return HttpResponse(template.render({"invitation": token_check(token)}))
+
+    def answer(request, token):
+        invitation = token_check(token)
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            locked.status = request.POST["answer"]
+            locked.answered_at = timezone.now()
+            locked.save(update_fields=["status", "answered_at", "updated_at"])
+            OutboundMessage.objects.create(
+                invitation=locked, kind="update", sequence=next(sequences),
+                to_email=invitation.contact.email,
+                language="fr", subject="Answer", body_text="Answer", body_html="<p>Answer</p>",
+                next_attempt_at=timezone.now(),
+            )  # fmt: skip
+        return HttpResponseRedirect(request.path)
+
+    return page, answer
+
+
+def main() -> None:
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import clear_url_caches, path
+
+    from coordination import urls
+    from meetings.services.invitations import invitation_token
+    from tests.factories import InvitationFactory, MeetingFactory
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    meeting = MeetingFactory(capacity=30)
+    invitation = InvitationFactory(meeting=meeting, contact__preferred_language="fr")
+    bare_invitation = InvitationFactory(meeting=meeting, contact__preferred_language="fr")
+    for _ in range(20):
+        InvitationFactory(meeting=meeting, status="accepted")
+    page, answer = bare_views()
+    urls.urlpatterns[:0] = [
+        path("bare/rsvp/<str:token>/", page),
+        path("bare/rsvp/<str:token>/answer/", answer),
+    ]
+    clear_url_caches()
+    token, bare_token = invitation_token(invitation), invitation_token(bare_invitation)
+    client = Client()
+    answers = iter(["accepted", "declined"] * (RUNS + 2))
+
+    def rsvp_page():
+        assert client.get(f"/rsvp/{token}/?answer=accepted").status_code == 200
+
+    def rsvp_answer():
+        data = {"answer": next(answers), "one_press": "1"}
+        assert client.post(f"/rsvp/{token}/", data).status_code == 302
+
+    bare_answers = iter(["accepted", "declined"] * (RUNS + 2))
+
+    def bare_page():
+        assert client.get(f"/bare/rsvp/{bare_token}/").status_code == 200
+
+    def bare_answer():
+        data = {"answer": next(bare_answers)}
+        assert client.post(f"/bare/rsvp/{bare_token}/answer/", data).status_code == 302
+
+    from django.db import connection
+
+    if os.environ.get("BENCH_PROFILE"):  # where the page's time goes
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [rsvp_page() for _ in range(20)])
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+    rows = [
+        ("RSVP page", median_ms(rsvp_page), median_ms(bare_page)),
+        ("answer POST", median_ms(rsvp_answer), median_ms(bare_answer)),
+    ]
+    sys.stdout.write(f"{connection.vendor}; test client in process, median of {RUNS}\n")
+    sys.stdout.write(f"{'what':<14} {'ms':>7} {'bare ms':>8} {'ratio':>6}\n")
+    for label, ms, bare in rows:
+        sys.stdout.write(f"{label:<14} {ms:7.2f} {bare:8.2f} {ms / bare:6.2f}\n")
+
+
+if __name__ == "__main__":
+    main()
