@@ -14,6 +14,7 @@ from meetings.services import actions as action_services
 from tests.factories import (
     AgendaItemFactory,
     ContactFactory,
+    InvitationFactory,
     MeetingFactory,
     UserFactory,
 )
@@ -27,13 +28,40 @@ def _british(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"  # "15 December 2026"
 
 
+def test_api_action_item_owner_from_outside_the_meeting_is_a_400_and_writes_nothing():
+    meeting = MeetingFactory()
+    outsider = ContactFactory()
+
+    response = api(leader_of(meeting)).post(
+        "/api/action-items/",
+        {"meeting": meeting.pk, "description": "Someone else's", "owner_contact": outsider.pk,
+         "owner_organisation": outsider.organisation.pk},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert sorted((e["attr"], e["detail"]) for e in response.json()["errors"]) == [
+        (
+            "owner_contact",
+            "The owner is one of this meeting's people: an invitee, a member of its group, "
+            "someone who attended or a facilitator of its round.",
+        ),
+        (
+            "owner_organisation",
+            "The owning organisation is the organisation of one of this meeting's people.",
+        ),
+    ]
+    assert ActionItem.objects.count() == 0
+
+
 def test_api_action_item_due_before_meeting_is_a_400():
     meeting = MeetingFactory()
     day = timezone.localtime(meeting.starts_at).date()
 
     response = api(leader_of(meeting)).post(
         "/api/action-items/",
-        {"meeting": meeting.pk, "description": "Late", "owner_contact": ContactFactory().pk,
+        {"meeting": meeting.pk, "description": "Late",
+         "owner_contact": InvitationFactory(meeting=meeting).contact.pk,
          "due_date": (day - dt.timedelta(days=1)).isoformat()},
         format="json",
     )  # fmt: skip

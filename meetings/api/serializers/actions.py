@@ -9,6 +9,7 @@ from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.api.serializers.scheduling import VisibleMeetingField
 from meetings.models import ActionItem, ActionItemEvent, AgendaItem
+from meetings.selectors.actions import action_owner_choices
 from meetings.selectors.scheduling import meetings_visible_to
 
 
@@ -54,6 +55,26 @@ class ActionItemCreateSerializer(serializers.Serializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     due_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        """The owner is one of the meeting's people, as the pages offer them
+        (``action_owner_choices``): an id from elsewhere in the directory is refused."""
+        people, organisations = action_owner_choices(meeting=attrs["meeting"])
+        errors = {}
+        contact = attrs.get("owner_contact")
+        if contact is not None and not people.filter(pk=contact.pk).exists():
+            errors["owner_contact"] = _(
+                "The owner is one of this meeting's people: an invitee, a member of its "
+                "group, someone who attended or a facilitator of its round."
+            )
+        organisation = attrs.get("owner_organisation")
+        if organisation is not None and not organisations.filter(pk=organisation.pk).exists():
+            errors["owner_organisation"] = _(
+                "The owning organisation is the organisation of one of this meeting's people."
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ActionItemSetStatusSerializer(serializers.Serializer):
