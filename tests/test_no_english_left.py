@@ -1,0 +1,268 @@
+"""No English left on French, Dutch and German pages, e-mails and documents: the demo is read
+in each language by its users, and every e-mail an invitee can receive is written for a
+contact of that language; none of them may show an English sentence of the catalogue or of
+the questionnaire whose translation in that language differs."""
+
+import gettext
+import io
+import re
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from coordination.models import Contact, Question, User
+from meetings.enums import InvitationStatus, OutboxKind
+from meetings.models import ActionItem, Invitation, Meeting, Minutes, OutboundMessage
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("fr", "nl", "de")
+USERS = ("team", "facilitator", "participant")
+LINK = re.compile(r'href="(/[^"]*)"')
+SKIP = ("/admin/", "/static/", "/media/", "/accounts/logout/", "/api/")
+DOCUMENTS = (".pdf", ".docx")
+MAX_PAGES = 120
+# What a msgid is cut at: placeholders of both kinds, HTML tags, line breaks.
+CUT = re.compile(r"%\([^)]*\)[sdfr]|%[sdfr]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]*>|\n|%%")
+WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+SPACES = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return SPACES.sub(" ", text).strip()
+
+
+def _fragments(text: str) -> list[str]:
+    """The runs of at least three words between a text's placeholders and tags."""
+    pieces = (_squash(piece).strip(" .,:;()-–—") for piece in CUT.split(text))
+    return [piece for piece in pieces if len(WORD.findall(piece)) >= 3]
+
+
+def _catalogue(language: str) -> tuple[set[str], list[str]]:
+    """The English fragments of ``language``'s catalogue (msgids translated differently) and
+    the translations themselves (an English fragment found in one is not a leak)."""
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as handle:
+        catalog = gettext.GNUTranslations(handle)._catalog
+    english: set[str] = set()
+    translated: list[str] = []
+    for key, translation in catalog.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        if not msgid:
+            continue  # the header
+        msgid = msgid.split("\x04", 1)[-1]
+        translated.append(_squash(translation))
+        if translation != msgid:
+            english.update(_fragments(msgid))
+    return english, translated
+
+
+def _labels(value):
+    """Every ``{"en": ..., <language>: ...}`` label inside a question's JSON."""
+    if isinstance(value, dict):
+        if "en" in value and all(isinstance(text, str) for text in value.values()):
+            yield value
+        else:
+            for item in value.values():
+                yield from _labels(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _labels(item)
+
+
+def english_fragments(language: str) -> list[str]:
+    english, translated = _catalogue(language)
+    for question in Question.objects.all():
+        for label in _labels([question.text, question.options, question.rows]):
+            if label.get(language) and label[language] != label["en"]:
+                english.update(_fragments(label["en"]))
+                translated.append(_squash(label[language]))
+    everything_translated = "\n".join(translated)
+    # Longest first: a leak is reported by its longest English sentence only.
+    return sorted(
+        (fragment for fragment in english if fragment not in everything_translated),
+        key=len,
+        reverse=True,
+    )
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return _squash(" ".join(parser.parts))
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return _squash(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages))
+
+
+def docx_text(content: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    for section in document.sections:
+        parts.extend(paragraph.text for paragraph in section.header.paragraphs)
+        parts.extend(paragraph.text for paragraph in section.footer.paragraphs)
+    return _squash(" ".join(parts))
+
+
+def _url_name(url: str) -> str:
+    try:
+        return resolve(urlsplit(url).path).url_name or url
+    except Resolver404:
+        return url
+
+
+def read_demo(client: Client) -> dict[str, str]:
+    """The visible text of one page of each URL pattern a user reaches by following links,
+    and of one document (PDF, DOCX) of each pattern linked from them."""
+    texts: dict[str, str] = {}
+    patterns: set[str] = set()
+    queue = deque(["/"])
+    while queue and len(texts) < MAX_PAGES:
+        url = queue.popleft()
+        name = _url_name(url)
+        if url in texts or name in patterns:
+            continue
+        patterns.add(name)
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("application/pdf"):
+            texts[url] = pdf_text(response.content)
+            continue
+        if "wordprocessingml" in content_type:
+            texts[url] = docx_text(response.content)
+            continue
+        if "text/html" not in content_type:
+            continue
+        html = response.content.decode()
+        texts[url] = visible_text(html)
+        for link in LINK.findall(html):
+            link = urldefrag(link.replace("&amp;", "&"))[0]
+            if link.startswith(SKIP):
+                continue
+            if urlsplit(link).path.endswith(".ics"):
+                continue
+            if link not in texts:
+                # Documents first: one of each kind is enough, and they are few.
+                if urlsplit(link).path.endswith(DOCUMENTS):
+                    queue.appendleft(link)
+                else:
+                    queue.append(link)
+    return texts
+
+
+def write_every_email(language: str) -> dict[str, str]:
+    """Every kind of outbox message the demo can cause, written for contacts of
+    ``language``: where (kind and recipient) → subject, text and HTML body."""
+    from meetings.services.actions import action_reminder_send
+    from meetings.services.agendas import agenda_invitees_notify
+    from meetings.services.feedback import _feedback_message_enqueue
+    from meetings.services.invitations import invitation_message_enqueue
+    from meetings.services.minutes import minutes_circulation_send
+
+    Contact.objects.update(preferred_language=language)
+    OutboundMessage.objects.all().delete()
+    invitation = (
+        Invitation.objects.filter(status=InvitationStatus.SENT, contact__email__isnull=False)
+        .select_related("meeting", "contact")
+        .order_by("pk")
+        .first()
+    )
+    for kind in (
+        OutboxKind.INVITATION,
+        OutboxKind.UPDATE,
+        OutboxKind.REMINDER,
+        OutboxKind.NUDGE,
+        OutboxKind.WAITLIST,
+        OutboxKind.WAITLISTED,
+        OutboxKind.CANCEL,
+    ):
+        invitation_message_enqueue(invitation=invitation, kind=kind, sequence=1)
+    for kind in (OutboxKind.FEEDBACK, OutboxKind.FEEDBACK_REMINDER):
+        _feedback_message_enqueue(invitation=invitation, kind=kind, sequence=1)
+    meeting = Meeting.objects.filter(agenda_published_at__isnull=False).order_by("pk").first()
+    agenda_invitees_notify(meeting=meeting)
+    for minutes in Minutes.objects.order_by("pk"):
+        minutes_circulation_send(minutes_id=minutes.pk)
+    for action in ActionItem.objects.filter(owner_contact__email__isnull=False).order_by("pk")[:3]:
+        action_reminder_send(action_id=action.pk, today=action.due_date or timezone.localdate())
+    return {
+        f"e-mail {row.kind} to {row.to_email}": _squash(
+            f"{row.subject}\n{row.body_text}\n{visible_text(row.body_html)}"
+        )
+        for row in OutboundMessage.objects.order_by("pk")
+    }
+
+
+def leaks_in(texts: dict[str, str], fragments: list[str]) -> list[str]:
+    found = []
+    for where, text in texts.items():
+        for fragment in fragments:
+            if fragment in text:
+                found.append(f"{where}: {fragment!r}")
+                text = text.replace(fragment, " ")
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_english_left_in_demo_pages_documents_and_emails(language):
+    call_command("load_demo", verbosity=0)
+    fragments = english_fragments(language)
+    texts: dict[str, str] = {}
+    for username in USERS:
+        user = User.objects.get(username=username)
+        User.objects.filter(pk=user.pk).update(preferred_language=language)
+        client = Client()
+        client.force_login(user)
+        texts.update({f"{username} {url}": text for url, text in read_demo(client).items()})
+    emails = write_every_email(language)
+    texts.update(emails)
+
+    leaks = leaks_in(texts, fragments)
+
+    assert len(texts) > 60
+    assert {where.split(" ")[1] for where in emails} >= {
+        OutboxKind.INVITATION,
+        OutboxKind.AGENDA,
+        OutboxKind.MINUTES_CIRCULATED,
+        OutboxKind.FEEDBACK,
+    }
+    assert leaks == [], f"English on {language} pages, e-mails and documents:\n" + "\n".join(
+        leaks
+    )
