@@ -123,7 +123,9 @@ def visible_text(html: str) -> str:
 def pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 
-    return _squash(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages))
+    return _squash(
+        " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    )
 
 
 def docx_text(content: bytes) -> str:
@@ -263,6 +265,4 @@ def test_no_english_left_in_demo_pages_documents_and_emails(language):
         OutboxKind.MINUTES_CIRCULATED,
         OutboxKind.FEEDBACK,
     }
-    assert leaks == [], f"English on {language} pages, e-mails and documents:\n" + "\n".join(
-        leaks
-    )
+    assert leaks == [], f"English on {language} pages, e-mails and documents:\n" + "\n".join(leaks)
