@@ -18,9 +18,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from coordination.models import Contact, Question, User
+from coordination.models import ConsultationRound, Contact, Question, User
 from meetings.enums import ActionStatus, InvitationStatus, OutboxKind
 from meetings.models import ActionItem, Invitation, Meeting, Minutes, OutboundMessage
+from meetings.services import reports
 
 pytestmark = pytest.mark.django_db
 
@@ -169,15 +170,16 @@ def read_demo(client: Client, *, documents: list[str] = ()) -> dict[str, str]:
         if response.status_code != 200:
             continue
         content_type = response.get("Content-Type", "")
+        content = b"".join(response) if response.streaming else response.content
         if content_type.startswith("application/pdf"):
-            texts[url] = pdf_text(response.content)
+            texts[url] = pdf_text(content)
             continue
         if "wordprocessingml" in content_type:
-            texts[url] = docx_text(response.content)
+            texts[url] = docx_text(content)
             continue
         if "text/html" not in content_type:
             continue
-        html = response.content.decode()
+        html = content.decode()
         texts[url] = visible_text(html)
         for link in LINK.findall(html):
             link = urldefrag(link.replace("&amp;", "&"))[0]
@@ -261,7 +263,13 @@ def test_no_english_left_in_demo_pages_documents_and_emails(language):
     held = Meeting.objects.exclude(language="en").order_by("-language", "pk")
     minuted = held.filter(minutes__isnull=False).values_list("pk", flat=True).first()
     agenda = held.filter(agenda_published_at__isnull=False).values_list("pk", flat=True).first()
+    consultation_round = ConsultationRound.objects.order_by("pk").first()
+    report = reports.report_get_or_create(consultation_round=consultation_round, language=language)
+    reports.report_job_run(job_id=reports.report_generate(report=report, user=None).pk)
+    version = report.versions.order_by("-number").values_list("number", flat=True).first()
     documents = [
+        f"/rounds/{consultation_round.pk}/report/versions/{version}/report.pdf",
+        f"/rounds/{consultation_round.pk}/report/versions/{version}/report.docx",
         f"/meetings/{minuted}/minutes.pdf",
         f"/meetings/{minuted}/minutes.docx",
         f"/meetings/{agenda}/agenda.pdf",
