@@ -425,9 +425,12 @@ class SurveyResultsView(DirectoryPermission, View):
         survey = selectors.needs_assessment_survey()
         form, filters = _results_filters(request)
         language = (get_language() or "en")[:2]
-        results = list(
-            selectors.survey_results_cached(survey=survey, language=language, **filters).values()
-        )
+        results = [
+            (stats, stats.question.label(language))
+            for stats in selectors.survey_results_cached(
+                survey=survey, language=language, **filters
+            ).values()
+        ]
         return render(
             request,
             "coordination/survey_results.html",

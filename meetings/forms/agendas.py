@@ -81,11 +81,14 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=_("Attach a file"),
-        help_text=_("PDF, DOCX, XLSX, PPTX or an image; at most %(mb)s MB.")
-        % {"mb": ATTACHMENT_MAX_BYTES // 1_048_576},
-    )
+    file = forms.FileField(label=_("Attach a file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Filled in the reader's language (a lazy string formatted at import is English).
+        self.fields["file"].help_text = _(
+            "PDF, DOCX, XLSX, PPTX or an image; at most %(mb)s MB."
+        ) % {"mb": ATTACHMENT_MAX_BYTES // 1_048_576}
 
 
 class TemplateForm(forms.Form):
