@@ -1,6 +1,8 @@
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections
 from django.test import Client
 from django.utils import timezone, translation
@@ -53,7 +55,14 @@ def pytest_runtest_teardown(item, nextitem):
             call_command(
                 "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
             )
-            connections[alias].creation.deserialize_db_from_string(contents)
+            connection = connections[alias]
+            connection.creation.deserialize_db_from_string(contents)
+            # The flush restarted the id sequences at 1 and the contents came back with
+            # their ids: move each sequence past them (PostgreSQL; SQLite needs nothing).
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
 
 
 @pytest.fixture
