@@ -251,6 +251,13 @@ class RsvpView(View):
                 "answered": invitation is not None
                 and invitation.status in (*invitation_services.ANSWERS, "waitlisted"),
                 "ics_url": reverse("rsvp-ics", args=[token]) if invitation else "",
+                # The answer form offers to erase what was given before (never shown back).
+                "has_earlier_details": invitation is not None
+                and bool(
+                    invitation.comment
+                    or invitation.accessibility_needs
+                    or invitation.needs_interpretation
+                ),
                 "answered_dates": series_dates_answered(invitation=invitation)
                 if invitation and invitation.status in invitation_services.ANSWERABLE
                 else [],
