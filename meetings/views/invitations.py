@@ -24,6 +24,7 @@ from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
 from meetings.models import DelegationRequest, Invitation
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
+from meetings.selectors.agendas import agenda_cache_generation
 from meetings.selectors.invitations import (
     invitation_delegation,
     invitation_overview,
@@ -243,6 +244,9 @@ class RsvpView(View):
                 "agenda_items": meeting.agenda_items.order_by("position")
                 if meeting and meeting.agenda_published_at
                 else [],
+                "agenda_generation": agenda_cache_generation()
+                if meeting and meeting.agenda_published_at
+                else 0,
                 "form": form,
                 "delegate_form": delegate_form,
                 "error": error,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 
+from coordination.services import contact_erase
 from meetings.forms.invitations import AnswerForm, DelegateForm
 from meetings.models import Invitation, Meeting
 from meetings.services.agendas import agenda_mark_changed
@@ -239,3 +240,14 @@ def test_the_agenda_block_is_in_each_invitee_language():
         assert translation.gettext("The agenda has not been set yet.") in dutch_html
     with translation.override("fr"):
         assert translation.gettext("The agenda has not been set yet.") in french_html
+
+
+def test_a_person_erased_from_the_agenda_is_gone_from_the_page_at_once():
+    invitation = InvitationFactory(contact__preferred_language="fr")
+    presenter = ContactFactory(name="Olena Petrenko")
+    published(invitation.meeting, "Accueil", "Témoignage de Olena Petrenko")
+    assert "Olena Petrenko" in agenda(page(invitation).content.decode())
+
+    contact_erase(contact=presenter)
+
+    assert "Olena Petrenko" not in page(invitation).content.decode()
