@@ -65,9 +65,14 @@ class DelegateForm(forms.Form):
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["colleague"].queryset = Contact.objects.filter(
-            organisation_id=invitation.contact.organisation_id, is_active=True
-        ).exclude(pk=invitation.contact_id)
+        # Each option names the colleague's organisation: one query for all of them.
+        self.fields["colleague"].queryset = (
+            Contact.objects.filter(
+                organisation_id=invitation.contact.organisation_id, is_active=True
+            )
+            .exclude(pk=invitation.contact_id)
+            .select_related("organisation")
+        )
 
     def clean(self):
         data = super().clean()

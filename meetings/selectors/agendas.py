@@ -87,11 +87,17 @@ AGENDA_PDF_GENERATION_KEY = "agenda-pdf-generation"
 
 
 def agenda_pdf_cache_drop() -> None:
-    """Make every cached agenda PDF stale (they may name a person whose data were erased)."""
+    """Make every cached agenda stale, the PDFs and the answer page's agenda block (they may
+    name a person whose data were erased)."""
     try:
         cache.incr(AGENDA_PDF_GENERATION_KEY)
     except ValueError:
         cache.set(AGENDA_PDF_GENERATION_KEY, 1, timeout=None)
+
+
+def agenda_cache_generation() -> int:
+    """Part of the key of every cached agenda: raised by ``agenda_pdf_cache_drop``."""
+    return cache.get(AGENDA_PDF_GENERATION_KEY, 0)
 
 
 def agenda_pdf_cached(*, meeting: Meeting, bilingual: bool = False) -> bytes:

@@ -24,6 +24,7 @@ from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
 from meetings.models import DelegationRequest, Invitation
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
+from meetings.selectors.agendas import agenda_cache_generation
 from meetings.selectors.invitations import (
     invitation_delegation,
     invitation_overview,
@@ -243,6 +244,9 @@ class RsvpView(View):
                 "agenda_items": meeting.agenda_items.order_by("position")
                 if meeting and meeting.agenda_published_at
                 else [],
+                "agenda_generation": agenda_cache_generation()
+                if meeting and meeting.agenda_published_at
+                else 0,
                 "form": form,
                 "delegate_form": delegate_form,
                 "error": error,
@@ -251,6 +255,13 @@ class RsvpView(View):
                 "answered": invitation is not None
                 and invitation.status in (*invitation_services.ANSWERS, "waitlisted"),
                 "ics_url": reverse("rsvp-ics", args=[token]) if invitation else "",
+                # The answer form offers to erase what was given before (never shown back).
+                "has_earlier_details": invitation is not None
+                and bool(
+                    invitation.comment
+                    or invitation.accessibility_needs
+                    or invitation.needs_interpretation
+                ),
                 "answered_dates": series_dates_answered(invitation=invitation)
                 if invitation and invitation.status in invitation_services.ANSWERABLE
                 else [],
