@@ -45,6 +45,7 @@ from django.utils.dateparse import parse_datetime
 from meetings.enums import InvitationStatus, MeetingStatus
 from meetings.formats import ical
 from meetings.models import Invitation, Meeting
+from meetings.selectors.agendas import agenda_cache_generation
 
 FEED_CANCELLED_DAYS = 30
 # Bump when the bytes of a feed event change for the same data (a new property, say).
@@ -86,11 +87,13 @@ class FeedStamp:
     moved: int
     revised_at: dt.datetime | None
     last_modified: dt.datetime | None
+    generation: int = 0  # raised by an erasure: every cached text may name the person
 
     @property
     def etag(self) -> str:
         parts = (
             *_format_parts(),
+            self.generation,
             self.owner,
             self.name,
             self.language,
@@ -136,9 +139,10 @@ class Feed:
     name: str
     language: str
     versions: list[FeedVersion]
+    generation: int = 0  # as in FeedStamp
 
     def key(self, version: FeedVersion) -> str:
-        return f"feed-event:{self.language}:{version.cache_key}"
+        return f"feed-event:{self.generation}:{self.language}:{version.cache_key}"
 
 
 # --- Personal feeds -------------------------------------------------------------------------
@@ -241,6 +245,7 @@ def personal_feed_stamp(*, user, name: str, now: dt.datetime | None = None) -> F
         stamps.append(cancelled + dt.timedelta(days=FEED_CANCELLED_DAYS))
     last_modified = max((s for s in stamps if s is not None), default=None)
     return FeedStamp(
+        generation=agenda_cache_generation(),
         owner=f"user:{user.pk}",
         name=name,
         language=user.preferred_language or "en",
@@ -272,6 +277,7 @@ def personal_feed(*, user, name: str, now: dt.datetime | None = None) -> Feed:
         )
     )
     return Feed(
+        generation=agenda_cache_generation(),
         name=name,
         language=user.preferred_language or "en",
         versions=[FeedVersion(*row) for row in rows],
@@ -298,6 +304,7 @@ def group_feed_stamp(*, group, language: str) -> FeedStamp:
         revised=Max("revised_at"),
     )
     return FeedStamp(
+        generation=agenda_cache_generation(),
         owner=f"group:{group.pk}",
         name=group.name,
         language=language,
@@ -317,6 +324,7 @@ def group_feed(*, group, language: str) -> Feed:
         .values_list("pk", "ical_uid", "sequence", "timezone", "revised_at", "moved")
     )
     return Feed(
+        generation=agenda_cache_generation(),
         name=group.name,
         language=language,
         versions=[

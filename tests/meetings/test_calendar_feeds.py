@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from coordination.models import Contact
+from coordination.services import contact_erase
 from meetings import enums
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation, Meeting
@@ -254,6 +255,29 @@ def test_feed_of_a_published_agenda_is_new_even_without_a_new_sequence(client):
     assert (
         "1. Housing in Liège" in vobject.readOne(second.content.decode()).vevent.description.value
     )
+
+
+def test_feed_names_no_one_whose_data_were_erased_even_from_its_cache(client):
+    user = _user_with_contact()
+    invitation = InvitationFactory(contact=user.contact, status=InvitationStatus.ACCEPTED)
+    _backdate(invitation)
+    person = ContactFactory(name="Anneleen Verhaegen")
+    agenda_services.agenda_item_create(
+        meeting=invitation.meeting, title="Housing plan, presented by Anneleen Verhaegen"
+    )
+    agenda_services.agenda_publish(meeting=invitation.meeting)
+    url = reverse("calendar-feed", args=[user.calendar_token])
+    before = client.get(url)  # its events and document are now cached
+
+    contact_erase(contact=person, by=TeamUserFactory())
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert "Anneleen Verhaegen" in before.content.decode()
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    description = vobject.readOne(after.content.decode()).vevent.description.value
+    assert "Verhaegen" not in after.content.decode()
+    assert description.startswith("Agenda:\n1. Housing plan, presented by ")
 
 
 def test_feed_rebuilt_from_cached_events_is_the_same_as_a_fresh_one(client):
