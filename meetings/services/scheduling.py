@@ -389,24 +389,29 @@ def occurrence_cancel(*, meeting: Meeting, occurrence_start: dt.datetime, by) ->
 OCCURRENCE_OWN_FIELDS = ("starts_at", "ends_at", "title", "location", "online_url", "format")
 
 
+def _like_series(series: Meeting, moment: dt.datetime) -> dict:
+    """The fields of a meeting of ``series`` that starts at ``moment``: one of its dates, or
+    the series that goes on from there after a split."""
+    return {
+        "working_group": series.working_group,
+        "consultation_round": series.consultation_round,
+        "title": series.title,
+        "starts_at": moment,
+        "ends_at": moment + (series.ends_at - series.starts_at),
+        "timezone": series.timezone,
+        "format": series.format,
+        "location": series.location,
+        "online_url": series.online_url,
+        "status": series.status,
+        "language": series.language,
+        "capacity": series.capacity,
+        "facilitator": series.facilitator,
+        "reminder_offsets": series.reminder_offsets,
+    }
+
+
 def _occurrence_for_date(series: Meeting, moment: dt.datetime) -> Meeting:
-    return Meeting(
-        working_group=series.working_group,
-        recurrence_parent=series,
-        recurrence_id=moment,
-        title=series.title,
-        starts_at=moment,
-        ends_at=moment + (series.ends_at - series.starts_at),
-        timezone=series.timezone,
-        format=series.format,
-        location=series.location,
-        online_url=series.online_url,
-        status=series.status,
-        language=series.language,
-        capacity=series.capacity,
-        facilitator=series.facilitator,
-        reminder_offsets=series.reminder_offsets,
-    )
+    return Meeting(recurrence_parent=series, recurrence_id=moment, **_like_series(series, moment))
 
 
 def _occurrences_create(series: Meeting, moments: list[dt.datetime]) -> list[Meeting]:
@@ -631,26 +636,13 @@ def series_split(*, meeting: Meeting, occurrence_start: dt.datetime, by) -> Meet
             locked, moment.astimezone(tz).replace(tzinfo=None)
         )
         rest = Meeting.objects.create(
-            working_group=locked.working_group,
-            consultation_round=locked.consultation_round,
-            title=locked.title,
-            starts_at=moment,
-            ends_at=moment + (locked.ends_at - locked.starts_at),
-            timezone=locked.timezone,
-            format=locked.format,
-            location=locked.location,
-            online_url=locked.online_url,
-            status=locked.status,
-            language=locked.language,
-            capacity=locked.capacity,
-            facilitator=locked.facilitator,
+            **_like_series(locked, moment),
             recurrence_rule=rest_rule,
             recurrence_exdates=[
                 value
                 for value in locked.recurrence_exdates
                 if dt.datetime.fromisoformat(value) > moment
             ],
-            reminder_offsets=locked.reminder_offsets,
         )
         locked.occurrences.filter(recurrence_id__gte=moment).update(recurrence_parent=rest)
         locked.recurrence_exdates = [
