@@ -25,8 +25,8 @@ from meetings.forms.actions import (
 from meetings.selectors.actions import (
     action_item_history,
     action_item_list,
+    action_items_listed,
     action_items_visible_to,
-    action_items_with_meetings,
     action_owner_choices,
 )
 from meetings.services import actions as action_services
@@ -76,7 +76,7 @@ def action_list(request):
             {"form": form, "actions": [], "page_obj": None, "query": ""},
             status=400,
         )
-    actions = action_items_with_meetings(
+    actions = action_items_listed(
         action_item_list(user=request.user, filters=form.filters(), visible=visible)
     )
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
