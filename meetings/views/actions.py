@@ -50,8 +50,12 @@ def action_list_rows(actions, *, today) -> list[dict]:
             {
                 "url": detail_url(action.pk),
                 "description": Truncator(action.description).chars(120),
-                "contact": contact,
-                "organisation": organisation,
+                "contact_name": contact.name if contact else "",
+                "contact_url": f"?status=open&owner={contact.pk}" if contact else "",
+                "organisation_name": organisation.name if organisation else "",
+                "organisation_url": (
+                    f"?status=open&organisation={organisation.pk}" if organisation else ""
+                ),
                 "due": dates.medium_date(due) if due else "–",
                 "overdue": action.is_open and due is not None and due < today,
                 "status": action.status,
