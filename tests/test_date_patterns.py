@@ -23,7 +23,6 @@ TEMPLATE_ALLOWED = {"T"}
 TEMPLATE_MACHINE = {
     ("templates/meetings/_scheduling_panel.html", r"Y-m-d\TH:i"),
     ("templates/meetings/_scheduling_panel.html", r"Ymd\THi"),
-    ("templates/meetings/meeting_list.html", r"Ymd\THi"),
     ("templates/meetings/rsvp.html", r"Ymd\THi"),
 }
 
@@ -41,6 +40,8 @@ PYTHON_MACHINE = {
     ("meetings/formats/documents.py", "%Y-%m-%d"),
     # An iCalendar recurrence rule's UNTIL (RFC 5545).
     ("meetings/recurrence.py", "%Y%m%d"),
+    # A series date's original start in the path of its opening (read back by strptime).
+    ("meetings/views/scheduling.py", "%Y%m%dT%H%M"),
     # The operator's console output of a management command.
     ("meetings/management/commands/schedule_action_reminders.py", "%Y-%m-%d %H:%M"),
 }

@@ -178,6 +178,22 @@ def action_item_history(*, action: ActionItem) -> list[ActionItemEvent]:
     )
 
 
+LISTED_FIELDS = (
+    "description", "due_date", "status", "origin_meeting_id",
+    "owner_contact__name", "owner_organisation__name", "origin_meeting__title",
+)  # fmt: skip
+
+
+def action_items_listed(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """Only what the list of action items shows (its rows, not the whole meeting and agenda
+    item of each), with the meetings that reviewed each one."""
+    return action_items_with_meetings(
+        queryset.select_related(None)
+        .select_related("owner_contact", "owner_organisation", "origin_meeting")
+        .only(*LISTED_FIELDS)
+    )
+
+
 def action_items_with_meetings(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     """Prefetch the meetings that reviewed each action (for lists showing carry-over)."""
     reviews = ActionItemEvent.objects.filter(kind=enums.ActionEventKind.REVIEWED).select_related(

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -291,15 +291,22 @@ def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> l
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
         .filter(starts_at__lt=horizon)
-        .prefetch_related(Prefetch("occurrences", queryset=near))
     )
+    meetings = list(meetings)
+    # The series' own dates in one query, only when the window holds a series (a prefetch
+    # would build a related manager per meeting of the list).
+    series_ids = [meeting.pk for meeting in meetings if meeting.recurrence_rule]
+    occurrences: dict[int, dict[dt.datetime, Meeting]] = {pk: {} for pk in series_ids}
+    if series_ids:
+        for occurrence in near.filter(recurrence_parent_id__in=series_ids):
+            occurrences[occurrence.recurrence_parent_id][occurrence.recurrence_id] = occurrence
     dates = []
     for meeting in meetings:
         length = meeting.ends_at - meeting.starts_at
         if not meeting.recurrence_rule:
             dates.append(UpcomingDate(meeting, meeting.starts_at, meeting.ends_at))
             continue
-        by_original = {o.recurrence_id: o for o in meeting.occurrences.all()}
+        by_original = occurrences[meeting.pk]
         originals = series_originals(
             meeting, start=now - dt.timedelta(days=1), end=horizon + dt.timedelta(days=1)
         )

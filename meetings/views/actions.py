@@ -25,8 +25,8 @@ from meetings.forms.actions import (
 from meetings.selectors.actions import (
     action_item_history,
     action_item_list,
+    action_items_listed,
     action_items_visible_to,
-    action_items_with_meetings,
     action_owner_choices,
 )
 from meetings.services import actions as action_services
@@ -50,8 +50,12 @@ def action_list_rows(actions, *, today) -> list[dict]:
             {
                 "url": detail_url(action.pk),
                 "description": Truncator(action.description).chars(120),
-                "contact": contact,
-                "organisation": organisation,
+                "contact_name": contact.name if contact else "",
+                "contact_url": f"?status=open&owner={contact.pk}" if contact else "",
+                "organisation_name": organisation.name if organisation else "",
+                "organisation_url": (
+                    f"?status=open&organisation={organisation.pk}" if organisation else ""
+                ),
                 "due": dates.medium_date(due) if due else "–",
                 "overdue": action.is_open and due is not None and due < today,
                 "status": action.status,
@@ -76,7 +80,7 @@ def action_list(request):
             {"form": form, "actions": [], "page_obj": None, "query": ""},
             status=400,
         )
-    actions = action_items_with_meetings(
+    actions = action_items_listed(
         action_item_list(user=request.user, filters=form.filters(), visible=visible)
     )
     page = Paginator(actions, 50).get_page(request.GET.get("page"))

@@ -2,6 +2,7 @@
 service, render."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,14 +16,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from coordination import dates
 from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, round_refusals
+from meetings.enums import MeetingFormat, MeetingStatus
 from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
 from meetings.models import Meeting, TimeProposal
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_counts, removals_undoable
 from meetings.selectors.scheduling import (
+    UpcomingDate,
     meeting_conflicts,
     meetings_visible_to,
     occurrence_answer_counts,
@@ -34,7 +38,66 @@ from meetings.selectors.scheduling import (
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
-from meetings.views.base import ManagedMeetingMixin, error_text, form_errors, visible_meeting
+from meetings.views.base import (
+    ManagedMeetingMixin,
+    error_text,
+    form_errors,
+    url_maker,
+    visible_meeting,
+)
+
+
+def meeting_list_rows(meetings) -> list[dict]:
+    """What the list of meetings shows of each one, ready for the template (which then only
+    prints): dates formatted, labels and links resolved once per page."""
+    detail_url = url_maker("meeting-detail")
+    formats = {value: str(label) for value, label in MeetingFormat.choices}
+    statuses = {value: str(label) for value, label in MeetingStatus.choices}
+    return [
+        {
+            "url": detail_url(meeting.pk),
+            "title": meeting.title,
+            "when": dates.medium_datetime(meeting.starts_at),
+            "group": str(meeting.working_group or meeting.consultation_round),
+            "format": formats.get(meeting.format, meeting.format),
+            "status": meeting.status,
+            "status_label": statuses.get(meeting.status, meeting.status),
+        }
+        for meeting in meetings
+    ]
+
+
+def upcoming_rows(upcoming: list[UpcomingDate]) -> list[dict]:
+    """The coming dates as the list shows them: a date of a series not yet a meeting of its
+    own links to its opening by its original start in the series' time zone."""
+    detail_url = url_maker("meeting-detail")
+    open_url = reverse("occurrence-open", args=[2_147_483_647, "ORIGINAL"])
+    formats = {value: str(label) for value, label in MeetingFormat.choices}
+    rows = []
+    for date in upcoming:
+        meeting = date.meeting
+        if date.occurrence:
+            url = detail_url(date.occurrence.pk)
+        elif date.original:
+            original = timezone.localtime(date.original, ZoneInfo(meeting.timezone))
+            url = open_url.replace("2147483647", str(meeting.pk), 1).replace(
+                "ORIGINAL", original.strftime("%Y%m%dT%H%M"), 1
+            )
+        else:
+            url = detail_url(meeting.pk)
+        rows.append(
+            {
+                "url": url,
+                "title": date.title,
+                "when": dates.medium_datetime(date.starts_at),
+                "until": dates.time_of_day(date.ends_at),
+                "moved": date.moved,
+                "series": bool(meeting.recurrence_rule),
+                "group": str(meeting.working_group or meeting.consultation_round),
+                "format": formats.get(meeting.format, meeting.format),
+            }
+        )
+    return rows
 
 
 class MeetingListView(LoginRequiredMixin, ListView):
@@ -75,9 +138,14 @@ class MeetingListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context |= {"past": self.past, "query": self.query}
+        context |= {
+            "past": self.past,
+            "query": self.query,
+            "rows": meeting_list_rows(context["meetings"]),
+        }
         if not self.past and not self.query:  # every coming date, each date of a series apart
             context["upcoming"] = upcoming_dates(user=self.request.user)
+            context["upcoming_rows"] = upcoming_rows(context["upcoming"])
         return context
 
 
