@@ -350,6 +350,31 @@ def _new_highs():
     return h
 
 
+def _rowwise_lp(
+    *, cost, col_lower, col_upper, row_lower, row_upper, start, index, value, maximise=False
+):
+    """A HiGHS linear programme from its columns' costs and bounds and its rows given
+    row-wise (``start``/``index``/``value``, as a CSR matrix)."""
+    import highspy
+    import numpy as np
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = np.array(cost, dtype=float)
+    lp.col_lower_ = np.array(col_lower, dtype=float)
+    lp.col_upper_ = np.array(col_upper, dtype=float)
+    lp.row_lower_ = np.array(row_lower, dtype=float)
+    lp.row_upper_ = np.array(row_upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    if maximise:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    return lp
+
+
 class LeximinTooSlow(Exception):
     """The exact computation went past its time budget."""
 
@@ -665,7 +690,6 @@ class _Model:
         """A HiGHS instance of the model (maximising ``costs`` over the pairs). With
         ``elastic``, every row may be violated at a cost (minimised first)."""
         import highspy
-        import numpy as np
 
         h = _new_highs()
         n = len(self.pairs)
@@ -689,7 +713,6 @@ class _Model:
                     extra_cols.append((r, -1.0))
                     slack_labels.append(("over", label))
             start.append(len(index))
-        lp = highspy.HighsLp()
         num_col = n + len(extra_cols)
         # the slack columns are added to the rows: rebuild row-wise with them appended
         if extra_cols:
@@ -714,18 +737,17 @@ class _Model:
             ]
             col_lower += [0.0] * len(extra_cols)
             col_upper += [highspy.kHighsInf] * len(extra_cols)
-        lp.num_col_ = num_col
-        lp.num_row_ = len(self.rows)
-        lp.col_cost_ = np.array(col_cost, dtype=float)
-        lp.col_lower_ = np.array(col_lower, dtype=float)
-        lp.col_upper_ = np.array(col_upper, dtype=float)
-        lp.row_lower_ = np.array(row_lower, dtype=float)
-        lp.row_upper_ = np.array(row_upper, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=float)
-        lp.sense_ = highspy.ObjSense.kMaximize
+        lp = _rowwise_lp(
+            cost=col_cost,
+            col_lower=col_lower,
+            col_upper=col_upper,
+            row_lower=row_lower,
+            row_upper=row_upper,
+            start=start,
+            index=index,
+            value=value,
+            maximise=True,
+        )
         if integer:
             lp.integrality_ = [highspy.HighsVarType.kInteger] * num_col
         h.passModel(lp)
@@ -1008,19 +1030,18 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
             start.append(len(index))
             row_lower.append(-highspy.kHighsInf)
             row_upper.append(0.0)
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_org + 1
-        lp.num_row_ = len(row_lower)
-        lp.col_cost_ = np.array(cost, dtype=float)
-        lp.col_lower_ = np.array(lower, dtype=float)
-        lp.col_upper_ = np.array(upper, dtype=float)
-        lp.row_lower_ = np.array(row_lower, dtype=float)
-        lp.row_upper_ = np.array(row_upper, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=float)
-        h.passModel(lp)
+        h.passModel(
+            _rowwise_lp(
+                cost=cost,
+                col_lower=lower,
+                col_upper=upper,
+                row_lower=row_lower,
+                row_upper=row_upper,
+                start=start,
+                index=index,
+                value=value,
+            )
+        )
         stage_panels = list(columns)  # row r + 1 of the programme is stage_panels[r]
         while True:
             if time.monotonic() > deadline:
@@ -1086,18 +1107,16 @@ def _leximin(model: _Model, *, deadline: float) -> tuple[list, dict[int, float]]
         start.append(len(index))
         row_lower.append(max(0.0, fixed[o] - 1e-7))
         row_upper.append(highspy.kHighsInf)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_col
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = np.zeros(n_col)
-    lp.col_lower_ = np.zeros(n_col)
-    lp.col_upper_ = np.ones(n_col)
-    lp.row_lower_ = np.array(row_lower, dtype=float)
-    lp.row_upper_ = np.array(row_upper, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
-    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    lp = _rowwise_lp(
+        cost=[0.0] * n_col,
+        col_lower=[0.0] * n_col,
+        col_upper=[1.0] * n_col,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        start=start,
+        index=index,
+        value=value,
+    )
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
