@@ -11,22 +11,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import manage
+
 pytestmark = pytest.mark.qcluster
 
 ENQUEUE = "from django_q.tasks import async_task; print(async_task('math.factorial', 5))"
-
-
-def manage(env: dict, *args: str, timeout: int = 120) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 def task_result(database: Path, task_id: str, deadline: float) -> tuple | None:

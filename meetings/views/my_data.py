@@ -62,18 +62,25 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         return redirect("my-data")
 
 
+def _contact_exported(request, pk: int | None) -> Contact:
+    """Whose personal data a download is for: the user's own, or (for the team) any
+    contact's."""
+    if pk is None:
+        contact = getattr(request.user, "contact", None)
+        if contact is None:
+            raise Http404
+        return contact
+    contact = get_object_or_404(Contact, pk=pk)
+    if not is_team(request.user):
+        raise PermissionDenied
+    return contact
+
+
 class PersonalDataDownloadView(LoginRequiredMixin, View):
     """JSON export of one contact's personal data, for the contact themself or the team."""
 
     def get(self, request, pk: int | None = None):
-        if pk is None:
-            contact = getattr(request.user, "contact", None)
-            if contact is None:
-                raise Http404
-        else:
-            contact = get_object_or_404(Contact, pk=pk)
-            if not is_team(request.user):
-                raise PermissionDenied
+        contact = _contact_exported(request, pk)
         data = contact_personal_data_with_meetings(contact=contact)
         access_record(
             actor=request.user,
@@ -112,14 +119,7 @@ class PersonalDataArchiveView(LoginRequiredMixin, View):
     the files that name them; for the contact themself or the team."""
 
     def get(self, request, pk: int | None = None):
-        if pk is None:
-            contact = getattr(request.user, "contact", None)
-            if contact is None:
-                raise Http404
-        else:
-            contact = get_object_or_404(Contact, pk=pk)
-            if not is_team(request.user):
-                raise PermissionDenied
+        contact = _contact_exported(request, pk)
         content = personal_data_archive(contact=contact)
         access_record(
             actor=request.user,
