@@ -55,7 +55,9 @@ def with_json_text(queryset: QuerySet, *fields: str) -> QuerySet:
 # Part of who may see whose details is recorded by the ``meetings`` app (the invitees of the
 # rounds a user facilitates), which coordination never imports: such an app registers a
 # function here (``contact_detail_grant_register``) that takes a user and returns a queryset
-# of the ids of further contacts whose details that user may see.
+# of rows with a ``contact_id`` (``.values("contact_id")``): the further contacts whose
+# details that user may see. It is read whole (``contact_ids_with_visible_details``) or asked
+# about one contact at a time (``contacts_with_visible_details_q``).
 CONTACT_DETAIL_GRANTS: list[Callable[[Any], QuerySet]] = []
 
 
@@ -100,14 +102,24 @@ def _visible_contact_parts(user) -> list[QuerySet]:
 
 def contacts_with_visible_details_q(*, user) -> Q | None:
     """``contact_ids_with_visible_details`` as a condition on contacts, for filtering in the
-    database (one uncorrelated subquery per source); ``None`` means all (the team)."""
+    database; ``None`` means all (the team). Each source is asked about the contact at hand
+    (its own record, EXISTS over the indexed ``contact_id`` of a membership of a group the
+    user leads or of a registered grant), so the cost follows the contacts filtered, not the
+    members and invitees of the user's groups and rounds."""
     if is_team(user):
         return None
     if not user.is_authenticated:
         return Q(pk__in=[])
-    condition = Q()
-    for part in _visible_contact_parts(user):
-        condition |= Q(pk__in=part.order_by())
+    led_groups = Membership.objects.filter(
+        contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
+    ).values("group_id")
+    condition = Q(user=user) | Exists(
+        Membership.objects.filter(
+            contact_id=OuterRef("pk"), group_id__in=led_groups, until__isnull=True
+        )
+    )
+    for grant in CONTACT_DETAIL_GRANTS:
+        condition |= Exists(grant(user).filter(contact_id=OuterRef("pk")))
     return condition
 
 

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.settings import api_settings
 
 from coordination.validators import MAX_ID
 
@@ -57,3 +59,20 @@ class DateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
     ``UtcIsoDateTimeField``)."""
 
     field_class = UtcIsoDateTimeRangeField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which leaves a list as it is when the request holds no query
+    parameter but the page and the ordering: a filter set given nothing filters nothing (none
+    of the API's filters is required), so it is not built, nor its form validated."""
+
+    def filter_queryset(self, request, queryset, view):
+        paginator = getattr(view, "paginator", None)
+        unfiltered = {getattr(paginator, "page_query_param", None), api_settings.ORDERING_PARAM}
+        filterset_class = getattr(view, "filterset_class", None)
+        required = filterset_class is not None and any(
+            f.extra.get("required") for f in filterset_class.base_filters.values()
+        )
+        if not required and request.query_params.keys() <= unfiltered:
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -23,6 +23,21 @@ class ContactSerializer(serializers.ModelSerializer):
         model = Contact
         fields = ["id", "name", "email", "phone", "function", "preferred_language"]
 
+    def to_representation(self, contact):
+        """The fields of ``Meta.fields`` read straight from the contact: the same values as
+        the generic field-by-field walk, at a fraction of its cost on a list."""
+        return {
+            "id": contact.pk,
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "function": contact.function,
+            "preferred_language": contact.preferred_language,
+        }
+
+
+CONTACT = ContactSerializer(read_only=True)
+
 
 class OrganisationSerializer(serializers.ModelSerializer):
     contact_count = serializers.IntegerField(read_only=True)
@@ -44,6 +59,25 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_count",
             "contacts",
         ]
+
+    def to_representation(self, organisation):
+        """The fields of ``Meta.fields`` read straight from the organisation and its visible
+        contacts (see ``ContactSerializer.to_representation``), without building the
+        serializer's fields for every answer."""
+        contact = CONTACT
+        return {
+            "id": organisation.pk,
+            "name": organisation.name,
+            "department": organisation.department,
+            "kind": organisation.kind,
+            "working_languages": organisation.working_languages,
+            "areas": organisation.areas,
+            "domains": organisation.domains,
+            "target_publics": organisation.target_publics,
+            "support_role": organisation.support_role,
+            "contact_count": organisation.contact_count,
+            "contacts": [contact.to_representation(c) for c in organisation.visible_contacts],
+        }
 
 
 class MemberSerializer(serializers.Serializer):

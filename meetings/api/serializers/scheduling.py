@@ -13,6 +13,9 @@ from meetings import enums
 from meetings.models import Meeting
 from meetings.selectors.scheduling import meetings_visible_to
 
+# DRF's own date-time output, shared by the serializers that write their rows directly.
+DATETIME = serializers.DateTimeField(read_only=True)
+
 
 class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
@@ -35,6 +38,49 @@ class MeetingSerializer(serializers.ModelSerializer):
             "sequence",
             "recurrence_rule",
         ]
+        # What ``to_representation`` reads: a list asks the database for these alone.
+        columns = [
+            "id",
+            "title",
+            "working_group_id",
+            "consultation_round_id",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "format",
+            "location",
+            "online_url",
+            "status",
+            "language",
+            "capacity",
+            "ical_uid",
+            "sequence",
+            "recurrence_rule",
+        ]
+
+    def to_representation(self, meeting):
+        """The fields of ``Meta.fields`` read straight from the meeting: the same values as
+        the generic field-by-field walk, at a fraction of its cost on a list (without
+        building the serializer's fields). Date-times are written as DRF writes them (the
+        current time zone, ISO 8601)."""
+        return {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "working_group": meeting.working_group_id,
+            "consultation_round": meeting.consultation_round_id,
+            "starts_at": DATETIME.to_representation(meeting.starts_at),
+            "ends_at": DATETIME.to_representation(meeting.ends_at),
+            "timezone": meeting.timezone,
+            "format": meeting.format,
+            "location": meeting.location,
+            "online_url": meeting.online_url,
+            "status": meeting.status,
+            "language": meeting.language,
+            "capacity": meeting.capacity,
+            "ical_uid": meeting.ical_uid,
+            "sequence": meeting.sequence,
+            "recurrence_rule": meeting.recurrence_rule,
+        }
 
 
 @extend_schema_field(
