@@ -1,5 +1,6 @@
 """Reads of the ``coordination`` app: querysets filtered by what a user may see."""
 
+import functools
 import hashlib
 import uuid
 from collections import OrderedDict
@@ -57,7 +58,8 @@ def with_json_text(queryset: QuerySet, *fields: str) -> QuerySet:
 # function here (``contact_detail_grant_register``) that takes a user and returns a queryset
 # of rows with a ``contact_id`` (``.values("contact_id")``): the further contacts whose
 # details that user may see. It is read whole (``contact_ids_with_visible_details``) or asked
-# about one contact at a time (``contacts_with_visible_details_q``).
+# about one contact at a time (``contacts_with_visible_details_q``, which builds its condition
+# once per user id: a grant filters on the user's id and reads nothing else of the user).
 CONTACT_DETAIL_GRANTS: list[Callable[[Any], QuerySet]] = []
 
 
@@ -110,6 +112,15 @@ def contacts_with_visible_details_q(*, user) -> Q | None:
         return None
     if not user.is_authenticated:
         return Q(pk__in=[])
+    return _contacts_visible_to_q(user.pk, tuple(CONTACT_DETAIL_GRANTS))
+
+
+@functools.lru_cache(maxsize=1024)
+def _contacts_visible_to_q(user_id: int, grants: tuple) -> Q:
+    """The condition of ``contacts_with_visible_details_q``, built once per user id and set
+    of grants: it holds the user's id and no data (the database evaluates it on each use),
+    and a query that uses it copies it."""
+    user = User(pk=user_id)
     led_groups = Membership.objects.filter(
         contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
     ).values("group_id")
@@ -118,9 +129,23 @@ def contacts_with_visible_details_q(*, user) -> Q | None:
             contact_id=OuterRef("pk"), group_id__in=led_groups, until__isnull=True
         )
     )
-    for grant in CONTACT_DETAIL_GRANTS:
+    for grant in grants:
         condition |= Exists(grant(user).filter(contact_id=OuterRef("pk")))
     return condition
+
+
+# The number of active contacts of an organisation: a correlated count, computed for the
+# rows of a page only, and left out of the paginator's COUNT.
+ACTIVE_CONTACT_COUNT = Coalesce(
+    Subquery(
+        Contact.objects.filter(organisation=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    ),
+    0,
+)
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:
@@ -129,18 +154,9 @@ def organisation_list(*, user) -> QuerySet[Organisation]:
     contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True).order_by("name")
     if visible is not None:
         contacts = contacts.filter(visible)
-    # A correlated count: computed for the rows of the page only, and left out of the
-    # paginator's COUNT.
-    active = (
-        Contact.objects.filter(organisation=OuterRef("pk"), is_active=True)
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("pk"))
-        .values("n")
+    return Organisation.objects.annotate(contact_count=ACTIVE_CONTACT_COUNT).prefetch_related(
+        Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")
     )
-    return Organisation.objects.annotate(
-        contact_count=Coalesce(Subquery(active[:1]), 0)
-    ).prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"))
 
 
 def organisation_names(ids) -> list[str]:

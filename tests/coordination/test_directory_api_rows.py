@@ -9,13 +9,14 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from coordination import selectors
 from coordination.api.serializers import ContactSerializer, OrganisationSerializer
-from coordination.models import AccessEvent
+from coordination.models import AccessEvent, Contact
 from tests.factories import (
     ConsultationRoundFactory,
     ContactFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     RoundSessionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +287,59 @@ def test_visibility_work_does_not_grow_with_people_of_other_organisations(
         assert [c["id"] for c in client.get(url).json()["contacts"]] == [c.pk for c in shown]
 
     assert many.steps <= few.steps * 1.05
+
+
+def listed_contact_names(client) -> list[str]:
+    return [
+        c["name"]
+        for o in client.get("/api/organisations/").json()["results"]
+        for c in o["contacts"]
+    ]
+
+
+def test_each_answer_reads_who_may_be_seen_afresh(client_for, facilitator, facilitators_view):
+    organisation, round_, group, _shown = facilitators_view
+    other = UserFactory(username="other-facilitator", facilitator=True)
+    ContactFactory(organisation=organisation, name="H other's own record", user=other)
+    client, other_client = client_for(facilitator), client_for(other)
+    before = listed_contact_names(client)
+
+    MembershipFactory(group=group, contact=ContactFactory(organisation=organisation, name="I new"))
+    InvitationFactory(
+        meeting=RoundSessionFactory(consultation_round=round_),
+        contact=ContactFactory(organisation=organisation, name="J new invitee"),
+    )
+    MembershipFactory(
+        group=group,
+        contact=ContactFactory(organisation=organisation, name="K ended"),
+        until=dt.date(2026, 1, 2),
+    )
+
+    assert before == ["A own record", "B member", "E invitee"]
+    assert listed_contact_names(other_client) == ["H other's own record"]
+    assert listed_contact_names(client) == [
+        "A own record",
+        "B member",
+        "E invitee",
+        "I new",
+        "J new invitee",
+    ]
+
+
+def test_a_grant_registered_later_counts(client_for, facilitator, facilitators_view):
+    organisation, *_ = facilitators_view
+    client = client_for(facilitator)
+    listed_contact_names(client)
+    stranger = organisation.contacts.get(name="G stranger")
+
+    def strangers_granted(user):
+        return Contact.objects.filter(pk=stranger.pk, user__isnull=True).values(contact_id=F("pk"))
+
+    selectors.contact_detail_grant_register(strangers_granted)
+    try:
+        names = listed_contact_names(client)
+    finally:
+        selectors.CONTACT_DETAIL_GRANTS.remove(strangers_granted)
+
+    assert names == ["A own record", "B member", "E invitee", "G stranger"]
+    assert listed_contact_names(client) == ["A own record", "B member", "E invitee"]
