@@ -343,3 +343,20 @@ def test_a_grant_registered_later_counts(client_for, facilitator, facilitators_v
 
     assert names == ["A own record", "B member", "E invitee", "G stranger"]
     assert listed_contact_names(client) == ["A own record", "B member", "E invitee"]
+
+
+def test_filters_narrow_the_list_and_refuse_unknown_choices(client_for, team_user, directory):
+    client = client_for(team_user)
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/api/organisations/{query}")
+        assert response.status_code == 200, response.json()
+        return [row["name"] for row in response.json()["results"]]
+
+    refused = client.get("/api/organisations/?kind=bogus")
+
+    assert names("") == names("?page=1") == names("?kind=") == ["Alpha", "Beta"]
+    assert names("?kind=federal") == names("?working_language=nl") == ["Alpha"]
+    assert names("?area=federal&page=1") == names("?ordering=-name&name=bet") == ["Beta"]
+    assert (refused.status_code, refused.json()["type"]) == (400, "validation_error")
+    assert [e["attr"] for e in refused.json()["errors"]] == ["kind"]
