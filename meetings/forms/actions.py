@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.validators import MAX_ID
-from coordination.widgets import DateInput
+from coordination.widgets import DateInput, RememberedSelect
 from meetings import enums
 from meetings.selectors.actions import ActionFilters, action_items_visible_to
 from meetings.selectors.scheduling import meetings_visible_to
@@ -69,11 +69,13 @@ class SelectedOnly(forms.Select):
 
 class ActionFilterForm(forms.Form):
     scope = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Whose"),
         required=False,
         choices=[("", _("All I can see")), ("mine", _("My action items"))],
     )
     status = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Status"),
         required=False,
         choices=[("", _("Any")), ("open", _("Open or in progress")), *enums.ActionStatus.choices],
@@ -98,12 +100,16 @@ class ActionFilterForm(forms.Form):
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
     due_until = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
     working_group = forms.ModelChoiceField(
-        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+        label=_("Working group"),
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        widget=RememberedSelect,
     )
     consultation_round = forms.ModelChoiceField(
         label=pgettext_lazy("consultation", "Consultation round"),
         queryset=ConsultationRound.objects.none(),
         required=False,
+        widget=RememberedSelect,
     )
     meeting = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
