@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_pattern
+from django.utils.translation import get_language
 
 FIRST_OF_MONTH = "_FIRST_OF_MONTH"
 
@@ -37,13 +38,37 @@ def _moment(value, tz):
     return value
 
 
+# What ``named`` wrote, by language, pattern and moment: list pages show the same dates on
+# every request, and Django's ``dateformat`` (a method and often a translation per letter)
+# costs more per date than the page's queries. Cleared when full.
+_WRITTEN: dict[tuple, str] = {}
+_WRITTEN_AT_MOST = 8192
+
+
 def named(value, name: str, *, tz=None) -> str:
     """``value`` (a date or datetime) in the active language's format ``name``
     (``DATE_FORMAT``, ``LONG_DATETIME_FORMAT``…); empty for ``None``."""
     if value in (None, ""):
         return ""
     value = _moment(value, tz)
-    return date_pattern(value, _format(name, getattr(value, "day", 0) == 1))
+    pattern = _format(name, getattr(value, "day", 0) == 1)
+    # An aware datetime keys by its wall time and zone: equal instants in two zones differ.
+    zone = getattr(value, "tzinfo", None)
+    key = (
+        get_language(),
+        pattern,
+        type(value),
+        value.replace(tzinfo=None) if zone else value,
+        str(zone) if zone else None,
+        value.utcoffset() if zone else None,
+    )
+    written = _WRITTEN.get(key)
+    if written is None:
+        written = date_pattern(value, pattern)
+        if len(_WRITTEN) >= _WRITTEN_AT_MOST:
+            _WRITTEN.clear()
+        _WRITTEN[key] = written
+    return written
 
 
 def short_date(value, *, tz=None) -> str:
