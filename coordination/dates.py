@@ -38,7 +38,7 @@ def _moment(value, tz):
     return value
 
 
-# What ``named`` wrote, by language, pattern and moment: list pages show the same dates on
+# What ``named`` wrote, by language, format name, moment and zone: list pages show the same dates on
 # every request, and Django's ``dateformat`` (a method and often a translation per letter)
 # costs more per date than the page's queries. Cleared when full.
 _WRITTEN: dict[tuple, str] = {}
@@ -50,21 +50,14 @@ def named(value, name: str, *, tz=None) -> str:
     (``DATE_FORMAT``, ``LONG_DATETIME_FORMAT``…); empty for ``None``."""
     if value in (None, ""):
         return ""
-    value = _moment(value, tz)
-    pattern = _format(name, getattr(value, "day", 0) == 1)
-    # An aware datetime keys by its wall time and zone: equal instants in two zones differ.
-    zone = getattr(value, "tzinfo", None)
-    key = (
-        get_language(),
-        pattern,
-        type(value),
-        value.replace(tzinfo=None) if zone else value,
-        str(zone) if zone else None,
-        value.utcoffset() if zone else None,
-    )
+    aware = isinstance(value, dt.datetime) and timezone.is_aware(value)
+    # An aware datetime keys by its instant and the zone it is shown in.
+    zone = (str(tz) if tz else timezone.get_current_timezone_name()) if aware else None
+    key = (get_language(), name, type(value), value, zone)
     written = _WRITTEN.get(key)
     if written is None:
-        written = date_pattern(value, pattern)
+        moment = _moment(value, tz)
+        written = date_pattern(moment, _format(name, getattr(moment, "day", 0) == 1))
         if len(_WRITTEN) >= _WRITTEN_AT_MOST:
             _WRITTEN.clear()
         _WRITTEN[key] = written
