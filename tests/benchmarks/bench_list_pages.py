@@ -15,7 +15,7 @@ machine and the ratios and, on PostgreSQL, the query plans of the visibility que
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coord_bench \\
         python tests/benchmarks/bench_list_pages.py
 
-``BENCH_MODE=client``: the Django test client in this process instead (median of
+``BENCH_MODE=client``: the Django test client in this process (same settings) instead (median of
 ``BENCH_RUNS`` requests, in ms). ``BENCH_SECONDS`` (6) per page and per bare view, measured
 in alternating slices of ``BENCH_SLICE`` (1) seconds so both see the same machine load;
 ``BENCH_REUSE=1`` keeps a database seeded by an earlier run. Otherwise the database named by
@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.benchmarks.bench_settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/lists.sqlite3")
 
 import django  # noqa: E402
@@ -184,17 +184,6 @@ def seed():
     return facilitator
 
 
-def install_bare_urls():
-    """Test-client mode: the bare views mounted in this process."""
-    from django.urls import clear_url_caches
-
-    from coordination import urls
-    from tests.benchmarks.bare_pages import bare_urlpatterns
-
-    urls.urlpatterns[:0] = bare_urlpatterns()
-    clear_url_caches()
-
-
 def machine() -> str:
     model = ""
     with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
@@ -314,7 +303,6 @@ def run_client(user) -> list[tuple[str, float, float]]:
 
     from tests.benchmarks.bare_pages import BARE, bare_path
 
-    install_bare_urls()
     client = Client()
     client.force_login(user)
     rows = []
