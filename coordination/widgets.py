@@ -1,5 +1,5 @@
 """Form widgets shared by every form: the browser's own date and time pickers, and the
-remembered select of the list pages' filters.
+remembered widgets of the list pages' filters.
 
 A ``<input type="date">`` (or ``"time"``) reads and sends its value in ISO form, whatever
 the page's language; rendered with the locale's input format (``09/02/2027`` in French) the
@@ -24,13 +24,14 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class RememberedSelect(forms.Select):
-    """The select of a filter form, its HTML remembered in the process by everything that
-    shapes it (the language, the name, the attributes, every option and which is chosen): a
-    list page renders the same few selects on every request, and Django's template per option
-    costs more than the page's own queries. The options are still built on each request
-    (from the database where the choices are rows), so the HTML always shows them as they
-    are now. Not for options naming people: their names would stay in memory."""
+class RememberedRendering:
+    """A filter form's widget whose HTML is remembered in the process by everything that
+    shapes it (the language, the name, the attributes, the value and, for a select, every
+    option and which is chosen): a list page renders the same few fields on every request,
+    and Django's template per widget and per option costs more than the page's own queries.
+    The context is still built on each request (the options from the database where they
+    are rows), so the HTML always shows what is there now. Not for widgets naming people:
+    their names would stay in memory."""
 
     remembered: dict = {}
     REMEMBERED_AT_MOST = 2048
@@ -44,6 +45,22 @@ class RememberedSelect(forms.Select):
                 self.remembered.clear()
             self.remembered[key] = html
         return html
+
+
+class RememberedSelect(RememberedRendering, forms.Select):
+    pass
+
+
+class RememberedDateInput(RememberedRendering, DateInput):
+    pass
+
+
+class RememberedCheckboxInput(RememberedRendering, forms.CheckboxInput):
+    pass
+
+
+class RememberedHiddenInput(RememberedRendering, forms.HiddenInput):
+    pass
 
 
 def _frozen(value):

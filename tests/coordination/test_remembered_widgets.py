@@ -1,12 +1,18 @@
-"""The remembered select of the filter forms renders what Django's own select renders, and
-follows the options, the choice and the language of each request."""
+"""The remembered widgets of the filter forms render what Django's own widgets render, and
+follow the options, the value and the language of each request."""
 
 import pytest
 from django import forms
 from django.utils import translation
 
 from coordination.forms import PoolFilterForm
-from coordination.widgets import RememberedSelect
+from coordination.widgets import (
+    DateInput,
+    RememberedCheckboxInput,
+    RememberedDateInput,
+    RememberedHiddenInput,
+    RememberedSelect,
+)
 
 
 class Plain(forms.Form):
@@ -63,3 +69,41 @@ def test_remembered_select_marks_errors_as_django_does():
 
     assert str(invalid["colour"]) == str(plain["colour"])
     assert 'aria-invalid="true"' in str(invalid["colour"])
+
+
+class PlainInputs(forms.Form):
+    due = forms.DateField(required=False, widget=DateInput())
+    overdue = forms.BooleanField(required=False)
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RememberedInputs(forms.Form):
+    due = forms.DateField(required=False, widget=RememberedDateInput())
+    overdue = forms.BooleanField(required=False, widget=RememberedCheckboxInput)
+    meeting = forms.IntegerField(required=False, widget=RememberedHiddenInput)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"due": "2027-05-06", "overdue": "on", "meeting": "12"},
+        {"due": "2027-05-07", "meeting": "13"},
+        {"due": "not a date", "meeting": "x"},
+    ],
+)
+def test_remembered_inputs_render_as_djangos_inputs(data):
+    for _ in range(2):
+        remembered, plain = RememberedInputs(data), PlainInputs(data)
+        remembered.is_valid(), plain.is_valid()
+        for name in ("due", "overdue", "meeting"):
+            assert str(remembered[name]) == str(plain[name])
+
+
+def test_remembered_inputs_show_the_value_of_each_request():
+    first = str(RememberedInputs({"due": "2027-05-06", "overdue": "on"})["due"])
+    second = str(RememberedInputs({"due": "2027-05-07"})["due"])
+    unchecked = str(RememberedInputs({"due": "2027-05-07"})["overdue"])
+
+    assert 'value="2027-05-06"' in first and 'value="2027-05-07"' in second
+    assert "checked" not in unchecked
