@@ -89,10 +89,10 @@ def action_list(request):
             {"form": form, "rows": [], "page_obj": None, "query": ""},
             status=400,
         )
-    actions = action_items_listed(
-        action_item_list(user=request.user, filters=form.filters(), visible=visible)
-    )
-    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    actions = action_item_list(user=request.user, filters=form.filters(), visible=visible)
+    paginator = Paginator(action_items_listed(actions), 50)
+    paginator.count = actions.count()  # counted without the joins of the rows' columns
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
