@@ -1,7 +1,8 @@
 """No English left on French, Dutch and German pages, e-mails and documents: the demo is read
 in each language by its users, and every e-mail an invitee can receive (the sign-in link and
-the password reset too) is written for a contact of that language; none of them may show an English sentence of the catalogue or of
-the questionnaire whose translation in that language differs."""
+the password reset too) is written for a contact of that language; none of them may show an
+English sentence of the catalogue or of the questionnaire whose translation in that language
+differs."""
 
 import datetime as dt
 import gettext

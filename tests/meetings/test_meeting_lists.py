@@ -24,7 +24,7 @@ def meeting_in(days: int, title: str):
 
 
 def titles(response) -> list[str]:
-    return [m.title for m in response.context["meetings"]]
+    return [m["title"] for m in response.context["meetings"]]
 
 
 def test_meeting_list_shows_upcoming_soonest_first_and_past_apart(client_for):
