@@ -38,9 +38,9 @@ def _moment(value, tz):
     return value
 
 
-# What ``named`` wrote, by language, format name, moment and zone: list pages show the same dates on
-# every request, and Django's ``dateformat`` (a method and often a translation per letter)
-# costs more per date than the page's queries. Cleared when full.
+# What ``named`` wrote, by language, format name, moment and zone: list pages show the same
+# dates on every request, and Django's ``dateformat`` (a method and often a translation per
+# letter) costs more per date than the page's queries. Cleared when full.
 _WRITTEN: dict[tuple, str] = {}
 _WRITTEN_AT_MOST = 8192
 
