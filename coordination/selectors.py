@@ -605,10 +605,11 @@ def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> Quer
 
 def pool_contacts(organisations) -> dict[int, Contact]:
     """The contact each organisation would be invited through (the oldest eligible one),
-    for a page of organisations, in one query."""
+    for a page of organisations, in one query (its name and e-mail address)."""
     ids = [o.pk for o in organisations]
     contacts: dict[int, Contact] = {}
-    for contact in eligible_contacts().filter(organisation_id__in=ids).order_by("pk"):
+    eligible = eligible_contacts().filter(organisation_id__in=ids)
+    for contact in eligible.only("organisation_id", "name", "email").order_by("pk"):
         contacts.setdefault(contact.organisation_id, contact)
     return contacts
 

@@ -218,6 +218,10 @@ POOL_SORTS = {
 }
 
 
+# What the pool's page and downloads show of each organisation (beside its contact and load).
+POOL_LISTED_FIELDS = ("name", "working_languages", "areas", "support_role")
+
+
 class VolunteerPoolView(DirectoryPermission, ListView):
     """The pool with its count, sorting by name or by load, the filters, and the whole
     filtered list as CSV or XLSX (``?export=csv|xlsx``)."""
@@ -235,8 +239,10 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         if self.sort not in POOL_SORTS:
             self.sort = "name"
         if self.sort == "name":  # the loads are then computed for the page's rows only
-            return coordination_selectors.volunteer_pool_by_name(filters=self.filters)
-        return volunteer_pool_with_load(filters=self.filters).order_by(*POOL_SORTS[self.sort])
+            pool = coordination_selectors.volunteer_pool_by_name(filters=self.filters)
+        else:
+            pool = volunteer_pool_with_load(filters=self.filters).order_by(*POOL_SORTS[self.sort])
+        return pool.only(*POOL_LISTED_FIELDS)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
