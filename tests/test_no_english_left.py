@@ -1,7 +1,8 @@
 """No English left on French, Dutch and German pages, e-mails and documents: the demo is read
-in each language by its users, and every e-mail an invitee can receive is written for a
-contact of that language; none of them may show an English sentence of the catalogue or of
-the questionnaire whose translation in that language differs."""
+in each language by its users, and every e-mail an invitee can receive (the sign-in link and
+the password reset too) is written for a contact of that language; none of them may show an
+English sentence of the catalogue or of the questionnaire whose translation in that language
+differs."""
 
 import datetime as dt
 import gettext
@@ -303,6 +304,29 @@ def write_every_email(language: str, *, report) -> dict[str, str]:
     }
 
 
+def write_access_emails(language: str) -> dict[str, str]:
+    """The e-mails sent outside the outbox, to a participant and to the team in ``language``:
+    a sign-in link and a password reset (subject, text and HTML body)."""
+    from django.core import mail
+
+    from meetings.services.access import password_reset_email_send, sign_in_link_email_send
+
+    participant = User.objects.get(username="participant")
+    team = User.objects.get(username="team")
+    User.objects.filter(pk__in=[participant.pk, team.pk]).update(preferred_language=language)
+    mail.outbox.clear()
+    sent = sign_in_link_email_send(contact_id=participant.contact.pk)
+    sent += password_reset_email_send(user_id=team.pk)
+    assert sent == 2
+    texts = {}
+    for message, kind in zip(mail.outbox, ("sign-in link", "password reset"), strict=True):
+        html = "".join(body for body, mimetype in message.alternatives if mimetype == "text/html")
+        texts[f"e-mail {kind} to {message.to[0]}"] = _squash(
+            f"{message.subject}\n{message.body}\n{visible_text(html)}"
+        )
+    return texts
+
+
 def leaks_in(texts: dict[str, str], fragments: list[str]) -> list[str]:
     found = []
     for where, text in texts.items():
@@ -347,6 +371,7 @@ def test_no_english_left_in_demo_pages_documents_and_emails(language):
         texts.update({f"{username} {url}": text for url, text in read.items()})
     emails = write_every_email(language, report=report)
     texts.update(emails)
+    texts.update(write_access_emails(language))
 
     leaks = leaks_in(texts, fragments)
 

@@ -366,10 +366,12 @@ def _series_events(
     alarm_minutes: int | None = None,
     force_status: str | None = None,
     sequence: int | None = None,
+    left_out=(),
 ) -> list:
     """The VEVENTs of one meeting: one, or for a series the master (RRULE, EXDATE) and one
     per date that differs from the rule (RECURRENCE-ID), all with the series' UID. A date
-    that is a meeting of its own but changed nothing of the series is no event of its own."""
+    that is a meeting of its own but changed nothing of the series is no event of its own.
+    ``left_out``: original starts of further dates to leave out (EXDATE, no event)."""
     from icalendar import vRecur
 
     tz = ZoneInfo(meeting.timezone)
@@ -389,12 +391,14 @@ def _series_events(
     events = [master]
     if meeting.recurrence_rule:
         master.add("rrule", vRecur.from_ical(meeting.recurrence_rule))
-        exdates = [
-            _local(dt.datetime.fromisoformat(value), tz) for value in meeting.recurrence_exdates
-        ]
+        cancelled = {dt.datetime.fromisoformat(value) for value in meeting.recurrence_exdates}
+        left_out = set(left_out)
+        exdates = [_local(moment, tz) for moment in sorted(cancelled | left_out)]
         if exdates:
             master.add("exdate", exdates)
         for override in series_exceptions(meeting):
+            if override.recurrence_id in left_out:
+                continue
             event = _event(
                 override,
                 tz=tz,
@@ -492,17 +496,20 @@ def _vtimezone_bytes(tzid: str) -> bytes:
     return vtimezone(tzid).to_ical()
 
 
-def feed_events(meeting, *, invitation=None, revised_at: dt.datetime) -> bytes:
+def feed_events(meeting, *, invitation=None, revised_at: dt.datetime, left_out=()) -> bytes:
     """The serialised VEVENTs of one meeting in a subscription feed (with its moved
     occurrences), as ``calendar_feed`` writes them. DTSTAMP is ``revised_at``, the last
     revision of what the events say (RFC 5545 3.8.7.2 for a calendar without METHOD), so
-    the bytes stay the same until the meeting or the subscriber's answer changes."""
+    the bytes stay the same until the meeting or the subscriber's answer changes.
+    ``left_out``: original starts of dates of a series this feed leaves out (EXDATE), such
+    as the dates a subscriber declined on their own."""
     offsets = [int(m) for m in (meeting.reminder_offsets or []) if int(m) > 0]
     events = _series_events(
         meeting,
         now=revised_at,
         attendee=_attendee(invitation) if invitation is not None else None,
         alarm_minutes=min(offsets) if offsets and meeting.status != "cancelled" else None,
+        left_out=left_out,
     )
     return b"".join(event.to_ical() for event in events)
 

@@ -14,8 +14,10 @@ queries.
 Every change of what a feed shows stamps a row with the time of the change (``updated_at``:
 the meeting, a moved occurrence, the invitation, the contact; an agenda change stamps its
 meeting), so the latest stamp moves forward with it; a meeting that leaves a feed (the
-invitee declined) moves it through its invitation, and a cancelled meeting that ages out of
-the personal feed moves it at the moment it does."""
+invitee declined) moves it through its invitation, a date of a series the subscriber
+declined on its own (left out of their feed as an EXDATE) through their invitation to that
+date, and a cancelled meeting that ages out of the personal feed moves it at the moment it
+does."""
 
 from __future__ import annotations
 
@@ -153,15 +155,21 @@ def _personal_rows(*, user, now: dt.datetime):
     the latest revision of what its events say and whether the feed shows it."""
     moved_at, moved = _moved("meeting_id")
     shown = _personal_shown(now=now)
+    # The subscriber's answers to single dates of the series (a date declined on its own).
+    own_dates = Invitation.objects.filter(
+        meeting__recurrence_parent=OuterRef("meeting_id"), contact=OuterRef("contact_id")
+    ).values("contact")
+    own_dates_at = Subquery(own_dates.annotate(at=Max("updated_at")).values("at")[:1])
     return (
         Invitation.objects.filter(contact__user=user, meeting__recurrence_parent__isnull=True)
-        .annotate(moved_at=moved_at, moved=moved)
+        .annotate(moved_at=moved_at, moved=moved, own_dates_at=own_dates_at)
         .annotate(
             revised_at=Greatest(
                 "updated_at",
                 "contact__updated_at",
                 "meeting__updated_at",
                 Coalesce("moved_at", "meeting__updated_at"),
+                Coalesce("own_dates_at", "meeting__updated_at"),
             ),
             shown=ExpressionWrapper(shown, output_field=BooleanField()),
         )
@@ -203,7 +211,11 @@ def _personal_stamp_sql() -> str:
         f"(SELECT COUNT(*) FROM {meeting} v WHERE v.recurrence_parent_id IN "
         f"(SELECT i.meeting_id {rows} AND ({shown}))), "
         f"(SELECT MAX(v.updated_at) FROM {meeting} v WHERE v.recurrence_parent_id IN "
-        f"(SELECT i.meeting_id {rows})) "
+        f"(SELECT i.meeting_id {rows})), "
+        # The subscriber's answers to single dates of a series.
+        f"(SELECT MAX(d.updated_at) FROM {invitation} d JOIN {contact} dc ON dc.id = d.contact_id "
+        f"JOIN {meeting} dm ON dm.id = d.meeting_id "
+        "WHERE dc.user_id = %s AND dm.recurrence_parent_id IS NOT NULL) "
         f"{rows}"
     )
 
@@ -230,15 +242,15 @@ def personal_feed_stamp(*, user, name: str, now: dt.datetime | None = None) -> F
     shown = [*statuses, since, *[str(v) for v in FEED_SHOWN_CANCELLED]]
     params = [
         *shown, *shown, str(MeetingStatus.CANCELLED), since,
-        user.pk, *shown, user.pk, user.pk,
+        user.pk, *shown, user.pk, user.pk, user.pk,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(_personal_stamp_sql(), params)
-        meetings, meeting_ids, *times, moved, moved_at = cursor.fetchone()
-    invitations_at, contact_at, meetings_at, cancelled, moved_at = map(
-        _stamp_time, [*times, moved_at]
+        meetings, meeting_ids, *times, moved, moved_at, dates_at = cursor.fetchone()
+    invitations_at, contact_at, meetings_at, cancelled, moved_at, dates_at = map(
+        _stamp_time, [*times, moved_at, dates_at]
     )
-    revised = [invitations_at, contact_at, meetings_at, moved_at]
+    revised = [invitations_at, contact_at, meetings_at, moved_at, dates_at]
     revised_at = max((s for s in revised if s is not None), default=None)
     stamps = [revised_at]
     if cancelled is not None:  # the moment the latest one aged out of the feed
@@ -359,6 +371,7 @@ def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
         )
         found = {i.pk: (i.meeting, i) for i in invitations}
         keyed = [(v, found.get(v.invitation_id)) for v in missing]
+        declined = _dates_declined_on_their_own(list(found.values()))
     else:
         meetings = (
             Meeting.objects.filter(pk__in=[v.meeting_id for v in missing])
@@ -367,6 +380,7 @@ def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
         )
         found = {m.pk: (m, None) for m in meetings}
         keyed = [(v, found.get(v.meeting_id)) for v in missing]
+        declined = {}
     built = {}
     with translation.override(feed.language):
         for version, pair in keyed:
@@ -374,9 +388,30 @@ def _serialise(feed: Feed, missing: list[FeedVersion]) -> dict[str, bytes]:
                 continue
             meeting, invitation = pair
             built[feed.key(version)] = ical.feed_events(
-                meeting, invitation=invitation, revised_at=version.revised_at
+                meeting,
+                invitation=invitation,
+                revised_at=version.revised_at,
+                left_out=declined.get(meeting.pk, ()),
             )
     return built
+
+
+def _dates_declined_on_their_own(pairs) -> dict[int, list[dt.datetime]]:
+    """Series id → the original starts of the dates the subscriber declined on their own
+    (``occurrence_answer``), for the series of ``pairs`` (meeting, invitation): their
+    personal feed leaves those dates out. One query."""
+    series = [meeting.pk for meeting, _invitation in pairs if meeting.recurrence_rule]
+    if not series:
+        return {}
+    contacts = {invitation.contact_id for _meeting, invitation in pairs}
+    declined: dict[int, list[dt.datetime]] = {}
+    for series_id, original in Invitation.objects.filter(
+        meeting__recurrence_parent_id__in=series,
+        contact_id__in=contacts,
+        status=InvitationStatus.DECLINED,
+    ).values_list("meeting__recurrence_parent_id", "meeting__recurrence_id"):
+        declined.setdefault(series_id, []).append(original)
+    return declined
 
 
 def feed_document_cached(stamp: FeedStamp, build) -> bytes:

@@ -46,22 +46,30 @@ from meetings.views.base import (
     visible_meeting,
 )
 
+# What the list reads of each meeting (``meeting_list_rows``): one dictionary per row.
+LISTED_FIELDS = (
+    "pk", "title", "starts_at", "format", "status", "working_group__name",
+    "consultation_round__title",
+)  # fmt: skip
 
-def meeting_list_rows(meetings) -> list[dict]:
-    """What the list of meetings shows of each one, ready for the template (which then only
-    prints): dates formatted, labels and links resolved once per page."""
+
+def meeting_list_rows(meetings: list[dict]) -> list[dict]:
+    """What the list of meetings shows of each one (``LISTED_FIELDS``), ready for the
+    template (which then only prints): dates formatted, labels and links resolved once per
+    page."""
     detail_url = url_maker("meeting-detail")
     formats = {value: str(label) for value, label in MeetingFormat.choices}
     statuses = {value: str(label) for value, label in MeetingStatus.choices}
     return [
         {
-            "url": detail_url(meeting.pk),
-            "title": meeting.title,
-            "when": dates.medium_datetime(meeting.starts_at),
-            "group": str(meeting.working_group or meeting.consultation_round),
-            "format": formats.get(meeting.format, meeting.format),
-            "status": meeting.status,
-            "status_label": statuses.get(meeting.status, meeting.status),
+            "pk": meeting["pk"],
+            "url": detail_url(meeting["pk"]),
+            "title": meeting["title"],
+            "when": dates.medium_datetime(meeting["starts_at"]),
+            "group": meeting["working_group__name"] or meeting["consultation_round__title"] or "",
+            "format": formats.get(meeting["format"], meeting["format"]),
+            "status": meeting["status"],
+            "status_label": statuses.get(meeting["status"], meeting["status"]),
         }
         for meeting in meetings
     ]
@@ -120,7 +128,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
         meetings = (
             meetings_visible_to(user=self.request.user)
             .exclude(first_date_is_a_meeting)
-            .select_related("working_group", "consultation_round")
+            .select_related(None)
+            .values(*LISTED_FIELDS)
         )
         now = timezone.now()
         if self.past:

@@ -3,7 +3,7 @@
 WeasyPrint on the very HTML it renders, tagged as the project's PDFs are, and the same with
 the project's URL fetcher, untagged, and with one font configuration kept between documents,
 to show where any difference goes. Runs in a throw-away test database; median of
-``BENCH_RUNS`` after one warm run.
+``BENCH_RUNS`` taken in turns after one warm run each, elapsed and processor time.
 
     python tests/benchmarks/bench_minutes_pdf.py
 """
@@ -22,14 +22,23 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 ITEMS = int(os.environ.get("BENCH_ITEMS", "20"))
 
 
-def median_s(function) -> float:
-    function()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
+def medians_s(functions) -> list[tuple[float, float]]:
+    """The median elapsed and processor seconds of each function, run in turns (one warm
+    run each first) so that the load of a shared machine weighs on all alike."""
+    for function in functions:
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    elapsed = [[] for _ in functions]
+    processor = [[] for _ in functions]
+    for _ in range(RUNS):
+        for n, function in enumerate(functions):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            function()
+            elapsed[n].append(time.perf_counter() - start)
+            processor[n].append(time.process_time() - start_cpu)
+    return [
+        (statistics.median(e), statistics.median(p))
+        for e, p in zip(elapsed, processor, strict=True)
+    ]
 
 
 def run() -> None:
@@ -83,11 +92,16 @@ def run() -> None:
             lambda: HTML(string=html).write_pdf(pdf_tags=True, font_config=fonts),
         ),
     ]
-    timings = [(label, median_s(function)) for label, function in rows]
-    sys.stdout.write(f"minutes PDF, {ITEMS} items, {len(html)} bytes of HTML, median of {RUNS}\n")
-    bare = timings[1][1]
-    for label, seconds in timings:
-        sys.stdout.write(f"{label:<38} {seconds:6.3f} s  {seconds / bare:5.2f}× bare tagged\n")
+    timings = medians_s([function for _label, function in rows])
+    sys.stdout.write(
+        f"minutes PDF, {ITEMS} items, {len(html)} bytes of HTML, median of {RUNS} in turns\n"
+    )
+    bare, bare_cpu = timings[1]
+    for (label, _function), (seconds, cpu) in zip(rows, timings, strict=True):
+        sys.stdout.write(
+            f"{label:<38} {seconds:6.3f} s {seconds / bare:5.2f}× bare tagged; "
+            f"processor {cpu:6.3f} s {cpu / bare_cpu:5.2f}×\n"
+        )
 
 
 def main() -> None:

@@ -355,8 +355,8 @@ def test_feed_query_count_is_constant_in_moved_occurrences(
     cache.clear()
 
     # the subscriber, the stamp, the versions, the meetings (invitations), agenda items,
-    # moved occurrences, their agenda items
-    with django_assert_num_queries(7):
+    # moved occurrences, their agenda items, the dates the subscriber declined on their own
+    with django_assert_num_queries(8):
         personal_feed = client.get(personal)
     # the subscriber, the group, the membership (permission), the stamp, the versions,
     # meetings, agenda items, moved occurrences, their agenda items

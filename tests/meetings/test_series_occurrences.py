@@ -250,6 +250,60 @@ def test_declining_one_date_on_its_page_leaves_the_series_answer_for_the_others(
     assert second_page.context["answered_on_its_own"] is False
 
 
+def _feed_dates(response) -> list[dt.datetime]:
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = recurring_ical_events.of(calendar).between(_at(1, 3, 0), _at(1, 6, 0))
+    return sorted(event.decoded("dtstart") for event in events)
+
+
+def test_a_date_declined_on_its_own_leaves_the_invitees_feed_and_no_one_elses(client, invited):
+    from django.core.cache import cache
+
+    from tests.factories import MembershipFactory
+
+    series, invitation = invited
+    colleague = InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
+    colleague.contact.user = TeamUserFactory()
+    colleague.contact.save()
+    moved = scheduling.occurrence_move(
+        meeting=series,
+        occurrence_start=_at(5, 4, 10),
+        starts_at=_at(5, 4, 14),
+        ends_at=_at(5, 4, 16),
+        by=TeamUserFactory(),
+    )
+    cache.clear()
+    user = invitation.contact.user
+    feed = reverse("calendar-feed", args=[user.calendar_token])
+    before = client.get(feed)
+    assert len(_feed_dates(before)) == 6
+
+    third = scheduling.occurrence_ensure(series=series, occurrence_start=_at(29, 3, 10))
+    for occurrence in (third, moved):
+        invitation_services.occurrence_answer(
+            occurrence=occurrence, invitation=invitation, answer=InvitationStatus.DECLINED
+        )
+    unchanged = client.get(feed, headers={"if-none-match": before["ETag"]})
+    after = client.get(feed)
+    theirs = client.get(reverse("calendar-feed", args=[colleague.contact.user.calendar_token]))
+
+    assert unchanged.status_code == 200  # the ETag moved with the answers
+    assert after["ETag"] != before["ETag"]
+    assert _feed_dates(after) == [
+        _at(15, 3, 10), _at(22, 3, 10), _at(12, 4, 10), _at(19, 4, 10)
+    ]  # fmt: skip
+    assert _feed_dates(theirs) == [
+        _at(15, 3, 10), _at(22, 3, 10), _at(29, 3, 10), _at(5, 4, 14), _at(12, 4, 10),
+        _at(19, 4, 10),
+    ]  # fmt: skip
+    # The group's feed shows the group's dates, whoever declined them.
+    group = MembershipFactory(contact=invitation.contact).group
+    Meeting.objects.filter(pk=series.pk).update(working_group=group)
+    cache.clear()
+    group_feed = client.get(reverse("calendar-group-feed", args=[user.calendar_token, group.slug]))
+    assert len(_feed_dates(group_feed)) == 6
+
+
 def test_managers_see_the_answers_of_one_date(client_for, invited):
     series, invitation = invited
     InvitationFactory(meeting=series, status=InvitationStatus.ACCEPTED)
@@ -507,8 +561,8 @@ def test_meeting_list_names_each_date_once_when_the_first_date_is_a_meeting(clie
 
     # Before its dates are meetings the series stands for its first date; after, its dates
     # do, and the first date is not listed twice.
-    assert list(before) == [series, single]
-    assert list(after) == [dates[0], single, dates[1]]
+    assert [m["pk"] for m in before] == [series.pk, single.pk]
+    assert [m["pk"] for m in after] == [dates[0].pk, single.pk, dates[1].pk]
 
 
 def test_meeting_list_queries_do_not_grow_with_the_dates_that_are_meetings(client_for):

@@ -69,3 +69,36 @@ def test_pool_exports_csv_for_the_team_and_hides_emails_from_facilitators(
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[0] for row in rows] == ["Organisation", "Volunteer 0", "Volunteer 1"]
     assert [row[2] for row in rows[1:]] == [None, None]
+
+
+def _more_volunteers(count: int) -> None:
+    from coordination.models import Survey, SurveyResponse
+    from tests.factories import ConsentFactory, ContactFactory, OrganisationFactory
+
+    survey = Survey.objects.get(code="be-with-u-needs-2022")
+    for index in range(count):
+        organisation = OrganisationFactory(name=f"Late volunteer {index}")
+        SurveyResponse.objects.create(
+            survey=survey, organisation=organisation, form_language="nl", answers={"q56": "yes"}
+        )
+        ConsentFactory(contact=ContactFactory(organisation=organisation))
+
+
+@pytest.mark.parametrize("sort", ["name", "-meetings"])
+def test_pool_download_reads_the_same_queries_for_few_or_many_volunteers(
+    sort, team_user, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team_user)
+    make_volunteers(2)
+    client.get(reverse("volunteer-pool"), {"export": "csv", "sort": sort})
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("volunteer-pool"), {"export": "csv", "sort": sort})
+    _more_volunteers(6)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("volunteer-pool"), {"export": "csv", "sort": sort})
+
+    assert len(many) == len(few)
+    assert response.content.decode().count("@example.org") == 8
