@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -25,6 +26,7 @@ from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door
 from coordination.exceptions import InvalidTokenError
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
+from coordination.links import url_maker
 from coordination.models import Question, WorkingGroup
 from coordination.services import (
     access_record,
@@ -418,6 +420,46 @@ def _results_filters(request) -> tuple:
     }
 
 
+# The results pages' filter form as the template renders it, kept in the process per
+# language and per choice made (a few dozen valid combinations): Django's rendering of its
+# two selects cost a tenth of the results index. A refused value is rendered each time.
+_FILTER_FORMS_IN_PROCESS: dict[tuple, str] = {}
+
+
+def results_filters_html(form: forms.ResultsFilterForm) -> str:
+    """The filter form of the results pages, rendered."""
+    if form.is_bound and not form.is_valid():
+        return render_to_string("coordination/_results_filters.html", {"filter_form": form})
+    key = (get_language(), form.is_bound, *(form.data.get(name) for name in form.fields))
+    html = _FILTER_FORMS_IN_PROCESS.get(key)
+    if html is None:
+        html = render_to_string("coordination/_results_filters.html", {"filter_form": form})
+        _FILTER_FORMS_IN_PROCESS[key] = html
+    return html
+
+
+def survey_results_rows(results, *, language: str, querystring: str) -> list[dict]:
+    """What the index of results shows of each question, ready for the template (which then
+    only prints): its label in ``language``, its kind's label (the kinds' labels translated
+    once per page) and its link carrying the filters."""
+    question_url = url_maker("survey-question")
+    query = f"?{querystring}" if querystring else ""
+    kinds = {value: str(label) for value, label in enums.QuestionKind.choices}
+    rows = []
+    for stats, label in results:
+        question = stats.question
+        rows.append(
+            {
+                "number": question.number,
+                "url": f"{question_url(question.number)}{query}",
+                "label": label,
+                "kind": kinds.get(question.kind, question.kind),
+                "base": stats.base,
+            }
+        )
+    return rows
+
+
 class SurveyResultsView(DirectoryPermission, View):
     """The questions with their base (n), linked to one page each."""
 
@@ -425,6 +467,7 @@ class SurveyResultsView(DirectoryPermission, View):
         survey = selectors.needs_assessment_survey()
         form, filters = _results_filters(request)
         language = (get_language() or "en")[:2]
+        querystring = request.GET.urlencode()
         results = [
             (stats, stats.question.label(language))
             for stats in selectors.survey_results_cached(
@@ -437,8 +480,10 @@ class SurveyResultsView(DirectoryPermission, View):
             {
                 "survey": survey,
                 "results": results,
+                "rows": survey_results_rows(results, language=language, querystring=querystring),
                 "filter_form": form,
-                "querystring": request.GET.urlencode(),
+                "filters_html": results_filters_html(form),
+                "querystring": querystring,
                 "language": language,
             },
         )
@@ -490,6 +535,7 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 "question_text": question.label(language),
                 "stats": stats,
                 "filter_form": form,
+                "filters_html": results_filters_html(form),
                 "querystring": request.GET.urlencode(),
                 "previous_number": numbers[position - 1] if position > 0 else None,
                 "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
