@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View, defaults
@@ -441,7 +442,8 @@ def results_filters_html(form: forms.ResultsFilterForm) -> str:
 def survey_results_rows(results, *, language: str, querystring: str) -> list[dict]:
     """What the index of results shows of each question, ready for the template (which then
     only prints): its label in ``language``, its kind's label (the kinds' labels translated
-    once per page) and its link carrying the filters."""
+    once per page), its base as the language writes numbers and its link carrying the
+    filters."""
     question_url = url_maker("survey-question")
     query = f"?{querystring}" if querystring else ""
     kinds = {value: str(label) for value, label in enums.QuestionKind.choices}
@@ -450,11 +452,11 @@ def survey_results_rows(results, *, language: str, querystring: str) -> list[dic
         question = stats.question
         rows.append(
             {
-                "number": question.number,
+                "number": str(question.number),
                 "url": f"{question_url(question.number)}{query}",
                 "label": label,
                 "kind": kinds.get(question.kind, question.kind),
-                "base": stats.base,
+                "base": number_format(stats.base),
             }
         )
     return rows
