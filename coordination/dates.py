@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_pattern
+from django.utils.translation import get_language
 
 FIRST_OF_MONTH = "_FIRST_OF_MONTH"
 
@@ -37,13 +38,30 @@ def _moment(value, tz):
     return value
 
 
+# What ``named`` wrote, by language, format name, moment and zone: list pages show the same dates on
+# every request, and Django's ``dateformat`` (a method and often a translation per letter)
+# costs more per date than the page's queries. Cleared when full.
+_WRITTEN: dict[tuple, str] = {}
+_WRITTEN_AT_MOST = 8192
+
+
 def named(value, name: str, *, tz=None) -> str:
     """``value`` (a date or datetime) in the active language's format ``name``
     (``DATE_FORMAT``, ``LONG_DATETIME_FORMAT``…); empty for ``None``."""
     if value in (None, ""):
         return ""
-    value = _moment(value, tz)
-    return date_pattern(value, _format(name, getattr(value, "day", 0) == 1))
+    aware = isinstance(value, dt.datetime) and timezone.is_aware(value)
+    # An aware datetime keys by its instant and the zone it is shown in.
+    zone = (str(tz) if tz else timezone.get_current_timezone_name()) if aware else None
+    key = (get_language(), name, type(value), value, zone)
+    written = _WRITTEN.get(key)
+    if written is None:
+        moment = _moment(value, tz)
+        written = date_pattern(moment, _format(name, getattr(moment, "day", 0) == 1))
+        if len(_WRITTEN) >= _WRITTEN_AT_MOST:
+            _WRITTEN.clear()
+        _WRITTEN[key] = written
+    return written
 
 
 def short_date(value, *, tz=None) -> str:

@@ -7,7 +7,7 @@ from coordination import enums
 from coordination.imports.columns import KEEP_APART
 from coordination.imports.readers import ExportFileError, ImportLimits
 from coordination.selectors import POOL_FILTERS
-from coordination.widgets import DateInput
+from coordination.widgets import DateInput, RememberedSelect
 
 FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
 FORM_LANGUAGES.append(("en", _("English")))
@@ -56,28 +56,38 @@ class PoolFilterForm(forms.Form):
     """Filters of the volunteer pool (page and API share the names)."""
 
     working_language = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Working language (Q3)"),
         required=False,
         choices=[("", _("Any")), *enums.WorkingLanguage.choices],
     )
     area = forms.ChoiceField(
-        label=_("Area (Q4)"), required=False, choices=[("", _("Any")), *enums.Area.choices]
+        widget=RememberedSelect,
+        label=_("Area (Q4)"),
+        required=False,
+        choices=[("", _("Any")), *enums.Area.choices],
     )
     domain = forms.ChoiceField(
-        label=_("Domain (Q5)"), required=False, choices=[("", _("Any")), *enums.Domain.choices]
+        widget=RememberedSelect,
+        label=_("Domain (Q5)"),
+        required=False,
+        choices=[("", _("Any")), *enums.Domain.choices],
     )
     target_public = forms.CharField(label=_("Target public (Q7)"), required=False, max_length=40)
     support_role = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Support role (Q10)"),
         required=False,
         choices=[("", _("Any")), *enums.SupportRole.choices],
     )
     shares_data = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Willing to share data (Q39)"),
         required=False,
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
     )
     active_engagement = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Active engagement (Q44)"),
         required=False,
         choices=[
@@ -89,6 +99,7 @@ class PoolFilterForm(forms.Form):
         ],
     )
     meeting_interest = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Interest in joint meetings (Q50)"),
         required=False,
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
@@ -98,6 +109,7 @@ class PoolFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if target_publics:
             self.fields["target_public"] = forms.ChoiceField(
+                widget=RememberedSelect,
                 label=_("Target public (Q7)"),
                 required=False,
                 choices=[("", _("Any")), *target_publics],

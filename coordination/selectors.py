@@ -3,7 +3,7 @@
 import hashlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,16 +64,26 @@ def contact_detail_grant_register(grant: Callable[[Any], QuerySet]) -> None:
         CONTACT_DETAIL_GRANTS.append(grant)
 
 
-def contact_ids_with_visible_details(*, user) -> set[int] | None:
+def contact_ids_with_visible_details(
+    *, user, among: Collection[int] | None = None
+) -> set[int] | None:
     """The contacts whose e-mail and phone ``user`` may see; ``None`` means all (the team).
 
     A facilitator sees the details of the members of the working groups they lead and of the
     contacts the registered grants give them (the invitees of the rounds they facilitate);
-    anyone sees their own. One query, whatever the number of contacts."""
+    anyone sees their own. One query, whatever the number of contacts. ``among``: only these
+    contacts are asked about (a page's rows), so the query reads their index entries instead
+    of every contact the user may see."""
     if is_team(user):
         return None
     if not user.is_authenticated:
         return set()
+    if among is not None:
+        among = list(among)
+        if not among:
+            return set()
+        parts = [part.order_by() for part in _visible_contact_parts(user, among=among)]
+        return {pk for (pk,) in parts[0].union(*parts[1:])}
     cached = getattr(user, "_visible_contact_ids", None)
     if cached is not None:
         return cached
@@ -85,16 +95,23 @@ def contact_ids_with_visible_details(*, user) -> set[int] | None:
     return visible
 
 
-def _visible_contact_parts(user) -> list[QuerySet]:
+def _visible_contact_parts(user, *, among: list[int] | None = None) -> list[QuerySet]:
+    """The sources of ``contact_ids_with_visible_details``, each a one-column queryset of
+    contact ids (limited to ``among`` when given)."""
     led_groups = Membership.objects.filter(
         contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
     ).values("group_id")
+    own = Contact.objects.filter(user=user)
+    members = Membership.objects.filter(group_id__in=led_groups, until__isnull=True)
+    granted = [grant(user) for grant in CONTACT_DETAIL_GRANTS]
+    if among is not None:
+        own = own.filter(pk__in=among)
+        members = members.filter(contact_id__in=among)
+        granted = [queryset.filter(contact_id__in=among) for queryset in granted]
     return [
-        Contact.objects.filter(user=user).values_list("pk"),
-        Membership.objects.filter(group_id__in=led_groups, until__isnull=True).values_list(
-            "contact_id"
-        ),
-        *(grant(user).values_list("contact_id") for grant in CONTACT_DETAIL_GRANTS),
+        own.values_list("pk"),
+        members.values_list("contact_id"),
+        *(queryset.values_list("contact_id") for queryset in granted),
     ]
 
 
@@ -535,8 +552,9 @@ def pool_filter(queryset: QuerySet[Organisation], filters: dict[str, str]) -> Qu
             queryset = with_json_text(queryset, field_name).filter(
                 json_list_contains(field_name, value)
             )
-        else:
-            queryset = queryset.filter(**{f"survey_responses__answers__q{number}": value})
+        else:  # a subquery, not a join: an organisation with several responses counts once
+            answered = SurveyResponse.objects.filter(**{f"answers__q{number}": value})
+            queryset = queryset.filter(pk__in=answered.values("organisation_id"))
     return queryset
 
 
@@ -550,6 +568,18 @@ def volunteer_pool(*, filters: dict[str, str] | None = None) -> QuerySet[Organis
         pk__in=eligible_contacts().values("organisation_id")
     )
     return pool_filter(queryset, filters or {}).order_by("name")
+
+
+def volunteer_pool_counts(*, filters: dict[str, str] | None = None) -> tuple[int, int]:
+    """The size of the volunteer pool and the number of volunteers without a contact who may
+    be invited yet (``volunteer_pool``, ``volunteers_without_contact``), in one pass over the
+    volunteers: the eligible contacts' list is built once for both."""
+    queryset = pool_filter(volunteered_organisations(), filters or {})
+    counts = queryset.aggregate(
+        volunteers=Count("pk"),
+        pool=Count("pk", filter=Q(pk__in=eligible_contacts().values("organisation_id"))),
+    )
+    return counts["pool"], counts["volunteers"] - counts["pool"]
 
 
 def volunteer_pool_by_name(*, filters: dict[str, str] | None = None) -> QuerySet[Organisation]:

@@ -7,7 +7,14 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.validators import MAX_ID
-from coordination.widgets import DateInput
+from coordination.widgets import (
+    DateInput,
+    RememberedCheckboxInput,
+    RememberedDateInput,
+    RememberedHiddenInput,
+    RememberedRendering,
+    RememberedSelect,
+)
 from meetings import enums
 from meetings.selectors.actions import ActionFilters, action_items_visible_to
 from meetings.selectors.scheduling import meetings_visible_to
@@ -15,7 +22,7 @@ from meetings.selectors.scheduling import meetings_visible_to
 
 class ActionItemForm(forms.Form):
     agenda_item = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+        required=False, min_value=1, max_value=MAX_ID, widget=RememberedHiddenInput
     )
     description = forms.CharField(
         label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
@@ -67,18 +74,27 @@ class SelectedOnly(forms.Select):
         return [(None, options, 0)]
 
 
+class RememberedSelectedOnly(RememberedRendering, SelectedOnly):
+    """``SelectedOnly`` remembered (for organisations: never for people, whose names would
+    stay in memory)."""
+
+
 class ActionFilterForm(forms.Form):
     scope = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Whose"),
         required=False,
         choices=[("", _("All I can see")), ("mine", _("My action items"))],
     )
     status = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Status"),
         required=False,
         choices=[("", _("Any")), ("open", _("Open or in progress")), *enums.ActionStatus.choices],
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Overdue only"), required=False, widget=RememberedCheckboxInput
+    )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=Contact.objects.order_by("name"),
@@ -92,21 +108,25 @@ class ActionFilterForm(forms.Form):
         queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label=_("Any"),
-        widget=SelectedOnly,
+        widget=RememberedSelectedOnly,
         help_text=_("Follow an organisation's name in the list to see only its action items."),
     )
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
-    due_until = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=RememberedDateInput())
+    due_until = forms.DateField(label=_("Due until"), required=False, widget=RememberedDateInput())
     working_group = forms.ModelChoiceField(
-        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+        label=_("Working group"),
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        widget=RememberedSelect,
     )
     consultation_round = forms.ModelChoiceField(
         label=pgettext_lazy("consultation", "Consultation round"),
         queryset=ConsultationRound.objects.none(),
         required=False,
+        widget=RememberedSelect,
     )
     meeting = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+        required=False, min_value=1, max_value=MAX_ID, widget=RememberedHiddenInput
     )
 
     def __init__(self, *args, user=None, visible=None, **kwargs):

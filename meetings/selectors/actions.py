@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from coordination.models import Contact, Membership, Organisation
@@ -183,24 +183,29 @@ def action_item_history(*, action: ActionItem) -> list[ActionItemEvent]:
 
 
 LISTED_FIELDS = (
-    "description", "due_date", "status", "origin_meeting_id",
-    "owner_contact__name", "owner_organisation__name", "origin_meeting__title",
+    "pk", "description", "due_date", "status", "origin_meeting_id", "origin_meeting__title",
+    "owner_contact_id", "owner_contact__name", "owner_organisation_id",
+    "owner_organisation__name",
 )  # fmt: skip
 
 
-def action_items_listed(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    """Only what the list of action items shows (its rows, not the whole meeting and agenda
-    item of each), with the meetings that reviewed each one."""
-    return action_items_with_meetings(
-        queryset.select_related(None)
-        .select_related("owner_contact", "owner_organisation", "origin_meeting")
-        .only(*LISTED_FIELDS)
-    )
+def action_items_listed(queryset: QuerySet[ActionItem]) -> QuerySet:
+    """Only what the list of action items shows, as one dictionary per row (no model
+    instances for the item, its owner, organisation and meeting). The meetings that reviewed
+    each row: ``action_item_reviews``."""
+    return queryset.select_related(None).values(*LISTED_FIELDS)
 
 
-def action_items_with_meetings(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    """Prefetch the meetings that reviewed each action (for lists showing carry-over)."""
-    reviews = ActionItemEvent.objects.filter(kind=enums.ActionEventKind.REVIEWED).select_related(
-        "meeting"
-    )
-    return queryset.prefetch_related(Prefetch("events", queryset=reviews, to_attr="reviews"))
+def action_item_reviews(action_ids: list[int]) -> dict[int, list[str]]:
+    """The titles of the meetings that reviewed each of these action items, in the order of
+    the reviews (one query); a review without a meeting gives an empty title."""
+    reviews: dict[int, list[str]] = {}
+    for action_id, title in (
+        ActionItemEvent.objects.filter(
+            kind=enums.ActionEventKind.REVIEWED, action_item_id__in=action_ids
+        )
+        .order_by("action_item", "at", "id")
+        .values_list("action_item_id", "meeting__title")
+    ):
+        reviews.setdefault(action_id, []).append(title or "")
+    return reviews

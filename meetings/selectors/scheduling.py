@@ -277,6 +277,17 @@ class UpcomingDate:
         return (self.occurrence or self.meeting).title
 
 
+# What the coming dates read of each meeting (their rows and a series' dates), and of each
+# date of a series that is a meeting of its own.
+UPCOMING_FIELDS = (
+    "title", "starts_at", "ends_at", "status", "format", "timezone", "recurrence_rule",
+    "recurrence_exdates", "working_group__name", "consultation_round__title",
+)  # fmt: skip
+UPCOMING_OCCURRENCE_FIELDS = (
+    "title", "starts_at", "ends_at", "status", "recurrence_parent_id", "recurrence_id",
+)  # fmt: skip
+
+
 def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> list[UpcomingDate]:
     """Every date of the meetings ``user`` may see in the next ``days`` days, each date of a
     series on its own (cancelled dates left out, moved ones at their new time, each with its
@@ -294,6 +305,7 @@ def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> l
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
         .filter(starts_at__lt=horizon)
+        .only(*UPCOMING_FIELDS)
     )
     meetings = list(meetings)
     # The series' own dates in one query, only when the window holds a series (a prefetch
@@ -301,7 +313,8 @@ def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> l
     series_ids = [meeting.pk for meeting in meetings if meeting.recurrence_rule]
     occurrences: dict[int, dict[dt.datetime, Meeting]] = {pk: {} for pk in series_ids}
     if series_ids:
-        for occurrence in near.filter(recurrence_parent_id__in=series_ids):
+        dated = near.filter(recurrence_parent_id__in=series_ids).only(*UPCOMING_OCCURRENCE_FIELDS)
+        for occurrence in dated:
             occurrences[occurrence.recurrence_parent_id][occurrence.recurrence_id] = occurrence
     dates = []
     for meeting in meetings:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coordination import dates
 from coordination.enums import AccessAction, Door
 from coordination.services import access_record
+from meetings.enums import ActionStatus
 from meetings.formats.documents import action_items_csv, action_items_xlsx
 from meetings.forms.actions import (
     ActionCommentForm,
@@ -23,8 +24,10 @@ from meetings.forms.actions import (
     ActionStatusForm,
 )
 from meetings.selectors.actions import (
+    OPEN_STATUSES,
     action_item_history,
     action_item_list,
+    action_item_reviews,
     action_items_listed,
     action_items_visible_to,
     action_owner_choices,
@@ -36,33 +39,39 @@ from meetings.views.base import flash_errors, url_maker
 EXPORT_ROW_LIMIT = 10_000
 
 
-def action_list_rows(actions, *, today) -> list[dict]:
-    """What the list shows of each action item, ready for the template (which then only
-    prints): a list of 50 rows rendered from attribute lookups, filters and ``{% url %}`` tags
-    cost more than the page's SQL."""
+def action_list_rows(actions: list[dict], *, today) -> list[dict]:
+    """What the list shows of each action item (``action_items_listed``), ready for the
+    template (which then only prints): a list of 50 rows rendered from attribute lookups,
+    filters and ``{% url %}`` tags cost more than the page's SQL."""
     detail_url, meeting_url = url_maker("action-detail"), url_maker("meeting-detail")
+    reviews = action_item_reviews([action["pk"] for action in actions])
+    statuses = {code: str(label) for code, label in ActionStatus.choices}
+    due_labels: dict = {}
     rows = []
     for action in actions:
-        contact, organisation = action.owner_contact, action.owner_organisation
-        due = action.due_date
-        reviews = [review.meeting.title if review.meeting else "" for review in action.reviews]
+        contact_id, organisation_id = action["owner_contact_id"], action["owner_organisation_id"]
+        due, status = action["due_date"], action["status"]
+        if due is not None and due not in due_labels:
+            due_labels[due] = dates.medium_date(due)
         rows.append(
             {
-                "url": detail_url(action.pk),
-                "description": Truncator(action.description).chars(120),
-                "contact_name": contact.name if contact else "",
-                "contact_url": f"?status=open&owner={contact.pk}" if contact else "",
-                "organisation_name": organisation.name if organisation else "",
+                "pk": action["pk"],
+                "url": detail_url(action["pk"]),
+                "description": Truncator(action["description"]).chars(120),
+                "contact_name": action["owner_contact__name"] if contact_id else "",
+                "contact_url": f"?status=open&owner={contact_id}" if contact_id else "",
+                "organisation_name": action["owner_organisation__name"] if organisation_id else "",
                 "organisation_url": (
-                    f"?status=open&organisation={organisation.pk}" if organisation else ""
+                    f"?status=open&organisation={organisation_id}" if organisation_id else ""
                 ),
-                "due": dates.medium_date(due) if due else "–",
-                "overdue": action.is_open and due is not None and due < today,
-                "status": action.status,
-                "status_label": action.get_status_display(),
-                "meeting_url": meeting_url(action.origin_meeting_id),
-                "meeting_title": action.origin_meeting.title,
-                "reviewed_at": ", ".join(title or "–" for title in reviews) or "–",
+                "due": due_labels[due] if due is not None else "–",
+                "overdue": status in OPEN_STATUSES and due is not None and due < today,
+                "status": status,
+                "status_label": statuses.get(status, status),
+                "meeting_url": meeting_url(action["origin_meeting_id"]),
+                "meeting_title": action["origin_meeting__title"],
+                "reviewed_at": ", ".join(title or "–" for title in reviews.get(action["pk"], []))
+                or "–",
             }
         )
     return rows
@@ -77,13 +86,13 @@ def action_list(request):
         return render(
             request,
             "meetings/actions/list.html",
-            {"form": form, "actions": [], "page_obj": None, "query": ""},
+            {"form": form, "rows": [], "page_obj": None, "query": ""},
             status=400,
         )
-    actions = action_items_listed(
-        action_item_list(user=request.user, filters=form.filters(), visible=visible)
-    )
-    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    actions = action_item_list(user=request.user, filters=form.filters(), visible=visible)
+    paginator = Paginator(action_items_listed(actions), 50)
+    paginator.count = actions.count()  # counted without the joins of the rows' columns
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,8 +100,7 @@ def action_list(request):
         "meetings/actions/list.html",
         {
             "form": form,
-            "actions": page.object_list,
-            "rows": action_list_rows(page.object_list, today=timezone.localdate()),
+            "rows": action_list_rows(list(page.object_list), today=timezone.localdate()),
             "page_obj": page,
             "query": query.urlencode(),
         },

@@ -240,8 +240,11 @@ class VolunteerPoolView(DirectoryPermission, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.sort == "name":  # counted from the pool's IN lists, not row by row
-            paginator.count = coordination_selectors.volunteer_pool(filters=self.filters).count()
+        # One pass over the volunteers counts the pool and those still without a contact.
+        self.pool_size, self.without_contact_count = coordination_selectors.volunteer_pool_counts(
+            filters=self.filters
+        )
+        paginator.count = self.pool_size
         return paginator
 
     def get(self, request, *args, **kwargs):
@@ -321,11 +324,15 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page)
-        visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
+        visible = coordination_selectors.contact_ids_with_visible_details(
+            user=self.request.user, among=[contact.pk for contact in contacts.values()]
+        )
         context["rows"] = self._page_rows(page, contacts, visible)
         context["filter_form"] = self.filter_form
-        context["without_contact"] = list(
-            coordination_selectors.volunteers_without_contact(filters=self.filters)[:200]
+        context["without_contact"] = (
+            list(coordination_selectors.volunteers_without_contact(filters=self.filters)[:200])
+            if self.without_contact_count
+            else []
         )
         context["querystring"] = self.request.GET.copy()
         context["querystring"].pop("page", None)

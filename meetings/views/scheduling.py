@@ -46,6 +46,16 @@ from meetings.views.base import (
     visible_meeting,
 )
 
+# What the list reads of each meeting (``meeting_list_rows``).
+LISTED_FIELDS = (
+    "title",
+    "starts_at",
+    "format",
+    "status",
+    "working_group__name",
+    "consultation_round__title",
+)
+
 
 def meeting_list_rows(meetings) -> list[dict]:
     """What the list of meetings shows of each one, ready for the template (which then only
@@ -121,6 +131,7 @@ class MeetingListView(LoginRequiredMixin, ListView):
             meetings_visible_to(user=self.request.user)
             .exclude(first_date_is_a_meeting)
             .select_related("working_group", "consultation_round")
+            .only(*LISTED_FIELDS)
         )
         now = timezone.now()
         if self.past:

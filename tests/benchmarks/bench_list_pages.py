@@ -6,18 +6,21 @@ invitations and 5,000 action items (``bulk_create``: about a minute), then serve
 page as a facilitator (who chairs a group and facilitates the round) under gunicorn as
 ``manage.py serve`` runs it (``coordination/gunicorn.py``, 2 sync workers) and measures the
 requests per second of 8 concurrent connections (threads and ``http.client``), side by side
-with a bare view of the same rows served by the same workers in the same run: one plain
-query of the page's 50 rows rendered by a one-line template, behind the same middleware
-(``bare_pages.py``, mounted by ``bench_settings.py``). Prints a table with the scale, the
-machine and the ratios and, on PostgreSQL, the query plans of the visibility queries.
+with two bare views served by the same workers, behind the same middleware, in the same run
+(``bare_pages.py``, mounted by ``bench_settings.py``): one plain query of the page's 50 rows
+rendered by a one-line template; and like for like, the very statements the page ran
+(recorded from it first, less the layout's own) replayed with a cursor and the page's
+content as static HTML inside the site's layout. Prints a table with the scale, the machine
+and both ratios and, on PostgreSQL, the query plans of the visibility queries.
 
     DATABASE_URL=sqlite:////tmp/lists.sqlite3 python tests/benchmarks/bench_list_pages.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coord_bench \\
         python tests/benchmarks/bench_list_pages.py
 
-``BENCH_MODE=client``: the Django test client in this process instead (median of
-``BENCH_RUNS`` requests, in ms). ``BENCH_SECONDS`` (6) per page and per bare view, measured
-in alternating slices of ``BENCH_SLICE`` (1) seconds so both see the same machine load;
+``BENCH_MODE=client``: the Django test client in this process (same settings) instead
+(median of ``BENCH_RUNS`` requests taken in turns, in ms). ``BENCH_SECONDS`` (6) per page
+and per bare view, measured in alternating slices of ``BENCH_SLICE`` (1) seconds so all see
+the same machine load;
 ``BENCH_REUSE=1`` keeps a database seeded by an earlier run. Otherwise the database named by
 DATABASE_URL is wiped (flushed) first: never point it at real data.
 """
@@ -31,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.benchmarks.bench_settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/lists.sqlite3")
 
 import django  # noqa: E402
@@ -47,16 +50,6 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 SLICE = float(os.environ.get("BENCH_SLICE", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 BATCH = 2000
-
-
-def median_ms(function, runs: int = RUNS) -> float:
-    function()  # warm
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def seed():
@@ -184,17 +177,6 @@ def seed():
     return facilitator
 
 
-def install_bare_urls():
-    """Test-client mode: the bare views mounted in this process."""
-    from django.urls import clear_url_caches
-
-    from coordination import urls
-    from tests.benchmarks.bare_pages import bare_urlpatterns
-
-    urls.urlpatterns[:0] = bare_urlpatterns()
-    clear_url_caches()
-
-
 def machine() -> str:
     model = ""
     with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
@@ -240,9 +222,9 @@ def load_count(port: int, page: str, cookie: str, seconds: float) -> tuple[int, 
     return sum(done), elapsed
 
 
-def interleaved_rates(port: int, paths: tuple[str, str], cookie: str) -> tuple[float, float]:
-    """Requests per second of each of two paths, measured in alternating slices of
-    ``SLICE`` seconds for ``SECONDS`` each, so that both see the same load of the machine."""
+def interleaved_rates(port: int, paths: tuple[str, ...], cookie: str) -> tuple[float, ...]:
+    """Requests per second of each path, measured in alternating slices of ``SLICE``
+    seconds for ``SECONDS`` each, so that all see the same load of the machine."""
     totals = {path: [0, 0.0] for path in paths}
     slices = max(round(SECONDS / SLICE), 1)
     for _ in range(slices):
@@ -284,14 +266,25 @@ def serve(port: int):
     raise RuntimeError("gunicorn did not start")
 
 
-def run_gunicorn(user) -> list[tuple[str, float, float]]:
-    from django.db import connections
+def signed_in_client(user):
+    """A test client signed in as ``user`` that has recorded what each page runs and shows
+    for the like-for-like views (``bare_pages.record_same_work``)."""
     from django.test import Client
 
-    from tests.benchmarks.bare_pages import BARE, bare_path
+    from tests.benchmarks.bare_pages import record_same_work
 
     client = Client()
     client.force_login(user)
+    record_same_work(client)
+    return client
+
+
+def run_gunicorn(user) -> list[tuple[str, float, float, float]]:
+    from django.db import connections
+
+    from tests.benchmarks.bare_pages import BARE, bare_path, same_work_path
+
+    client = signed_in_client(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connections.close_all()
     port = int(os.environ.get("BENCH_PORT", "8765"))
@@ -299,36 +292,33 @@ def run_gunicorn(user) -> list[tuple[str, float, float]]:
     rows = []
     try:
         for index, page in enumerate(BARE):
-            for path in (page, bare_path(index)):  # warm both workers
+            paths = (page, bare_path(index), same_work_path(index))
+            for path in paths:  # warm the workers
                 load_count(port, path, cookie, 0.5)
-            page_rate, bare_rate = interleaved_rates(port, (page, bare_path(index)), cookie)
-            rows.append((page, page_rate, bare_rate))
+            rows.append((page, *interleaved_rates(port, paths, cookie)))
     finally:
         process.terminate()
         process.wait(timeout=30)
     return rows
 
 
-def run_client(user) -> list[tuple[str, float, float]]:
-    from django.test import Client
+def run_client(user) -> list[tuple[str, float, float, float]]:
+    from tests.benchmarks.bare_pages import BARE, bare_path, same_work_path
 
-    from tests.benchmarks.bare_pages import BARE, bare_path
-
-    install_bare_urls()
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     rows = []
     for index, page in enumerate(BARE):
-
-        def page_request(page=page):
-            response = client.get(page)
-            assert response.status_code == 200, (page, response.status_code)
-
-        def bare_request(index=index):
-            assert client.get(bare_path(index)).status_code == 200
-
-        page_ms, bare_ms = median_ms(page_request), median_ms(bare_request)
-        rows.append((page, page_ms, bare_ms))
+        paths = (page, bare_path(index), same_work_path(index))
+        times: dict[str, list[float]] = {path: [] for path in paths}
+        for path in paths:  # warm
+            assert client.get(path).status_code == 200, path
+        for _ in range(RUNS):  # in turns, so that all see the same load of the machine
+            for path in paths:
+                start = time.perf_counter()
+                response = client.get(path)
+                times[path].append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+        rows.append((page, *(statistics.median(times[path]) for path in paths)))
     return rows
 
 
@@ -380,22 +370,27 @@ def main() -> None:
         f"{ORGANISATIONS} organisations (seeded in {seeded:.0f} s); {connection.vendor}; "
         f"{machine()}\n"
     )
+    header = f"{'page':<22} {'page':>9} {'bare':>9} {'ratio':>6} {'same work':>10} {'ratio':>6}\n"
     if MODE == "client":
         rows = run_client(user)
-        sys.stdout.write(f"Django test client in process, facilitator, median of {RUNS}\n")
-        sys.stdout.write(f"{'page':<22} {'page ms':>9} {'bare ms':>9} {'ratio':>7}\n")
-        for page, page_ms, bare_ms in rows:
-            sys.stdout.write(f"{page:<22} {page_ms:9.1f} {bare_ms:9.1f} {page_ms / bare_ms:7.1f}\n")
+        sys.stdout.write(f"Django test client in process, facilitator, ms, median of {RUNS}\n")
+        sys.stdout.write(header)
+        for page, page_ms, bare_ms, same_ms in rows:
+            sys.stdout.write(
+                f"{page:<22} {page_ms:9.1f} {bare_ms:9.1f} {page_ms / bare_ms:6.1f} "
+                f"{same_ms:10.1f} {page_ms / same_ms:6.1f}\n"
+            )
     else:
         rows = run_gunicorn(user)
         sys.stdout.write(
             f"gunicorn, 2 sync workers, {CONNECTIONS} connections, {SECONDS:g} s per page and "
-            f"per bare view in alternating {SLICE:g} s slices, facilitator\n"
+            f"per bare view in alternating {SLICE:g} s slices, facilitator, requests/s\n"
         )
-        sys.stdout.write(f"{'page':<22} {'page req/s':>11} {'bare req/s':>11} {'ratio':>7}\n")
-        for page, page_rate, bare_rate in rows:
+        sys.stdout.write(header)
+        for page, page_rate, bare_rate, same_rate in rows:
             sys.stdout.write(
-                f"{page:<22} {page_rate:11.1f} {bare_rate:11.1f} {bare_rate / page_rate:7.1f}\n"
+                f"{page:<22} {page_rate:9.1f} {bare_rate:9.1f} {bare_rate / page_rate:6.1f} "
+                f"{same_rate:10.1f} {same_rate / page_rate:6.1f}\n"
             )
     sys.stdout.write(f"machine after the run: {machine()}\n")
     explain(user)

@@ -123,3 +123,27 @@ def test_template_filters_follow_the_timezone_tag():
     with translation.override("en"):
         rendered = template.render(Context({"start": AFTERNOON, "end": AFTERNOON_END}))
     assert rendered == "Thursday 6 May 2027, 08:30 (08:30–10:00)"
+
+
+def test_a_date_written_again_follows_the_language_and_the_zone():
+    import zoneinfo
+
+    moment = dt.datetime(2027, 5, 6, 12, 30, tzinfo=dt.UTC)
+    brussels, tokyo = zoneinfo.ZoneInfo("Europe/Brussels"), zoneinfo.ZoneInfo("Asia/Tokyo")
+    written = []
+    for _ in range(2):  # the second time from what was written before
+        for language in ("fr", "de"):
+            with translation.override(language):
+                written.append(
+                    (
+                        dates.medium_datetime(moment, tz=brussels),
+                        dates.medium_datetime(moment, tz=tokyo),
+                        dates.medium_date(moment.date()),
+                    )
+                )
+
+    assert written[:2] == [
+        ("6 mai 2027 à 14:30", "6 mai 2027 à 21:30", "6 mai 2027"),
+        ("6. Mai 2027, 14:30", "6. Mai 2027, 21:30", "6. Mai 2027"),
+    ]
+    assert written[2:] == written[:2]

@@ -172,7 +172,7 @@ def test_api_action_items_of_a_meeting_include_those_carried_over_as_on_the_page
     listed = page.get(reverse("action-list"), {"meeting": later.pk})
 
     assert [r["id"] for r in response.json()["results"]] == [carried.pk, own.pk]
-    assert [a.pk for a in listed.context["actions"]] == [carried.pk, own.pk]
+    assert [a["pk"] for a in listed.context["rows"]] == [carried.pk, own.pk]
 
 
 def test_api_action_items_due_date_range_and_the_old_names_are_ignored(team_user):

@@ -44,8 +44,49 @@ def test_action_list_query_count_is_constant(client_for, team_user):
     with CaptureQueriesContext(connection) as five:
         response = client.get(reverse("action-list"))
 
-    assert len(response.context["actions"]) == 5
+    assert len(response.context["rows"]) == 5
     assert len(one) == len(five), "\n".join(q["sql"][:300] for q in five.captured_queries)
+
+
+def test_action_list_row_shows_owner_due_date_status_origin_and_reviews(client_for, team_user):
+    origin = MeetingFactory(title="Housing group", starts_at=timezone.now() - dt.timedelta(days=9))
+    owner = ContactFactory(name="Anna Peeters")
+    action = action_services.action_item_create(
+        meeting=origin,
+        description="Send the shelter figures " + "in detail " * 20,
+        owner_contact=owner,
+        owner_organisation=owner.organisation,
+        due_date=timezone.localdate() - dt.timedelta(days=2),
+    )
+    first, second = MeetingFactory(title="June review"), MeetingFactory(title="July review")
+    action_services.action_items_mark_reviewed(meeting=first, actions=[action])
+    action_services.action_items_mark_reviewed(meeting=second, actions=[action])
+    unowned_action = ActionItemFactory(origin_meeting=origin, description="Book", due_date=None)
+
+    response = client_for(team_user).get(reverse("action-list"))
+
+    rows = {row["pk"]: row for row in response.context["rows"]}
+    owned, unowned = rows[action.pk], rows[unowned_action.pk]
+    assert owned["description"] == ("Send the shelter figures " + "in detail " * 20)[:119] + "…"
+    assert (owned["contact_name"], owned["contact_url"]) == (
+        "Anna Peeters",
+        f"?status=open&owner={owner.pk}",
+    )
+    assert (owned["organisation_name"], owned["organisation_url"]) == (
+        owner.organisation.name,
+        f"?status=open&organisation={owner.organisation_id}",
+    )
+    assert (owned["overdue"], owned["status"], owned["status_label"]) == (True, "open", "Open")
+    assert owned["meeting_url"] == reverse("meeting-detail", args=[origin.pk])
+    assert (owned["meeting_title"], owned["reviewed_at"]) == (
+        "Housing group",
+        "June review, July review",
+    )
+    assert owned["url"] == reverse("action-detail", args=[action.pk])
+    assert (unowned["contact_name"], unowned["contact_url"], unowned["due"]) == ("", "", "–")
+    assert unowned["organisation_name"] == unowned_action.owner_organisation.name
+    assert (unowned["overdue"], unowned["reviewed_at"]) == (False, "–")
+    assert "Anna Peeters" in response.text and "June review, July review" in response.text
 
 
 def test_my_action_items_lists_only_mine(client_for, participant):
@@ -59,7 +100,7 @@ def test_my_action_items_lists_only_mine(client_for, participant):
 
     response = client_for(participant).get(reverse("action-list"), {"scope": "mine"})
 
-    assert [a.pk for a in response.context["actions"]] == [mine.pk]
+    assert [a["pk"] for a in response.context["rows"]] == [mine.pk]
 
 
 def test_action_owner_marks_done_in_the_portal_but_others_cannot(client_for, participant):
@@ -148,9 +189,9 @@ def test_action_list_per_group_and_per_meeting_with_carry_over(client_for, team_
     per_group = client.get(reverse("action-list"), {"working_group": first.working_group_id})
     per_meeting = client.get(reverse("action-list"), {"meeting": later.pk})
 
-    assert [a.pk for a in per_group.context["actions"]] == [carried.pk]
-    assert [a.pk for a in per_meeting.context["actions"]] == [carried.pk]
-    assert other_group.pk not in [a.pk for a in per_group.context["actions"]]
+    assert [a["pk"] for a in per_group.context["rows"]] == [carried.pk]
+    assert [a["pk"] for a in per_meeting.context["rows"]] == [carried.pk]
+    assert other_group.pk not in [a["pk"] for a in per_group.context["rows"]]
 
 
 def test_action_of_my_organisation_opens_but_only_its_owner_may_change_it(client_for):

@@ -78,3 +78,48 @@ def test_agenda_item_question_picker_is_checkboxes(client_for):
     assert html.content.decode().count('type="checkbox" name="item-questions"') == (
         Question.objects.count()
     )
+
+
+def _weekly_series(title: str, *, group):
+    start = (timezone.now() + dt.timedelta(days=1)).replace(microsecond=0)
+    return MeetingFactory(
+        title=title,
+        working_group=group,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        recurrence_rule="FREQ=WEEKLY;COUNT=6",
+    )
+
+
+def test_meeting_list_reads_the_same_queries_for_one_or_many_meetings_and_series(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.services import scheduling
+    from tests.factories import WorkingGroupFactory
+
+    client = client_for(TeamUserFactory())
+    group = WorkingGroupFactory(name="Housing")
+
+    def listed():
+        client.get(reverse("meeting-list"))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("meeting-list"))
+        return response, len(captured)
+
+    meeting_in(3, "Plenary").working_group = group
+    _weekly_series("Weekly one", group=group)
+    _response, few = listed()
+    for n in range(4):
+        meeting_in(4 + n, f"Single {n}")
+        series = _weekly_series(f"Weekly {n + 2}", group=group)
+        second_date = series.starts_at + dt.timedelta(days=7)
+        scheduling.occurrence_ensure(series=series, occurrence_start=second_date)
+    response, many = listed()
+
+    assert few == many
+    rows = response.context["upcoming_rows"]
+    assert len(rows) == 1 + 4 + 5 * 6  # single meetings and every date of the series
+    weekly = [row for row in rows if row["title"] == "Weekly 2"]
+    assert len(weekly) == 6 and {row["group"] for row in weekly} == {"Housing"}
+    assert all(row["until"] for row in rows)

@@ -3,12 +3,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from coordination.models import SurveyResponse
+from coordination.models import Survey, SurveyResponse
 from coordination.selectors import (
     needs_assessment_survey,
     pool_contacts,
     volunteer_pool,
     volunteer_pool_by_name,
+    volunteer_pool_counts,
     volunteers_without_contact,
 )
 from coordination.services import consent_withdraw
@@ -60,6 +61,27 @@ def test_volunteer_pool_lists_only_volunteers_with_a_consenting_active_contact()
     assert [o.name for o in pool] == ["In pool"]
     assert pool_contacts(pool) == {pool[0].pk: contact}
     assert [o.name for o in volunteers_without_contact()] == ["Inactive contact", "No consent"]
+    assert volunteer_pool_counts() == (1, 2)
+
+
+def test_volunteer_pool_counts_follow_the_filters_and_count_each_organisation_once():
+    french, _contact = volunteer("French", working_languages=["fr"], answers={"q39": "yes"})
+    volunteer("Dutch", working_languages=["nl"], answers={"q39": "yes"})
+    volunteer("French, no consent", consent=False, working_languages=["fr"])
+    SurveyResponse.objects.create(  # a response of the same organisation to another survey
+        survey=Survey.objects.create(code="follow-up", title="Follow-up"),
+        organisation=french,
+        form_language="nl",
+        answers={"q56": "yes", "q39": "yes"},
+    )
+
+    assert volunteer_pool_counts(filters={"working_language": "fr"}) == (1, 1)
+    assert volunteer_pool_counts(filters={"shares_data": "yes"}) == (2, 0)
+    assert [o.name for o in volunteer_pool(filters={"shares_data": "yes"})] == ["Dutch", "French"]
+    assert [o.name for o in volunteer_pool_by_name(filters={"shares_data": "yes"})] == [
+        "Dutch",
+        "French",
+    ]
 
 
 def test_volunteer_pool_withdrawn_consent_removes_at_once():
