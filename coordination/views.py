@@ -9,7 +9,6 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
@@ -421,24 +420,6 @@ def _results_filters(request) -> tuple:
     }
 
 
-# The results pages' filter form as the template renders it, kept in the process per
-# language and per choice made (a few dozen valid combinations): Django's rendering of its
-# two selects cost a tenth of the results index. A refused value is rendered each time.
-_FILTER_FORMS_IN_PROCESS: dict[tuple, str] = {}
-
-
-def results_filters_html(form: forms.ResultsFilterForm) -> str:
-    """The filter form of the results pages, rendered."""
-    if form.is_bound and not form.is_valid():
-        return render_to_string("coordination/_results_filters.html", {"filter_form": form})
-    key = (get_language(), form.is_bound, *(form.data.get(name) for name in form.fields))
-    html = _FILTER_FORMS_IN_PROCESS.get(key)
-    if html is None:
-        html = render_to_string("coordination/_results_filters.html", {"filter_form": form})
-        _FILTER_FORMS_IN_PROCESS[key] = html
-    return html
-
-
 def survey_results_rows(results, *, language: str, querystring: str) -> list[dict]:
     """What the index of results shows of each question, ready for the template (which then
     only prints): its label in ``language``, its kind's label (the kinds' labels translated
@@ -484,7 +465,6 @@ class SurveyResultsView(DirectoryPermission, View):
                 "results": results,
                 "rows": survey_results_rows(results, language=language, querystring=querystring),
                 "filter_form": form,
-                "filters_html": results_filters_html(form),
                 "querystring": querystring,
                 "language": language,
             },
@@ -537,7 +517,6 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 "question_text": question.label(language),
                 "stats": stats,
                 "filter_form": form,
-                "filters_html": results_filters_html(form),
                 "querystring": request.GET.urlencode(),
                 "previous_number": numbers[position - 1] if position > 0 else None,
                 "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
