@@ -102,14 +102,20 @@ def test_home_page_lists_meetings_invitations_and_action_items_in_the_users_lang
         f'<a href="/meetings/{session.pk}/">Accueil &amp; logement</a> <span class="meta">'
         "6 mai 2030 à 14:30 · Sous réserve</span>",
     ]
-    assert section_items(html, "actions-heading") == [
-        f'<a href="/actions/{undated.pk}/">Relire la note</a> <span class="meta">Ouvert</span>',
+    dated = [
         f'<a href="/actions/{overdue.pk}/">Envoyer &lt;le&gt; rapport</a> <span class="meta">'
         "échéance : 15 janvier 2026 · En cours · "
         '<span class="badge status-declined">en retard</span></span>',
         f'<a href="/actions/{later.pk}/">Préparer la salle</a> <span class="meta">'
         "échéance : 1er mars 2099 · Ouvert</span>",
     ]
+    undated = (
+        f'<a href="/actions/{undated.pk}/">Relire la note</a> <span class="meta">Ouvert</span>'
+    )
+    # By due date, the undated where the database sorts an empty date (SQLite first,
+    # PostgreSQL last).
+    expected = [undated, *dated] if connection.vendor == "sqlite" else [*dated, undated]
+    assert section_items(html, "actions-heading") == expected
 
 
 def test_home_page_without_meetings_invitations_or_action_items_says_so(client_for, amelie):
