@@ -123,12 +123,16 @@ class PoolFilterForm(forms.Form):
 
 class ResultsFilterForm(forms.Form):
     form_language = forms.ChoiceField(
+        widget=RememberedSelect,
         label=_("Form language"),
         required=False,
         choices=[("", _("All")), ("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))],
     )
     area = forms.ChoiceField(
-        label=_("Area (Q4)"), required=False, choices=[("", _("All")), *enums.Area.choices]
+        widget=RememberedSelect,
+        label=_("Area (Q4)"),
+        required=False,
+        choices=[("", _("All")), *enums.Area.choices],
     )
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View, defaults
@@ -25,6 +26,7 @@ from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door
 from coordination.exceptions import InvalidTokenError
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
+from coordination.links import url_maker
 from coordination.models import Question, WorkingGroup
 from coordination.services import (
     access_record,
@@ -418,6 +420,29 @@ def _results_filters(request) -> tuple:
     }
 
 
+def survey_results_rows(results, *, language: str, querystring: str) -> list[dict]:
+    """What the index of results shows of each question, ready for the template (which then
+    only prints): its label in ``language``, its kind's label (the kinds' labels translated
+    once per page), its base as the language writes numbers and its link carrying the
+    filters."""
+    question_url = url_maker("survey-question")
+    query = f"?{querystring}" if querystring else ""
+    kinds = {value: str(label) for value, label in enums.QuestionKind.choices}
+    rows = []
+    for stats, label in results:
+        question = stats.question
+        rows.append(
+            {
+                "number": str(question.number),
+                "url": f"{question_url(question.number)}{query}",
+                "label": label,
+                "kind": kinds.get(question.kind, question.kind),
+                "base": number_format(stats.base),
+            }
+        )
+    return rows
+
+
 class SurveyResultsView(DirectoryPermission, View):
     """The questions with their base (n), linked to one page each."""
 
@@ -425,6 +450,7 @@ class SurveyResultsView(DirectoryPermission, View):
         survey = selectors.needs_assessment_survey()
         form, filters = _results_filters(request)
         language = (get_language() or "en")[:2]
+        querystring = request.GET.urlencode()
         results = [
             (stats, stats.question.label(language))
             for stats in selectors.survey_results_cached(
@@ -437,8 +463,9 @@ class SurveyResultsView(DirectoryPermission, View):
             {
                 "survey": survey,
                 "results": results,
+                "rows": survey_results_rows(results, language=language, querystring=querystring),
                 "filter_form": form,
-                "querystring": request.GET.urlencode(),
+                "querystring": querystring,
                 "language": language,
             },
         )

@@ -16,6 +16,8 @@ from meetings.models import DelegationRequest, Invitation, Meeting, OutboundMess
 
 
 def my_open_invitations(*, user) -> QuerySet[Invitation]:
+    """The invitations ``user`` has yet to answer, of meetings still to come, with what the
+    home page shows of them: the answer and the meeting's title and start."""
     if not user.is_authenticated:
         return Invitation.objects.none()
     return (
@@ -26,6 +28,7 @@ def my_open_invitations(*, user) -> QuerySet[Invitation]:
         )
         .exclude(meeting__status=enums.MeetingStatus.CANCELLED)
         .select_related("meeting")
+        .only("status", "meeting__title", "meeting__starts_at")
         .order_by("meeting__starts_at")
     )
 

@@ -65,11 +65,14 @@ def meetings_managed_by(*, user) -> QuerySet[Meeting]:
 
 def my_upcoming_meetings(*, user, limit: int = 10) -> list[Meeting]:
     """The next meetings and series (a series once, by its first date; the meeting list
-    shows each of its dates)."""
+    shows each of its dates), with what the home page shows of them: title, start and
+    format."""
     return list(
         meetings_visible_to(user=user)
         .filter(ends_at__gte=timezone.now(), recurrence_parent__isnull=True)
         .exclude(status=enums.MeetingStatus.CANCELLED)
+        .select_related(None)
+        .only("title", "starts_at", "format")
         .order_by("starts_at")[:limit]
     )
 

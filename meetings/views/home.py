@@ -3,9 +3,52 @@
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from coordination import dates
+from meetings.enums import ActionStatus, InvitationStatus, MeetingFormat
 from meetings.selectors.actions import my_action_items
 from meetings.selectors.invitations import my_open_invitations
 from meetings.selectors.scheduling import my_upcoming_meetings
+from meetings.views.base import url_maker
+
+
+def home_rows(*, meetings, invitations, action_items, today) -> dict[str, list[dict]]:
+    """What the home page shows of each meeting, invitation and action item, ready for the
+    template (which then only prints): dates formatted, labels and links resolved once per
+    page."""
+    meeting_url, action_url = url_maker("meeting-detail"), url_maker("action-detail")
+    formats = {value: str(label) for value, label in MeetingFormat.choices}
+    answers = {value: str(label) for value, label in InvitationStatus.choices}
+    statuses = {value: str(label) for value, label in ActionStatus.choices}
+    return {
+        "meeting_rows": [
+            {
+                "url": meeting_url(meeting.pk),
+                "title": meeting.title,
+                "when": dates.medium_datetime(meeting.starts_at),
+                "format": formats.get(meeting.format, meeting.format),
+            }
+            for meeting in meetings
+        ],
+        "invitation_rows": [
+            {
+                "url": meeting_url(invitation.meeting.pk),
+                "title": invitation.meeting.title,
+                "when": dates.medium_datetime(invitation.meeting.starts_at),
+                "status": answers.get(invitation.status, invitation.status),
+            }
+            for invitation in invitations
+        ],
+        "action_rows": [
+            {
+                "url": action_url(item.pk),
+                "description": item.description,
+                "due": dates.medium_date(item.due_date) if item.due_date else "",
+                "status": statuses.get(item.status, item.status),
+                "overdue": item.due_date is not None and item.due_date < today,
+            }
+            for item in action_items
+        ],
+    }
 
 
 class HomeView(TemplateView):
@@ -20,6 +63,12 @@ class HomeView(TemplateView):
         if user.is_authenticated:
             context["upcoming_meetings"] = my_upcoming_meetings(user=user)
             context["open_invitations"] = list(my_open_invitations(user=user))
-            context["action_items"] = list(my_action_items(user=user)[:20])
+            context["action_items"] = my_action_items(user=user)
             context["today"] = timezone.localdate()
+            context |= home_rows(
+                meetings=context["upcoming_meetings"],
+                invitations=context["open_invitations"],
+                action_items=context["action_items"],
+                today=context["today"],
+            )
         return context
