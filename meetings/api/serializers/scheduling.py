@@ -38,24 +38,11 @@ class MeetingSerializer(serializers.ModelSerializer):
             "sequence",
             "recurrence_rule",
         ]
-        # What ``to_representation`` reads: a list asks the database for these alone.
+        # What ``to_representation`` reads: a list asks the database for these alone (the
+        # group and round by their ids).
         columns = [
-            "id",
-            "title",
-            "working_group_id",
-            "consultation_round_id",
-            "starts_at",
-            "ends_at",
-            "timezone",
-            "format",
-            "location",
-            "online_url",
-            "status",
-            "language",
-            "capacity",
-            "ical_uid",
-            "sequence",
-            "recurrence_rule",
+            f"{name}_id" if name in ("working_group", "consultation_round") else name
+            for name in fields
         ]
 
     def to_representation(self, meeting):
