@@ -98,6 +98,22 @@ def test_api_lists_alternates_and_invites_the_next_by_hand(setup):
         ({"seed": -1}, "seed"),
         ({"targets": [{"criterion": "kind", "value": "ngo", "minimum": 3, "maximum": 1}]}, None),
         ({"targets": [{"criterion": "colour", "value": "red", "minimum": 0, "maximum": 1}]}, None),
+        ({"must_invite": [3, 15843774242087874560]}, "must_invite.1"),
+        ({"replaces": 2**70}, "replaces"),
+        (
+            {
+                "targets": [
+                    {
+                        "criterion": "kind",
+                        "value": "ngo",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "session": 2**64,
+                    }
+                ]
+            },
+            "targets.0.session",
+        ),
     ],
 )
 def test_api_draw_refuses_bad_input(setup, body, attr):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from coordination.models import Contact, Question
+from coordination.validators import MAX_ID
 from meetings import enums
 from meetings.api.serializers.scheduling import VisibleMeetingField
 from meetings.models import AgendaAttachment, AgendaItem
@@ -122,7 +123,9 @@ class AgendaItemMoveSerializer(serializers.Serializer):
 
 class AgendaReorderSerializer(serializers.Serializer):
     order = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=False
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=500,
+        allow_empty=False,
     )
 
 

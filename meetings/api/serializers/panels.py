@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from coordination.models import Organisation
 from coordination.panels import METHODS, ROUND_CRITERIA, Target, rerun_command
+from coordination.validators import MAX_ID
 
 
 class PoolContactSerializer(serializers.Serializer):
@@ -64,7 +65,9 @@ class TargetSerializer(serializers.Serializer):
     value = serializers.CharField(max_length=40)
     minimum = serializers.IntegerField(min_value=0, max_value=500)
     maximum = serializers.IntegerField(min_value=0, max_value=500)
-    session = serializers.IntegerField(required=False, allow_null=True, default=None)
+    session = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
 
     def validate(self, attrs):
         if attrs["minimum"] > attrs["maximum"]:
@@ -83,7 +86,10 @@ class RoundDrawInputSerializer(serializers.Serializer):
         child=TargetSerializer(), required=False, allow_null=True, default=None
     )
     must_invite = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=500,
     )
     exclude_declined_twice = serializers.BooleanField(required=False, default=True)
 
@@ -103,7 +109,9 @@ class RoundDrawCreateSerializer(RoundDrawInputSerializer):
     )
     method = serializers.ChoiceField(choices=list(METHODS), required=False, default="leximin")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    replaces = serializers.IntegerField(required=False, allow_null=True, default=None)
+    replaces = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
 
 
 class FeasibilityProblemSerializer(serializers.Serializer):
