@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import validate_email
 from django.db import connection, models, transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -73,10 +73,11 @@ WEBMAIL_DOMAINS = frozenset(
 )
 
 
+# Question number → (organisation field, the codes it accepts).
 SURVEY_TO_ORGANISATION = {
-    3: ("working_languages", enums.WorkingLanguage),
-    4: ("areas", enums.Area),
-    5: ("domains", enums.Domain),
+    3: ("working_languages", frozenset(enums.WorkingLanguage.values)),
+    4: ("areas", frozenset(enums.Area.values)),
+    5: ("domains", frozenset(enums.Domain.values)),
 }
 
 
@@ -394,7 +395,8 @@ class _SurveyImporter:
         self.report.problems.extend(row.problems)
         name = str(row.answers.get("q1", "")).strip()
         outcome["organisation"] = name
-        if not name or not normalise_name(name):
+        name_key = normalise_name(name) if name else ""
+        if not name_key:
             self.problem(
                 row,
                 "q1",
@@ -418,7 +420,7 @@ class _SurveyImporter:
             email = ""
         if email:
             try:
-                EmailValidator()(email)
+                validate_email(email)
             except ValidationError:
                 self.problem(row, "email", email, INVALID_EMAIL, _("Not a valid e-mail address."))
         times = {}
@@ -431,19 +433,19 @@ class _SurveyImporter:
             self.report.rejected += 1
             return
         try:
-            result = self._plan(row, name, email, external_id, times)
+            result = self._plan(row, name, name_key, email, external_id, times)
         except _RowRejected:
             self.report.rejected += 1
             return
         outcome["outcome"] = result
         setattr(self.report, result, getattr(self.report, result) + 1)
 
-    def _match_organisation(self, row, name: str, email: str):
+    def _match_organisation(self, row, name: str, key: str, email: str):
         """The organisation a row answers for: the one of the same name, else the one the
         team chose for this name (merge), else a new one. A shared e-mail domain is never a
         reason to refuse a row (a city and its public centre for social welfare, one federal
-        service's departments, an umbrella platform share theirs): it becomes a hint."""
-        key = normalise_name(name)
+        service's departments, an umbrella platform share theirs): it becomes a hint.
+        ``key``: the name normalised."""
         by_name = self.by_key.get(key)
         if by_name is not None:
             return by_name, False
@@ -482,10 +484,10 @@ class _SurveyImporter:
     def _new_organisation(self, name: str, key: str, domain: str) -> Organisation:
         return Organisation(name=name[:255], name_key=key, email_domain=domain)
 
-    def _plan(self, row, name: str, email: str, external_id: str, times) -> str:
+    def _plan(self, row, name: str, key: str, email: str, external_id: str, times) -> str:
         answers = row.answers
         plan = _RowPlan()
-        organisation, plan.new_organisation = self._match_organisation(row, name, email)
+        organisation, plan.new_organisation = self._match_organisation(row, name, key, email)
         if organisation.name_key in self.seen_organisations:
             self.problem(
                 row,
@@ -499,7 +501,7 @@ class _SurveyImporter:
 
         contact = None
         person = str(row.meta.get("name", "")).strip()[:200]
-        if email and email_tombstone(email) in self.erased_hashes:
+        if email and self.erased_hashes and email_tombstone(email) in self.erased_hashes:
             # The respondent's data were erased: never recreate them (nor their consent).
             self.report.erased_people_skipped.append(row.row)
             email = person = ""
@@ -605,7 +607,7 @@ class _SurveyImporter:
         for number, (field_name, choices) in SURVEY_TO_ORGANISATION.items():
             value = answers.get(f"q{number}")
             if isinstance(value, list):
-                codes = [c for c in value if c in choices.values]
+                codes = [c for c in value if c in choices]
                 if codes != getattr(organisation, field_name):
                     setattr(organisation, field_name, codes)
                     changed.add(field_name)
