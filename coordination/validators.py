@@ -47,3 +47,13 @@ def validate_time_zone(value: str) -> None:
 # The largest id a form or filter accepts: larger numbers are a validation error, never a
 # database overflow.
 MAX_ID = 2**31 - 1
+
+
+def id_or_none(value: str) -> int | None:
+    """The id a path, query or form value names, or None: ASCII digits up to ``MAX_ID``.
+    ``str.isdigit`` alone also accepts digits such as “³” or “٣”, which ``int`` refuses."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+        if number <= MAX_ID:
+            return number
+    return None

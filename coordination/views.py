@@ -36,6 +36,7 @@ from coordination.services import (
     user_language_set,
 )
 from coordination.spreadsheets import write_csv, write_xlsx
+from coordination.validators import id_or_none
 
 
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
@@ -183,10 +184,11 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
         return redirect("working-group-detail", pk=self.object.pk)
 
     def _change(self, request, membership_pk: str):
-        if not membership_pk.isdigit() or len(membership_pk) > 18:
+        membership_id = id_or_none(membership_pk)
+        if membership_id is None:
             raise Http404
         membership = get_object_or_404(
-            self.object.memberships.select_related("contact"), pk=membership_pk
+            self.object.memberships.select_related("contact"), pk=membership_id
         )
         form = forms.MembershipChangeForm(request.POST)
         if not form.is_valid():

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from coordination.exceptions import EditConflict
 from coordination.models import ConsultationRound, WorkingGroup
 from coordination.private_files import private_file_response
+from coordination.validators import id_or_none
 from meetings import enums
 from meetings.formats.documents import export_filename, minutes_docx, minutes_markdown, minutes_pdf
 from meetings.forms.actions import ActionItemForm
@@ -42,8 +43,7 @@ from meetings.views.base import flash_errors, managed_meeting, visible_meeting
 
 
 def _version(request) -> int | None:
-    raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else None
+    return id_or_none(request.GET.get("version", ""))
 
 
 def _item_or_none(meeting: Meeting, pk) -> AgendaItem | None:
@@ -183,8 +183,7 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
 
 
 def _posted_revision(request) -> int | None:
-    raw = request.POST.get("revision", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return id_or_none(request.POST.get("revision", ""))
 
 
 def _minutes_save(request, meeting: Meeting, minutes: Minutes):
@@ -231,7 +230,7 @@ def _minutes_save(request, meeting: Meeting, minutes: Minutes):
     circulate = CirculateForm(data) if then == "circulate" else None
     if circulate is not None and not circulate.is_valid():
         invalid = True
-    removed = [int(v) for v in data.getlist("remove_decision") if v.isdigit() and len(v) < 19]
+    removed = [n for n in map(id_or_none, data.getlist("remove_decision")) if n is not None]
     posted = {
         "notes": notes,
         "attendance": statuses,

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView
 from coordination import dates
 from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, round_refusals
+from coordination.validators import id_or_none
 from meetings.enums import MeetingFormat, MeetingStatus
 from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
 from meetings.models import Meeting, TimeProposal
@@ -229,8 +230,9 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.group = self.round = None
-        group_id, round_id = request.GET.get("group", ""), request.GET.get("round", "")
-        if (group_id and not group_id.isdigit()) or (round_id and not round_id.isdigit()):
+        group_ref, round_ref = request.GET.get("group", ""), request.GET.get("round", "")
+        group_id, round_id = id_or_none(group_ref), id_or_none(round_ref)
+        if (group_ref and group_id is None) or (round_ref and round_id is None):
             raise Http404
         if group_id:
             self.group = get_object_or_404(WorkingGroup, pk=group_id)
@@ -491,7 +493,7 @@ class TimeProposalDecideView(ManagedMeetingMixin, View):
 
 
 def _an_id(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) < 10
+    return id_or_none(value) is not None
 
 
 class ConflictCheckView(LoginRequiredMixin, View):

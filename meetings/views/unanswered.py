@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from coordination.validators import id_or_none
 from meetings.models import Invitation
 from meetings.selectors.unanswered import meeting_unanswered
 from meetings.services import unanswered as services
@@ -24,13 +25,13 @@ class UnansweredView(ManagedMeetingMixin, View):
     def post(self, request, pk):
         meeting = self.get_meeting()
         kind = request.POST.get("kind", "")
-        invitation_id = request.POST.get("invitation", "")
-        if not invitation_id.isdigit() or kind not in services.KINDS:
+        invitation_id = id_or_none(request.POST.get("invitation", ""))
+        if invitation_id is None or kind not in services.KINDS:
             messages.error(request, _("Choose an invitee to remind."))
             return redirect("meeting-unanswered", pk=meeting.pk)
         invitation = get_object_or_404(
             Invitation.objects.select_related("contact", "meeting"),
-            pk=int(invitation_id),
+            pk=invitation_id,
             meeting=meeting,
         )
         invitation.meeting = meeting

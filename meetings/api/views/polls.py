@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from coordination.enums import AccessAction, Door
 from coordination.services import access_record
+from coordination.validators import id_or_none
 from meetings import recurrence
 from meetings.api.serializers.polls import (
     TimePollChooseSerializer,
@@ -29,9 +30,10 @@ from meetings.services import polls as poll_services
 def _managed_meeting(request, pk: str) -> Meeting:
     """The meeting of the URL if the user manages it: 404 when unseen (any id, as the
     router's routes do), 403 when only seen."""
-    if not (pk.isascii() and pk.isdigit()) or int(pk) > 2**31 - 1:
+    meeting_id = id_or_none(pk)
+    if meeting_id is None:
         raise Http404
-    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=int(pk))
+    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=meeting_id)
     return permission_require(request.user, "meetings.manage_meeting", meeting)
 
 

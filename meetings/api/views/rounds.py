@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from coordination.enums import AccessAction, Door
 from coordination.models import ConsultationRound
 from coordination.services import access_record
+from coordination.validators import id_or_none
 from meetings.api.serializers.feedback import RoundFeedbackSerializer
 from meetings.api.serializers.report_back import (
     QueuedSerializer,
@@ -30,9 +31,10 @@ from meetings.services import report_back as report_back_services
 def _round(request, pk: str, permission: str) -> ConsultationRound:
     """The round of the URL if the user has ``permission`` on it: 404 for those who do not
     see rounds at all (any id), 403 for the team and facilitators of other rounds."""
-    if not pk.isdigit() or int(pk) > 2**31 - 1:
+    round_id = id_or_none(pk)
+    if round_id is None:
         raise Http404
-    round_ = get_object_or_404(ConsultationRound, pk=int(pk))
+    round_ = get_object_or_404(ConsultationRound, pk=round_id)
     if request.user.has_perm(permission, round_):
         return round_
     if request.user.has_perm("coordination.view_directory"):

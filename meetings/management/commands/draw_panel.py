@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coordination.models import ConsultationRound
 from coordination.panels import METHODS, PanelInputError, Target, explanation_text, problem_text
+from coordination.validators import id_or_none
 from meetings.selectors.panels import round_draw_current, round_draw_preview
 from meetings.services.panels import round_draw_record
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ref = options["round"]
-        lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+        round_id = id_or_none(ref)
+        lookup = {"pk": round_id} if round_id is not None else {"slug": ref}
         try:
             consultation_round = ConsultationRound.objects.get(**lookup)
         except ConsultationRound.DoesNotExist as exc:
