@@ -26,6 +26,7 @@ The same pool, arguments and seed give the same result.
 
 import math
 import random
+import threading
 import time
 from bisect import insort
 from collections import Counter
@@ -320,30 +321,33 @@ class PanelInputError(ValueError):
 
 
 _highs_greeted = False
+_highs_greeting = threading.Lock()
 
 
 def _new_highs():
     """A silent HiGHS instance (the library greets once per process on standard output,
-    which would end up in the command's output: that first greeting goes to /dev/null)."""
+    which would end up in the command's output: that first greeting goes to /dev/null).
+    The lock keeps a second thread from saving the silenced output as the one to restore."""
     global _highs_greeted
     import highspy
 
     if not _highs_greeted:
-        import os
-        import sys
+        with _highs_greeting:
+            if not _highs_greeted:
+                import os
+                import sys
 
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _highs_greeted = True
-    else:
-        h = highspy.Highs()
+                sys.stdout.flush()
+                saved = os.dup(1)
+                try:
+                    with open(os.devnull, "w") as devnull:
+                        os.dup2(devnull.fileno(), 1)
+                        highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                _highs_greeted = True
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
