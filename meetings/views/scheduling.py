@@ -234,10 +234,10 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         group_id, round_id = id_or_none(group_ref), id_or_none(round_ref)
         if (group_ref and group_id is None) or (round_ref and round_id is None):
             raise Http404
-        if group_id:
+        if group_id is not None:
             self.group = get_object_or_404(WorkingGroup, pk=group_id)
             allowed = request.user.has_perm("coordination.manage_group", self.group)
-        elif round_id:
+        elif round_id is not None:
             self.round = get_object_or_404(ConsultationRound, pk=round_id)
             allowed = request.user.has_perm("coordination.manage_round", self.round)
         else:
