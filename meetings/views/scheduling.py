@@ -492,10 +492,6 @@ class TimeProposalDecideView(ManagedMeetingMixin, View):
         return redirect("meeting-detail", pk=meeting.pk)
 
 
-def _an_id(value: str) -> bool:
-    return id_or_none(value) is not None
-
-
 class ConflictCheckView(LoginRequiredMixin, View):
     """Conflicts of a date and time being chosen, before saving: holidays and double
     bookings, in the user's language, as JSON for the meeting form's script (without
@@ -505,16 +501,19 @@ class ConflictCheckView(LoginRequiredMixin, View):
     def get(self, request):
         data = request.GET
         meeting = None
-        if _an_id(data.get("meeting", "")):
-            meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=data["meeting"])
+        meeting_id, group_id, round_id = (
+            id_or_none(data.get(name, "")) for name in ("meeting", "group", "round")
+        )
+        if meeting_id is not None:
+            meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=meeting_id)
             permission_require(request.user, "meetings.manage_meeting", meeting)
-        elif _an_id(data.get("group", "")):
-            group = get_object_or_404(WorkingGroup, pk=data["group"])
+        elif group_id is not None:
+            group = get_object_or_404(WorkingGroup, pk=group_id)
             if not request.user.has_perm("coordination.manage_group", group):
                 raise PermissionDenied
             meeting = Meeting(working_group=group)
-        elif _an_id(data.get("round", "")):
-            round_ = get_object_or_404(ConsultationRound, pk=data["round"])
+        elif round_id is not None:
+            round_ = get_object_or_404(ConsultationRound, pk=round_id)
             if not request.user.has_perm("coordination.manage_round", round_):
                 raise PermissionDenied
             meeting = Meeting(consultation_round=round_)
