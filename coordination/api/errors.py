@@ -7,9 +7,18 @@ its field errors (``attr`` is the field, null when the error concerns no single 
 the service's ``code`` ("invalid" when it gave none); an invalid link token
 (``InvalidTokenError``) is a 404, as on the pages. Django's ``Http404`` and
 ``PermissionDenied`` (raised by ``meetings.rules.permission_require``) are the package's 404
-and 403. Views call services and let these exceptions through: no mapping per view."""
+and 403. A form or multipart body over Django's limits (``DATA_UPLOAD_MAX_NUMBER_FIELDS``,
+``DATA_UPLOAD_MAX_NUMBER_FILES``, ``DATA_UPLOAD_MAX_MEMORY_SIZE``) is a 400 ``parse_error``,
+as the JSON parser's own limits are. Views call services and let these exceptions through:
+no mapping per view."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler
@@ -56,8 +65,42 @@ def conflict_detail(exc: EditConflict) -> dict:
     return detail
 
 
+def body_over_limit(exc: Exception) -> exceptions.ParseError | None:
+    """The parse error of a request body Django refused to read in full (its limits are
+    ``SuspiciousOperation``s, which DRF's parsers let through), in the request's language."""
+    from django.utils.translation import ngettext
+
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        message = ngettext(
+            "The request has more than %(limit)d field.",
+            "The request has more than %(limit)d fields.",
+            limit,
+        )
+    elif isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        message = ngettext(
+            "The request has more than %(limit)d file.",
+            "The request has more than %(limit)d files.",
+            limit,
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = ngettext(
+            "The request body is larger than %(limit)d byte.",
+            "The request body is larger than %(limit)d bytes.",
+            limit,
+        )
+    else:
+        return None
+    return exceptions.ParseError(message % {"limit": limit})
+
+
 class ApiExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        over_limit = body_over_limit(exc)
+        if over_limit is not None:
+            return over_limit
         if isinstance(exc, EditConflict):
             return ConflictError(conflict_detail(exc))
         if isinstance(exc, InvalidTokenError):
