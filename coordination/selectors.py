@@ -4,12 +4,13 @@ import functools
 import hashlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
     Exists,
     Max,
@@ -19,6 +20,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 
@@ -68,55 +71,36 @@ def contact_detail_grant_register(grant: Callable[[Any], QuerySet]) -> None:
         CONTACT_DETAIL_GRANTS.append(grant)
 
 
-def contact_ids_with_visible_details(
-    *, user, among: Collection[int] | None = None
-) -> set[int] | None:
+def contact_ids_with_visible_details(*, user) -> set[int] | None:
     """The contacts whose e-mail and phone ``user`` may see; ``None`` means all (the team).
 
     A facilitator sees the details of the members of the working groups they lead and of the
     contacts the registered grants give them (the invitees of the rounds they facilitate);
-    anyone sees their own. One query, whatever the number of contacts. ``among``: only these
-    contacts are asked about (a page's rows), so the query reads their index entries instead
-    of every contact the user may see."""
+    anyone sees their own. One query, whatever the number of contacts (for a page's rows,
+    ``contacts_with_visible_details_q`` asks about those contacts only)."""
     if is_team(user):
         return None
     if not user.is_authenticated:
         return set()
-    if among is not None:
-        among = list(among)
-        if not among:
-            return set()
-        parts = [part.order_by() for part in _visible_contact_parts(user, among=among)]
-        return {pk for (pk,) in parts[0].union(*parts[1:])}
     cached = getattr(user, "_visible_contact_ids", None)
     if cached is not None:
         return cached
     # A union of small queries over indexed columns (no OR across multi-valued joins, which
     # multiplies rows by every membership of every group).
-    parts = [part.order_by() for part in _visible_contact_parts(user)]
-    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
-    user._visible_contact_ids = visible
-    return visible
-
-
-def _visible_contact_parts(user, *, among: list[int] | None = None) -> list[QuerySet]:
-    """The sources of ``contact_ids_with_visible_details``, each a one-column queryset of
-    contact ids (limited to ``among`` when given)."""
     led_groups = Membership.objects.filter(
         contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
     ).values("group_id")
-    own = Contact.objects.filter(user=user)
-    members = Membership.objects.filter(group_id__in=led_groups, until__isnull=True)
-    granted = [grant(user) for grant in CONTACT_DETAIL_GRANTS]
-    if among is not None:
-        own = own.filter(pk__in=among)
-        members = members.filter(contact_id__in=among)
-        granted = [queryset.filter(contact_id__in=among) for queryset in granted]
-    return [
-        own.values_list("pk"),
-        members.values_list("contact_id"),
-        *(queryset.values_list("contact_id") for queryset in granted),
+    parts = [
+        Contact.objects.filter(user=user).values_list("pk"),
+        Membership.objects.filter(group_id__in=led_groups, until__isnull=True).values_list(
+            "contact_id"
+        ),
+        *(grant(user).values_list("contact_id") for grant in CONTACT_DETAIL_GRANTS),
     ]
+    parts = [part.order_by() for part in parts]
+    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
+    user._visible_contact_ids = visible
+    return visible
 
 
 def contacts_with_visible_details_q(*, user) -> Q | None:
@@ -631,12 +615,22 @@ def volunteers_without_contact(*, filters: dict[str, str] | None = None) -> Quer
     return pool_filter(queryset, filters or {}).order_by("name")
 
 
-def pool_contacts(organisations) -> dict[int, Contact]:
+def pool_contacts(organisations, *, user=None) -> dict[int, Contact]:
     """The contact each organisation would be invited through (the oldest eligible one),
-    for a page of organisations, in one query (its name and e-mail address)."""
+    for a page of organisations, in one query (its name and e-mail address). With ``user``,
+    each contact's ``details_visible`` says whether ``user`` may see its e-mail address
+    (``contacts_with_visible_details_q``), asked in the same query for these contacts only."""
     ids = [o.pk for o in organisations]
     contacts: dict[int, Contact] = {}
     eligible = eligible_contacts().filter(organisation_id__in=ids)
+    if user is not None:
+        visible = contacts_with_visible_details_q(user=user)
+        # CASE, not the bare condition: a contact without an account compares NULL.
+        eligible = eligible.annotate(
+            details_visible=Value(True)
+            if visible is None
+            else Case(When(visible, then=Value(True)), default=Value(False))
+        )
     for contact in eligible.only("organisation_id", "name", "email").order_by("pk"):
         contacts.setdefault(contact.organisation_id, contact)
     return contacts

@@ -259,27 +259,26 @@ class VolunteerPoolView(DirectoryPermission, ListView):
             return self._export(export)
         return super().get(request, *args, **kwargs)
 
-    def _rows(self, organisations, contacts, visible):
+    def _rows(self, organisations, contacts):
         for o in organisations:
             contact = contacts.get(o.pk)
             yield {
                 "organisation": o,
                 "contact": contact,
-                "show_email": contact is not None and (visible is None or contact.pk in visible),
+                "show_email": contact is not None and contact.details_visible,
             }
 
     def _export(self, export: str):
         from coordination.spreadsheets import write_csv, write_xlsx
 
         organisations = with_loads_of_rows(list(self.get_queryset()))
-        contacts = coordination_selectors.pool_contacts(organisations)
-        visible = coordination_selectors.contact_ids_with_visible_details(user=self.request.user)
+        contacts = coordination_selectors.pool_contacts(organisations, user=self.request.user)
         area_labels = dict(c_enums.Area.choices)
         header = [_("Organisation"), _("Contact"), _("E-mail"), _("Languages"), _("Areas"),
                   _("Support role"), _("Rounds invited"), _("Meetings invited"),
                   _("Meetings attended")]  # fmt: skip
         rows = [[str(label) for label in header]]
-        for row in self._rows(organisations, contacts, visible):
+        for row in self._rows(organisations, contacts):
             o, contact = row["organisation"], row["contact"]
             rows.append([
                 o.name, contact.name if contact else "",
@@ -306,14 +305,14 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         response["Content-Disposition"] = f'attachment; filename="volunteer-pool.{export}"'
         return response
 
-    def _page_rows(self, organisations, contacts, visible) -> list[dict]:
+    def _page_rows(self, organisations, contacts) -> list[dict]:
         """The rows of the page with what each cell prints (links, labels) resolved once
         for the page: the template then only prints them."""
         areas = {code: str(label) for code, label in c_enums.Area.choices}
         roles = {code: str(label) for code, label in c_enums.SupportRole.choices}
         detail_url = url_maker("organisation-detail")
         rows = []
-        for row in self._rows(organisations, contacts, visible):
+        for row in self._rows(organisations, contacts):
             o = row["organisation"]
             rows.append(
                 {
@@ -329,11 +328,8 @@ class VolunteerPoolView(DirectoryPermission, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
-        contacts = coordination_selectors.pool_contacts(page)
-        visible = coordination_selectors.contact_ids_with_visible_details(
-            user=self.request.user, among=[contact.pk for contact in contacts.values()]
-        )
-        context["rows"] = self._page_rows(page, contacts, visible)
+        contacts = coordination_selectors.pool_contacts(page, user=self.request.user)
+        context["rows"] = self._page_rows(page, contacts)
         context["filter_form"] = self.filter_form
         context["without_contact"] = (
             list(coordination_selectors.volunteers_without_contact(filters=self.filters)[:200])

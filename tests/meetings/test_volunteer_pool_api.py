@@ -40,6 +40,26 @@ def test_api_pool_filters_hides_emails_and_lists_without_contact(facilitator):
     assert bad.status_code == 400
 
 
+def test_api_pool_shows_a_facilitator_the_email_of_their_rounds_invitees_only(facilitator):
+    from coordination.models import Organisation
+    from tests.factories import ConsultationRoundFactory, InvitationFactory, RoundSessionFactory
+
+    make_volunteers(3)
+    round_ = ConsultationRoundFactory()
+    round_.facilitators.add(facilitator)
+    invitee = Organisation.objects.get(name="Volunteer 1").contacts.get()
+    InvitationFactory(meeting=RoundSessionFactory(consultation_round=round_), contact=invitee)
+    InvitationFactory(contact=Organisation.objects.get(name="Volunteer 2").contacts.get())
+
+    response = api(facilitator).get("/api/volunteer-pool/")
+
+    assert [(r["name"], r["contact"]["email"]) for r in response.json()["results"]] == [
+        ("Volunteer 0", None),
+        ("Volunteer 1", invitee.email),
+        ("Volunteer 2", None),
+    ]
+
+
 def test_api_pool_needs_directory_access(participant):
     assert api(participant).get("/api/volunteer-pool/").status_code == 403
 

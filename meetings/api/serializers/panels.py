@@ -42,13 +42,13 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PoolContactSerializer)
     def get_contact(self, organisation) -> dict:
+        # ``pool_contacts`` read with the user: each contact says if its e-mail is visible.
         contacts = self.context.get("pool_contacts", {})
-        visible = self.context.get("visible_contact_ids")
         contact = contacts.get(organisation.pk)
         if contact is None:  # consent withdrawn between the two queries
             return {"id": 0, "name": "", "email": None}
-        show = visible is None or contact.pk in visible
-        return {"id": contact.pk, "name": contact.name, "email": contact.email if show else None}
+        email = contact.email if contact.details_visible else None
+        return {"id": contact.pk, "name": contact.name, "email": email}
 
 
 class VolunteerWithoutContactSerializer(serializers.ModelSerializer):

@@ -79,10 +79,7 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         if "load" not in queryset.query.annotations:
             page = with_loads_of_rows(page)
         context = self.get_serializer_context()
-        context["pool_contacts"] = selectors.pool_contacts(page)
-        context["visible_contact_ids"] = selectors.contact_ids_with_visible_details(
-            user=request.user
-        )
+        context["pool_contacts"] = selectors.pool_contacts(page, user=request.user)
         data = VolunteerSerializer(page, many=True, context=context).data
         access_record(
             actor=request.user,
