@@ -229,3 +229,16 @@ def make_volunteers(count: int) -> None:
         form_language="fr",
         answers={"q56": "yes"},
     )
+
+
+def volunteers_with_one_invitee_of(facilitator, count: int = 3):
+    """``make_volunteers(count)``, with the contact of "Volunteer 1" invited to a session of
+    a round ``facilitator`` facilitates and that of "Volunteer 2" to someone else's meeting;
+    returns the first contact."""
+    make_volunteers(count)
+    round_ = ConsultationRoundFactory()
+    round_.facilitators.add(facilitator)
+    invitee = c.Organisation.objects.get(name="Volunteer 1").contacts.get()
+    InvitationFactory(meeting=RoundSessionFactory(consultation_round=round_), contact=invitee)
+    InvitationFactory(contact=c.Organisation.objects.get(name="Volunteer 2").contacts.get())
+    return invitee

@@ -4,7 +4,7 @@ import pytest
 
 from coordination.models import SurveyResponse
 from coordination.selectors import needs_assessment_survey
-from tests.factories import OrganisationFactory, make_volunteers
+from tests.factories import OrganisationFactory, make_volunteers, volunteers_with_one_invitee_of
 from tests.helpers import api
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +41,7 @@ def test_api_pool_filters_hides_emails_and_lists_without_contact(facilitator):
 
 
 def test_api_pool_shows_a_facilitator_the_email_of_their_rounds_invitees_only(facilitator):
-    from coordination.models import Organisation
-    from tests.factories import ConsultationRoundFactory, InvitationFactory, RoundSessionFactory
-
-    make_volunteers(3)
-    round_ = ConsultationRoundFactory()
-    round_.facilitators.add(facilitator)
-    invitee = Organisation.objects.get(name="Volunteer 1").contacts.get()
-    InvitationFactory(meeting=RoundSessionFactory(consultation_round=round_), contact=invitee)
-    InvitationFactory(contact=Organisation.objects.get(name="Volunteer 2").contacts.get())
+    invitee = volunteers_with_one_invitee_of(facilitator)
 
     response = api(facilitator).get("/api/volunteer-pool/")
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from coordination.models import Organisation
-from tests.factories import make_volunteers
+from tests.factories import make_volunteers, volunteers_with_one_invitee_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +54,7 @@ def test_pool_page_filters_and_hides_emails_from_facilitators(facilitator, clien
 def test_pool_page_shows_a_facilitator_the_email_of_their_rounds_invitees_only(
     facilitator, client_for
 ):
-    from tests.factories import ConsultationRoundFactory, InvitationFactory, RoundSessionFactory
-
-    make_volunteers(3)
-    round_ = ConsultationRoundFactory()
-    round_.facilitators.add(facilitator)
-    invitee = Organisation.objects.get(name="Volunteer 1").contacts.get()
-    InvitationFactory(meeting=RoundSessionFactory(consultation_round=round_), contact=invitee)
-    InvitationFactory(contact=Organisation.objects.get(name="Volunteer 2").contacts.get())
+    invitee = volunteers_with_one_invitee_of(facilitator)
 
     response = client_for(facilitator).get(reverse("volunteer-pool"))
 
