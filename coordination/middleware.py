@@ -1,8 +1,13 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 # The session key that marks a session opened by a sign-in link.
 PARTICIPANT_SESSION_KEY = "signed_in_by_link"
@@ -110,3 +115,22 @@ class SessionIdleTimeoutMiddleware:
             elif now - last >= ACTIVITY_RESOLUTION_SECONDS:
                 session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+class GoneRecordMiddleware:
+    """A record gone by the time a service reads or locks it (deleted by someone else after
+    the view found it, as when two facilitators edit and delete the same agenda item) is a
+    404 page, as an unknown id is, not a server error; logged with its traceback, since a
+    programming error looks the same. The API's exception handler does the same for the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ObjectDoesNotExist):
+            logger.warning("A record was gone: %s", exception, exc_info=exception)
+            raise Http404(str(exception)) from exception
+        return None

@@ -9,12 +9,17 @@ the service's ``code`` ("invalid" when it gave none); an invalid link token
 ``PermissionDenied`` (raised by ``meetings.rules.permission_require``) are the package's 404
 and 403. A form or multipart body over Django's limits (``DATA_UPLOAD_MAX_NUMBER_FIELDS``,
 ``DATA_UPLOAD_MAX_NUMBER_FILES``, ``DATA_UPLOAD_MAX_MEMORY_SIZE``) is a 400 ``parse_error``,
-as the JSON parser's own limits are. Views call services and let these exceptions through:
-no mapping per view."""
+as the JSON parser's own limits are. A record gone by the time a service reads or locks it
+(``ObjectDoesNotExist``: deleted by someone else after the view found it) is a 404, as an
+unknown id is (``coordination.middleware.GoneRecordMiddleware`` does the same for pages).
+Views call services and let these exceptions through: no mapping per view."""
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
@@ -31,6 +36,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
 from coordination.exceptions import EditConflict, InvalidTokenError
+
+logger = logging.getLogger(__name__)
 
 NON_FIELD_KEYS = frozenset({NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY})
 
@@ -108,6 +115,10 @@ class ApiExceptionHandler(ExceptionHandler):
         if isinstance(exc, DjangoValidationError):
             # DRF's own conversion: messages with their params, the code or "invalid".
             return exceptions.ValidationError(get_error_detail(exc))
+        if isinstance(exc, ObjectDoesNotExist):
+            # With its traceback: a programming error would look the same.
+            logger.warning("A record was gone: %s", exc, exc_info=exc)
+            return exceptions.NotFound()
         return super().convert_known_exceptions(exc)
 
 
