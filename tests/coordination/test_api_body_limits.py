@@ -1,5 +1,6 @@
-"""Form and multipart bodies over Django's limits (fields, files, size) are refused by the API
-with a 400 ``parse_error`` in the request's language, never a 500, and change nothing."""
+"""Form and multipart bodies (and query strings) over Django's limits (fields, files, size) are
+refused by the API with a 400 ``parse_error`` in the request's language, never a 500, and
+change nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,6 +50,15 @@ def test_a_form_body_with_more_fields_than_allowed_is_a_400_and_creates_nothing(
     assert response.status_code == 400
     assert response.json() == parse_error("The request has more than 1000 fields.")
     assert Meeting.objects.count() == 0
+
+
+def test_a_query_string_with_more_fields_than_allowed_is_a_400(client_for, team_user):
+    query = "&".join(f"name={n}" for n in range(1001))
+
+    response = client_for(team_user).get(f"/api/organisations/?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == parse_error("The request has more than 1000 fields.")
 
 
 def test_a_multipart_body_with_more_files_than_allowed_is_a_400_in_the_callers_language(
