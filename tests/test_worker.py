@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,9 @@ def test_worker_runs_a_queued_task_through_redis(tmp_path):
     except redis.exceptions.ConnectionError:
         pytest.fail(f"Redis is not reachable at {redis_url} (.ci/run starts it)")
 
-    row = run_worker_case(tmp_path, {"REDIS_URL": redis_url})
+    # A queue of its own: another test's cluster on this Redis would take the task.
+    queue = f"worker-test-{uuid.uuid4().hex[:12]}"
+    row = run_worker_case(tmp_path, {"REDIS_URL": redis_url, "Q_CLUSTER_NAME": queue})
 
     assert row is not None, "the worker did not run the task within 60 s"
     assert row[0] == 1

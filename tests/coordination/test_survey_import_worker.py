@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,9 @@ def test_worker_runs_a_queued_survey_import_and_deletes_its_upload(tmp_path, bro
         DEBUG="1", DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(media), Q_WORKERS="1"
     )
     if broker == "redis":
-        env["REDIS_URL"] = redis_url()
+        # A queue of its own: a cluster of another test sharing this Redis would take the
+        # task and run it against its own database.
+        env.update(REDIS_URL=redis_url(), Q_CLUSTER_NAME=f"import-test-{uuid.uuid4().hex[:12]}")
     manage(env, "migrate", "--noinput", "-v0")
     job_id, upload = manage(env, "shell", "-c", QUEUE).splitlines()[-1].split()
     queued_file = (media / upload).exists()
