@@ -288,65 +288,108 @@ UPCOMING_OCCURRENCE_FIELDS = (
 )  # fmt: skip
 
 
-def upcoming_dates(*, user, now: dt.datetime | None = None, days: int = 92) -> list[UpcomingDate]:
+@dataclass
+class ComingDates:
+    """The dates coming up: the first ones (``dates``, by time) and how many there are in
+    all (``total``), so that a list can show a few and say how many more there are."""
+
+    dates: list[UpcomingDate]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.dates)
+
+
+def upcoming_dates(
+    *, user, now: dt.datetime | None = None, days: int = 92, limit: int | None = None
+) -> ComingDates:
     """Every date of the meetings ``user`` may see in the next ``days`` days, each date of a
     series on its own (cancelled dates left out, moved ones at their new time, each with its
-    meeting once it is one), by time."""
+    meeting once it is one), by time: the first ``limit`` of them (all without one) and
+    their number.
+
+    Three queries whatever the number of meetings: the candidates' starts (plain tuples),
+    the rows of the meetings shown and of the series, and the series' own dates. Only the
+    first ``limit`` single meetings are read as rows: a later one cannot be among the first
+    dates."""
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=days)
-    # A day either side: a date moved into the window from just outside it.
-    near = Meeting.objects.filter(
-        recurrence_id__gte=now - dt.timedelta(days=1),
-        recurrence_id__lt=horizon + dt.timedelta(days=1),
-    )
-    meetings = (
+    candidates = (
         meetings_visible_to(user=user)
         .filter(recurrence_parent__isnull=True)
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
         .filter(starts_at__lt=horizon)
+        .select_related(None)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "recurrence_rule")
+    )
+    singles, series_ids = [], []
+    for pk, rule in candidates:
+        (series_ids if rule else singles).append(pk)
+    shown = singles if limit is None else singles[:limit]
+    if not shown and not series_ids:
+        return ComingDates([], 0)
+    meetings = (
+        Meeting.objects.filter(pk__in=[*shown, *series_ids])
+        .select_related("working_group", "consultation_round")
         .only(*UPCOMING_FIELDS)
     )
-    meetings = list(meetings)
     # The series' own dates in one query, only when the window holds a series (a prefetch
-    # would build a related manager per meeting of the list).
-    series_ids = [meeting.pk for meeting in meetings if meeting.recurrence_rule]
+    # would build a related manager per meeting of the list). A day either side: a date
+    # moved into the window from just outside it.
     occurrences: dict[int, dict[dt.datetime, Meeting]] = {pk: {} for pk in series_ids}
     if series_ids:
-        dated = near.filter(recurrence_parent_id__in=series_ids).only(*UPCOMING_OCCURRENCE_FIELDS)
+        dated = Meeting.objects.filter(
+            recurrence_parent_id__in=series_ids,
+            recurrence_id__gte=now - dt.timedelta(days=1),
+            recurrence_id__lt=horizon + dt.timedelta(days=1),
+        ).only(*UPCOMING_OCCURRENCE_FIELDS)
         for occurrence in dated:
             occurrences[occurrence.recurrence_parent_id][occurrence.recurrence_id] = occurrence
     dates = []
     for meeting in meetings:
-        length = meeting.ends_at - meeting.starts_at
         if not meeting.recurrence_rule:
             dates.append(UpcomingDate(meeting, meeting.starts_at, meeting.ends_at))
+        else:
+            dates += _series_dates_within(meeting, occurrences[meeting.pk], now, horizon)
+    dates.sort(key=lambda date: (date.starts_at, date.meeting.pk))
+    total = len(dates) + len(singles) - len(shown)
+    return ComingDates(dates if limit is None else dates[:limit], total)
+
+
+def _series_dates_within(
+    series: Meeting, by_original: dict[dt.datetime, Meeting], now: dt.datetime, horizon
+) -> list[UpcomingDate]:
+    """The dates of ``series`` from ``now`` to ``horizon`` (``by_original``: its dates that
+    are meetings of their own, by their start in the rule)."""
+    length = series.ends_at - series.starts_at
+    originals = series_originals(
+        series, start=now - dt.timedelta(days=1), end=horizon + dt.timedelta(days=1)
+    )
+    dates = []
+    for original in originals:
+        occurrence = by_original.get(original)
+        if occurrence is not None and occurrence.status == MeetingStatus.CANCELLED:
             continue
-        by_original = occurrences[meeting.pk]
-        originals = series_originals(
-            meeting, start=now - dt.timedelta(days=1), end=horizon + dt.timedelta(days=1)
-        )
-        for original in originals:
-            occurrence = by_original.get(original)
-            if occurrence is not None and occurrence.status == MeetingStatus.CANCELLED:
-                continue
-            if occurrence is None:
-                starts_at, ends_at = original, original + length
-            else:
-                starts_at, ends_at = occurrence.starts_at, occurrence.ends_at
-            if not now <= starts_at < horizon:
-                continue
-            dates.append(
-                UpcomingDate(
-                    meeting,
-                    starts_at,
-                    ends_at,
-                    moved=occurrence is not None and starts_at != original,
-                    occurrence=occurrence,
-                    original=original,
-                )
+        if occurrence is None:
+            starts_at, ends_at = original, original + length
+        else:
+            starts_at, ends_at = occurrence.starts_at, occurrence.ends_at
+        if not now <= starts_at < horizon:
+            continue
+        dates.append(
+            UpcomingDate(
+                series,
+                starts_at,
+                ends_at,
+                moved=occurrence is not None and starts_at != original,
+                occurrence=occurrence,
+                original=original,
             )
-    return sorted(dates, key=lambda date: (date.starts_at, date.meeting.pk))
+        )
+    return dates
 
 
 def occurrence_answer_counts(*, occurrence: Meeting) -> dict[str, int]:

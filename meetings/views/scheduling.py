@@ -109,6 +109,10 @@ def upcoming_rows(upcoming: list[UpcomingDate]) -> list[dict]:
     return rows
 
 
+# The coming dates the meeting list shows before a link to all of them.
+COMING_DATES_SHOWN = 10
+
+
 class MeetingListView(LoginRequiredMixin, ListView):
     """Upcoming meetings first (soonest first); past ones apart (latest first); a search on
     the title, the group or round, and the place."""
@@ -153,9 +157,14 @@ class MeetingListView(LoginRequiredMixin, ListView):
             "query": self.query,
             "rows": meeting_list_rows(context["meetings"]),
         }
-        if not self.past and not self.query:  # every coming date, each date of a series apart
-            context["upcoming"] = upcoming_dates(user=self.request.user)
-            context["upcoming_rows"] = upcoming_rows(context["upcoming"])
+        if not self.past and not self.query:  # the coming dates, each date of a series apart
+            every_date = self.request.GET.get("dates") == "all"
+            coming = upcoming_dates(
+                user=self.request.user, limit=None if every_date else COMING_DATES_SHOWN
+            )
+            context["upcoming"] = coming.dates
+            context["upcoming_more"] = coming.more
+            context["upcoming_rows"] = upcoming_rows(coming.dates)
         return context
 
 

@@ -102,9 +102,9 @@ def test_meeting_list_reads_the_same_queries_for_one_or_many_meetings_and_series
     group = WorkingGroupFactory(name="Housing")
 
     def listed():
-        client.get(reverse("meeting-list"))
+        client.get(reverse("meeting-list"), {"dates": "all"})
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("meeting-list"))
+            response = client.get(reverse("meeting-list"), {"dates": "all"})
         return response, len(captured)
 
     meeting_in(3, "Plenary").working_group = group
@@ -123,3 +123,59 @@ def test_meeting_list_reads_the_same_queries_for_one_or_many_meetings_and_series
     weekly = [row for row in rows if row["title"] == "Weekly 2"]
     assert len(weekly) == 6 and {row["group"] for row in weekly} == {"Housing"}
     assert all(row["until"] for row in rows)
+
+
+def test_meeting_list_shows_the_first_ten_coming_dates_and_links_to_all_of_them(client_for):
+    from tests.factories import WorkingGroupFactory
+
+    group = WorkingGroupFactory(name="Housing")
+    # A single meeting every day from tomorrow, and a weekly series whose dates fall
+    # between them: the first ten dates mix both.
+    singles = [meeting_in(day, f"Single {day:02}") for day in range(1, 13)]
+    series = _weekly_series("Weekly", group=group)
+    series.starts_at += dt.timedelta(hours=5)
+    series.ends_at += dt.timedelta(hours=5)
+    series.save()
+    client = client_for(TeamUserFactory())
+
+    first = client.get(reverse("meeting-list"))
+    every = client.get(reverse("meeting-list"), {"dates": "all"})
+
+    coming = sorted(
+        [(m.starts_at, m.title) for m in singles]
+        + [(series.starts_at + dt.timedelta(weeks=w), "Weekly") for w in range(6)]
+    )
+    assert [(d.starts_at, d.title) for d in first.context["upcoming"]] == coming[:10]
+    assert [(d.starts_at, d.title) for d in every.context["upcoming"]] == coming
+    assert (
+        '<a href="?dates=all" data-more="dates">8 more dates in the next three months</a>'
+        in first.content.decode()
+    )
+    assert 'data-more="dates"' not in every.content.decode()
+
+
+def test_meeting_list_queries_do_not_grow_with_the_coming_meetings_left_out(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(TeamUserFactory())
+
+    def listed():
+        client.get(reverse("meeting-list"))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("meeting-list"))
+        return response, len(captured)
+
+    for day in range(1, 13):
+        meeting_in(day, f"Single {day}")
+    few_response, few = listed()
+    for day in range(13, 61):
+        meeting_in(day, f"Single {day}")
+    many_response, many = listed()
+
+    assert few == many
+    assert len(few_response.context["upcoming"]) == len(many_response.context["upcoming"]) == 10
+    assert (few_response.context["upcoming_more"], many_response.context["upcoming_more"]) == (
+        2,
+        50,
+    )
