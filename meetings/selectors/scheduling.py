@@ -360,7 +360,10 @@ def upcoming_dates(
 
 
 def _series_dates_within(
-    series: Meeting, by_original: dict[dt.datetime, Meeting], now: dt.datetime, horizon
+    series: Meeting,
+    by_original: dict[dt.datetime, Meeting],
+    now: dt.datetime,
+    horizon: dt.datetime,
 ) -> list[UpcomingDate]:
     """The dates of ``series`` from ``now`` to ``horizon`` (``by_original``: its dates that
     are meetings of their own, by their start in the rule)."""

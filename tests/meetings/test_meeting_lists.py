@@ -179,3 +179,16 @@ def test_meeting_list_queries_do_not_grow_with_the_coming_meetings_left_out(clie
         2,
         50,
     )
+
+
+def test_meeting_list_keeps_every_coming_date_from_page_to_page(client_for):
+    for day in range(1, 53):
+        meeting_in(day, f"Single {day:02}")
+    client = client_for(TeamUserFactory())
+
+    first = client.get(reverse("meeting-list"), {"dates": "all"}).content.decode()
+    second = client.get(reverse("meeting-list"), {"dates": "all", "page": 2})
+
+    assert '<a href="?dates=all&amp;page=2">Next</a>' in first
+    assert len(second.context["upcoming"]) == 52
+    assert [m["title"] for m in second.context["meetings"]] == ["Single 51", "Single 52"]
