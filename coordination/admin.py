@@ -356,6 +356,15 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("contact",)
 
+    def get_queryset(self, request):
+        # Each row names its contact with the organisation (``Contact.__str__``).
+        return super().get_queryset(request).select_related("contact__organisation", "group")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contact":  # the lookup reads each row's contact, and its name
+            kwargs["queryset"] = models.Contact.objects.select_related("organisation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(models.WorkingGroup)
 class WorkingGroupAdmin(PersonalDataAdminMixin, admin.ModelAdmin):

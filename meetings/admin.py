@@ -201,7 +201,7 @@ class InvitationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("contact", "meeting", "status", "sent_at", "answered_at")
     list_filter = ("status", "meeting__consultation_round", "meeting__working_group")
     search_fields = ("contact__name", "contact__email", "meeting__title")
-    list_select_related = ("contact", "meeting")
+    list_select_related = ("contact__organisation", "meeting")
     readonly_fields = INVITATION_WORKFLOW_FIELDS
     actions = ["remove_invitee"]
 
@@ -271,7 +271,8 @@ class AttendanceAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("contact", "meeting", "status")
     list_filter = ("status",)
     search_fields = ("contact__name", "meeting__title")
-    list_select_related = ("contact", "meeting")
+    list_select_related = ("contact__organisation", "meeting")
+    autocomplete_fields = ("contact", "meeting")
 
 
 class MinutesNoteInline(admin.StackedInline):
@@ -388,7 +389,7 @@ class ActionItemAdmin(PersonalDataAdminMixin, ServiceSaveMixin, admin.ModelAdmin
     list_display = ("description", "owner_organisation", "owner_contact", "due_date", "status")
     list_filter = ("status", "due_date")
     search_fields = ("description", "owner_contact__name", "owner_organisation__name")
-    list_select_related = ("owner_organisation", "owner_contact")
+    list_select_related = ("owner_organisation", "owner_contact__organisation")
     autocomplete_fields = ("owner_contact", "owner_organisation")
     readonly_fields = ACTION_ITEM_WORKFLOW_FIELDS
     inlines = [ActionItemEventInline]
