@@ -1,13 +1,20 @@
 """Forms of the ``coordination`` pages."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coordination import enums
 from coordination.imports.columns import KEEP_APART
 from coordination.imports.readers import ExportFileError, ImportLimits
-from coordination.selectors import POOL_FILTERS
-from coordination.widgets import DateInput, RememberedSelect
+from coordination.models import Contact
+from coordination.selectors import POOL_FILTERS, contact_search, contacts_joinable
+from coordination.validators import id_or_none
+from coordination.widgets import ContactSearchInput, ContactTyped, DateInput, RememberedSelect
 
 FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
 FORM_LANGUAGES.append(("en", _("English")))
@@ -145,6 +152,111 @@ class QuestionChoiceField(forms.ModelMultipleChoiceField):
         return f"Q{obj.number}. {obj.label((get_language() or 'en')[:2])}"
 
 
+class ContactChoiceField(forms.Field):
+    """One contact of ``queryset``, chosen by typing (``ContactSearchInput``): a text that
+    names exactly one of them, a contact number (alone, or after ``#`` at the end as the
+    suggestions show it), or one of the matches shown when the text named several. The
+    value is a ``Contact``, as a ``ModelChoiceField``'s."""
+
+    widget = ContactSearchInput
+    MATCHES_SHOWN = 8
+    NUMBER = re.compile(r"^#?(\d+)$|#(\d+)$")
+
+    def __init__(self, *, queryset=None, lookup_url: str = "", **kwargs):
+        kwargs.setdefault(
+            "help_text", _("Type part of the name, the organisation or the e-mail address.")
+        )
+        super().__init__(**kwargs)
+        self.queryset = queryset if queryset is not None else Contact.objects.none()
+        self.widget.lookup_url = lookup_url
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self.queryset.all()
+        return result
+
+    @property
+    def lookup_url(self) -> str:
+        return self.widget.lookup_url
+
+    @lookup_url.setter
+    def lookup_url(self, url: str) -> None:
+        self.widget.lookup_url = url
+
+    def prepare_value(self, value):
+        """An initial value given as a number is shown as the contact it names."""
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            number = id_or_none(str(value))
+            if number is not None:
+                return self.queryset.select_related("organisation").filter(pk=number).first()
+        return value
+
+    def to_python(self, value):
+        typed = value if isinstance(value, ContactTyped) else ContactTyped(text=str(value or ""))
+        self.widget.matches = []
+        if typed.pick and typed.query == typed.text:
+            return self._numbered(typed.pick)
+        text = typed.text.strip()
+        if not text:
+            return None
+        if "\x00" in text or len(text) > 300:
+            raise ValidationError(
+                _("Type at most 300 characters of a name, without control characters."),
+                code="invalid",
+            )
+        number = self.NUMBER.search(text)
+        if number:
+            return self._numbered(number.group(1) or number.group(2))
+        matches = contact_search(self.queryset, text, limit=self.MATCHES_SHOWN + 1)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(
+                _("No contact matches “%(text)s”. Check the spelling, or type less of it."),
+                code="no_match",
+                params={"text": text},
+            )
+        self.widget.matches = matches[: self.MATCHES_SHOWN]
+        if len(matches) > self.MATCHES_SHOWN:
+            message = _(
+                "More than %(n)s contacts match “%(text)s”: choose one of these, or type "
+                "more of the name."
+            )
+        else:
+            message = ngettext(
+                "%(n)s contact matches “%(text)s”: choose one of them.",
+                "%(n)s contacts match “%(text)s”: choose one of them.",
+                len(matches),
+            )
+        raise ValidationError(
+            message, code="several", params={"n": len(self.widget.matches), "text": text}
+        )
+
+    def _numbered(self, number: str):
+        pk = id_or_none(number.strip())
+        found = None
+        if pk is not None:
+            found = self.queryset.select_related("organisation").filter(pk=pk).first()
+        if found is None:
+            raise ValidationError(
+                _("Contact #%(number)s cannot be chosen here."),
+                code="not_offered",
+                params={"number": number.strip()[:12]},
+            )
+        return found
+
+    def has_changed(self, initial, data) -> bool:
+        matches = self.widget.matches
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        finally:
+            self.widget.matches = matches
+        before = getattr(initial, "pk", initial)
+        return str(getattr(chosen, "pk", "") or "") != str(before or "")
+
+
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
@@ -217,19 +329,14 @@ class RoundForm(forms.Form):
 
 
 class MembershipAddForm(forms.Form):
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
+    contact = ContactChoiceField(label=_("Contact"))
     role = forms.ChoiceField(label=_("Role"), choices=enums.MembershipRole.choices)
     since = forms.DateField(label=_("Since"), required=False, widget=DateInput())
 
-    def __init__(self, *args, group=None, **kwargs):
-        from coordination.models import Contact
-
+    def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True)
-        if group is not None:
-            contacts = contacts.exclude(memberships__group=group, memberships__until__isnull=True)
-        self.fields["contact"].queryset = contacts.select_related("organisation").order_by("name")
-        self.fields["contact"].label_from_instance = lambda c: f"{c.name} ({c.organisation})"
+        self.fields["contact"].queryset = contacts_joinable(group=group)
+        self.fields["contact"].lookup_url = reverse("working-group-contacts", args=[group.pk])
 
 
 class MembershipChangeForm(forms.Form):

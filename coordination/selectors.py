@@ -533,6 +533,12 @@ POOL_FILTERS = {
 }
 
 
+def contacts_joinable(*, group: WorkingGroup) -> QuerySet[Contact]:
+    """Who may be added to ``group``: active contacts, not erased, not a current member."""
+    members = Membership.objects.filter(group=group, until__isnull=True).values("contact_id")
+    return Contact.objects.filter(is_active=True, erased_at__isnull=True).exclude(pk__in=members)
+
+
 def eligible_contacts() -> QuerySet[Contact]:
     """Contacts who may be invited to a consultation round: active, not erased, with an
     active consent for consultation rounds."""
@@ -781,3 +787,21 @@ def contact_labels(*, contact_ids) -> dict[int, str]:
     return dict(
         Contact.objects.filter(pk__in={i for i in contact_ids if i}).values_list("pk", "name")
     )
+
+
+CONTACT_SEARCH_MIN_LENGTH = 2
+
+
+def contact_search(queryset: QuerySet[Contact], text: str, *, limit: int) -> list[Contact]:
+    """The contacts of ``queryset`` that ``text`` names, by name first, at most ``limit``:
+    each word must be in the contact's name or their organisation's name ("dupont fedasil"),
+    or the whole text is their e-mail address. An e-mail address is never matched in part,
+    so a search does not show who has one."""
+    words = text.split()
+    if len(text.strip()) < CONTACT_SEARCH_MIN_LENGTH or not words or "\x00" in text:
+        return []  # PostgreSQL refuses a NUL in a text
+    named = Q()
+    for word in words[:6]:
+        named &= Q(name__icontains=word) | Q(organisation__name__icontains=word)
+    matches = queryset.filter(named | Q(email__iexact=text.strip()))
+    return list(matches.select_related("organisation").order_by("name", "pk")[:limit])

@@ -52,6 +52,11 @@ urlpatterns = [
     ),
     path("groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("groups/<int:pk>/", views.WorkingGroupDetailView.as_view(), name="working-group-detail"),
+    path(
+        "groups/<int:pk>/contacts/",
+        views.WorkingGroupContactLookupView.as_view(),
+        name="working-group-contacts",
+    ),
     path("rounds/", views.RoundListView.as_view(), name="round-list"),
     path("rounds/new/", views.RoundCreateView.as_view(), name="round-create"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round-detail"),

@@ -37,6 +37,7 @@ from coordination.services import (
 )
 from coordination.spreadsheets import write_csv, write_xlsx
 from coordination.validators import id_or_none
+from coordination.widgets import contact_label
 
 
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
@@ -205,6 +206,39 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
                 request, _("The role of %(name)s was changed.") % {"name": membership.contact.name}
             )
         return redirect("working-group-detail", pk=self.object.pk)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContactLookupView(View):
+    """The suggestions of a contact field while a name is typed (``ContactSearchInput``):
+    the contacts of the field's own choice that match, at most ``SHOWN``, as JSON. Each page
+    subclasses it with its own permission and ``contacts()``; what the form accepts is
+    checked again when it is sent."""
+
+    SHOWN = 10
+
+    def contacts(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        text = request.GET.get("q", "")[:200]
+        matches = selectors.contact_search(self.contacts(), text, limit=self.SHOWN + 1)
+        return JsonResponse(
+            {
+                "contacts": [{"value": contact_label(c)} for c in matches[: self.SHOWN]],
+                "more": len(matches) > self.SHOWN,
+            }
+        )
+
+
+class WorkingGroupContactLookupView(LoginRequiredMixin, ContactLookupView):
+    """Who may be added to the group, for its chairs, its facilitators and the team."""
+
+    def contacts(self):
+        group = get_object_or_404(WorkingGroup, pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("coordination.manage_group", group):
+            raise PermissionDenied
+        return selectors.contacts_joinable(group=group)
 
 
 class RoundListView(DirectoryPermission, ListView):

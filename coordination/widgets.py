@@ -6,8 +6,14 @@ the page's language; rendered with the locale's input format (``09/02/2027`` in 
 browser would show the field empty. These widgets always render the ISO form; the fields
 accept it next to the locale's formats."""
 
+from dataclasses import dataclass
+
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 class DateInput(forms.DateInput):
@@ -61,6 +67,100 @@ class RememberedCheckboxInput(RememberedRendering, forms.CheckboxInput):
 
 class RememberedHiddenInput(RememberedRendering, forms.HiddenInput):
     pass
+
+
+@dataclass(frozen=True)
+class ContactTyped:
+    """What a contact field received: the text typed, and the contact number chosen among
+    the matches shown for ``query`` (when the text named several)."""
+
+    text: str = ""
+    pick: str = ""
+    query: str = ""
+
+
+def contact_label(contact) -> str:
+    """How a contact field shows a contact: the name, the organisation and the number that
+    makes it unique (typed or chosen, ``#12`` names that contact)."""
+    return f"{contact.name} ({contact.organisation.name}) #{contact.pk}"
+
+
+class ContactSearchInput(forms.Widget):
+    """A text field for a contact: the user types part of a name, the name of the
+    organisation or the e-mail address. With JavaScript, the matches are suggested while
+    typing (asked from ``lookup_url``); without, a name that matches several contacts comes
+    back with those ``matches`` to choose from, as radio buttons. Never a list of the whole
+    directory. Only phrasing elements (spans), so that it may stand in a paragraph."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.lookup_url = ""
+        self.matches: list = []
+
+    def value_from_datadict(self, data, files, name) -> ContactTyped:
+        return ContactTyped(
+            text=str(data.get(name, "")),
+            pick=str(data.get(f"{name}_pick", "")),
+            query=str(data.get(f"{name}_query", "")),
+        )
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and f"{name}_pick" not in data
+
+    def format_value(self, value) -> str:
+        if isinstance(value, ContactTyped):
+            return value.text
+        if hasattr(value, "organisation"):
+            return contact_label(value)
+        return "" if value is None else str(value)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        field_id = attrs.pop("id", None) or f"id_{name}"
+        attrs.pop("required", None)  # a match is chosen after sending: checked by the form
+        text = self.format_value(value)
+        pick = value.pick if isinstance(value, ContactTyped) else ""
+        extra = flatatt(attrs)
+        html = format_html(
+            '<span class="contact-search" data-lookup-url="{url}" data-none-text="{none}">'
+            '<input type="search" name="{name}" id="{id}" value="{text}" autocomplete="off"'
+            ' role="combobox" aria-autocomplete="list" aria-expanded="false"'
+            ' aria-controls="{id}-suggestions"{extra}>'
+            '<span class="contact-suggestions" id="{id}-suggestions" role="listbox" hidden>'
+            "</span>",
+            url=self.lookup_url,
+            none=_("No contact matches."),
+            name=name,
+            id=field_id,
+            text=text,
+            extra=extra,
+        )
+        if self.matches:
+            choices = format_html_join(
+                "",
+                '<label><input type="radio" name="{}" value="{}"{}>{} ({})</label>',
+                (
+                    (
+                        f"{name}_pick",
+                        contact.pk,
+                        " checked" if str(contact.pk) == pick else "",
+                        contact.name,
+                        contact.organisation.name,
+                    )
+                    for contact in self.matches
+                ),
+            )
+            html += format_html(
+                '<input type="hidden" name="{name}_query" value="{text}">'
+                '<span class="contact-matches" role="radiogroup" aria-labelledby="{id}-which">'
+                '<span class="legend" id="{id}-which">{legend}</span>{choices}</span>',
+                name=name,
+                text=text,
+                id=field_id,
+                legend=_("Which one?"),
+                choices=choices,
+            )
+        return html + mark_safe("</span>")
 
 
 def _frozen(value):

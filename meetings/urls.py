@@ -177,6 +177,11 @@ urlpatterns = [
         name="meeting-invitation-add",
     ),
     path(
+        "meetings/<int:pk>/invitations/contacts/",
+        invitations.InviteeLookupView.as_view(),
+        name="meeting-invitee-lookup",
+    ),
+    path(
         "meetings/<int:pk>/outbox/<int:message_pk>/retry/",
         invitations.OutboxRetryView.as_view(),
         name="meeting-outbox-retry",
@@ -248,6 +253,11 @@ urlpatterns = [
         name="agenda-version",
     ),
     path("meetings/<int:pk>/agenda/edit/", agendas.agenda_edit, name="agenda-edit"),
+    path(
+        "meetings/<int:pk>/agenda/presenters/",
+        agendas.PresenterLookupView.as_view(),
+        name="agenda-presenter-lookup",
+    ),
     path(
         "meetings/<int:pk>/agenda/items/<int:item_pk>/",
         agendas.agenda_item_edit,

@@ -5,13 +5,15 @@ import json
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coordination.forms import QuestionChoiceField
-from coordination.models import Contact, Question
+from coordination.forms import ContactChoiceField, QuestionChoiceField
+from coordination.models import Question
 from meetings import enums
 from meetings.models import AgendaItem
+from meetings.selectors.agendas import presenter_choices
 from meetings.validators import ATTACHMENT_MAX_BYTES
 
 
@@ -35,6 +37,7 @@ class AgendaItemForm(forms.ModelForm):
         required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
     )
     loaded = forms.CharField(required=False, max_length=100_000, widget=forms.HiddenInput)
+    presenter = ContactChoiceField(label=_("Presenter"), required=False)
 
     class Meta:
         model = AgendaItem
@@ -54,11 +57,11 @@ class AgendaItemForm(forms.ModelForm):
         }
         help_texts = {"description": _("Markdown: **bold**, *italic*, lists with “-”.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = Contact.objects.filter(
-            is_active=True, erased_at__isnull=True
-        ).select_related("organisation")
+        presenter = self.fields["presenter"]
+        presenter.queryset = presenter_choices(item=self.instance if self.instance.pk else None)
+        presenter.lookup_url = reverse("agenda-presenter-lookup", args=[meeting.pk])
         if self.instance.pk:
             self.fields["questions"].initial = list(self.instance.questions.all())
 

@@ -2,11 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import WorkingLanguage
+from coordination.forms import ContactChoiceField
 from coordination.models import Contact
 from meetings import enums
+from meetings.selectors.invitations import contacts_invitable
 
 
 class AnswerForm(forms.Form):
@@ -82,9 +85,9 @@ class DelegateForm(forms.Form):
 
 
 class AddInviteeForm(forms.Form):
-    contact = forms.ModelChoiceField(
-        label=_("Contact"),
-        queryset=Contact.objects.filter(is_active=True)
-        .select_related("organisation")
-        .order_by("name"),
-    )
+    contact = ContactChoiceField(label=_("Contact"))
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts_invitable(meeting=meeting)
+        self.fields["contact"].lookup_url = reverse("meeting-invitee-lookup", args=[meeting.pk])

@@ -8,12 +8,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 
-from coordination.models import Question
+from coordination.models import Contact, Question
 from meetings.formats import documents
 from meetings.models import AgendaAttachment, AgendaItem, Meeting
+
+
+def presenter_choices(*, item: AgendaItem | None = None) -> QuerySet[Contact]:
+    """Who may present an agenda item: any active contact not erased (a guest speaker need
+    not be invited yet), and the item's current presenter."""
+    chosen = Q(is_active=True, erased_at__isnull=True)
+    if item is not None and item.presenter_id:
+        chosen |= Q(pk=item.presenter_id)
+    return Contact.objects.filter(chosen)
 
 
 def agenda_items(*, meeting: Meeting):

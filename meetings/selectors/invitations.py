@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from coordination.models import ConsultationRound
+from coordination.models import ConsultationRound, Contact
 from meetings import enums
 from meetings.enums import InvitationStatus
 from meetings.models import DelegationRequest, Invitation, Meeting, OutboundMessage
@@ -31,6 +31,15 @@ def my_open_invitations(*, user) -> QuerySet[Invitation]:
         .only("status", "meeting__title", "meeting__starts_at")
         .order_by("meeting__starts_at")
     )
+
+
+def contacts_invitable(*, meeting: Meeting) -> QuerySet[Contact]:
+    """Who may be added to ``meeting`` by hand: active contacts with an e-mail address, not
+    erased, not invited already (a removed invitee may be invited again)."""
+    invited = Invitation.objects.filter(meeting=meeting).exclude(status=InvitationStatus.CANCELLED)
+    return Contact.objects.filter(
+        is_active=True, erased_at__isnull=True, email__isnull=False
+    ).exclude(pk__in=invited.values("contact_id"))
 
 
 def removals_undoable(*, meeting: Meeting) -> list[Invitation]:

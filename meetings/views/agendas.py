@@ -15,14 +15,25 @@ from django.views.decorators.http import require_GET, require_POST
 from coordination.exceptions import EditConflict
 from coordination.models import Contact
 from coordination.private_files import private_file_response
+from coordination.views import ContactLookupView
 from meetings import enums
 from meetings.formats.documents import export_filename
 from meetings.forms.agendas import AgendaItemForm, AttachmentForm, ReorderForm, TemplateForm
 from meetings.models import AgendaAttachment, AgendaItem, Meeting
-from meetings.selectors.agendas import agenda_items, agenda_pdf_cached, agenda_time_plan
+from meetings.selectors.agendas import (
+    agenda_items,
+    agenda_pdf_cached,
+    agenda_time_plan,
+    presenter_choices,
+)
 from meetings.selectors.scheduling import previous_meeting
 from meetings.services import agendas as agenda_services
-from meetings.views.base import flash_errors, managed_meeting, visible_meeting
+from meetings.views.base import (
+    ManagedMeetingMixin,
+    flash_errors,
+    managed_meeting,
+    visible_meeting,
+)
 
 
 def managed_item(request, meeting_pk: int, item_pk: int) -> AgendaItem:
@@ -99,7 +110,7 @@ def agenda_edit(request, pk: int):
     """The editor: items with up/down buttons (no JavaScript needed), the time plan, the
     templates, copy from the previous meeting, and publication."""
     meeting = managed_meeting(request, pk)
-    form = AgendaItemForm(request.POST or None, prefix="new")
+    form = AgendaItemForm(request.POST or None, prefix="new", meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             agenda_services.agenda_item_create(meeting=meeting, **form.service_kwargs())
@@ -124,7 +135,7 @@ def agenda_edit(request, pk: int):
 @login_required
 def agenda_item_edit(request, pk: int, item_pk: int):
     item = managed_item(request, pk, item_pk)
-    form = AgendaItemForm(request.POST or None, instance=item, prefix="item")
+    form = AgendaItemForm(request.POST or None, instance=item, prefix="item", meeting=item.meeting)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
@@ -147,7 +158,7 @@ def agenda_item_edit(request, pk: int, item_pk: int):
             posted = request.POST.copy()
             posted["item-revision"] = str(error.revision)
             posted["item-loaded"] = json.dumps(agenda_services.agenda_item_values(item))
-            form = AgendaItemForm(posted, instance=item, prefix="item")
+            form = AgendaItemForm(posted, instance=item, prefix="item", meeting=item.meeting)
             form.is_valid()
         except ValidationError as error:
             flash_errors(request, error)
@@ -166,6 +177,14 @@ def agenda_item_edit(request, pk: int, item_pk: int):
     }
     status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(request, "meetings/agenda/item_edit.html", context, status=status)
+
+
+class PresenterLookupView(ManagedMeetingMixin, ContactLookupView):
+    """Who may present an item of the meeting's agenda, suggested while a name is typed."""
+
+    def contacts(self):
+        self.get_meeting()
+        return presenter_choices()
 
 
 def _conflict_rows(form, conflict) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.enums import AccessAction, Door
 from coordination.services import access_record
+from coordination.views import ContactLookupView
 from meetings import emails
 from meetings.formats import ical
 from meetings.forms.invitations import AddInviteeForm, AnswerForm, DelegateForm
@@ -26,6 +27,7 @@ from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
 from meetings.selectors.agendas import agenda_cache_generation
 from meetings.selectors.invitations import (
+    contacts_invitable,
     invitation_delegation,
     invitation_overview,
     removals_undoable,
@@ -63,7 +65,7 @@ def _render_overview(request, meeting, add_form=None, status=200):
     context = {
         "meeting": meeting,
         "overview": overview,
-        "add_form": add_form or AddInviteeForm(),
+        "add_form": add_form or AddInviteeForm(meeting=meeting),
         "conflicts": meeting_conflicts(meeting=meeting),
         "removals_undoable": removals_undoable(meeting=meeting),
     }
@@ -117,7 +119,7 @@ class InvitationsNudgeView(ManagedMeetingMixin, View):
 class InvitationAddView(ManagedMeetingMixin, View):
     def post(self, request, pk):
         meeting = self.get_meeting()
-        form = AddInviteeForm(request.POST)
+        form = AddInviteeForm(request.POST, meeting=meeting)
         if form.is_valid():
             try:
                 invitation_services.invitation_add(
@@ -129,6 +131,13 @@ class InvitationAddView(ManagedMeetingMixin, View):
                 messages.success(request, _("The invitee was added."))
                 return redirect("meeting-invitations", pk=meeting.pk)
         return _render_overview(request, meeting, add_form=form, status=400)
+
+
+class InviteeLookupView(ManagedMeetingMixin, ContactLookupView):
+    """Who may be added to the meeting, suggested while a name is typed."""
+
+    def contacts(self):
+        return contacts_invitable(meeting=self.get_meeting())
 
 
 class InvitationRemoveView(LoginRequiredMixin, View):
