@@ -18,7 +18,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from coordination import dates
 from coordination.models import ConsultationRound, WorkingGroup
-from coordination.rules import ROUND_ADD_SESSION, round_refusals
+from coordination.rules import ROUND_ADD_SESSION, acts_as_participant, round_refusals
+from coordination.selectors import groups_led_by, rounds_facilitated_by
 from coordination.validators import id_or_none
 from meetings.enums import MeetingFormat, MeetingStatus
 from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
@@ -261,18 +262,13 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def _chooser(self, request):
-        """Without a group or round: the ones this user may schedule for."""
+        """Without a group or round: the ones this user may schedule for (the rules of
+        ``manage_group`` and ``manage_round``, read in one query each)."""
         user = request.user
-        groups = [
-            g
-            for g in WorkingGroup.objects.filter(is_active=True).prefetch_related("memberships")
-            if user.has_perm("coordination.manage_group", g)
-        ]
-        rounds = [
-            r
-            for r in ConsultationRound.objects.all()
-            if user.has_perm("coordination.manage_round", r)
-        ]
+        if acts_as_participant(user):
+            raise PermissionDenied
+        groups = list(groups_led_by(user=user).filter(is_active=True).order_by("name"))
+        rounds = list(rounds_facilitated_by(user=user).order_by("-created_at"))
         if not groups and not rounds:
             raise PermissionDenied
         return render(

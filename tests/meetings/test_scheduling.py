@@ -16,11 +16,13 @@ from meetings.selectors.scheduling import meeting_conflicts
 from meetings.services import scheduling
 from tests.factories import (
     ConsultationRoundFactory,
+    ContactFactory,
     InvitationFactory,
     MeetingFactory,
     MembershipFactory,
     RoundSessionFactory,
     TeamUserFactory,
+    UserFactory,
     WorkingGroupFactory,
 )
 
@@ -527,3 +529,42 @@ def test_local_time_is_either_refused_or_round_trips(local):
         assert local.month in (3,) and local.hour == 2
         return
     assert aware.astimezone(BRUSSELS).replace(tzinfo=None) == local
+
+
+def _chooser_links(response) -> list[str]:
+    import re
+
+    return re.findall(r'href="/meetings/new/\?((?:group|round)=\d+)"', response.content.decode())
+
+
+@pytest.mark.parametrize("others", [1, 8])
+def test_the_new_meeting_chooser_offers_what_the_user_leads_in_fixed_queries(
+    others, client_for, django_assert_num_queries
+):
+    chair = UserFactory(facilitator=True)
+    contact = ContactFactory(user=chair)
+    led = WorkingGroupFactory(name="Housing")
+    MembershipFactory(group=led, contact=contact, role="chair")
+    MembershipFactory(group=WorkingGroupFactory(name="Health"), contact=contact, role="member")
+    facilitated = ConsultationRoundFactory(title="Round on schooling")
+    facilitated.facilitators.add(chair)
+    for _ in range(others):
+        MembershipFactory(group=WorkingGroupFactory(), role="chair")
+        ConsultationRoundFactory()
+    client = client_for(chair)
+    client.get(reverse("meeting-create"))
+
+    with django_assert_num_queries(5):
+        response = client.get(reverse("meeting-create"))
+
+    assert _chooser_links(response) == [f"group={led.pk}", f"round={facilitated.pk}"]
+
+
+def test_the_new_meeting_chooser_offers_the_team_every_active_group_and_round(client_for):
+    active = WorkingGroupFactory(name="Active group")
+    WorkingGroupFactory(name="Closed group", is_active=False)
+    round_ = ConsultationRoundFactory()
+
+    response = client_for(TeamUserFactory()).get(reverse("meeting-create"))
+
+    assert _chooser_links(response) == [f"group={active.pk}", f"round={round_.pk}"]
