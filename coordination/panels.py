@@ -57,6 +57,11 @@ class Candidate:
     load: int = 0
     volunteered: bool = True
     consent_active: bool = True
+    # ``candidate_values`` of each criterion once read: a round's model asks them for every
+    # session and target (6,000 organisations × 65 sessions at the mechanism's size).
+    _values: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def value(self, criterion: str) -> str:
         raw = self.attributes.get(criterion)
@@ -426,12 +431,17 @@ class Target:
 
 def candidate_values(candidate: Candidate, criterion: str) -> tuple[str, ...]:
     """The values an organisation has for a criterion, each counted on its own."""
-    raw = candidate.attributes.get(criterion)
-    if raw is None or raw == "" or raw == [] or raw == ():
-        return (NO_VALUE,)
-    if isinstance(raw, str):
-        return (raw,)
-    return tuple(sorted({str(v) for v in raw})) or (NO_VALUE,)
+    values = candidate._values.get(criterion)
+    if values is None:
+        raw = candidate.attributes.get(criterion)
+        if raw is None or raw == "" or raw == [] or raw == ():
+            values = (NO_VALUE,)
+        elif isinstance(raw, str):
+            values = (raw,)
+        else:
+            values = tuple(sorted({str(v) for v in raw})) or (NO_VALUE,)
+        candidate._values[criterion] = values
+    return values
 
 
 def speaks(candidate: Candidate, language: str) -> bool:
@@ -659,18 +669,26 @@ class _Model:
         self.sessions = list(sessions)
         self.targets = list(targets)
         self.must = [o for o in dict.fromkeys(must_invite) if o in self.by_org]
-        self.pairs: list[tuple[int, int]] = [
-            (c.organisation_id, s.key)
-            for c in eligible
-            for s in self.sessions
-            if speaks(c, s.language)
-        ]
+        # The sessions each set of languages may sit in, found once per set (organisations
+        # share a handful of sets); the pairs in the order of the organisations, then of the
+        # sessions, as a draw's seed expects.
+        sessions_speaking: dict[tuple[str, ...], list[int]] = {}
+        self.pairs: list[tuple[int, int]] = []
+        for c in eligible:
+            languages = candidate_values(c, "working_language")
+            keys = sessions_speaking.get(languages)
+            if keys is None:
+                keys = [s.key for s in self.sessions if s.language in languages]
+                sessions_speaking[languages] = keys
+            self.pairs.extend((c.organisation_id, key) for key in keys)
         self.pair_index = {pair: n for n, pair in enumerate(self.pairs)}
         # rows: (indices, lower, upper, label)
         self.rows: list[tuple[list[int], float, float, tuple]] = []
+        by_session: dict[int, list[int]] = {s.key: [] for s in self.sessions}
+        for n, (_o, k) in enumerate(self.pairs):
+            by_session[k].append(n)
         for s in self.sessions:
-            idx = [n for n, (_o, k) in enumerate(self.pairs) if k == s.key]
-            self.rows.append((idx, s.seats, s.seats, ("seats", s.key)))
+            self.rows.append((list(by_session[s.key]), s.seats, s.seats, ("seats", s.key)))
         by_org: dict[int, list[int]] = {}
         for n, (o, _k) in enumerate(self.pairs):
             by_org.setdefault(o, []).append(n)
