@@ -167,11 +167,20 @@ def organisation_names(ids) -> list[str]:
 
 
 def working_group_list(*, user) -> QuerySet[WorkingGroup]:
-
-    current = Membership.objects.filter(until__isnull=True).select_related("contact__organisation")
+    """The working groups with their number of current members (``member_count``)."""
     return WorkingGroup.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__until__isnull=True))
-    ).prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+    )
+
+
+def working_groups_with_members(*, user) -> QuerySet[WorkingGroup]:
+    """``working_group_list`` with each group's current memberships, their contact and its
+    organisation (``current_memberships``): for a group's page and the API, not for the list
+    of groups, which would read every member of every group."""
+    current = Membership.objects.filter(until__isnull=True).select_related("contact__organisation")
+    return working_group_list(user=user).prefetch_related(
+        Prefetch("memberships", queryset=current, to_attr="current_memberships")
+    )
 
 
 def round_list(*, user) -> QuerySet[ConsultationRound]:

@@ -141,7 +141,7 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
     context_object_name = "group"
 
     def get_queryset(self):
-        return selectors.working_group_list(user=self.request.user)
+        return selectors.working_groups_with_members(user=self.request.user)
 
     def has_permission(self) -> bool:
         """The directory's readers, and the group's own chairs and facilitators."""

@@ -108,7 +108,7 @@ class WorkingGroupViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
         return sorted({m.contact_id for group in rows for m in group.current_memberships})
 
     def get_queryset(self):
-        return selectors.working_group_list(user=self.request.user)
+        return selectors.working_groups_with_members(user=self.request.user)
 
 
 class ConsultationRoundViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,9 +3,12 @@ questions, facilitators, capacity), what the round's status allows and why not t
 working-group memberships on the group's page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coordination.models import ConsultationRound, Membership, Question
@@ -213,3 +216,29 @@ def test_group_page_adding_a_current_member_twice_is_refused(client_for):
 
     assert response.status_code == 400
     assert Membership.objects.count() == 1
+
+
+@pytest.mark.parametrize("members", [1, 30])
+def test_the_group_list_counts_members_without_reading_them(
+    members, client_for, django_assert_num_queries
+):
+    housing = WorkingGroupFactory(name="Housing")
+    health = WorkingGroupFactory(name="Health")
+    for _ in range(members):
+        MembershipFactory(group=housing)
+    MembershipFactory(group=health)
+    MembershipFactory(group=health, until=dt.date(2026, 6, 1))
+    client = client_for(TeamUserFactory())
+    client.get(reverse("working-group-list"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("working-group-list"))
+
+    counts = re.findall(
+        r'<a href="/groups/\d+/">(\w+)</a></h2>.*?<p class="meta">([^<]+)</p>',
+        response.content.decode(),
+        re.S,
+    )
+    assert counts == [("Health", "1 member"), ("Housing", f"{members} member{'s' * (members > 1)}")]
+    assert not [q for q in queries if 'FROM "coordination_membership"' in q["sql"]]
+    assert len(queries) == 3
