@@ -26,6 +26,16 @@ def normalise_name(value: str) -> str:
     return " ".join(words.split())
 
 
+def with_name_key(instance, save_kwargs: dict) -> dict:
+    """Set ``instance.name_key`` from its name before a save, and save it whenever the name
+    is (``save_kwargs``, with ``update_fields`` completed)."""
+    instance.name_key = normalise_name(instance.name)
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "name" in update_fields:
+        save_kwargs = {**save_kwargs, "update_fields": {*update_fields, "name_key"}}
+    return save_kwargs
+
+
 # A revoked calendar token keeps its (unique) column filled but starts with this prefix: no
 # feed address ever matches it, and renewing the links replaces it with a fresh token.
 REVOKED_FEED_PREFIX = "revoked-"
@@ -137,10 +147,7 @@ class Organisation(TimeStamped):
     def save(self, *args, **kwargs):
         # The key is derived data kept beside the name so that the database can enforce
         # case- and accent-insensitive uniqueness on SQLite and PostgreSQL alike.
-        self.name_key = normalise_name(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
-        super().save(*args, **kwargs)
+        super().save(*args, **with_name_key(self, kwargs))
 
 
 class Contact(TimeStamped):
@@ -161,6 +168,9 @@ class Contact(TimeStamped):
         verbose_name=_("log-in"),
     )
     name = models.CharField(_("name"), max_length=200)
+    # The name with case, accents and punctuation ignored, for finding a contact by what is
+    # typed ("helene" finds "Hélène" on SQLite as on PostgreSQL); kept by ``save``.
+    name_key = models.CharField(_("search key"), max_length=200, editable=False, default="")
     # NULL, not "", for "no e-mail": the unique constraint must let many contacts lack one.
     email = models.EmailField(_("e-mail"), max_length=254, null=True, blank=True)  # noqa: DJ001
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -205,6 +215,9 @@ class Contact(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **with_name_key(self, kwargs))
 
 
 class Consent(models.Model):

@@ -39,6 +39,7 @@ from coordination.models import (
     SurveyResponse,
     User,
     WorkingGroup,
+    normalise_name,
     translated,
 )
 from coordination.rules import GROUP_LEADING_ROLES, is_team
@@ -804,13 +805,16 @@ CONTACT_SEARCH_MIN_LENGTH = 2
 def contact_search(queryset: QuerySet[Contact], text: str, *, limit: int) -> list[Contact]:
     """The contacts of ``queryset`` that ``text`` names, by name first, at most ``limit``:
     each word must be in the contact's name or their organisation's name ("dupont fedasil"),
-    or the whole text is their e-mail address. An e-mail address is never matched in part,
-    so a search does not show who has one."""
-    words = text.split()
-    if len(text.strip()) < CONTACT_SEARCH_MIN_LENGTH or not words or "\x00" in text:
+    case, accents and punctuation ignored ("helene" finds "Hélène"; the ``name_key``
+    columns), or the whole text is their e-mail address. An e-mail address is never matched
+    in part, so a search does not show who has one."""
+    if "\x00" in text:
         return []  # PostgreSQL refuses a NUL in a text
+    key = normalise_name(text)
+    if len(key) < CONTACT_SEARCH_MIN_LENGTH:
+        return []
     named = Q()
-    for word in words[:6]:
-        named &= Q(name__icontains=word) | Q(organisation__name__icontains=word)
+    for word in key.split()[:6]:
+        named &= Q(name_key__contains=word) | Q(organisation__name_key__contains=word)
     matches = queryset.filter(named | Q(email__iexact=text.strip()))
     return list(matches.select_related("organisation").order_by("name", "pk")[:limit])

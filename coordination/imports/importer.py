@@ -675,6 +675,7 @@ class _SurveyImporter:
         new_contacts = [p.new_contact for p in plans if p.new_contact is not None]
         for contact in new_contacts:
             contact.organisation = contact.organisation  # pick up the new primary key
+            contact.name_key = normalise_name(contact.name)  # bulk_create does not save
         Contact.objects.bulk_create(new_contacts, batch_size=500)
         new_responses = []
         updated_responses = []

@@ -79,7 +79,12 @@ def seed():
     )
     contacts = c.Contact.objects.bulk_create(
         [
-            c.Contact(organisation=o, name=f"Contact {o.pk}", email=f"contact{o.pk}@example.org")
+            c.Contact(
+                organisation=o,
+                name=f"Contact {o.pk}",
+                name_key=f"contact {o.pk}",
+                email=f"contact{o.pk}@example.org",
+            )
             for o in organisations
         ],
         batch_size=BATCH,

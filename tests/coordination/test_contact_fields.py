@@ -442,3 +442,37 @@ def test_names_with_organisations_of_any_size(team_client, meeting):
         "Staff 1 (Fedasil)",
         "Staff 2 (Fedasil)",
     ]
+
+
+def test_case_accents_and_punctuation_are_ignored(team_client, meeting):
+    helene = ContactFactory(name="Hélène Lefèvre-Dubois", organisation__name="Fédération CPAS")
+    lookup = reverse("meeting-invitee-lookup", args=[meeting.pk])
+    label = f"Hélène Lefèvre-Dubois (Fédération CPAS) #{helene.pk}"
+
+    assert _lookup(team_client, lookup, "helene") == [label]
+    assert _lookup(team_client, lookup, "HÉLÈNE lefevre") == [label]
+    assert _lookup(team_client, lookup, "lefevre dubois") == [label]
+    assert _lookup(team_client, lookup, "federation cpas") == [label]
+    assert _lookup(team_client, lookup, "Lefèvre–Dubois") == [label]
+
+
+def test_a_renamed_contact_is_found_by_the_new_name_only(team_client, meeting):
+    contact = ContactFactory(name="Olha Kovalenko")
+    contact.name = "Olha Shevchenko"
+    contact.save(update_fields=["name"])
+    lookup = reverse("meeting-invitee-lookup", args=[meeting.pk])
+
+    assert _lookup(team_client, lookup, "kovalenko") == []
+    assert _lookup(team_client, lookup, "shevchenko") == [
+        f"Olha Shevchenko ({contact.organisation.name}) #{contact.pk}"
+    ]
+
+
+def test_an_erased_contact_is_not_found_by_the_name_it_had(team_client, meeting, client_for):
+    contact = ContactFactory(name="Dmytro Bondarenko")
+    contact_erase(contact=contact)
+    contact.refresh_from_db()
+
+    lookup = reverse("agenda-presenter-lookup", args=[meeting.pk])
+    assert _lookup(team_client, lookup, "bondarenko") == []
+    assert "bondarenko" not in contact.name_key
