@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coordination.imports.importer import survey_import
-from coordination.models import Consent, Contact, Organisation, SurveyResponse
+from coordination.models import Consent, Contact, Organisation, SurveyResponse, normalise_name
 from coordination.services import consent_withdraw
 from tests.factories import ContactFactory, OrganisationFactory
 
@@ -73,6 +73,16 @@ def test_import_msforms_dutch_xlsx_creates_organisations_contacts_responses_and_
         "first_line",
     )
     assert organisation.email_domain == "stad-voorbeeld.be"
+
+
+def test_imported_contacts_may_be_found_by_their_name():
+    import_file("msforms_nl.xlsx")
+    import_file("limesurvey_fr.csv")
+
+    contacts = list(Contact.objects.values_list("name", "name_key"))
+    assert contacts
+    assert contacts == [(name, normalise_name(name)) for name, _ in contacts]
+    assert all(key for _, key in contacts)
 
 
 def test_import_msforms_keeps_other_free_text_and_formula_like_answers_as_text():
