@@ -86,20 +86,46 @@ def test_a_member_is_chosen_with_the_keyboard(page, login):
     assert list(Membership.objects.values_list("contact_id", flat=True)) == [dupont.pk]
 
 
-def test_without_javascript_the_matches_come_back_to_choose_from(browser, live_server):
-    dupont, _ = _directory()
-    meeting = MeetingFactory(title="Housing session")
-    team = TeamUserFactory(username="team")
+def _phone(browser, live_server, user, **options):
+    """A page of a new phone-sized browser context, signed in as ``user``."""
     context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": 360, "height": 800},
+        **options,
     )
     page = context.new_page()
-    page.set_viewport_size({"width": 360, "height": 800})
     page.goto("/accounts/login/")
-    page.fill("#id_username", team.username)
+    page.fill("#id_username", user.username)
     page.fill("#id_password", "pw-test-123")
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    return page
+
+
+def test_on_a_touch_screen_a_suggestion_is_chosen_with_a_tap(browser, live_server):
+    _, dupuis = _directory()
+    meeting = MeetingFactory(title="Housing session")
+    page = _phone(
+        browser, live_server, TeamUserFactory(username="team"), has_touch=True, is_mobile=True
+    )
+    page.goto(f"/meetings/{meeting.pk}/invitations/")
+
+    page.locator("#id_contact").press_sequentially("marie dup", delay=30)
+    page.locator("#id_contact-suggestions [role=option]").nth(1).tap()
+    assert page.input_value("#id_contact") == f"Marie Dupuis (Fedasil) #{dupuis.pk}"
+    with page.expect_navigation():
+        page.locator("form[action$='/invitations/add/'] button").tap()
+
+    assert page.locator(".message.success").inner_text() == "The invitee was added."
+    assert list(Invitation.objects.values_list("contact_id", flat=True)) == [dupuis.pk]
+    page.context.close()
+
+
+def test_without_javascript_the_matches_come_back_to_choose_from(browser, live_server):
+    dupont, _ = _directory()
+    meeting = MeetingFactory(title="Housing session")
+    page = _phone(browser, live_server, TeamUserFactory(username="team"), java_script_enabled=False)
     page.goto(f"/meetings/{meeting.pk}/invitations/")
 
     page.fill("#id_contact", "Marie")
@@ -120,4 +146,4 @@ def test_without_javascript_the_matches_come_back_to_choose_from(browser, live_s
 
     assert page.locator(".message.success").inner_text() == "The invitee was added."
     assert list(Invitation.objects.values_list("contact_id", flat=True)) == [dupont.pk]
-    context.close()
+    page.context.close()
