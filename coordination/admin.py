@@ -196,7 +196,8 @@ class ContactAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "source",
         "lawful_basis",
     )
-    search_fields = ("name", "email", "organisation__name")
+    # ``name_key``: "helene" finds "Hélène" (the search key ignores case and accents).
+    search_fields = ("name", "name_key", "email", "organisation__name")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation", "user")
     readonly_fields = ("erased_at",)

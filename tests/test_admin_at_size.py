@@ -78,3 +78,20 @@ def test_working_group_page_reads_one_query_per_member_for_its_lookup_only(admin
     # Django's lookup widget reads the contact it shows, with its organisation, row by row;
     # nothing else grows.
     assert _queries(admin_client, url) == few + 10
+
+
+def test_contacts_are_looked_up_without_their_accents(admin_client):
+    helene = ContactFactory(name="Hélène Lefèvre")
+    ContactFactory(name="Helga Peeters")
+
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "helene lefevre",
+            "app_label": "meetings",
+            "model_name": "attendance",
+            "field_name": "contact",
+        },
+    )
+
+    assert [row["id"] for row in found.json()["results"]] == [str(helene.pk)]
