@@ -186,10 +186,14 @@ class ContactChoiceField(forms.Field):
     def prepare_value(self, value):
         """An initial value given as a number is shown as the contact it names."""
         if isinstance(value, int | str) and not isinstance(value, bool):
-            number = id_or_none(str(value))
-            if number is not None:
-                return self.queryset.select_related("organisation").filter(pk=number).first()
+            return self._offered(id_or_none(str(value)))
         return value
+
+    def _offered(self, pk: int | None) -> Contact | None:
+        """The contact ``pk`` if the field offers it."""
+        if pk is None:
+            return None
+        return self.queryset.select_related("organisation").filter(pk=pk).first()
 
     def to_python(self, value):
         typed = value if isinstance(value, ContactTyped) else ContactTyped(text=str(value or ""))
@@ -233,10 +237,7 @@ class ContactChoiceField(forms.Field):
         )
 
     def _numbered(self, number: str):
-        pk = id_or_none(number.strip())
-        found = None
-        if pk is not None:
-            found = self.queryset.select_related("organisation").filter(pk=pk).first()
+        found = self._offered(id_or_none(number.strip()))
         if found is None:
             raise ValidationError(
                 _("Contact #%(number)s cannot be chosen here."),
