@@ -11,10 +11,21 @@ from django.utils.translation import ngettext
 from coordination import enums
 from coordination.imports.columns import KEEP_APART
 from coordination.imports.readers import ExportFileError, ImportLimits
-from coordination.models import Contact
-from coordination.selectors import POOL_FILTERS, contact_search, contacts_joinable
+from coordination.models import Contact, Organisation
+from coordination.selectors import (
+    POOL_FILTERS,
+    contact_search,
+    contacts_joinable,
+    organisation_search,
+)
 from coordination.validators import id_or_none
-from coordination.widgets import ContactSearchInput, ContactTyped, DateInput, RememberedSelect
+from coordination.widgets import (
+    ContactSearchInput,
+    ContactTyped,
+    DateInput,
+    OrganisationSearchInput,
+    RememberedSelect,
+)
 
 FORM_LANGUAGES = [("", _("Tell from the headers")), ("fr", _("French")), ("nl", _("Dutch"))]
 FORM_LANGUAGES.append(("en", _("English")))
@@ -152,28 +163,62 @@ class QuestionChoiceField(forms.ModelMultipleChoiceField):
         return f"Q{obj.number}. {obj.label((get_language() or 'en')[:2])}"
 
 
-class ContactChoiceField(forms.Field):
-    """One contact of ``queryset``, chosen by typing (``ContactSearchInput``): a text that
-    names exactly one of them, a contact number (alone, or after ``#`` at the end as the
-    suggestions show it), or one of the matches shown when the text named several. The
-    value is a ``Contact``, as a ``ModelChoiceField``'s."""
+class ChosenByTypingField(forms.Field):
+    """One row of ``queryset`` chosen by typing its name or its number (alone, or after
+    ``#`` at the end, as the suggestions show it); the value is the row, as a
+    ``ModelChoiceField``'s. Subclasses read the text (``to_python``)."""
 
-    widget = ContactSearchInput
-    MATCHES_SHOWN = 8
+    model = None
     NUMBER = re.compile(r"^#?(\d+)$|#(\d+)$")
 
-    def __init__(self, *, queryset=None, lookup_url: str = "", **kwargs):
-        kwargs.setdefault(
-            "help_text", _("Type part of the name, the organisation or the e-mail address.")
-        )
+    def __init__(self, *, queryset=None, **kwargs):
         super().__init__(**kwargs)
-        self.queryset = queryset if queryset is not None else Contact.objects.none()
-        self.widget.lookup_url = lookup_url
+        self.queryset = queryset if queryset is not None else self.model.objects.none()
 
     def __deepcopy__(self, memo):
         result = super().__deepcopy__(memo)
         result.queryset = self.queryset.all()
         return result
+
+    @staticmethod
+    def checked_text(text: str) -> str:
+        """``text`` if it may be a name: the database is never asked about anything else."""
+        if "\x00" in text or len(text) > 300:
+            raise ValidationError(
+                _("Type at most 300 characters of a name, without control characters."),
+                code="invalid",
+            )
+        return text
+
+    def number_in(self, text: str) -> str | None:
+        """The number ``text`` gives, if it gives one."""
+        number = self.NUMBER.search(text)
+        return (number.group(1) or number.group(2)) if number else None
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        before = getattr(initial, "pk", initial)
+        return str(getattr(chosen, "pk", "") or "") != str(before or "")
+
+
+class ContactChoiceField(ChosenByTypingField):
+    """One contact of ``queryset``, chosen by typing (``ContactSearchInput``): a text that
+    names exactly one of them, a contact number, or one of the matches shown when the text
+    named several."""
+
+    model = Contact
+    widget = ContactSearchInput
+    MATCHES_SHOWN = 8
+
+    def __init__(self, *, queryset=None, lookup_url: str = "", **kwargs):
+        kwargs.setdefault(
+            "help_text", _("Type part of the name, the organisation or the e-mail address.")
+        )
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.lookup_url = lookup_url
 
     @property
     def lookup_url(self) -> str:
@@ -203,14 +248,9 @@ class ContactChoiceField(forms.Field):
         text = typed.text.strip()
         if not text:
             return None
-        if "\x00" in text or len(text) > 300:
-            raise ValidationError(
-                _("Type at most 300 characters of a name, without control characters."),
-                code="invalid",
-            )
-        number = self.NUMBER.search(text)
+        number = self.number_in(self.checked_text(text))
         if number:
-            return self._numbered(number.group(1) or number.group(2))
+            return self._numbered(number)
         matches = contact_search(self.queryset, text, limit=self.MATCHES_SHOWN + 1)
         if len(matches) == 1:
             return matches[0]
@@ -249,13 +289,62 @@ class ContactChoiceField(forms.Field):
     def has_changed(self, initial, data) -> bool:
         matches = self.widget.matches
         try:
-            chosen = self.to_python(data)
-        except ValidationError:
-            return True
+            return super().has_changed(initial, data)
         finally:
             self.widget.matches = matches
-        before = getattr(initial, "pk", initial)
-        return str(getattr(chosen, "pk", "") or "") != str(before or "")
+
+
+class OrganisationChoiceField(ChosenByTypingField):
+    """One organisation of ``queryset``, chosen by typing (``OrganisationSearchInput``, whose
+    suggestions come from a ``<datalist>`` of the page): its name, part of it that names only
+    it, or its number."""
+
+    model = Organisation
+    widget = OrganisationSearchInput
+    MATCHES_NAMED = 3
+
+    def prepare_value(self, value):
+        """An initial value given as a number is shown as the organisation it names (text
+        sent is shown as it was typed)."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.queryset.filter(pk=value).first()
+        return value
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        number = self.number_in(self.checked_text(text))
+        if number:
+            found = self.queryset.filter(pk=id_or_none(number)).first()
+            if found is None:
+                raise ValidationError(
+                    _("Organisation #%(number)s cannot be chosen here."),
+                    code="not_offered",
+                    params={"number": number[:12]},
+                )
+            return found
+        matches = organisation_search(self.queryset, text, limit=self.MATCHES_NAMED + 1)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(
+                _("No organisation matches “%(text)s”. Check the spelling, or type less of it."),
+                code="no_match",
+                params={"text": text},
+            )
+        names = ", ".join(o.name for o in matches[: self.MATCHES_NAMED])
+        raise ValidationError(
+            _(
+                "Several organisations match “%(text)s”: %(names)s. Type more of the name, or "
+                "choose one from the suggestions."
+            ),
+            code="several",
+            params={
+                "text": text,
+                "names": names + ("…" if len(matches) > self.MATCHES_NAMED else ""),
+            },
+        )
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):

@@ -818,3 +818,23 @@ def contact_search(queryset: QuerySet[Contact], text: str, *, limit: int) -> lis
         named &= Q(name_key__contains=word) | Q(organisation__name_key__contains=word)
     matches = queryset.filter(named | Q(email__iexact=text.strip()))
     return list(matches.select_related("organisation").order_by("name", "pk")[:limit])
+
+
+def organisation_search(
+    queryset: QuerySet[Organisation], text: str, *, limit: int
+) -> list[Organisation]:
+    """The organisations of ``queryset`` that ``text`` names, at most ``limit``: the one whose
+    whole name it is, if there is exactly one, or else those whose name holds each of its
+    words (case, accents and punctuation ignored), by name."""
+    if "\x00" in text:
+        return []
+    key = normalise_name(text)
+    if len(key) < CONTACT_SEARCH_MIN_LENGTH:
+        return []
+    exact = list(queryset.filter(name_key=key).order_by("pk")[:2])
+    if len(exact) == 1:
+        return exact
+    named = Q()
+    for word in key.split()[:6]:
+        named &= Q(name_key__contains=word)
+    return list(queryset.filter(named).order_by("name", "pk")[:limit])

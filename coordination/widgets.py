@@ -88,9 +88,11 @@ def contact_label(contact) -> str:
 class ContactSearchInput(forms.Widget):
     """A text field for a contact: the user types part of a name, the name of the
     organisation or the e-mail address. With JavaScript, the matches are suggested while
-    typing (asked from ``lookup_url``); without, a name that matches several contacts comes
-    back with those ``matches`` to choose from, as radio buttons. Never a list of the whole
-    directory. Only phrasing elements (spans), so that it may stand in a paragraph."""
+    typing (asked from ``lookup_url``); or, for a choice bounded by a meeting, the browser
+    suggests them from a ``<datalist>`` the page holds once for all its fields (its id in
+    the ``list`` attribute). Without either, a name that matches several contacts comes back with
+    those ``matches`` to choose from, as radio buttons. Never a list of the whole directory.
+    Only phrasing elements (spans), so that it may stand in a paragraph."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -120,21 +122,36 @@ class ContactSearchInput(forms.Widget):
         attrs.pop("required", None)  # a match is chosen after sending: checked by the form
         text = self.format_value(value)
         pick = value.pick if isinstance(value, ContactTyped) else ""
-        extra = flatatt(attrs)
-        html = format_html(
-            '<span class="contact-search" data-lookup-url="{url}" data-none-text="{none}">'
-            '<input type="search" name="{name}" id="{id}" value="{text}" autocomplete="off"'
-            ' role="combobox" aria-autocomplete="list" aria-expanded="false"'
-            ' aria-controls="{id}-suggestions"{extra}>'
-            '<span class="contact-suggestions" id="{id}-suggestions" role="listbox" hidden>'
-            "</span>",
-            url=self.lookup_url,
-            none=_("No contact matches."),
-            name=name,
-            id=field_id,
-            text=text,
-            extra=extra,
-        )
+        if not self.lookup_url:
+            html = format_html(
+                '<span class="contact-search"><input type="search" name="{name}" id="{id}"'
+                ' value="{text}" autocomplete="off"{extra}>',
+                name=name,
+                id=field_id,
+                text=text,
+                extra=flatatt(attrs),
+            )
+        else:
+            html = format_html(
+                '<span class="contact-search" data-lookup-url="{url}" data-none-text="{none}">'
+                '<input type="search" name="{name}" id="{id}" value="{text}" autocomplete="off"'
+                ' role="combobox" aria-autocomplete="list" aria-expanded="false"'
+                ' aria-controls="{id}-suggestions"{extra}>'
+                '<span class="contact-suggestions" id="{id}-suggestions" role="listbox" hidden>'
+                "</span>",
+                url=self.lookup_url,
+                none=_("No contact matches."),
+                name=name,
+                id=field_id,
+                text=text,
+                extra=flatatt(attrs),
+            )
+        return html + self._matches(name, field_id, text, pick)
+
+    def _matches(self, name: str, field_id: str, text: str, pick: str) -> str:
+        """The contacts the text named, to choose from (none before sending), and the end of
+        the field."""
+        html = mark_safe("")
         if self.matches:
             choices = format_html_join(
                 "",
@@ -161,6 +178,27 @@ class ContactSearchInput(forms.Widget):
                 choices=choices,
             )
         return html + mark_safe("</span>")
+
+
+def organisation_label(organisation) -> str:
+    """How an organisation field shows an organisation: the name and the number that makes
+    it unique."""
+    return f"{organisation.name} #{organisation.pk}"
+
+
+class OrganisationSearchInput(forms.TextInput):
+    """A text field for an organisation, suggested by the browser from a ``<datalist>`` the
+    page holds once for all its fields (its id in the ``list`` attribute)."""
+
+    input_type = "search"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "name_key"):
+            return organisation_label(value)
+        return super().format_value(value)
 
 
 def _frozen(value):

@@ -5,19 +5,28 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coordination.forms import ContactChoiceField, OrganisationChoiceField
 from coordination.models import ConsultationRound, Contact, Organisation, WorkingGroup
 from coordination.validators import MAX_ID
 from coordination.widgets import (
+    ContactSearchInput,
     DateInput,
+    OrganisationSearchInput,
     RememberedCheckboxInput,
     RememberedDateInput,
     RememberedHiddenInput,
     RememberedRendering,
     RememberedSelect,
+    contact_label,
+    organisation_label,
 )
 from meetings import enums
 from meetings.selectors.actions import ActionFilters, action_items_visible_to
 from meetings.selectors.scheduling import meetings_visible_to
+
+# The ids of the datalists that suggest an action item's owners (``owner_suggestions``).
+OWNER_CONTACTS_LIST = "action-owner-contacts"
+OWNER_ORGANISATIONS_LIST = "action-owner-organisations"
 
 
 class ActionItemForm(forms.Form):
@@ -27,21 +36,40 @@ class ActionItemForm(forms.Form):
     description = forms.CharField(
         label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
-    owner_contact = forms.ModelChoiceField(
-        label=_("Owner (person)"), queryset=Contact.objects.none(), required=False
+    owner_contact = ContactChoiceField(
+        label=_("Owner (person)"),
+        required=False,
+        help_text=_("Type part of the name: the meeting's people are suggested."),
+        widget=ContactSearchInput(attrs={"list": OWNER_CONTACTS_LIST}),
     )
-    owner_organisation = forms.ModelChoiceField(
-        label=_("Owner (organisation)"), queryset=Organisation.objects.none(), required=False
+    owner_organisation = OrganisationChoiceField(
+        label=_("Owner (organisation)"),
+        required=False,
+        help_text=_("Type part of the name: their organisations are suggested."),
+        widget=OrganisationSearchInput(attrs={"list": OWNER_ORGANISATIONS_LIST}),
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args, owners: tuple[QuerySet, QuerySet], **kwargs):
         """``owners``: the contacts and the organisations that may be chosen as owners
-        (``action_owner_choices``: the meeting's people, never the whole directory)."""
+        (``action_owner_choices``: the meeting's people, never the whole directory). The
+        page suggests them once for all its forms (``owner_suggestions``)."""
         super().__init__(*args, **kwargs)
         contacts, organisations = owners
         self.fields["owner_contact"].queryset = contacts
         self.fields["owner_organisation"].queryset = organisations
+
+
+def owner_suggestions(owners: tuple[QuerySet, QuerySet]) -> dict:
+    """What the page's two ``<datalist>`` of owners hold for every ``ActionItemForm`` on it
+    (``meetings/actions/_owner_suggestions.html``): the labels the fields accept back."""
+    contacts, organisations = owners
+    return {
+        "contacts_list": OWNER_CONTACTS_LIST,
+        "contacts": [contact_label(contact) for contact in contacts],
+        "organisations_list": OWNER_ORGANISATIONS_LIST,
+        "organisations": [organisation_label(o) for o in organisations],
+    }
 
 
 class ActionStatusForm(forms.Form):

@@ -22,6 +22,7 @@ from meetings.forms.actions import (
     ActionFilterForm,
     ActionItemForm,
     ActionStatusForm,
+    owner_suggestions,
 )
 from meetings.selectors.actions import (
     OPEN_STATUSES,
@@ -269,6 +270,5 @@ def action_edit(request, pk: int):
             },
         )
         status = 200
-    return render(
-        request, "meetings/actions/edit.html", {"action": action, "form": form}, status=status
-    )
+    context = {"action": action, "form": form, "owner_suggestions": owner_suggestions(owners)}
+    return render(request, "meetings/actions/edit.html", context, status=status)

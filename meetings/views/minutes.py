@@ -19,7 +19,7 @@ from coordination.private_files import private_file_response
 from coordination.validators import id_or_none
 from meetings import enums
 from meetings.formats.documents import export_filename, minutes_docx, minutes_markdown, minutes_pdf
-from meetings.forms.actions import ActionItemForm
+from meetings.forms.actions import ActionItemForm, owner_suggestions
 from meetings.forms.minutes import (
     CirculateForm,
     CommentForm,
@@ -126,7 +126,6 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
         doc = minutes_document(minutes=minutes, with_comments=True)
         attendance = doc.attendance
         owners = action_owner_choices(meeting=meeting)
-        owner_contacts, owner_organisations = list(owners[0]), list(owners[1])
         posted = posted or {}
         old_bases = posted.get("bases") or {}
         theirs = conflict.conflicts if conflict else {}
@@ -168,8 +167,7 @@ def _minutes_editor(request, meeting, minutes, *, posted=None, conflict=None, st
                 "rows": rows,
                 "attendance_rows": attendance_rows,
                 "attendance_choices": enums.AttendanceStatus.choices,
-                "owner_contacts": owner_contacts,
-                "owner_organisations": owner_organisations,
+                "owner_suggestions": owner_suggestions(owners),
                 "locked": minutes.status == enums.MinutesStatus.APPROVED,
                 "conflict": conflict,
                 "revision": posted.get("revision") or minutes.revision,

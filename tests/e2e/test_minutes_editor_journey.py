@@ -43,6 +43,10 @@ def chair_of(meeting, username):
     return user
 
 
+def chairs(meeting):
+    return [m.contact for m in meeting.working_group.memberships.filter(role="chair")]
+
+
 def sign_in(page, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
@@ -73,7 +77,12 @@ def test_minutes_editor_keeps_text_across_every_button(page, login):
     item = page.locator(f"#item-{figures.pk}")
     item.get_by_text("Add an action item").click()
     item.get_by_label("Action").fill("Send the Q12 table")
-    item.get_by_label("Owner (person)").select_option(str(meeting.invitee.pk))
+    owner = item.get_by_label("Owner (person)")
+    assert owner.evaluate("field => Array.from(field.list.options, o => o.value)") == [
+        f"Ana Member ({meeting.invitee.organisation.name}) #{meeting.invitee.pk}",
+        *[f"{c.name} ({c.organisation.name}) #{c.pk}" for c in chairs(meeting)],
+    ]
+    owner.fill("ana")
     item.get_by_role("button", name="Add the action item").click()
     assert page.input_value(f"#note-{steps.pk}") == "Dates to be polled."
 
@@ -96,7 +105,9 @@ def test_minutes_editor_keeps_text_across_every_button(page, login):
         steps.pk: "Dates to be polled.",
     }
     assert Decision.objects.count() == 0
-    assert list(ActionItem.objects.values_list("description", flat=True)) == ["Send the Q12 table"]
+    assert list(ActionItem.objects.values_list("description", "owner_contact")) == [
+        ("Send the Q12 table", meeting.invitee.pk)
+    ]
 
 
 def test_minutes_editor_warns_before_leaving_and_restores_the_draft(page, login):

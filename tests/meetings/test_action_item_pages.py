@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,6 +250,14 @@ def _options(html: str, name: str) -> list[tuple[str, str]]:
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
 
 
+def _suggested(html: str, name: str) -> tuple[str, list[str]]:
+    """The value of the owner field ``name`` and what the datalist it names suggests."""
+    soup = BeautifulSoup(html, "html.parser")
+    field = soup.find("input", attrs={"name": name})
+    suggestions = soup.find("datalist", id=field["list"])
+    return field["value"], [option["value"] for option in suggestions.find_all("option")]
+
+
 def test_action_edit_offers_the_meetings_people_as_owners_never_the_directory(client_for):
     meeting = MeetingFactory()
     invitee = InvitationFactory(meeting=meeting, status="accepted", contact__name="Invitee").contact
@@ -264,16 +273,22 @@ def test_action_edit_offers_the_meetings_people_as_owners_never_the_directory(cl
     url = reverse("action-edit", args=[action.pk])
 
     page = client.get(url).content.decode()
-    refused = client.post(url, {"description": "Hand over", "owner_contact": outsider.pk})
+    by_number = client.post(url, {"description": "Hand over", "owner_contact": outsider.pk})
+    by_name = client.post(url, {"description": "Hand over", "owner_contact": "Outsider"})
 
-    contacts = [label for _value, label in _options(page, "owner_contact")]
-    organisations = {value for value, _label in _options(page, "owner_organisation")} - {""}
     people = sorted([former, invitee, member, leader.contact], key=lambda c: (c.name, c.pk))
-    assert contacts == ["---------", *[f"{c.name} ({c.organisation})" for c in people]]
-    assert organisations == {
-        str(c.organisation_id) for c in (former, invitee, member, leader.contact)
-    }
-    assert refused.status_code == 400
+    organisations = sorted({c.organisation for c in people}, key=lambda o: (o.name, o.pk))
+    assert _suggested(page, "owner_contact") == (
+        f"Former owner ({former.organisation.name}) #{former.pk}",
+        [f"{c.name} ({c.organisation.name}) #{c.pk}" for c in people],
+    )
+    assert _suggested(page, "owner_organisation") == (
+        f"{former.organisation.name} #{former.organisation_id}",
+        [f"{o.name} #{o.pk}" for o in organisations],
+    )
+    assert by_number.status_code == by_name.status_code == 400
+    assert f"Contact #{outsider.pk} cannot be chosen here." in by_number.content.decode()
+    assert "No contact matches “Outsider”." in by_name.content.decode()
     assert ActionItem.objects.get(pk=action.pk).owner_contact == former
 
 
