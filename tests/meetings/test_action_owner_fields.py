@@ -4,6 +4,8 @@ once, however many agenda items the minutes editor shows; what is sent is checke
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import ActionItem, MinutesNote
@@ -209,3 +211,19 @@ def test_the_action_page_shows_the_owners_as_typed_back(client_for):
     assert moved.status_code == 302
     action.refresh_from_db()
     assert (action.owner_contact, action.owner_organisation) == (None, owner.organisation)
+
+
+def test_the_editor_runs_as_many_queries_for_twelve_items_as_for_two(client_for):
+    counts = []
+    for items in (2, 12):
+        meeting, _minutes, _agenda = _meeting_with_items(items)
+        for _n in range(4):
+            MembershipFactory(group=meeting.working_group)
+        client = client_for(leader_of(meeting))
+        url = reverse("minutes-edit", args=[meeting.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
