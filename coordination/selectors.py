@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
-    Case,
     Count,
     Exists,
     Max,
@@ -20,8 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
-    Value,
-    When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce
 
@@ -61,9 +59,8 @@ def with_json_text(queryset: QuerySet, *fields: str) -> QuerySet:
 # rounds a user facilitates), which coordination never imports: such an app registers a
 # function here (``contact_detail_grant_register``) that takes a user and returns a queryset
 # of rows with a ``contact_id`` (``.values("contact_id")``): the further contacts whose
-# details that user may see. It is read whole (``contact_ids_with_visible_details``) or asked
-# about one contact at a time (``contacts_with_visible_details_q``, which builds its condition
-# once per user id: a grant filters on the user's id and reads nothing else of the user).
+# details that user may see. It is read whole or for the contacts of a page
+# (``contact_ids_with_visible_details``, its ``among``).
 CONTACT_DETAIL_GRANTS: list[Callable[[Any], QuerySet]] = []
 
 
@@ -72,22 +69,49 @@ def contact_detail_grant_register(grant: Callable[[Any], QuerySet]) -> None:
         CONTACT_DETAIL_GRANTS.append(grant)
 
 
-def contact_ids_with_visible_details(*, user) -> set[int] | None:
+# Beyond this many contacts asked about, the whole set is read instead (a database limits
+# the parameters of a statement).
+VISIBLE_AMONG_AT_MOST = 2000
+
+
+def contact_ids_with_visible_details(*, user, among=None) -> set[int] | None:
     """The contacts whose e-mail and phone ``user`` may see; ``None`` means all (the team).
 
     A facilitator sees the details of the members of the working groups they lead and of the
     contacts the registered grants give them (the invitees of the rounds they facilitate);
-    anyone sees their own. One query, whatever the number of contacts (for a page's rows,
-    ``contacts_with_visible_details_q`` asks about those contacts only)."""
+    anyone sees their own. One query, whatever the number of contacts. With ``among`` (the
+    ids of a page's contacts), only those are asked about: each source is then read through
+    its indexed ``contact_id`` for these contacts, so the cost follows the page, not the
+    members and invitees of the user's groups and rounds."""
     if is_team(user):
         return None
-    if not user.is_authenticated:
+    among = None if among is None else sorted(set(among))
+    if not user.is_authenticated or among == []:
         return set()
     cached = getattr(user, "_visible_contact_ids", None)
+    if among is not None and (cached is not None or len(among) > VISIBLE_AMONG_AT_MOST):
+        return contact_ids_with_visible_details(user=user).intersection(among)
     if cached is not None:
         return cached
-    # A union of small queries over indexed columns (no OR across multi-valued joins, which
-    # multiplies rows by every membership of every group).
+    own, *others = _visible_contact_sources(user.pk, tuple(CONTACT_DETAIL_GRANTS))
+    if among is None:
+        parts = [own.all(), *(part.all() for part in others)]
+    else:
+        parts = [own.filter(pk__in=among), *(part.filter(contact_id__in=among) for part in others)]
+    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
+    if among is None:
+        user._visible_contact_ids = visible
+    return visible
+
+
+@functools.lru_cache(maxsize=1024)
+def _visible_contact_sources(user_id: int, grants: tuple) -> tuple[QuerySet, ...]:
+    """The ids ``contact_ids_with_visible_details`` unites, one query each over indexed
+    columns (no OR across multi-valued joins, which multiplies rows by every membership of
+    every group): the user's own record, the current members of the groups they lead, and
+    each grant's. Built once per user id and set of grants: they hold the user's id and no
+    data (the database reads them on each use), and each use copies them."""
+    user = User(pk=user_id)
     led_groups = Membership.objects.filter(
         contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
     ).values("group_id")
@@ -96,44 +120,9 @@ def contact_ids_with_visible_details(*, user) -> set[int] | None:
         Membership.objects.filter(group_id__in=led_groups, until__isnull=True).values_list(
             "contact_id"
         ),
-        *(grant(user).values_list("contact_id") for grant in CONTACT_DETAIL_GRANTS),
+        *(grant(user).values_list("contact_id") for grant in grants),
     ]
-    parts = [part.order_by() for part in parts]
-    visible = {pk for (pk,) in parts[0].union(*parts[1:])}
-    user._visible_contact_ids = visible
-    return visible
-
-
-def contacts_with_visible_details_q(*, user) -> Q | None:
-    """``contact_ids_with_visible_details`` as a condition on contacts, for filtering in the
-    database; ``None`` means all (the team). Each source is asked about the contact at hand
-    (its own record, EXISTS over the indexed ``contact_id`` of a membership of a group the
-    user leads or of a registered grant), so the cost follows the contacts filtered, not the
-    members and invitees of the user's groups and rounds."""
-    if is_team(user):
-        return None
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return _contacts_visible_to_q(user.pk, tuple(CONTACT_DETAIL_GRANTS))
-
-
-@functools.lru_cache(maxsize=1024)
-def _contacts_visible_to_q(user_id: int, grants: tuple) -> Q:
-    """The condition of ``contacts_with_visible_details_q``, built once per user id and set
-    of grants: it holds the user's id and no data (the database evaluates it on each use),
-    and a query that uses it copies it."""
-    user = User(pk=user_id)
-    led_groups = Membership.objects.filter(
-        contact__user=user, role__in=GROUP_LEADING_ROLES, until__isnull=True
-    ).values("group_id")
-    condition = Q(user=user) | Exists(
-        Membership.objects.filter(
-            contact_id=OuterRef("pk"), group_id__in=led_groups, until__isnull=True
-        )
-    )
-    for grant in grants:
-        condition |= Exists(grant(user).filter(contact_id=OuterRef("pk")))
-    return condition
+    return tuple(part.order_by() for part in parts)
 
 
 # The number of active contacts of an organisation: a correlated count, computed for the
@@ -150,15 +139,30 @@ ACTIVE_CONTACT_COUNT = Coalesce(
 )
 
 
-def organisation_list(*, user) -> QuerySet[Organisation]:
-    """Organisations with the contacts whose details ``user`` may see prefetched."""
-    visible = contacts_with_visible_details_q(user=user)
+def organisation_list() -> QuerySet[Organisation]:
+    """Organisations with their number of active contacts (``contact_count``); the contacts
+    themselves are read for a page's rows (``with_visible_contacts``)."""
+    return Organisation.objects.annotate(contact_count=ACTIVE_CONTACT_COUNT)
+
+
+def with_visible_contacts(organisations, *, user) -> list[Organisation]:
+    """``organisations`` (a page's rows), each with ``visible_contacts``: its active contacts
+    whose details ``user`` may see, by name. Two queries whatever the number of rows: the
+    contacts of these organisations, then which of them ``user`` may see
+    (``contact_ids_with_visible_details`` asked about them only)."""
+    organisations = list(organisations)
     contacts = Contact.objects.filter(is_active=True, erased_at__isnull=True).order_by("name")
-    if visible is not None:
-        contacts = contacts.filter(visible)
-    return Organisation.objects.annotate(contact_count=ACTIVE_CONTACT_COUNT).prefetch_related(
-        Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")
+    prefetch_related_objects(
+        organisations, Prefetch("contacts", queryset=contacts, to_attr="active_contacts")
     )
+    visible = contact_ids_with_visible_details(
+        user=user, among=[c.pk for o in organisations for c in o.active_contacts]
+    )
+    for organisation in organisations:
+        organisation.visible_contacts = [
+            c for c in organisation.active_contacts if visible is None or c.pk in visible
+        ]
+    return organisations
 
 
 def organisation_names(ids) -> list[str]:
@@ -635,20 +639,18 @@ def pool_contacts(organisations, *, user=None) -> dict[int, Contact]:
     """The contact each organisation would be invited through (the oldest eligible one),
     for a page of organisations, in one query (its name and e-mail address). With ``user``,
     each contact's ``details_visible`` says whether ``user`` may see its e-mail address
-    (``contacts_with_visible_details_q``), asked in the same query for these contacts only."""
+    (``contact_ids_with_visible_details``), asked about these contacts only."""
     ids = [o.pk for o in organisations]
     contacts: dict[int, Contact] = {}
     eligible = eligible_contacts().filter(organisation_id__in=ids)
-    if user is not None:
-        visible = contacts_with_visible_details_q(user=user)
-        # CASE, not the bare condition: a contact without an account compares NULL.
-        eligible = eligible.annotate(
-            details_visible=Value(True)
-            if visible is None
-            else Case(When(visible, then=Value(True)), default=Value(False))
-        )
     for contact in eligible.only("organisation_id", "name", "email").order_by("pk"):
         contacts.setdefault(contact.organisation_id, contact)
+    if user is not None:
+        visible = contact_ids_with_visible_details(
+            user=user, among=[c.pk for c in contacts.values()]
+        )
+        for contact in contacts.values():
+            contact.details_visible = visible is None or contact.pk in visible
     return contacts
 
 

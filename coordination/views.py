@@ -96,7 +96,7 @@ class OrganisationListView(DirectoryPermission, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        queryset = selectors.organisation_list(user=self.request.user).order_by("name")
+        queryset = selectors.organisation_list().order_by("name")
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(name__icontains=query)
@@ -108,7 +108,11 @@ class OrganisationDetailView(DirectoryPermission, DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return selectors.organisation_list(user=self.request.user)
+        return selectors.organisation_list()
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        return selectors.with_visible_contacts([organisation], user=self.request.user)[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,5 +1,6 @@
 """Helpers of many test modules: an API client signed in as a user, the messages a page
-shows, and a ``manage.py`` subprocess or real ``qcluster`` on a database of its own."""
+shows, a ``manage.py`` subprocess or real ``qcluster`` on a database of its own, and the
+rows PostgreSQL reads."""
 
 import contextlib
 import re
@@ -77,3 +78,51 @@ def running_qcluster(env: dict):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def analyse() -> None:
+    """Refresh PostgreSQL's statistics, as its autovacuum does in production: the planner
+    then sees the tables' sizes (without, it takes a few rows for each)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+class PostgresRowsRead:
+    """The rows of ``tables`` the SELECTs run meanwhile read, by PostgreSQL's own account:
+    each is explained with ``ANALYZE`` afterwards, and the rows its scans of these tables
+    returned or removed by their filters are added up (``rows``)."""
+
+    def __init__(self, *tables: str):
+        self.tables = set(tables)
+        self.statements: list = []
+
+    def _keep(self, execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("SELECT", "(SELECT")):
+            self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.wrapper = connection.execute_wrapper(self._keep)
+        self.wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        self.wrapper.__exit__(*exc)
+        self.rows = 0
+        with connection.cursor() as cursor:
+            for sql, params in self.statements:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+                self.rows += self._read(cursor.fetchone()[0][0]["Plan"])
+
+    def _read(self, node: dict) -> int:
+        rows = 0
+        if node.get("Relation Name") in self.tables:
+            loops = node.get("Actual Loops", 1)
+            rows += (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * loops
+        return rows + sum(self._read(child) for child in node.get("Plans", []))

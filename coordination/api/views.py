@@ -93,7 +93,17 @@ class OrganisationViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):
         return sorted({c.pk for organisation in rows for c in organisation.visible_contacts})
 
     def get_queryset(self):
-        return selectors.organisation_list(user=self.request.user)
+        return selectors.organisation_list()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return (
+            None if page is None else selectors.with_visible_contacts(page, user=self.request.user)
+        )
+
+    def get_object(self):
+        organisation = super().get_object()
+        return selectors.with_visible_contacts([organisation], user=self.request.user)[0]
 
 
 class WorkingGroupViewSet(AccessRecordedMixin, viewsets.ReadOnlyModelViewSet):

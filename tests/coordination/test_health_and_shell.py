@@ -102,7 +102,7 @@ def test_organisation_page_runs_a_constant_number_of_queries(
         ContactFactory(organisation=OrganisationFactory())
     client = client_for(team_user)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("organisation-list"))
 
     assert len(response.context["organisations"]) == rows

@@ -242,3 +242,21 @@ def volunteers_with_one_invitee_of(facilitator, count: int = 3):
     InvitationFactory(meeting=RoundSessionFactory(consultation_round=round_), contact=invitee)
     InvitationFactory(contact=c.Organisation.objects.get(name="Volunteer 2").contacts.get())
     return invitee
+
+
+def round_invitees_elsewhere(round_, count: int) -> None:
+    """``count`` more invitees of ``round_``, each of an organisation of their own, spread
+    over 20 new sessions and written in bulk (a round at the mechanism's size)."""
+    sessions = RoundSessionFactory.create_batch(20, consultation_round=round_)
+    first = c.Organisation.objects.count()
+    organisations = c.Organisation.objects.bulk_create(
+        c.Organisation(name=f"Elsewhere {n}", name_key=f"elsewhere {n}")
+        for n in range(first, first + count)
+    )
+    contacts = c.Contact.objects.bulk_create(
+        c.Contact(organisation=o, name="Invitee", name_key="invitee") for o in organisations
+    )
+    m.Invitation.objects.bulk_create(
+        m.Invitation(meeting=sessions[n % 20], contact=contact)
+        for n, contact in enumerate(contacts)
+    )

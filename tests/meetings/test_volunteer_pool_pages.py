@@ -3,10 +3,16 @@
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from coordination.models import Organisation
-from tests.factories import make_volunteers, volunteers_with_one_invitee_of
+from coordination.models import ConsultationRound, Organisation
+from tests.factories import (
+    make_volunteers,
+    round_invitees_elsewhere,
+    volunteers_with_one_invitee_of,
+)
+from tests.helpers import PostgresRowsRead, analyse
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +124,21 @@ def test_api_pool_ordered_by_load_puts_the_busiest_first(team_user):
         ("Volunteer 0", 0),
         ("Volunteer 1", 0),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's statistics")
+def test_pool_page_reads_the_invitations_of_its_rows_only(facilitator, client_for):
+    invitee = volunteers_with_one_invitee_of(facilitator, count=50)  # a full page
+    round_ = ConsultationRound.objects.get(facilitators=facilitator)
+    client = client_for(facilitator)
+    client.get(reverse("volunteer-pool"))  # what a first request caches is not its own work
+    reads = []
+    for count in (2000, 8000):
+        round_invitees_elsewhere(round_, count)
+        analyse()
+        with PostgresRowsRead("meetings_invitation") as read:
+            response = client.get(reverse("volunteer-pool"))
+        assert [r["contact"] for r in response.context["rows"] if r["show_email"]] == [invitee]
+        reads.append(read.rows)
+
+    assert reads[1] == reads[0]
