@@ -1,10 +1,12 @@
-"""Browser check: on a 360-pixel phone the pages with tables stay as wide as the screen (the
-tables scroll inside their box, the hidden labels of their cells with them)."""
+"""Browser check: on a 360-pixel phone the pages with tables or long forms stay as wide as the
+screen (the tables scroll inside their box, the hidden labels of their cells with them)."""
 
 import pytest
 
+from meetings.services import minutes as minutes_services
 from tests.factories import (
     ActionItemFactory,
+    AgendaItemFactory,
     InvitationFactory,
     MeetingFactory,
     MembershipFactory,
@@ -23,7 +25,9 @@ def test_pages_with_tables_fit_a_phone(page, login):
     meeting = MeetingFactory(working_group=group, title="Housing: winter shelters")
     for _ in range(3):
         InvitationFactory(meeting=meeting)
-    ActionItemFactory(origin_meeting=meeting, description="Send the shelter list")
+    action = ActionItemFactory(origin_meeting=meeting, description="Send the shelter list")
+    AgendaItemFactory(meeting=meeting, title="Winter shelters")
+    minutes_services.minutes_start(meeting=meeting)
     make_volunteers(3)
     page.set_viewport_size({"width": 360, "height": 800})
     login(TeamUserFactory(username="team"))
@@ -35,6 +39,8 @@ def test_pages_with_tables_fit_a_phone(page, login):
         f"/meetings/{meeting.pk}/invitations/",
         "/actions/",
         "/meetings/",
+        f"/meetings/{meeting.pk}/minutes/edit/",
+        f"/actions/{action.pk}/edit/",
     ):
         page.goto(path)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
