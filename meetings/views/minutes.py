@@ -365,7 +365,8 @@ def action_add(request, pk: int):
         for field, errors in form.errors.items():
             for error in errors:
                 label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {error}" if label else error)
+                shown = {"label": label, "error": error}
+                messages.error(request, _("%(label)s: %(error)s") % shown if label else error)
         return redirect("minutes-edit", pk=pk)
     data = form.cleaned_data
     try:

@@ -227,3 +227,20 @@ def test_the_editor_runs_as_many_queries_for_twelve_items_as_for_two(client_for)
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_editor_says_what_was_wrong_in_the_readers_language(client_for):
+    meeting, minutes, items = _meeting_with_items(1)
+    leader = leader_of(meeting)
+    leader.preferred_language = "fr"
+    leader.save(update_fields=["preferred_language"])
+    data = _editor_post(
+        minutes, items, items[0], description="Rappeler", owner_organisation="Nulle part"
+    )
+
+    response = client_for(leader).post(reverse("minutes-edit", args=[meeting.pk]), data)
+
+    assert _errors(response.content.decode()) == [
+        "Responsable (organisation)\u00a0: Aucune organisation ne correspond à «\u00a0Nulle "
+        "part\u00a0». Vérifiez l’orthographe ou saisissez-en moins."
+    ]
