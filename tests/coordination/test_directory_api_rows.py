@@ -223,6 +223,27 @@ def test_facilitator_list_shows_the_contacts_they_may_see(
     )
 
 
+@pytest.mark.parametrize("others", [0, 50, 2500])
+def test_visibility_asked_about_some_contacts_answers_for_those_only(
+    facilitator, facilitators_view, others
+):
+    organisation, _round, _group, shown = facilitators_view
+    every = [c.pk for c in organisation.contacts.all()]
+    strangers = Contact.objects.bulk_create(
+        Contact(organisation=organisation, name="Stranger", name_key="stranger")
+        for _ in range(others)
+    )
+    asked = [*every[1:], *(c.pk for c in strangers)]  # the own record left out
+
+    visible = selectors.contact_ids_with_visible_details(user=facilitator, among=asked)
+
+    whole = selectors.contact_ids_with_visible_details(user=facilitator)
+    again = selectors.contact_ids_with_visible_details(user=facilitator, among=asked)
+    assert visible == again == {c.pk for c in shown[1:]}
+    assert whole == {c.pk for c in shown}
+    assert selectors.contact_ids_with_visible_details(user=facilitator, among=[]) == set()
+
+
 def rendered(data) -> tuple[list, dict]:
     """What goes on the wire: the keys in order, and the JSON."""
     return list(data), json.loads(JSONRenderer().render(data))
