@@ -16,7 +16,7 @@ EVERYONE = {
     "fr": [
         ("/", "Accueil"),
         ("/meetings/", "Réunions"),
-        ("/actions/", "Points d'action"),
+        ("/actions/", "Points d’action"),
         ("/calendar/", "Mon agenda"),
     ],
     "nl": [
@@ -32,14 +32,14 @@ FACILITATORS = {
         ("/groups/", "Groupes de travail"),
         ("/organisations/", "Organisations"),
         ("/pool/", "Vivier de volontaires"),
-        ("/survey/results/", "Résultats de l'enquête"),
+        ("/survey/results/", "Résultats de l’enquête"),
         ("/minutes/exports/", "Exports de procès-verbaux"),
     ],
 }
 MY_DATA = {"fr": [("/my-data/", "Mes données")], "nl": [("/my-data/", "Mijn gegevens")]}
 TEAM = {
     "fr": [
-        ("/survey/import/", "Importer l'enquête"),
+        ("/survey/import/", "Importer l’enquête"),
         ("/outbox/", "E-mails sortants"),
         ("/admin/", "Administration"),
     ],

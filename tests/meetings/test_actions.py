@@ -310,7 +310,7 @@ def test_agenda_email_attachment_only_when_published():
 @pytest.mark.parametrize(
     ("language", "offset", "line"),
     [
-        ("fr", 0, "Ce point d'action arrive à échéance aujourd'hui (1er décembre 2026)\u00a0:"),
+        ("fr", 0, "Ce point d’action arrive à échéance aujourd’hui (1er décembre 2026)\u00a0:"),
         ("de", 7, "Dieser Aktionspunkt war am 1. Dezember 2026 fällig (vor 7 Tagen):"),
         ("en", 0, "This action item is due today (1 December 2026):"),
     ],

@@ -126,7 +126,7 @@ def test_home_page_without_meetings_invitations_or_action_items_says_so(client_f
     assert section_items(html, "upcoming-heading") == []
     assert '<p class="empty">Aucune réunion à venir.</p>' in html
     assert '<p class="empty">Aucune invitation en attente.</p>' in html
-    assert '<p class="empty">Aucun point d\'action ouvert.</p>' in html
+    assert '<p class="empty">Aucun point d’action ouvert.</p>' in html
 
 
 def vm_steps(client, url: str) -> int:
