@@ -169,6 +169,7 @@ class ChosenByTypingField(forms.Field):
     ``ModelChoiceField``'s. Subclasses read the text (``to_python``)."""
 
     model = None
+    not_offered = ""  # the message for a number that names no row of the choice
     NUMBER = re.compile(r"^#?(\d+)$|#(\d+)$")
 
     def __init__(self, *, queryset=None, **kwargs):
@@ -195,6 +196,19 @@ class ChosenByTypingField(forms.Field):
         number = self.NUMBER.search(text)
         return (number.group(1) or number.group(2)) if number else None
 
+    def _offered(self, pk: int | None):
+        """The row ``pk`` if the field offers it."""
+        return None if pk is None else self.queryset.filter(pk=pk).first()
+
+    def _numbered(self, number: str):
+        """The row ``number`` names, or the field's ``not_offered`` error."""
+        found = self._offered(id_or_none(number.strip()))
+        if found is None:
+            raise ValidationError(
+                self.not_offered, code="not_offered", params={"number": number.strip()[:12]}
+            )
+        return found
+
     def has_changed(self, initial, data) -> bool:
         try:
             chosen = self.to_python(data)
@@ -211,6 +225,7 @@ class ContactChoiceField(ChosenByTypingField):
 
     model = Contact
     widget = ContactSearchInput
+    not_offered = _("Contact #%(number)s cannot be chosen here.")
     MATCHES_SHOWN = 8
 
     def __init__(self, *, queryset=None, lookup_url: str = "", **kwargs):
@@ -235,7 +250,7 @@ class ContactChoiceField(ChosenByTypingField):
         return value
 
     def _offered(self, pk: int | None) -> Contact | None:
-        """The contact ``pk`` if the field offers it."""
+        """The contact ``pk`` if the field offers it, with its organisation (its label)."""
         if pk is None:
             return None
         return self.queryset.select_related("organisation").filter(pk=pk).first()
@@ -276,16 +291,6 @@ class ContactChoiceField(ChosenByTypingField):
             message, code="several", params={"n": len(self.widget.matches), "text": text}
         )
 
-    def _numbered(self, number: str):
-        found = self._offered(id_or_none(number.strip()))
-        if found is None:
-            raise ValidationError(
-                _("Contact #%(number)s cannot be chosen here."),
-                code="not_offered",
-                params={"number": number.strip()[:12]},
-            )
-        return found
-
     def has_changed(self, initial, data) -> bool:
         matches = self.widget.matches
         try:
@@ -301,13 +306,14 @@ class OrganisationChoiceField(ChosenByTypingField):
 
     model = Organisation
     widget = OrganisationSearchInput
+    not_offered = _("Organisation #%(number)s cannot be chosen here.")
     MATCHES_NAMED = 3
 
     def prepare_value(self, value):
         """An initial value given as a number is shown as the organisation it names (text
         sent is shown as it was typed)."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return self.queryset.filter(pk=value).first()
+            return self._offered(value)
         return value
 
     def to_python(self, value):
@@ -316,14 +322,7 @@ class OrganisationChoiceField(ChosenByTypingField):
             return None
         number = self.number_in(self.checked_text(text))
         if number:
-            found = self.queryset.filter(pk=id_or_none(number)).first()
-            if found is None:
-                raise ValidationError(
-                    _("Organisation #%(number)s cannot be chosen here."),
-                    code="not_offered",
-                    params={"number": number[:12]},
-                )
-            return found
+            return self._numbered(number)
         matches = organisation_search(self.queryset, text, limit=self.MATCHES_NAMED + 1)
         if len(matches) == 1:
             return matches[0]
