@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 
 class InvalidTokenError(ValidationError):
     """The secret token of a link (an RSVP answer, a calendar feed) is tampered with, expired
-    or revoked: what it names is not found. Pages and the API answer 404."""
+    or revoked: what it names is not found. Pages and the API answer 404.
+
+    ``language`` is the language of the person the link was sent to, when the link is
+    authentic and only too old (the page that says so is in their language); empty
+    otherwise, for a forged link must not learn anything about anyone."""
+
+    def __init__(self, message, code=None, params=None, *, language: str = ""):
+        super().__init__(message, code=code, params=params)
+        self.language = language
 
 
 class EditConflict(ValidationError):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination import enums
 from coordination.exceptions import InvalidTokenError
@@ -241,21 +242,30 @@ def consent_link_token(*, contact: Contact) -> str:
 
 def contact_from_consent_token(*, token: str) -> Contact:
     """The contact of a consents-page link; ``InvalidTokenError`` for a forged, expired or
-    erased one."""
+    erased one (its message lazy: a link only too old is answered in its contact's
+    language)."""
+    refused = gettext_lazy("This link is not valid (any more).")
     try:
         data = signing.loads(
             token,
             salt=CONSENT_LINK_SALT,
             max_age=dt.timedelta(days=settings.CONSENT_LINK_MAX_AGE_DAYS),
         )
+    except signing.SignatureExpired as exc:
+        contact = _consent_link_contact(signing.loads(token, salt=CONSENT_LINK_SALT))
+        language = contact.preferred_language if contact else ""
+        raise InvalidTokenError(refused, code="expired", language=language) from exc
     except signing.BadSignature as exc:
-        raise InvalidTokenError(_("This link is not valid (any more).")) from exc
-    contact = Contact.objects.filter(
-        pk=data.get("contact") if isinstance(data, dict) else None, erased_at__isnull=True
-    ).first()
+        raise InvalidTokenError(refused, code="invalid") from exc
+    contact = _consent_link_contact(data)
     if contact is None:
-        raise InvalidTokenError(_("This link is not valid (any more)."))
+        raise InvalidTokenError(refused, code="revoked")
     return contact
+
+
+def _consent_link_contact(data) -> Contact | None:
+    pk = data.get("contact") if isinstance(data, dict) else None
+    return Contact.objects.filter(pk=pk, erased_at__isnull=True).first()
 
 
 # --- Erasure (GDPR art. 17) --------------------------------------------------------------------

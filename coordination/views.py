@@ -572,9 +572,12 @@ class ConsentsPageView(View):
 
     template_name = "coordination/consents.html"
 
-    def _render(self, request, contact, *, status=200, error=None):
-        language = contact.preferred_language if contact else translation.get_language()
+    def _render(self, request, contact, *, status=200, refused=None):
+        language = (
+            contact.preferred_language if contact else refused.language
+        ) or translation.get_language()
         with translation.override(language):
+            error = " ".join(refused.messages) if refused else None
             purposes = []
             if contact is not None:
                 active = {c.purpose: c for c in contact.consents.filter(withdrawn_at__isnull=True)}
@@ -582,25 +585,27 @@ class ConsentsPageView(View):
                     {"code": code, "label": str(label), "active": active.get(code)}
                     for code, label in ConsentPurpose.choices
                 ]
-            return render(
+            response = render(
                 request,
                 self.template_name,
                 {"contact": contact, "purposes": purposes, "error": error},
                 status=status,
             )
+        response.headers["Content-Language"] = language
+        return response
 
     def get(self, request, token: str):
         try:
             contact = contact_from_consent_token(token=token)
         except InvalidTokenError as exc:
-            return self._render(request, None, status=404, error=" ".join(exc.messages))
+            return self._render(request, None, status=404, refused=exc)
         return self._render(request, contact)
 
     def post(self, request, token: str):
         try:
             contact = contact_from_consent_token(token=token)
         except InvalidTokenError as exc:
-            return self._render(request, None, status=404, error=" ".join(exc.messages))
+            return self._render(request, None, status=404, refused=exc)
         action, purpose = request.POST.get("action", ""), request.POST.get("purpose", "")
         with translation.override(contact.preferred_language):
             if purpose not in ConsentPurpose.values or action not in ("withdraw", "give"):

@@ -16,9 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
 from coordination import dates
+from coordination.exceptions import InvalidTokenError
 from coordination.models import Contact, Organisation
 from meetings import enums
 from meetings.emails import outbox_write
@@ -207,22 +209,50 @@ def action_done_token(*, action: ActionItem) -> str:
     )
 
 
+class ActionLinkError(InvalidTokenError):
+    """A "mark as done" link that is forged, too old or meant for an earlier owner. Its
+    message is lazy: a link that is only too old is answered in its owner's language."""
+
+
 def action_done_token_check(*, token: str) -> ActionItem:
-    """The action item a token stands for, or ValidationError (expired, forged, reassigned)."""
+    """The action item a token stands for, or ActionLinkError (expired, forged, reassigned)."""
     try:
         data = signing.loads(token, salt=DONE_TOKEN_SALT, max_age=DONE_TOKEN_MAX_AGE)
     except signing.SignatureExpired:
-        raise ValidationError(_("This link has expired. Sign in to update the action.")) from None
+        raise ActionLinkError(
+            gettext_lazy("This link has expired. Sign in to update the action."),
+            code="expired",
+            language=_old_link_owner_language(token),
+        ) from None
     except signing.BadSignature:
-        raise ValidationError(_("This link is not valid.")) from None
+        raise ActionLinkError(gettext_lazy("This link is not valid."), code="invalid") from None
     action = (
         ActionItem.objects.select_related("owner_contact", "origin_meeting")
         .filter(pk=data.get("a"))
         .first()
     )
     if action is None or action.owner_contact_id != data.get("c"):
-        raise ValidationError(_("This link is no longer valid: the action has another owner."))
+        raise ActionLinkError(
+            gettext_lazy("This link is no longer valid: the action has another owner."),
+            code="revoked",
+        )
     return action
+
+
+def _old_link_owner_language(token: str) -> str:
+    """The language of the owner an authentic but too old link was sent to, while they
+    still own the action item (and are not erased); empty otherwise."""
+    data = signing.loads(token, salt=DONE_TOKEN_SALT)
+    language = (
+        ActionItem.objects.filter(
+            pk=data.get("a"),
+            owner_contact_id=data.get("c"),
+            owner_contact__erased_at__isnull=True,
+        )
+        .values_list("owner_contact__preferred_language", flat=True)
+        .first()
+    )
+    return language or ""
 
 
 def action_item_mark_done_by_token(*, token: str) -> tuple[ActionItem, bool]:

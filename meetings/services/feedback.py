@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.exceptions import InvalidTokenError
 from coordination.models import ConsultationRound
@@ -30,7 +31,11 @@ from meetings.models import (
 )
 from meetings.selectors.feedback import OPEN_QUESTION, feedback_questions
 from meetings.selectors.outbox import message_may_be_written
-from meetings.services.invitations import facilitator_context, invitee_reachable_require
+from meetings.services.invitations import (
+    facilitator_context,
+    invitee_reachable_require,
+    old_link_language,
+)
 
 FEEDBACK_SALT = "meetings.feedback"
 FEEDBACK_LINK_MAX_AGE = getattr(settings, "FEEDBACK_LINK_MAX_AGE", 30 * 24 * 3600)
@@ -55,11 +60,17 @@ def feedback_from_token(token: str) -> FeedbackRequest:
     try:
         data = signing.loads(token, salt=FEEDBACK_SALT, max_age=FEEDBACK_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise FeedbackTokenError(_("This feedback link has expired."), code="expired") from exc
+        raise FeedbackTokenError(
+            gettext_lazy("This feedback link has expired."),
+            code="expired",
+            language=old_link_language(token, salt=FEEDBACK_SALT),
+        ) from exc
     except signing.BadSignature as exc:
-        raise FeedbackTokenError(_("This feedback link is not valid."), code="invalid") from exc
+        raise FeedbackTokenError(
+            gettext_lazy("This feedback link is not valid."), code="invalid"
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
-        raise FeedbackTokenError(_("This feedback link is not valid."), code="invalid")
+        raise FeedbackTokenError(gettext_lazy("This feedback link is not valid."), code="invalid")
     request = (
         FeedbackRequest.objects.select_related(
             "invitation__meeting__consultation_round", "invitation__contact"
@@ -68,7 +79,7 @@ def feedback_from_token(token: str) -> FeedbackRequest:
         .first()
     )
     if request is None:
-        raise FeedbackTokenError(_("This feedback link was withdrawn."), code="revoked")
+        raise FeedbackTokenError(gettext_lazy("This feedback link was withdrawn."), code="revoked")
     return request
 
 

@@ -28,6 +28,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.enums import ContactSource, WorkingLanguage
 from coordination.exceptions import InvalidTokenError
@@ -73,7 +74,8 @@ KEPT_INFORMED_Q = Q(status__in=KEPT_INFORMED) | Q(
 
 
 class RsvpTokenError(InvalidTokenError):
-    """A tampered, expired or revoked RSVP link."""
+    """A tampered, expired or revoked RSVP link. Its message is lazy: the page that shows it
+    is in the invitee's language when the link is only too old."""
 
 
 # --- Tokens ---------------------------------------------------------------------------------
@@ -95,21 +97,47 @@ def invitation_from_token(token: str) -> Invitation:
     try:
         data = signing.loads(token, salt=RSVP_SALT)
     except signing.BadSignature as exc:
-        raise RsvpTokenError(_("This answer link is not valid."), code="invalid") from exc
+        raise RsvpTokenError(
+            gettext_lazy("This answer link is not valid."), code="invalid"
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
-        raise RsvpTokenError(_("This answer link is not valid."), code="invalid")
+        raise RsvpTokenError(gettext_lazy("This answer link is not valid."), code="invalid")
     invitation = (
         Invitation.objects.select_related("meeting", "contact__organisation")
         .filter(pk=data["i"], token_nonce=data.get("n"))
         .first()
     )
     if invitation is None or invitation.contact.erased_at is not None:
-        raise RsvpTokenError(_("This answer link was withdrawn."), code="revoked")
+        raise RsvpTokenError(gettext_lazy("This answer link was withdrawn."), code="revoked")
     last_end = series_last_end(invitation.meeting)
     life = dt.timedelta(days=settings.RSVP_LINK_DAYS_AFTER_MEETING)
     if last_end is not None and last_end + life <= timezone.now():
-        raise RsvpTokenError(_("This answer link has expired."), code="expired")
+        raise RsvpTokenError(
+            gettext_lazy("This answer link has expired."),
+            code="expired",
+            language=invitation.contact.preferred_language,
+        )
     return invitation
+
+
+def old_link_language(token: str, *, salt: str) -> str:
+    """The language of the invitee of ``token``, a link of ours for an invitation (a poll,
+    feedback, report-back link) that is authentic but too old; empty when the link was
+    withdrawn since or its contact erased, so that it tells nothing about anyone."""
+    try:
+        data = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        return ""
+    language = (
+        Invitation.objects.filter(
+            pk=data["i"], token_nonce=data.get("n"), contact__erased_at__isnull=True
+        )
+        .values_list("contact__preferred_language", flat=True)
+        .first()
+    )
+    return language or ""
 
 
 def invitation_token_revoke(*, invitation: Invitation) -> Invitation:

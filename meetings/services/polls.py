@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.exceptions import InvalidTokenError
 from meetings import emails
@@ -20,6 +21,7 @@ from meetings.services.invitations import (
     facilitator_context,
     invitations_send,
     invitee_reachable_require,
+    old_link_language,
     working_group_invitations_draft,
 )
 from meetings.services.scheduling import meeting_update
@@ -55,11 +57,15 @@ def time_poll_from_token(token: str) -> tuple[TimePoll, Invitation]:
     try:
         data = signing.loads(token, salt=POLL_SALT, max_age=POLL_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise PollTokenError(_("This poll link has expired."), code="expired") from exc
+        raise PollTokenError(
+            gettext_lazy("This poll link has expired."),
+            code="expired",
+            language=old_link_language(token, salt=POLL_SALT),
+        ) from exc
     except signing.BadSignature as exc:
-        raise PollTokenError(_("This poll link is not valid."), code="invalid") from exc
+        raise PollTokenError(gettext_lazy("This poll link is not valid."), code="invalid") from exc
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("p", "i")):
-        raise PollTokenError(_("This poll link is not valid."), code="invalid")
+        raise PollTokenError(gettext_lazy("This poll link is not valid."), code="invalid")
     invitation = (
         Invitation.objects.select_related("meeting", "contact__organisation")
         .filter(pk=data["i"], token_nonce=data.get("n"), meeting__time_poll__pk=data["p"])
@@ -67,7 +73,7 @@ def time_poll_from_token(token: str) -> tuple[TimePoll, Invitation]:
         .first()
     )
     if invitation is None:
-        raise PollTokenError(_("This poll link was withdrawn."), code="revoked")
+        raise PollTokenError(gettext_lazy("This poll link was withdrawn."), code="revoked")
     return invitation.meeting.time_poll, invitation
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.exceptions import InvalidTokenError
 from meetings import emails
@@ -33,6 +34,7 @@ from meetings.selectors.report_back import (
     report_back_recipients,
 )
 from meetings.selectors.reports import names_redactor
+from meetings.services.invitations import old_link_language
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +63,15 @@ def report_back_from_token(token: str) -> ReportBackDelivery:
     try:
         data = signing.loads(token, salt=REPORT_BACK_SALT, max_age=REPORT_BACK_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise ReportBackTokenError(_("This link has expired."), code="expired") from exc
+        raise ReportBackTokenError(
+            gettext_lazy("This link has expired."),
+            code="expired",
+            language=old_link_language(token, salt=REPORT_BACK_SALT),
+        ) from exc
     except signing.BadSignature as exc:
-        raise ReportBackTokenError(_("This link is not valid."), code="invalid") from exc
+        raise ReportBackTokenError(gettext_lazy("This link is not valid."), code="invalid") from exc
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("r", "i")):
-        raise ReportBackTokenError(_("This link is not valid."), code="invalid")
+        raise ReportBackTokenError(gettext_lazy("This link is not valid."), code="invalid")
     delivery = (
         ReportBackDelivery.objects.select_related(
             "report_back__report__consultation_round", "contact__organisation", "version"
@@ -78,7 +84,7 @@ def report_back_from_token(token: str) -> ReportBackDelivery:
         .first()
     )
     if delivery is None:
-        raise ReportBackTokenError(_("This link was withdrawn."), code="revoked")
+        raise ReportBackTokenError(gettext_lazy("This link was withdrawn."), code="revoked")
     return delivery
 
 

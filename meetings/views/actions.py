@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +35,7 @@ from meetings.selectors.actions import (
 )
 from meetings.services import actions as action_services
 from meetings.views.access import link_post_rate_limit
-from meetings.views.base import flash_errors, url_maker
+from meetings.views.base import flash_errors, link_refused, url_maker
 
 EXPORT_ROW_LIMIT = 10_000
 
@@ -202,16 +202,19 @@ def action_comment(request, pk: int):
 @link_post_rate_limit
 def action_done_by_token(request, token: str):
     """The link in a reminder: GET shows a confirmation button (mail scanners follow links),
-    POST marks the action done. No sign-in needed: the signed token is the credential."""
+    POST marks the action done. No sign-in needed: the signed token is the credential. The
+    page is in the owner's language, as the reminder was."""
     try:
         action = action_services.action_done_token_check(token=token)
-    except ValidationError as error:
-        return render(
-            request,
-            "meetings/actions/token.html",
-            {"error": " ".join(error.messages)},
-            status=400,
-        )
+    except action_services.ActionLinkError as error:
+        return link_refused(request, "meetings/actions/token.html", error, status=400)
+    owner = action.owner_contact
+    language = (owner.preferred_language if owner else "") or translation.get_language()
+    with translation.override(language):
+        return _action_done_page(request, token, action)
+
+
+def _action_done_page(request, token: str, action):
     if request.method == "GET":
         return render(request, "meetings/actions/token.html", {"action": action})
     try:

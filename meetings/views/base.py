@@ -4,8 +4,10 @@ and a service's ValidationError shown on a form or as messages."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 
+from coordination.exceptions import InvalidTokenError
 from coordination.links import url_maker  # noqa: F401  (the pages here import it from base)
 from meetings.models import Meeting
 from meetings.rules import permission_require
@@ -25,6 +27,16 @@ def form_errors(form, exc: ValidationError) -> None:
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def link_refused(request, template_name: str, exc: InvalidTokenError, status: int = 404):
+    """The page that says a link no longer opens anything: in the language of the person it
+    was sent to when it is only too old, otherwise in the browser's."""
+    language = exc.language or translation.get_language()
+    with translation.override(language):
+        response = render(request, template_name, {"error": error_text(exc)}, status=status)
+    response.headers["Content-Language"] = language
+    return response
 
 
 class ManagedMeetingMixin(LoginRequiredMixin):

@@ -21,7 +21,7 @@ from meetings.selectors.feedback import (
     round_feedback_results,
 )
 from meetings.services import feedback as feedback_services
-from meetings.views.base import error_text
+from meetings.views.base import link_refused
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -32,7 +32,7 @@ class FeedbackAnswerView(View):
         try:
             feedback_request = feedback_services.feedback_from_token(token)
         except feedback_services.FeedbackTokenError as exc:
-            return render(request, self.template_name, {"error": error_text(exc)}, status=404)
+            return link_refused(request, self.template_name, exc)
         invitation = feedback_request.invitation
         round_ = invitation.meeting.consultation_round
         with translation.override(invitation.contact.preferred_language or "en"):

@@ -221,23 +221,20 @@ class RsvpView(View):
     template_name = "meetings/rsvp.html"
 
     def dispatch(self, request, token):
-        invitation, error = self._invitation(token)
-        self.invitation, self.error = invitation, error
+        """The page is in the invitee's language: that of the invitation, or, for a link
+        that is only too old, that of the invitee it was sent to."""
+        try:
+            self.invitation, failure = invitation_services.invitation_from_token(token), None
+        except invitation_services.RsvpTokenError as exc:
+            self.invitation, failure = None, exc
         language = (
-            invitation.contact.preferred_language
-            if invitation is not None and invitation.contact.preferred_language
-            else translation.get_language()
-        )
+            self.invitation.contact.preferred_language if self.invitation else failure.language
+        ) or translation.get_language()
         with translation.override(language):
+            self.error = error_text(failure) if failure else None
             response = super().dispatch(request, token)
         response.headers["Content-Language"] = language
         return response
-
-    def _invitation(self, token):
-        try:
-            return invitation_services.invitation_from_token(token), None
-        except invitation_services.RsvpTokenError as exc:
-            return None, error_text(exc)
 
     def _render(
         self, request, invitation, form, delegate_form, status=200, error=None, proposed=""

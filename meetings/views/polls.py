@@ -15,7 +15,12 @@ from meetings.forms.polls import TimePollAnswerForm, TimePollForm
 from meetings.models import TimePoll
 from meetings.selectors.polls import time_poll_choices_of, time_poll_grid, time_poll_totals
 from meetings.services import polls as poll_services
-from meetings.views.base import ManagedMeetingMixin, error_text, flash_errors, form_errors
+from meetings.views.base import (
+    ManagedMeetingMixin,
+    flash_errors,
+    form_errors,
+    link_refused,
+)
 
 
 class TimePollCreateView(ManagedMeetingMixin, View):
@@ -114,7 +119,7 @@ class TimePollAnswerView(View):
         try:
             poll, invitation = poll_services.time_poll_from_token(token)
         except poll_services.PollTokenError as exc:
-            return render(request, self.template_name, {"error": error_text(exc)}, status=404)
+            return link_refused(request, self.template_name, exc)
         slots = list(poll.slots.all())
         if form is None:
             mine = time_poll_choices_of(poll=poll, invitation=invitation)

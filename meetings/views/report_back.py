@@ -15,7 +15,7 @@ from meetings.enums import MeetingStatus
 from meetings.forms.report_back import ReportBackForm
 from meetings.selectors.report_back import organisation_is_named
 from meetings.services import report_back as services
-from meetings.views.base import error_text
+from meetings.views.base import error_text, link_refused
 from meetings.views.reports import ReportMixin
 
 
@@ -52,7 +52,7 @@ class ReportBackPageView(View):
         try:
             delivery = _delivery(token)
         except services.ReportBackTokenError as exc:
-            return render(request, self.template_name, {"error": error_text(exc)}, status=404)
+            return link_refused(request, self.template_name, exc)
         report = delivery.report_back.report
         round_ = report.consultation_round
         sessions = round_.sessions.exclude(status=MeetingStatus.CANCELLED).order_by("starts_at")
@@ -78,7 +78,7 @@ class ReportBackDownloadView(View):
         try:
             delivery = _delivery(token)
         except services.ReportBackTokenError as exc:
-            return render(request, self.template_name, {"error": error_text(exc)}, status=404)
+            return link_refused(request, self.template_name, exc)
         if delivery.names_organisation and not organisation_is_named(delivery.contact.organisation):
             services.report_back_unnamed_copy_request(delivery=delivery)
             with translation.override(delivery.contact.preferred_language or "en"):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -243,6 +244,23 @@ def test_report_back_link_tampered_or_revoked_opens_nothing(
     assert (tampered.status_code, revoked.status_code, revoked_pdf.status_code) == (404, 404, 404)
     assert "This link is not valid." in tampered.content.decode()
     assert "This link was withdrawn." in revoked_pdf.content.decode()
+
+
+def test_report_back_link_too_old_says_so_in_the_language_of_the_person_it_was_sent_to(
+    client, quick_round, django_capture_on_commit_callbacks, monkeypatch
+):
+    report, facilitator, people = quick_round
+    send(client, report, facilitator, django_capture_on_commit_callbacks)
+    client.logout()
+    monkeypatch.setattr(services, "REPORT_BACK_LINK_MAX_AGE", -1)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    pages = [browser.get(link_of(people["beacon"]) + suffix) for suffix in ("", "report.pdf")]
+
+    assert [(p.status_code, p["Content-Language"], p.context["error"]) for p in pages] == [
+        (404, "nl", "Deze link is verlopen."),
+        (404, "nl", "Deze link is verlopen."),
+    ]
 
 
 def test_report_back_consent_withdrawn_after_sending_serves_the_copy_without_the_name(

@@ -1,0 +1,166 @@
+"""A link of ours that no longer opens anything says so in the language of the person it was
+sent to when it is only too old (they read the e-mail it came in), and in the browser's
+language when it is forged or withdrawn (such a link must not tell anything about anyone)."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coordination.services import consent_link_token, contact_erase
+from meetings.enums import InvitationStatus
+from meetings.services import actions as action_services
+from meetings.services import feedback as feedback_services
+from meetings.services import invitations as invitation_services
+from meetings.services import polls as poll_services
+from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH_BROWSER = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def page(path: str, method: str = "get"):
+    response = getattr(ENGLISH_BROWSER, method)(path)
+    return response.status_code, response["Content-Language"], response.context["error"]
+
+
+def ended_invitation(language: str, days_ago: float = 15):
+    ends_at = timezone.now() - dt.timedelta(days=days_ago)
+    return InvitationFactory(
+        contact=ContactFactory(preferred_language=language),
+        meeting__starts_at=ends_at - dt.timedelta(hours=2),
+        meeting__ends_at=ends_at,
+    )
+
+
+@pytest.fixture
+def links_too_old(monkeypatch):
+    """Every signed link whose age is checked when it is read is older than allowed."""
+    monkeypatch.setattr(poll_services, "POLL_LINK_MAX_AGE", -1)
+    monkeypatch.setattr(feedback_services, "FEEDBACK_LINK_MAX_AGE", -1)
+    monkeypatch.setattr(action_services, "DONE_TOKEN_MAX_AGE", -1)
+
+
+def rsvp_path(invitation) -> str:
+    return reverse("rsvp", args=[invitation_services.invitation_token(invitation)])
+
+
+def test_an_answer_link_past_its_meeting_says_so_in_the_invitees_language():
+    invitation = ended_invitation("nl")
+
+    assert page(rsvp_path(invitation)) == (404, "nl", "Deze antwoordlink is verlopen.")
+    assert page(rsvp_path(invitation), "post") == (404, "nl", "Deze antwoordlink is verlopen.")
+
+
+def test_a_withdrawn_or_forged_answer_link_answers_in_the_browsers_language():
+    invitation = ended_invitation("nl")
+    path = rsvp_path(invitation)
+    invitation_services.invitation_token_revoke(invitation=invitation)
+
+    assert page(path) == (404, "en", "This answer link was withdrawn.")
+    assert page(reverse("rsvp", args=["forged:token"])) == (
+        404,
+        "en",
+        "This answer link is not valid.",
+    )
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr").get(path)
+    assert (french["Content-Language"], french.context["error"]) == (
+        "fr",
+        "Ce lien de réponse a été retiré.",
+    )
+
+
+def test_an_answer_link_of_an_erased_contact_tells_nothing_of_their_language():
+    invitation = ended_invitation("de")
+    path = rsvp_path(invitation)
+    contact_erase(contact=invitation.contact)
+
+    assert page(path) == (404, "en", "This answer link was withdrawn.")
+
+
+def test_an_old_poll_link_says_so_in_the_invitees_language(links_too_old, team_user):
+    session = RoundSessionFactory()
+    german = InvitationFactory(
+        meeting=session,
+        status=InvitationStatus.DRAFTED,
+        contact=ContactFactory(preferred_language="de"),
+    )
+    start = timezone.now() + dt.timedelta(days=10)
+    poll = poll_services.time_poll_create(
+        meeting=session,
+        slots=[(start, start + dt.timedelta(hours=3))],
+        deadline=start - dt.timedelta(days=3),
+        by=team_user,
+    )
+    german.refresh_from_db()
+    path = reverse(
+        "time-poll-answer", args=[poll_services.time_poll_token(poll=poll, invitation=german)]
+    )
+
+    assert page(path) == (404, "de", "Dieser Link zur Terminumfrage ist abgelaufen.")
+    assert page(path, "post") == (404, "de", "Dieser Link zur Terminumfrage ist abgelaufen.")
+
+    invitation_services.invitation_token_revoke(invitation=german)
+    assert page(path) == (404, "en", "This poll link has expired.")
+
+
+def test_an_old_feedback_link_says_so_in_the_invitees_language(links_too_old):
+    invitation = ended_invitation("fr", days_ago=2)
+    path = reverse("feedback-answer", args=[feedback_services.feedback_token(invitation)])
+
+    assert page(path) == (404, "fr", "Ce lien pour donner votre avis a expiré.")
+
+    contact_erase(contact=invitation.contact)
+    assert page(path) == (404, "en", "This feedback link has expired.")
+
+
+def test_the_mark_as_done_link_is_in_the_owners_language_also_when_too_old(links_too_old):
+    owner = ContactFactory(preferred_language="nl")
+    action = action_services.action_item_create(
+        meeting=ended_invitation("nl").meeting, description="Verslag sturen", owner_contact=owner
+    )
+    path = reverse("action-done-token", args=[action_services.action_done_token(action=action)])
+
+    assert page(path) == (
+        400,
+        "nl",
+        "Deze link is verlopen. Meld u aan om het actiepunt bij te werken.",
+    )
+
+    action_services.action_item_update(
+        action=action,
+        description=action.description,
+        owner_contact=ContactFactory(preferred_language="de"),
+        owner_organisation=None,
+        due_date=None,
+    )
+    assert page(path) == (400, "en", "This link has expired. Sign in to update the action.")
+
+
+def test_the_mark_as_done_page_is_in_the_owners_language():
+    owner = ContactFactory(preferred_language="fr")
+    action = action_services.action_item_create(
+        meeting=ended_invitation("fr").meeting, description="Envoyer", owner_contact=owner
+    )
+    path = reverse("action-done-token", args=[action_services.action_done_token(action=action)])
+
+    shown = ENGLISH_BROWSER.get(path)
+    done = ENGLISH_BROWSER.post(path)
+
+    assert "Marquer comme réalisé" in shown.content.decode()
+    assert "le point d’action est marqué comme réalisé." in done.content.decode()
+
+
+def test_an_old_consents_link_says_so_in_the_contacts_language(settings):
+    settings.CONSENT_LINK_MAX_AGE_DAYS = -1
+    contact = ContactFactory(preferred_language="de")
+    path = reverse("consents-page", args=[consent_link_token(contact=contact)])
+
+    assert page(path) == (404, "de", "Dieser Link ist nicht (mehr) gültig.")
+    assert page(path, "post") == (404, "de", "Dieser Link ist nicht (mehr) gültig.")
+
+    contact_erase(contact=contact)
+    assert page(path) == (404, "en", "This link is not valid (any more).")
