@@ -36,12 +36,10 @@ SCOPE_PREFIX = "participant"
 
 
 class SignInLinkError(InvalidTokenError):
-    """An expired, revoked or tampered sign-in link. ``contact`` is the contact the link
-    names, when it names one (its language is the page's), else None."""
-
-    def __init__(self, message, code, contact: Contact | None = None):
-        super().__init__(message, code=code)
-        self.contact = contact
+    """A sign-in link that is expired (code ``expired``: authentic, only too old; its
+    ``language`` is its contact's) or not valid (code ``invalid``: tampered with, or
+    withdrawn, which cannot be told apart, so that a forged link learns nothing of the
+    contact it names, not even whether they exist)."""
 
 
 def _scope(*, contact_id: int, user: User, until: int) -> str:
@@ -111,38 +109,33 @@ def sign_in_link_url(*, contact: Contact, path: str, meeting_end: dt.datetime | 
 def sign_in_link_check(
     *, contact_id: str, until: str, token: str, now: dt.datetime | None = None
 ) -> tuple[User, Contact]:
-    """The person and contact a sign-in link opens, or SignInLinkError (code ``invalid``,
-    ``revoked`` or ``expired``). Reads only: nothing is written."""
-    invalid = _("This sign-in link is not valid: it may have been copied incompletely.")
+    """The person and contact a sign-in link opens, or SignInLinkError (code ``invalid`` or
+    ``expired``). Reads only: nothing is written."""
+    invalid = SignInLinkError(
+        _("This sign-in link is not valid: it was withdrawn, or copied incompletely."),
+        code="invalid",
+    )
     try:
         contact_pk, until_ts = int(contact_id), int(until)
     except (TypeError, ValueError):
-        raise SignInLinkError(invalid, code="invalid") from None
+        raise invalid from None
     if not token or contact_pk <= 0 or not (0 < until_ts < 2**40):
-        raise SignInLinkError(invalid, code="invalid")
+        raise invalid
     contact = Contact.objects.select_related("user").filter(pk=contact_pk).first()
-    if contact is None:
-        raise SignInLinkError(invalid, code="invalid")
-    user = contact.user
-    if contact.erased_at is not None or not contact.is_active or user is None:
-        raise SignInLinkError(
-            _("This sign-in link was withdrawn."), code="revoked", contact=contact
-        )
-    if not user.is_active:
-        raise SignInLinkError(
-            _("This sign-in link was withdrawn."), code="revoked", contact=contact
-        )
+    user = contact.user if contact is not None else None
+    if user is None or not user.is_active or contact.erased_at or not contact.is_active:
+        raise invalid
     scope = _scope(contact_id=contact.pk, user=user, until=until_ts)
     signed = SesameBackend().authenticate(None, sesame=token, scope=scope)
     if signed is None or signed.pk != user.pk:
-        raise SignInLinkError(
-            _("This sign-in link is not valid: it was withdrawn, or copied incompletely."),
-            code="revoked",
-            contact=contact,
-        )
+        raise invalid
     now = now or timezone.now()
     if until_ts <= now.timestamp():
-        raise SignInLinkError(_("This sign-in link has expired."), code="expired", contact=contact)
+        raise SignInLinkError(
+            _("This sign-in link has expired."),
+            code="expired",
+            language=contact.preferred_language,
+        )
     return user, contact
 
 

@@ -73,8 +73,8 @@ def _email_rate_limited(request, *, group: str) -> bool:
 @never_cache
 def sign_in_link(request):
     """Open the page a link names, signed in as its contact with participant rights. Reads
-    only: it signs in and redirects. An expired, withdrawn or tampered link gets a page in
-    the contact's language that offers a new link."""
+    only: it signs in and redirects. An expired, withdrawn or tampered link gets a page that
+    offers a new link (in the contact's language when the link is only too old)."""
     next_path = access_services.safe_next_path(request.GET.get("next", ""))
     try:
         user, _contact = access_services.sign_in_link_check(
@@ -83,8 +83,7 @@ def sign_in_link(request):
             token=request.GET.get(settings.SESAME_TOKEN_NAME, ""),
         )
     except access_services.SignInLinkError as error:
-        language = error.contact.preferred_language if error.contact else None
-        language = language or translation.get_language()
+        language = error.language or translation.get_language()
         with translation.override(language):
             response = render(
                 request,

@@ -244,8 +244,37 @@ def test_tampered_link_is_refused_and_signs_nobody_in(tamper):
     response = client.get(f"/sign-in/link/?{urlencode(query)}")
 
     assert response.status_code == 400
-    assert response.context["code"] in ("invalid", "revoked")
+    assert response.context["code"] == "invalid"
     assert client.get("/my-data/").status_code == 302
+
+
+def test_a_refused_link_tells_nothing_of_the_contact_it_names():
+    """Whether the contact exists, was erased or deactivated, and their language: a link
+    that is not authentic gets the very same page in the browser's language."""
+    dutch = ContactFactory(email="ruth@example.org", preferred_language="nl")
+    erased = ContactFactory(email="erased@example.org", preferred_language="de")
+    access.sign_in_link_url(contact=erased, path="/")
+    contact_erase(contact=erased)
+    dutch_link = access.sign_in_link_url(contact=dutch, path="/my-data/")
+    query = {key: values[0] for key, values in parse_qs(urlsplit(dutch_link).query).items()}
+    forged = {**query, "sesame": "AAAAAAAAAAFgjhhnMAAPzifL"}
+
+    pages = [
+        Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/sign-in/link/?{urlencode(link)}")
+        for link in (forged, {**forged, "c": erased.pk}, {**forged, "c": 999999})
+    ]
+
+    assert [
+        (page.status_code, page["Content-Language"], page.context["code"], page.context["error"])
+        for page in pages
+    ] == [
+        (
+            400,
+            "en",
+            "invalid",
+            "This sign-in link is not valid: it was withdrawn, or copied incompletely.",
+        )
+    ] * 3
 
 
 def test_link_is_refused_once_revoked_on_request():
@@ -259,7 +288,7 @@ def test_link_is_refused_once_revoked_on_request():
     accepted = Client().get(relative(fresh))
 
     assert refused.status_code == 400
-    assert refused.context["code"] == "revoked"
+    assert refused.context["code"] == "invalid"
     assert accepted.status_code == 302
 
 
@@ -274,7 +303,7 @@ def test_my_data_withdraws_my_links():
 
     assert f'action="{reverse("sign-in-links-revoke")}"' in page.content.decode()
     assert response.status_code == 302
-    assert Client().get(relative(link)).context["code"] == "revoked"
+    assert Client().get(relative(link)).context["code"] == "invalid"
 
 
 @pytest.mark.parametrize("how", ["erased", "deactivated", "log-in deactivated"])
@@ -292,7 +321,7 @@ def test_link_of_an_erased_or_deactivated_contact_works_no_more(how):
     response = Client().get(relative(link))
 
     assert response.status_code == 400
-    assert response.context["code"] == "revoked"
+    assert response.context["code"] == "invalid"
 
 
 def test_next_page_of_a_link_stays_on_this_site():
