@@ -26,6 +26,7 @@ from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door
 from coordination.exceptions import InvalidTokenError
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
+from coordination.languages import link_page_language
 from coordination.links import url_maker
 from coordination.models import Question, WorkingGroup
 from coordination.services import (
@@ -573,9 +574,9 @@ class ConsentsPageView(View):
     template_name = "coordination/consents.html"
 
     def _render(self, request, contact, *, status=200, refused=None):
-        language = (
-            contact.preferred_language if contact else refused.language
-        ) or translation.get_language()
+        language = link_page_language(
+            request, contact.preferred_language if contact else refused.language
+        )
         with translation.override(language):
             error = " ".join(refused.messages) if refused else None
             purposes = []
@@ -607,7 +608,7 @@ class ConsentsPageView(View):
         except InvalidTokenError as exc:
             return self._render(request, None, status=404, refused=exc)
         action, purpose = request.POST.get("action", ""), request.POST.get("purpose", "")
-        with translation.override(contact.preferred_language):
+        with translation.override(link_page_language(request, contact.preferred_language)):
             if purpose not in ConsentPurpose.values or action not in ("withdraw", "give"):
                 messages.error(request, _("Choose a consent to withdraw or to give."))
             elif action == "withdraw":

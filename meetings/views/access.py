@@ -19,6 +19,7 @@ from django_q.tasks import async_task
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from coordination.languages import link_page_language
 from coordination.middleware import PARTICIPANT_SESSION_KEY
 from coordination.services import user_sign_in_links_revoke
 from meetings.forms.access import PasswordResetRequestForm, SignInLinkRequestForm
@@ -83,7 +84,7 @@ def sign_in_link(request):
             token=request.GET.get(settings.SESAME_TOKEN_NAME, ""),
         )
     except access_services.SignInLinkError as error:
-        language = error.language or translation.get_language()
+        language = link_page_language(request, error.language)
         with translation.override(language):
             response = render(
                 request,

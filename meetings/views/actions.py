@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coordination import dates
 from coordination.enums import AccessAction, Door
+from coordination.languages import link_page_language
 from coordination.services import access_record
 from meetings.enums import ActionStatus
 from meetings.formats.documents import action_items_csv, action_items_xlsx
@@ -209,7 +210,7 @@ def action_done_by_token(request, token: str):
     except action_services.ActionLinkError as error:
         return link_refused(request, "meetings/actions/token.html", error, status=400)
     owner = action.owner_contact
-    language = (owner.preferred_language if owner else "") or translation.get_language()
+    language = link_page_language(request, owner.preferred_language if owner else "")
     with translation.override(language):
         return _action_done_page(request, token, action)
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
 from coordination.exceptions import InvalidTokenError
+from coordination.languages import link_page_language
 from coordination.links import url_maker  # noqa: F401  (the pages here import it from base)
 from meetings.models import Meeting
 from meetings.rules import permission_require
@@ -30,9 +31,10 @@ def error_text(exc: ValidationError) -> str:
 
 
 def link_refused(request, template_name: str, exc: InvalidTokenError, status: int = 404):
-    """The page that says a link no longer opens anything: in the language of the person it
-    was sent to when it is only too old, otherwise in the browser's."""
-    language = exc.language or translation.get_language()
+    """The page that says a link no longer opens anything: in the language chosen with the
+    language menu, else in that of the person it was sent to when it is only too old, else
+    in the browser's (``link_page_language``)."""
+    language = link_page_language(request, exc.language)
     with translation.override(language):
         response = render(request, template_name, {"error": error_text(exc)}, status=status)
     response.headers["Content-Language"] = language

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from coordination.languages import link_page_language
 from coordination.models import ConsultationRound
 from meetings.forms.feedback import FeedbackForm, FeedbackWordingForm
 from meetings.selectors.feedback import (
@@ -35,7 +36,9 @@ class FeedbackAnswerView(View):
             return link_refused(request, self.template_name, exc)
         invitation = feedback_request.invitation
         round_ = invitation.meeting.consultation_round
-        with translation.override(invitation.contact.preferred_language or "en"):
+        with translation.override(
+            link_page_language(request, invitation.contact.preferred_language)
+        ):
             if form is None:
                 form = FeedbackForm(
                     questions=feedback_questions(round_=round_),
@@ -59,7 +62,9 @@ class FeedbackAnswerView(View):
             return self._render(request, token)
         invitation = feedback_request.invitation
         round_ = invitation.meeting.consultation_round
-        with translation.override(invitation.contact.preferred_language or "en"):
+        with translation.override(
+            link_page_language(request, invitation.contact.preferred_language)
+        ):
             form = FeedbackForm(
                 request.POST,
                 questions=feedback_questions(round_=round_),

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from coordination.enums import AccessAction, Door
+from coordination.languages import link_page_language
 from coordination.services import access_record
 from coordination.views import ContactLookupView
 from meetings import emails
@@ -227,9 +228,10 @@ class RsvpView(View):
             self.invitation, failure = invitation_services.invitation_from_token(token), None
         except invitation_services.RsvpTokenError as exc:
             self.invitation, failure = None, exc
-        language = (
-            self.invitation.contact.preferred_language if self.invitation else failure.language
-        ) or translation.get_language()
+        language = link_page_language(
+            request,
+            self.invitation.contact.preferred_language if self.invitation else failure.language,
+        )
         with translation.override(language):
             self.error = error_text(failure) if failure else None
             response = super().dispatch(request, token)

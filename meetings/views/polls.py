@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from coordination.languages import link_page_language
 from meetings.forms.polls import TimePollAnswerForm, TimePollForm
 from meetings.models import TimePoll
 from meetings.selectors.polls import time_poll_choices_of, time_poll_grid, time_poll_totals
@@ -134,7 +135,9 @@ class TimePollAnswerView(View):
             "answered": time_poll_choices_of(poll=poll, invitation=invitation),
             "totals": time_poll_totals(poll=poll),
         }
-        with translation.override(invitation.contact.preferred_language or "en"):
+        with translation.override(
+            link_page_language(request, invitation.contact.preferred_language)
+        ):
             return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
@@ -146,7 +149,9 @@ class TimePollAnswerView(View):
         except poll_services.PollTokenError:
             return self._render(request, token)
         form = TimePollAnswerForm(request.POST, slots=poll.slots.all())
-        with translation.override(invitation.contact.preferred_language or "en"):
+        with translation.override(
+            link_page_language(request, invitation.contact.preferred_language)
+        ):
             if form.is_valid():
                 try:
                     poll_services.time_poll_answer(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from coordination.languages import link_page_language
 from meetings.enums import MeetingStatus
 from meetings.forms.report_back import ReportBackForm
 from meetings.selectors.report_back import organisation_is_named
@@ -56,7 +57,7 @@ class ReportBackPageView(View):
         report = delivery.report_back.report
         round_ = report.consultation_round
         sessions = round_.sessions.exclude(status=MeetingStatus.CANCELLED).order_by("starts_at")
-        with translation.override(delivery.contact.preferred_language or "en"):
+        with translation.override(link_page_language(request, delivery.contact.preferred_language)):
             context = {
                 "delivery": delivery,
                 "round": round_,
@@ -81,7 +82,9 @@ class ReportBackDownloadView(View):
             return link_refused(request, self.template_name, exc)
         if delivery.names_organisation and not organisation_is_named(delivery.contact.organisation):
             services.report_back_unnamed_copy_request(delivery=delivery)
-            with translation.override(delivery.contact.preferred_language or "en"):
+            with translation.override(
+                link_page_language(request, delivery.contact.preferred_language)
+            ):
                 context = {
                     "error": _("Your copy of the report is being prepared. Try again in a minute.")
                 }
@@ -90,7 +93,9 @@ class ReportBackDownloadView(View):
             return response
         file = delivery.pdf if not delivery.names_organisation else delivery.version.pdf
         if not file or not file.storage.exists(file.name):
-            with translation.override(delivery.contact.preferred_language or "en"):
+            with translation.override(
+                link_page_language(request, delivery.contact.preferred_language)
+            ):
                 context = {"error": _("The file of this report is missing.")}
                 return render(request, self.template_name, context, status=404)
         round_ = delivery.report_back.report.consultation_round

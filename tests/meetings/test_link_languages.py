@@ -1,6 +1,8 @@
-"""A link of ours that no longer opens anything says so in the language of the person it was
-sent to when it is only too old (they read the e-mail it came in), and in the browser's
-language when it is forged or withdrawn (such a link must not tell anything about anyone)."""
+"""The pages that links sent to one person open are in that person's language, unless the
+visitor chose another with the language menu. A link that no longer opens anything says so
+in the person's language when it is only too old (they read the e-mail it came in), and in
+the browser's language when it is forged or withdrawn (such a link must not tell anything
+about anyone)."""
 
 import datetime as dt
 
@@ -164,3 +166,37 @@ def test_an_old_consents_link_says_so_in_the_contacts_language(settings):
 
     contact_erase(contact=contact)
     assert page(path) == (404, "en", "This link is not valid (any more).")
+
+
+def choose_language(client: Client, language: str, path: str):
+    return client.post(reverse("set_language"), {"language": language, "next": path}, follow=True)
+
+
+def test_the_language_menu_works_on_the_answer_page():
+    invitation = InvitationFactory(contact=ContactFactory(preferred_language="nl"))
+    path = rsvp_path(invitation)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="fr")
+
+    first = browser.get(path)
+    chosen = choose_language(browser, "de", path)
+    again = browser.get(path)
+
+    assert [r["Content-Language"] for r in (first, chosen, again)] == ["nl", "de", "de"]
+    assert chosen.redirect_chain == [(path, 302)]
+    assert '<html lang="de">' in again.content.decode()
+    invitation.contact.refresh_from_db()
+    assert invitation.contact.preferred_language == "nl"  # the e-mails keep theirs
+
+
+def test_the_language_menu_works_on_pages_of_links_that_no_longer_open(links_too_old):
+    invitation = ended_invitation("nl")
+    feedback_path = reverse("feedback-answer", args=[feedback_services.feedback_token(invitation)])
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    choose_language(browser, "fr", rsvp_path(invitation))
+    pages = [browser.get(path) for path in (rsvp_path(invitation), feedback_path)]
+
+    assert [(p["Content-Language"], p.context["error"]) for p in pages] == [
+        ("fr", "Ce lien de réponse a expiré."),
+        ("fr", "Ce lien pour donner votre avis a expiré."),
+    ]

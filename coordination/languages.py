@@ -1,0 +1,15 @@
+"""The language of the pages that links sent to one person open."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+def link_page_language(request, person_language: str = "") -> str:
+    """The language of a page opened by a link sent to one person (an answer, time poll,
+    feedback, report-back, mark-as-done, consents or sign-in link): the one chosen in this
+    browser with the site's language menu, so that the menu works there too; else the
+    person's (the language of the e-mail the link came in); else the browser's."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        return chosen
+    return person_language or translation.get_language()
