@@ -10,6 +10,9 @@ def link_page_language(request, person_language: str = "") -> str:
     browser with the site's language menu, so that the menu works there too; else the
     person's (the language of the e-mail the link came in); else the browser's."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    if chosen in {code for code, _name in settings.LANGUAGES}:
-        return chosen
+    if chosen:
+        try:
+            return translation.get_supported_language_variant(chosen).lower()
+        except LookupError:
+            pass  # not a language of this site: as if none was chosen
     return person_language or translation.get_language()

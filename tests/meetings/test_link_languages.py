@@ -7,6 +7,7 @@ about anyone)."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -200,3 +201,18 @@ def test_the_language_menu_works_on_pages_of_links_that_no_longer_open(links_too
         ("fr", "Ce lien de réponse a expiré."),
         ("fr", "Ce lien pour donner votre avis a expiré."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cookie", "language"),
+    [("de", "de"), ("de-AT", "de"), ("EN", "en"), ("xx", "nl"), ("fr;q=1", "nl"), ("", "nl")],
+)
+def test_a_language_chosen_elsewhere_counts_only_if_the_site_has_it(cookie, language):
+    invitation = InvitationFactory(contact=ContactFactory(preferred_language="nl"))
+    browser = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    response = browser.get(rsvp_path(invitation))
+
+    assert (response.status_code, response["Content-Language"]) == (200, language)
+    assert f'<html lang="{language}">' in response.content.decode()
