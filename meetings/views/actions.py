@@ -212,7 +212,9 @@ def action_done_by_token(request, token: str):
     owner = action.owner_contact
     language = link_page_language(request, owner.preferred_language if owner else "")
     with translation.override(language):
-        return _action_done_page(request, token, action)
+        response = _action_done_page(request, token, action)
+    response.headers["Content-Language"] = language
+    return response
 
 
 def _action_done_page(request, token: str, action):

@@ -36,9 +36,8 @@ class FeedbackAnswerView(View):
             return link_refused(request, self.template_name, exc)
         invitation = feedback_request.invitation
         round_ = invitation.meeting.consultation_round
-        with translation.override(
-            link_page_language(request, invitation.contact.preferred_language)
-        ):
+        language = link_page_language(request, invitation.contact.preferred_language)
+        with translation.override(language):
             if form is None:
                 form = FeedbackForm(
                     questions=feedback_questions(round_=round_),
@@ -50,7 +49,9 @@ class FeedbackAnswerView(View):
                 "answered": feedback_request.answered_at is not None,
                 "form": form,
             }
-            return render(request, self.template_name, context, status=status)
+            response = render(request, self.template_name, context, status=status)
+        response.headers["Content-Language"] = language
+        return response
 
     def get(self, request, token):
         return self._render(request, token)

@@ -135,10 +135,11 @@ class TimePollAnswerView(View):
             "answered": time_poll_choices_of(poll=poll, invitation=invitation),
             "totals": time_poll_totals(poll=poll),
         }
-        with translation.override(
-            link_page_language(request, invitation.contact.preferred_language)
-        ):
-            return render(request, self.template_name, context, status=status)
+        language = link_page_language(request, invitation.contact.preferred_language)
+        with translation.override(language):
+            response = render(request, self.template_name, context, status=status)
+        response.headers["Content-Language"] = language
+        return response
 
     def get(self, request, token):
         return self._render(request, token)

@@ -57,7 +57,8 @@ class ReportBackPageView(View):
         report = delivery.report_back.report
         round_ = report.consultation_round
         sessions = round_.sessions.exclude(status=MeetingStatus.CANCELLED).order_by("starts_at")
-        with translation.override(link_page_language(request, delivery.contact.preferred_language)):
+        language = link_page_language(request, delivery.contact.preferred_language)
+        with translation.override(language):
             context = {
                 "delivery": delivery,
                 "round": round_,
@@ -65,7 +66,9 @@ class ReportBackPageView(View):
                 "sessions": list(sessions),
                 "token": token,
             }
-            return render(request, self.template_name, context)
+            response = render(request, self.template_name, context)
+        response.headers["Content-Language"] = language
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

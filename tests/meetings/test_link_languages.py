@@ -153,6 +153,10 @@ def test_the_mark_as_done_page_is_in_the_owners_language():
     shown = ENGLISH_BROWSER.get(path)
     done = ENGLISH_BROWSER.post(path)
 
+    assert [(r.status_code, r["Content-Language"]) for r in (shown, done)] == [
+        (200, "fr"),
+        (200, "fr"),
+    ]
     assert "Marquer comme réalisé" in shown.content.decode()
     assert "le point d’action est marqué comme réalisé." in done.content.decode()
 
@@ -216,3 +220,43 @@ def test_a_language_chosen_elsewhere_counts_only_if_the_site_has_it(cookie, lang
 
     assert (response.status_code, response["Content-Language"]) == (200, language)
     assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_the_poll_page_says_it_is_in_the_invitees_language(team_user):
+    session = RoundSessionFactory()
+    invitation = InvitationFactory(
+        meeting=session,
+        status=InvitationStatus.DRAFTED,
+        contact=ContactFactory(preferred_language="de"),
+    )
+    start = timezone.now() + dt.timedelta(days=10)
+    poll = poll_services.time_poll_create(
+        meeting=session,
+        slots=[(start, start + dt.timedelta(hours=3))],
+        deadline=start - dt.timedelta(days=3),
+        by=team_user,
+    )
+    invitation.refresh_from_db()
+    token = poll_services.time_poll_token(poll=poll, invitation=invitation)
+
+    page = ENGLISH_BROWSER.get(reverse("time-poll-answer", args=[token]))
+
+    assert (page.status_code, page["Content-Language"]) == (200, "de")
+    assert '<html lang="de">' in page.content.decode()
+
+
+def test_the_feedback_page_says_it_is_in_the_attendees_language():
+    ends = timezone.now() - dt.timedelta(hours=20)
+    invitation = InvitationFactory(
+        meeting=RoundSessionFactory(starts_at=ends - dt.timedelta(hours=3), ends_at=ends),
+        status=InvitationStatus.ACCEPTED,
+        contact=ContactFactory(preferred_language="nl"),
+    )
+    assert feedback_services.feedback_requests_enqueue() == 1
+
+    page = ENGLISH_BROWSER.get(
+        reverse("feedback-answer", args=[feedback_services.feedback_token(invitation)])
+    )
+
+    assert (page.status_code, page["Content-Language"]) == (200, "nl")
+    assert '<html lang="nl">' in page.content.decode()

@@ -252,11 +252,14 @@ def test_report_back_link_too_old_says_so_in_the_language_of_the_person_it_was_s
     report, facilitator, people = quick_round
     send(client, report, facilitator, django_capture_on_commit_callbacks)
     client.logout()
-    monkeypatch.setattr(services, "REPORT_BACK_LINK_MAX_AGE", -1)
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    valid = browser.get(link_of(people["beacon"]))
+    monkeypatch.setattr(services, "REPORT_BACK_LINK_MAX_AGE", -1)
 
     pages = [browser.get(link_of(people["beacon"]) + suffix) for suffix in ("", "report.pdf")]
 
+    assert (valid.status_code, valid["Content-Language"]) == (200, "nl")
+    assert '<html lang="nl">' in valid.content.decode()
     assert [(p.status_code, p["Content-Language"], p.context["error"]) for p in pages] == [
         (404, "nl", "Deze link is verlopen."),
         (404, "nl", "Deze link is verlopen."),
