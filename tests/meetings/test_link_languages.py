@@ -84,24 +84,29 @@ def test_an_answer_link_of_an_erased_contact_tells_nothing_of_their_language():
     assert page(path) == (404, "en", "This answer link was withdrawn.")
 
 
-def test_an_old_poll_link_says_so_in_the_invitees_language(links_too_old, team_user):
+def poll_link(language: str, facilitator):
+    """The path of the personal link of an invitee writing ``language`` to a new time poll,
+    and their invitation."""
     session = RoundSessionFactory()
-    german = InvitationFactory(
+    invitation = InvitationFactory(
         meeting=session,
         status=InvitationStatus.DRAFTED,
-        contact=ContactFactory(preferred_language="de"),
+        contact=ContactFactory(preferred_language=language),
     )
     start = timezone.now() + dt.timedelta(days=10)
     poll = poll_services.time_poll_create(
         meeting=session,
         slots=[(start, start + dt.timedelta(hours=3))],
         deadline=start - dt.timedelta(days=3),
-        by=team_user,
+        by=facilitator,
     )
-    german.refresh_from_db()
-    path = reverse(
-        "time-poll-answer", args=[poll_services.time_poll_token(poll=poll, invitation=german)]
-    )
+    invitation.refresh_from_db()
+    token = poll_services.time_poll_token(poll=poll, invitation=invitation)
+    return reverse("time-poll-answer", args=[token]), invitation
+
+
+def test_an_old_poll_link_says_so_in_the_invitees_language(links_too_old, team_user):
+    path, german = poll_link("de", team_user)
 
     assert page(path) == (404, "de", "Dieser Link zur Terminumfrage ist abgelaufen.")
     assert page(path, "post") == (404, "de", "Dieser Link zur Terminumfrage ist abgelaufen.")
@@ -223,23 +228,9 @@ def test_a_language_chosen_elsewhere_counts_only_if_the_site_has_it(cookie, lang
 
 
 def test_the_poll_page_says_it_is_in_the_invitees_language(team_user):
-    session = RoundSessionFactory()
-    invitation = InvitationFactory(
-        meeting=session,
-        status=InvitationStatus.DRAFTED,
-        contact=ContactFactory(preferred_language="de"),
-    )
-    start = timezone.now() + dt.timedelta(days=10)
-    poll = poll_services.time_poll_create(
-        meeting=session,
-        slots=[(start, start + dt.timedelta(hours=3))],
-        deadline=start - dt.timedelta(days=3),
-        by=team_user,
-    )
-    invitation.refresh_from_db()
-    token = poll_services.time_poll_token(poll=poll, invitation=invitation)
+    path, _invitation = poll_link("de", team_user)
 
-    page = ENGLISH_BROWSER.get(reverse("time-poll-answer", args=[token]))
+    page = ENGLISH_BROWSER.get(path)
 
     assert (page.status_code, page["Content-Language"]) == (200, "de")
     assert '<html lang="de">' in page.content.decode()
