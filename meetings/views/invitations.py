@@ -222,8 +222,9 @@ class RsvpView(View):
     template_name = "meetings/rsvp.html"
 
     def dispatch(self, request, token):
-        """The page is in the invitee's language: that of the invitation, or, for a link
-        that is only too old, that of the invitee it was sent to."""
+        """The page is in the invitee's language (that of the invitation, or, for a link
+        that is only too old, that of the invitee it was sent to), unless another was chosen
+        with the language menu (``link_page_language``)."""
         try:
             self.invitation, failure = invitation_services.invitation_from_token(token), None
         except invitation_services.RsvpTokenError as exc:
