@@ -233,6 +233,7 @@ class RsvpView(View):
             request,
             self.invitation.contact.preferred_language if self.invitation else failure.language,
         )
+        self.link_expired = failure is not None and failure.code == "expired"
         with translation.override(language):
             self.error = error_text(failure) if failure else None
             response = super().dispatch(request, token)
@@ -259,6 +260,7 @@ class RsvpView(View):
                 "form": form,
                 "delegate_form": delegate_form,
                 "error": error,
+                "link_expired": self.link_expired,
                 "proposed": proposed,
                 "proposed_label": dict(PROPOSED_LABELS).get(proposed, ""),
                 "answered": invitation is not None

@@ -56,6 +56,9 @@ def test_an_answer_link_past_its_meeting_says_so_in_the_invitees_language():
 
     assert page(rsvp_path(invitation)) == (404, "nl", "Deze antwoordlink is verlopen.")
     assert page(rsvp_path(invitation), "post") == (404, "nl", "Deze antwoordlink is verlopen.")
+    text = ENGLISH_BROWSER.get(rsvp_path(invitation)).content.decode()
+    assert "De vergadering waarvoor hij werd verstuurd, is voorbij" in text
+    assert "om een nieuwe link" not in text  # no new link can help: the meeting is over
 
 
 def test_a_withdrawn_or_forged_answer_link_answers_in_the_browsers_language():
@@ -64,6 +67,9 @@ def test_a_withdrawn_or_forged_answer_link_answers_in_the_browsers_language():
     invitation_services.invitation_token_revoke(invitation=invitation)
 
     assert page(path) == (404, "en", "This answer link was withdrawn.")
+    text = ENGLISH_BROWSER.get(path).content.decode()
+    assert "Ask the facilitator who invited you for a new link." in text
+    assert "there is nothing left to answer" not in text
     assert page(reverse("rsvp", args=["forged:token"])) == (
         404,
         "en",
