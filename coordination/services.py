@@ -599,7 +599,9 @@ def round_status_change(*, consultation_round: ConsultationRound, to: str) -> Co
 
 
 def user_language_set(*, user: User, language: str) -> User:
-    """Store the interface language a signed-in person chose (pages and e-mails use it)."""
+    """Store the interface language a signed-in person chose: their pages use it, and so do
+    the e-mails sent to them, also as a participant: the language of the contact behind the
+    log-in follows (a change in its history)."""
     if language not in enums.InterfaceLanguage.values:
         raise ValidationError(
             {
@@ -613,8 +615,18 @@ def user_language_set(*, user: User, language: str) -> User:
                 )
             }
         )
-    user.preferred_language = language
-    user.save(update_fields=["preferred_language"])
+    with transaction.atomic():
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        contact = (
+            Contact.objects.select_for_update()
+            .filter(user=user)
+            .exclude(preferred_language=language)
+            .first()
+        )
+        if contact is not None:
+            contact.preferred_language = language
+            contact.save(update_fields=["preferred_language", "updated_at"])
     return user
 
 

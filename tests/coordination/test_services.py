@@ -1,4 +1,5 @@
 import pytest
+from auditlog.models import LogEntry as ChangeEntry
 from django.core.exceptions import ValidationError
 
 from coordination import enums
@@ -103,6 +104,17 @@ def test_user_language_set_stores_the_preference():
     user_language_set(user=user, language="de")
 
     assert type(user).objects.get(pk=user.pk).preferred_language == "de"
+
+
+def test_user_language_set_carries_the_choice_to_the_contact_behind_the_log_in():
+    contact = ContactFactory(user=UserFactory(), preferred_language="fr")
+
+    user_language_set(user=contact.user, language="nl")
+
+    contact.refresh_from_db()
+    change = ChangeEntry.objects.get_for_object(contact).get(action=ChangeEntry.Action.UPDATE)
+    assert contact.preferred_language == "nl"
+    assert change.changes_dict == {"preferred_language": ["fr", "nl"]}
 
 
 def test_user_language_set_refuses_a_language_the_site_does_not_speak():

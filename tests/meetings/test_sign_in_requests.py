@@ -75,6 +75,22 @@ def test_sign_in_link_request_sends_a_link_in_the_contact_language():
     assert contact.user.has_usable_password() is False
 
 
+def test_language_a_participant_chooses_on_the_pages_is_the_one_their_e_mails_use():
+    contact = ContactFactory(name="Sofie Claes", email="sofie@example.org", preferred_language="en")
+    ask_link("sofie@example.org", next_path="/my-data/")
+    browser = Client()
+    browser.get(LINK.findall(mail.outbox[0].body)[0].split("8000", 1)[-1])
+
+    browser.post(reverse("set_language"), {"language": "nl", "next": "/my-data/"})
+    ask_link("sofie@example.org", ip="203.0.113.6")
+
+    contact.refresh_from_db()
+    assert contact.preferred_language == "nl"
+    assert contact.user.preferred_language == "nl"
+    assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
+    assert '<html lang="nl">' in mail.outbox[1].alternatives[0][0]
+
+
 def test_sign_in_link_request_answers_the_same_for_unknown_and_erased_addresses():
     ContactFactory(email="known@example.org")
     erased = ContactFactory(email="erased@example.org")
