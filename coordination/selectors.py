@@ -654,6 +654,12 @@ def pool_contacts(organisations, *, user=None) -> dict[int, Contact]:
     return contacts
 
 
+def pool_contacts_with_details_shown(contacts: dict[int, Contact]) -> list[int]:
+    """The ids of the contacts of ``pool_contacts`` (read with a user) whose e-mail address
+    a page or an answer of the pool shows: those its access record names."""
+    return sorted(c.pk for c in contacts.values() if c.details_visible and c.email)
+
+
 def pool_contact_ids() -> dict[int, int]:
     """Organisation id → its oldest eligible contact's id, for the whole pool (one query)."""
     contact_ids: dict[int, int] = {}

@@ -159,9 +159,24 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = self.request.user.has_perm("coordination.manage_group", self.object)
-        context["visible_contact_ids"] = selectors.contact_ids_with_visible_details(
-            user=self.request.user
+        members = self.object.current_memberships
+        visible = selectors.contact_ids_with_visible_details(
+            user=self.request.user, among=[m.contact_id for m in members]
         )
+        context["visible_contact_ids"] = visible
+        shown = [
+            m.contact
+            for m in members
+            if m.contact.email and (visible is None or m.contact_id in visible)
+        ]
+        if shown:
+            access_record(
+                actor=self.request.user,
+                action=AccessAction.CONTACT_DETAILS_VIEWED,
+                door=Door.PAGE,
+                contacts=shown,
+                detail=f"working group {self.object.pk}",
+            )
         if context["can_manage"]:
             context.setdefault("membership_form", forms.MembershipAddForm(group=self.object))
             context["role_choices"] = enums.MembershipRole.choices

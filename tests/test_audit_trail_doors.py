@@ -1,7 +1,8 @@
 """Every door to personal data is in the audit trail: each API list and detail route that
 returns contacts, their needs, attendance, action items with owners or time-poll answers, and
-each admin page of a model that references a contact, records one access event with its door
-("api", "admin", "command"), the contact by id, and no e-mail address."""
+each admin page of a model that references a contact, and each page that shows e-mail
+addresses (volunteer pool, working group, outbox) records one access event with its door
+("api", "admin", "page", "command"), the contact by id, and no e-mail address."""
 
 import datetime as dt
 import io
@@ -33,6 +34,7 @@ from tests.factories import (
     OrganisationFactory,
     RoundSessionFactory,
     UserFactory,
+    volunteers_with_one_invitee_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +133,16 @@ def test_volunteer_pool_api_records_the_list_it_returned(client_for, team_user):
     assert trail() == [("list_exported", "api", None)]
 
 
+def test_volunteer_pool_api_records_the_contacts_whose_e_mail_it_returned(client_for, facilitator):
+    invitee = volunteers_with_one_invitee_of(facilitator)
+
+    answer = client_for(facilitator).get(reverse("api-volunteer-pool-list"))
+
+    emails = [row["contact"]["email"] for row in answer.json()["results"]]
+    assert emails == [None, invitee.email, None]
+    assert trail() == [("list_exported", "api", invitee.pk)]
+
+
 def test_an_api_answer_that_names_nobody_is_not_recorded(client_for, team_user):
     OrganisationFactory()
 
@@ -168,6 +180,86 @@ def test_every_api_viewset_records_its_accesses_or_returns_no_personal_data():
     )
 
     assert unrecorded == []
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def test_volunteer_pool_page_records_the_contacts_whose_e_mail_it_shows(
+    client_for, team_user, facilitator
+):
+    invitee = volunteers_with_one_invitee_of(facilitator)
+    pool = sorted(c.Contact.objects.filter(consents__isnull=False).values_list("pk", flat=True))
+
+    client_for(facilitator).get(reverse("volunteer-pool"))
+    seen_by_facilitator = trail()
+    c.AccessEvent.objects.all().delete()
+    client_for(team_user).get(reverse("volunteer-pool"))
+
+    assert seen_by_facilitator == [("contact_details_viewed", "page", invitee.pk)]
+    assert trail() == [("contact_details_viewed", "page", pk) for pk in pool]
+    assert len(pool) == 3
+
+
+def test_working_group_page_records_the_members_whose_e_mail_it_shows(client_for, team_user):
+    group = MembershipFactory(contact=ContactFactory(email=EMAIL)).group
+    with_email = group.memberships.get().contact
+    MembershipFactory(group=group, contact=ContactFactory(email=None))
+    ended = MembershipFactory(group=group, contact=ContactFactory())
+    ended.until = ended.since
+    ended.save(update_fields=["until"])
+
+    page = client_for(team_user).get(reverse("working-group-detail", args=[group.pk]))
+
+    assert page.status_code == 200
+    assert EMAIL in page.content.decode()
+    assert trail() == [("contact_details_viewed", "page", with_email.pk)]
+    assert c.AccessEvent.objects.get().detail == f"working group {group.pk}"
+
+
+def test_working_group_page_records_nothing_when_it_hides_every_address(client_for, facilitator):
+    group = MembershipFactory(contact=ContactFactory(email=EMAIL)).group
+
+    page = client_for(facilitator).get(reverse("working-group-detail", args=[group.pk]))
+
+    assert page.status_code == 200
+    assert EMAIL not in page.content.decode()
+    assert trail() == []
+
+
+def test_outbox_page_records_the_contacts_whose_addresses_it_lists(client_for, team_user, person):
+    message = person["message"]
+    m.OutboundMessage.objects.filter(pk=message.pk).update(status="failed", attempts=70)
+    m.OutboundMessage.objects.create(
+        invitation=person["invitation"],
+        kind=message.kind,
+        sequence=1,
+        to_email="delegate@elsewhere.org",
+        language="en",
+        subject="Invitation",
+        body_text="Invitation",
+        body_html="<p>Invitation</p>",
+        next_attempt_at=timezone.now(),
+        status="failed",
+        attempts=70,
+    )
+    c.AccessEvent.objects.all().delete()
+
+    page = client_for(team_user).get(reverse("outbox"))
+
+    assert page.status_code == 200
+    assert EMAIL in page.content.decode()
+    assert list(c.AccessEvent.objects.values_list("action", "contact_id_ref", "detail")) == [
+        ("contact_details_viewed", person["contact"].pk, "outbox")
+    ]
+
+
+def test_outbox_page_with_nothing_to_show_records_nothing(client_for, team_user, person):
+    c.AccessEvent.objects.all().delete()
+
+    client_for(team_user).get(reverse("outbox"))
+
+    assert trail() == []
 
 
 # --- Admin --------------------------------------------------------------------------------

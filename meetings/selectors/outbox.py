@@ -34,6 +34,16 @@ def outbox_attention_list(*, limit: int = 500) -> dict[str, list[OutboundMessage
     return grouped
 
 
+def outbox_contact_ids(rows) -> list[int]:
+    """The contacts whose e-mail addresses these messages are to (one query): those the
+    access record of a page listing them names. Addresses that are no contact's (a
+    facilitator's, a delegate not yet a contact) name nobody."""
+    addresses = {row.to_email.lower() for row in rows}
+    if not addresses:
+        return []
+    return sorted(Contact.objects.filter(email__in=addresses).values_list("pk", flat=True))
+
+
 def outbox_figures(*, now: dt.datetime | None = None, late_after_seconds: int = 600) -> dict:
     """Counts for monitoring: failed messages, messages waiting, and messages due for longer
     than ``late_after_seconds`` (the backlog a working worker would have cleared)."""

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views import View
 
+from coordination.enums import AccessAction, Door
+from coordination.services import access_record
 from meetings import emails
-from meetings.selectors.outbox import outbox_attention_list
+from meetings.selectors.outbox import outbox_attention_list, outbox_contact_ids
 
 
 class OutboxPermissionMixin(LoginRequiredMixin):
@@ -23,7 +25,18 @@ class OutboxView(OutboxPermissionMixin, View):
     template_name = "meetings/outbox.html"
 
     def get(self, request):
-        return render(request, self.template_name, outbox_attention_list())
+        attention = outbox_attention_list()
+        rows = attention["failed"] + attention["delayed"]
+        if rows:  # the page shows their addresses
+            access_record(
+                actor=request.user,
+                action=AccessAction.CONTACT_DETAILS_VIEWED,
+                door=Door.PAGE,
+                contacts=outbox_contact_ids(rows),
+                detail="outbox",
+                count=len(rows),
+            )
+        return render(request, self.template_name, attention)
 
 
 class OutboxResendFailedView(OutboxPermissionMixin, View):

@@ -329,6 +329,15 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page, user=self.request.user)
+        shown = coordination_selectors.pool_contacts_with_details_shown(contacts)
+        if shown:
+            access_record(
+                actor=self.request.user,
+                action=c_enums.AccessAction.CONTACT_DETAILS_VIEWED,
+                door=c_enums.Door.PAGE,
+                contacts=shown,
+                detail="volunteer pool",
+            )
         context["rows"] = self._page_rows(page, contacts)
         context["filter_form"] = self.filter_form
         context["without_contact"] = (

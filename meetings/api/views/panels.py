@@ -85,6 +85,7 @@ class VolunteerPoolViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
             actor=request.user,
             action=enums.AccessAction.LIST_EXPORTED,
             door=enums.Door.API,
+            contacts=selectors.pool_contacts_with_details_shown(context["pool_contacts"]),
             detail="volunteer pool",
             count=len(data),
         )
