@@ -153,6 +153,23 @@ def access_record(
     return len(ids)
 
 
+def contact_details_shown_record(*, by, contacts, detail: str, count: int | None = None) -> int:
+    """Record that a page showed ``by`` the e-mail addresses or phone numbers of
+    ``contacts`` (``access_record``, door "page"); ``detail`` says which page. Nothing is
+    recorded when it showed none, unless ``count`` says how many addresses of no contact it
+    listed."""
+    if not contacts and count is None:
+        return 0
+    return access_record(
+        actor=by,
+        action=enums.AccessAction.CONTACT_DETAILS_VIEWED,
+        door=enums.Door.PAGE,
+        contacts=contacts,
+        detail=detail,
+        count=count,
+    )
+
+
 def audit_trail_purge(*, now=None) -> dict[str, int]:
     """Delete access events and model-change entries older than ``AUDIT_RETENTION_DAYS``."""
     from auditlog.models import LogEntry as ChangeEntry

@@ -33,6 +33,7 @@ from coordination.services import (
     access_record,
     consent_give,
     consent_withdraw,
+    contact_details_shown_record,
     contact_from_consent_token,
     user_language_set,
 )
@@ -118,15 +119,11 @@ class OrganisationDetailView(DirectoryPermission, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        shown = [c for c in organisation.visible_contacts if c.email or c.phone]
-        if shown:
-            access_record(
-                actor=self.request.user,
-                action=AccessAction.CONTACT_DETAILS_VIEWED,
-                door=Door.PAGE,
-                contacts=shown,
-                detail=f"organisation {organisation.pk}",
-            )
+        contact_details_shown_record(
+            by=self.request.user,
+            contacts=[c for c in organisation.visible_contacts if c.email or c.phone],
+            detail=f"organisation {organisation.pk}",
+        )
         return context
 
 
@@ -164,19 +161,15 @@ class WorkingGroupDetailView(DirectoryPermission, DetailView):
             user=self.request.user, among=[m.contact_id for m in members]
         )
         context["visible_contact_ids"] = visible
-        shown = [
-            m.contact
-            for m in members
-            if m.contact.email and (visible is None or m.contact_id in visible)
-        ]
-        if shown:
-            access_record(
-                actor=self.request.user,
-                action=AccessAction.CONTACT_DETAILS_VIEWED,
-                door=Door.PAGE,
-                contacts=shown,
-                detail=f"working group {self.object.pk}",
-            )
+        contact_details_shown_record(
+            by=self.request.user,
+            contacts=[
+                m.contact
+                for m in members
+                if m.contact.email and (visible is None or m.contact_id in visible)
+            ],
+            detail=f"working group {self.object.pk}",
+        )
         if context["can_manage"]:
             context.setdefault("membership_form", forms.MembershipAddForm(group=self.object))
             context["role_choices"] = enums.MembershipRole.choices

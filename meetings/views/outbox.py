@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views import View
 
-from coordination.enums import AccessAction, Door
-from coordination.services import access_record
+from coordination.services import contact_details_shown_record
 from meetings import emails
 from meetings.selectors.outbox import outbox_attention_list, outbox_contact_ids
 
@@ -28,13 +27,8 @@ class OutboxView(OutboxPermissionMixin, View):
         attention = outbox_attention_list()
         rows = attention["failed"] + attention["delayed"]
         if rows:  # the page shows their addresses
-            access_record(
-                actor=request.user,
-                action=AccessAction.CONTACT_DETAILS_VIEWED,
-                door=Door.PAGE,
-                contacts=outbox_contact_ids(rows),
-                detail="outbox",
-                count=len(rows),
+            contact_details_shown_record(
+                by=request.user, contacts=outbox_contact_ids(rows), detail="outbox", count=len(rows)
             )
         return render(request, self.template_name, attention)
 

@@ -23,7 +23,7 @@ from coordination.panels import (
     rerun_command,
     round_feasibility,
 )
-from coordination.services import access_record
+from coordination.services import access_record, contact_details_shown_record
 from coordination.views import DirectoryPermission
 from meetings.forms import panels as panel_forms
 from meetings.models import Invitation, Meeting, PanelDraw
@@ -329,15 +329,11 @@ class VolunteerPoolView(DirectoryPermission, ListView):
         context = super().get_context_data(**kwargs)
         page = with_loads_of_rows(context["organisations"])
         contacts = coordination_selectors.pool_contacts(page, user=self.request.user)
-        shown = coordination_selectors.pool_contacts_with_details_shown(contacts)
-        if shown:
-            access_record(
-                actor=self.request.user,
-                action=c_enums.AccessAction.CONTACT_DETAILS_VIEWED,
-                door=c_enums.Door.PAGE,
-                contacts=shown,
-                detail="volunteer pool",
-            )
+        contact_details_shown_record(
+            by=self.request.user,
+            contacts=coordination_selectors.pool_contacts_with_details_shown(contacts),
+            detail="volunteer pool",
+        )
         context["rows"] = self._page_rows(page, contacts)
         context["filter_form"] = self.filter_form
         context["without_contact"] = (
