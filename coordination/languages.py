@@ -1,4 +1,5 @@
-"""The language of the pages that links sent to one person open."""
+"""The language of the pages that links sent to one person open, and the browser's
+remembered choice."""
 
 from django.conf import settings
 from django.utils import translation
@@ -16,3 +17,18 @@ def link_page_language(request, person_language: str = "") -> str:
         except LookupError:
             pass  # not a language of this site: as if none was chosen
     return person_language or translation.get_language()
+
+
+def language_cookie_set(response, language: str) -> None:
+    """Remember ``language`` in this browser as the language menu does (Django's
+    ``set_language``, with the same cookie settings)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

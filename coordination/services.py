@@ -615,10 +615,7 @@ def round_status_change(*, consultation_round: ConsultationRound, to: str) -> Co
 # --- A person's preferences and calendar addresses -------------------------------------------
 
 
-def user_language_set(*, user: User, language: str) -> User:
-    """Store the interface language a signed-in person chose: their pages use it, and so do
-    the e-mails sent to them, also as a participant: the language of the contact behind the
-    log-in follows (a change in its history)."""
+def _interface_language_checked(language: str) -> str:
     if language not in enums.InterfaceLanguage.values:
         raise ValidationError(
             {
@@ -632,6 +629,14 @@ def user_language_set(*, user: User, language: str) -> User:
                 )
             }
         )
+    return language
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Store the interface language a signed-in person chose: their pages use it, and so do
+    the e-mails sent to them, also as a participant: the language of the contact behind the
+    log-in follows (a change in its history)."""
+    _interface_language_checked(language)
     with transaction.atomic():
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
@@ -645,6 +650,24 @@ def user_language_set(*, user: User, language: str) -> User:
             contact.preferred_language = language
             contact.save(update_fields=["preferred_language", "updated_at"])
     return user
+
+
+def contact_language_set(*, contact: Contact, language: str) -> Contact:
+    """Store the language a contact chose for the e-mails sent to them (and the pages their
+    links open), from the consents page every e-mail links to; their log-in, if they have
+    one, follows. The change is in the contact's history. An erased contact is refused."""
+    _interface_language_checked(language)
+    with transaction.atomic():
+        locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if locked.erased_at is not None:
+            raise ValidationError(_("This contact's data was erased."), code="erased")
+        if locked.preferred_language != language:
+            locked.preferred_language = language
+            locked.save(update_fields=["preferred_language", "updated_at"])
+        if locked.user_id is not None:
+            User.objects.filter(pk=locked.user_id).update(preferred_language=language)
+    contact.preferred_language = language
+    return contact
 
 
 def user_time_zone_set(*, user: User, time_zone: str) -> User:

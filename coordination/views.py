@@ -22,11 +22,18 @@ from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin
 
 from coordination import enums, forms, health, rules, selectors, services
-from coordination.enums import AccessAction, ConsentPurpose, ConsentSource, Door, LawfulBasis
+from coordination.enums import (
+    AccessAction,
+    ConsentPurpose,
+    ConsentSource,
+    Door,
+    InterfaceLanguage,
+    LawfulBasis,
+)
 from coordination.exceptions import InvalidTokenError
 from coordination.imports import jobs
 from coordination.imports.columns import mapping_with_organisation_choices
-from coordination.languages import link_page_language
+from coordination.languages import language_cookie_set, link_page_language
 from coordination.links import url_maker
 from coordination.models import Question, WorkingGroup
 from coordination.services import (
@@ -35,6 +42,7 @@ from coordination.services import (
     consent_withdraw,
     contact_details_shown_record,
     contact_from_consent_token,
+    contact_language_set,
     user_language_set,
 )
 from coordination.spreadsheets import write_csv, write_xlsx
@@ -597,7 +605,15 @@ class ConsentsPageView(View):
             response = render(
                 request,
                 self.template_name,
-                {"contact": contact, "purposes": purposes, "error": error},
+                {
+                    "contact": contact,
+                    "purposes": purposes,
+                    "error": error,
+                    "email_languages": [
+                        (code, translation.get_language_info(code)["name_local"])
+                        for code in InterfaceLanguage.values
+                    ],
+                },
                 status=status,
             )
         response.headers["Content-Language"] = language
@@ -616,6 +632,8 @@ class ConsentsPageView(View):
         except InvalidTokenError as exc:
             return self._render(request, None, status=404, refused=exc)
         action, purpose = request.POST.get("action", ""), request.POST.get("purpose", "")
+        if action == "language":
+            return self._language_set(request, token, contact)
         with translation.override(link_page_language(request, contact.preferred_language)):
             if purpose not in ConsentPurpose.values or action not in ("withdraw", "give"):
                 messages.error(request, _("Choose a consent to withdraw or to give."))
@@ -641,6 +659,26 @@ class ConsentsPageView(View):
                     % {"purpose": ConsentPurpose(purpose).label},
                 )
         return redirect("consents-page", token=token)
+
+    def _language_set(self, request, token, contact):
+        """The language of the e-mails to the contact, chosen here; this browser's pages
+        follow it, as if chosen in the language menu."""
+        language = request.POST.get("language", "")
+        with translation.override(link_page_language(request, contact.preferred_language)):
+            try:
+                contact_language_set(contact=contact, language=language)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("consents-page", token=token)
+        with translation.override(language):
+            messages.success(
+                request,
+                _("Your language is saved: %(language)s.")
+                % {"language": InterfaceLanguage(language).label},
+            )
+        response = redirect("consents-page", token=token)
+        language_cookie_set(response, language)
+        return response
 
 
 EXPORT_ROW_LIMIT = 50_000
