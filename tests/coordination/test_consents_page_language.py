@@ -50,6 +50,9 @@ def test_a_contact_chooses_the_language_of_the_e_mails_they_are_sent():
     ]
     assert message.language == "nl"
     assert '<html lang="nl">' in message.body_html
+    assert "Uw toestemmingen en de taal van onze e-mails (geen account nodig):\n" in (
+        message.body_text
+    )
 
 
 def test_the_log_in_of_a_contact_follows_the_language_they_choose(client):
