@@ -584,8 +584,8 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
 @method_decorator(never_cache, name="dispatch")
 class ConsentsPageView(View):
     """A person's consents, reached by the signed link in every e-mail (no account needed):
-    see them, withdraw one (processing stops at once) or give it again. In the person's
-    language."""
+    see them, withdraw one (processing stops at once) or give it again, and choose the
+    language of the e-mails sent to them. In the person's language."""
 
     template_name = "coordination/consents.html"
 
