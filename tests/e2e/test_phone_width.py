@@ -76,3 +76,16 @@ def test_consents_page_fits_a_phone_and_changes_the_language_of_the_e_mails(page
     assert page.locator("html").get_attribute("lang") == other
     assert page.locator("#id_language option[selected]").get_attribute("value") == other
     assert contact.preferred_language == other
+
+
+def test_round_form_with_the_survey_questions_fits_a_phone_in_french(page, login):
+    page.set_viewport_size({"width": 360, "height": 800})
+    login(TeamUserFactory(username="team", preferred_language="fr"))
+
+    page.goto(reverse("round-create"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    questions = page.locator("fieldset.checkbox-list input[name=questions]").count()
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert questions == 57
+    assert width == 360
