@@ -1,8 +1,9 @@
 """Every door to personal data is in the audit trail: each API list and detail route that
 returns contacts, their needs, attendance, action items with owners or time-poll answers, and
 each admin page of a model that references a contact, and each page that shows e-mail
-addresses (volunteer pool, working group, outbox) records one access event with its door
-("api", "admin", "page", "command"), the contact by id, and no e-mail address."""
+addresses (volunteer pool, working group, outbox, a meeting's delegation requests) records
+one access event with its door ("api", "admin", "page", "command"), the contact by id, and no
+e-mail address."""
 
 import datetime as dt
 import io
@@ -21,7 +22,7 @@ from coordination.api.urls import router as coordination_router
 from coordination.api.views import AccessRecordedMixin
 from meetings import models as m
 from meetings.api.urls import router as meetings_router
-from meetings.services import polls
+from meetings.services import invitations, polls
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -260,6 +261,37 @@ def test_outbox_page_with_nothing_to_show_records_nothing(client_for, team_user,
     client_for(team_user).get(reverse("outbox"))
 
     assert trail() == []
+
+
+def test_invitation_page_records_the_outside_addresses_of_delegation_requests(
+    client_for, team_user
+):
+    invitation = InvitationFactory(meeting=RoundSessionFactory(), status="accepted")
+    request = invitations.invitation_delegation_request(
+        invitation=invitation, name="Private Person", email="someone@gmail.com"
+    ).request
+    path = reverse("meeting-invitations", args=[invitation.meeting_id])
+    client = client_for(team_user)
+
+    page = client.get(path)
+    seen = list(
+        c.AccessEvent.objects.values_list("action", "door", "contact_id_ref", "count", "detail")
+    )
+    c.AccessEvent.objects.all().delete()
+    invitations.delegation_request_decide(request=request, approve=False, by=team_user)
+    client.get(path)
+
+    assert "someone@gmail.com" in page.content.decode()
+    assert seen == [
+        (
+            "contact_details_viewed",
+            "page",
+            None,
+            1,
+            f"meeting {invitation.meeting_id} delegation requests",
+        )
+    ]
+    assert trail() == []  # no request waiting: no outside address shown
 
 
 # --- Admin --------------------------------------------------------------------------------

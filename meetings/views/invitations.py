@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.enums import AccessAction, Door
 from coordination.languages import link_page_language
-from coordination.services import access_record
+from coordination.services import access_record, contact_details_shown_record
 from coordination.views import ContactLookupView
 from meetings import emails
 from meetings.formats import ical
@@ -62,6 +62,13 @@ def _render_overview(request, meeting, add_form=None, status=200):
             door=Door.PAGE,
             contacts=with_needs,
             detail=f"meeting {meeting.pk}",
+        )
+    if overview["delegation_requests"]:  # the addresses, outside the directory, they name
+        contact_details_shown_record(
+            by=request.user,
+            contacts=[],
+            detail=f"meeting {meeting.pk} delegation requests",
+            count=len(overview["delegation_requests"]),
         )
     context = {
         "meeting": meeting,
