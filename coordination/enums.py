@@ -142,6 +142,7 @@ class AccessAction(models.TextChoices):
     PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded", _("Personal data downloaded")
     LIST_EXPORTED = "list_exported", _("List with personal data exported")
     NEEDS_VIEWED = "needs_viewed", _("Participation needs viewed")
+    OPEN_ANSWERS_VIEWED = "open_answers_viewed", _("Open survey answers viewed")
     CONSENT_GIVEN = "consent_given", _("Consent given")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     ERASED = "erased", _("Personal data erased")

@@ -564,6 +564,14 @@ class SurveyQuestionResultsView(DirectoryPermission, View):
                 )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
+        if stats.open_answers:  # free text, which may name people
+            access_record(
+                actor=request.user,
+                action=AccessAction.OPEN_ANSWERS_VIEWED,
+                door=Door.PAGE,
+                detail=f"survey answers Q{question.number}",
+                count=len(stats.open_answers),
+            )
         numbers = list(survey.questions.order_by("number").values_list("number", flat=True))
         position = numbers.index(number)
         return render(

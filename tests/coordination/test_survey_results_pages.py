@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from coordination.imports.importer import survey_import
-from coordination.models import Question, SurveyResponse
+from coordination.models import AccessEvent, Question, SurveyResponse
 from coordination.selectors import needs_assessment_survey
 from tests.factories import OrganisationFactory, make_volunteers
 
@@ -85,6 +85,29 @@ def test_results_two_column_likert_and_open_questions_render(team_user, client_f
     assert b"Displaced people from Ukraine (n = 1)" in two.content
     assert b"seg seg-2 pct-100" in likert.content
     assert open_answer.context["stats"].open_answers == ['=HYPERLINK("http://evil")']
+
+
+def test_results_question_page_records_that_it_showed_open_answers(team_user, client_for):
+    SurveyResponse.objects.create(
+        survey=needs_assessment_survey(),
+        organisation=OrganisationFactory(),
+        form_language="en",
+        answers={"q3": ["fr"], "q41": "Ask Olga Ivanova at the reception centre"},
+    )
+    client = client_for(team_user)
+
+    closed = client.get(reverse("survey-question", args=[3]))
+    after_closed = AccessEvent.objects.count()
+    open_answer = client.get(reverse("survey-question", args=[41]))
+
+    assert (closed.status_code, open_answer.status_code) == (200, 200)
+    assert b"Ask Olga Ivanova" in open_answer.content
+    assert after_closed == 0
+    assert list(
+        AccessEvent.objects.values_list(
+            "actor", "action", "door", "contact_id_ref", "count", "detail"
+        )
+    ) == [(team_user.pk, "open_answers_viewed", "page", None, 1, "survey answers Q41")]
 
 
 def test_results_export_csv_and_xlsx_neutralise_formulas(team_user, client_for):
