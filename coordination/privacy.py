@@ -3,7 +3,8 @@ name, e-mail address and phone number by their pseudonym, the keyed hash (the to
 that lets a later import recognise an erased address without keeping it, and the reader of
 the text a stored file holds (to find the person in attachments, report copies and uploads):
 a PDF's pages and metadata, the XML parts of an Office file or spreadsheet without their
-markup, and for any file its raw bytes (metadata of images, uncompressed parts)."""
+markup, and for any file its raw bytes (metadata of images, uncompressed parts); and how
+logs name an e-mail address without holding it."""
 
 import hashlib
 import hmac
@@ -19,12 +20,35 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
-def email_tombstone(email: str) -> str:
-    """The keyed hash of an e-mail address (HMAC-SHA256 with ``ERASURE_TOMBSTONE_KEY``): the
-    same address always gives the same value, which reveals nothing without the key."""
+def _address_hash(purpose: bytes, email: str) -> str:
+    """HMAC-SHA256 of an address (trimmed, in lower case) with ``ERASURE_TOMBSTONE_KEY``,
+    apart for each ``purpose``."""
     key = settings.ERASURE_TOMBSTONE_KEY.encode()
     normalised = (email or "").strip().lower().encode()
-    return hmac.new(key, b"erased-email:" + normalised, hashlib.sha256).hexdigest()
+    return hmac.new(key, purpose + normalised, hashlib.sha256).hexdigest()
+
+
+def email_tombstone(email: str) -> str:
+    """The keyed hash of an e-mail address: the same address always gives the same value,
+    which reveals nothing without the key."""
+    return _address_hash(b"erased-email:", email)
+
+
+# An e-mail address inside a text (a server's answer, a reason given in a log).
+ADDRESS_IN_TEXT = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def address_reference(email: str) -> str:
+    """How a log names an e-mail address: ``address:`` and 12 hex digits of its keyed hash,
+    the same for the same address in any case. Logs go where no erasure reaches (the
+    console, Sentry): they follow one address through their lines without naming it, and a
+    suspect address is found by computing its reference."""
+    return "address:" + _address_hash(b"logged-email:", email)[:12]
+
+
+def addresses_referenced(text: str) -> str:
+    """``text`` with every e-mail address in it written as its ``address_reference``."""
+    return ADDRESS_IN_TEXT.sub(lambda found: address_reference(found.group()), text)
 
 
 def _name_pattern(name: str) -> str:

@@ -38,6 +38,7 @@ has the same UID and SEQUENCE, so calendars never show the event twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -59,6 +60,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from coordination.models import Contact
+from coordination.privacy import addresses_referenced
 from coordination.services import consent_link_token
 from meetings.enums import OutboxStatus
 from meetings.formats.documents import export_filename
@@ -375,6 +377,21 @@ def _claim(queryset, *, now: dt.datetime) -> OutboundMessage | None:
     ).get(pk=row.pk)
 
 
+def delivery_error(exc: Exception, *, recipient: str) -> str:
+    """What a failed delivery said, for the row (and, its other addresses referenced, for the
+    log), with the recipient's address (as written and with its domain in IDNA, as it went
+    to the server) replaced by ``<recipient>``: the row names the address already."""
+    text = f"{type(exc).__name__}: {exc}"
+    if "@" in recipient:
+        local, domain = recipient.rsplit("@", 1)
+        spellings = {recipient}
+        with contextlib.suppress(UnicodeError):  # a domain IDNA cannot write
+            spellings.add(f"{local}@{domain.encode('idna').decode('ascii')}")
+        for spelling in spellings:
+            text = re.sub(re.escape(spelling), "<recipient>", text, flags=re.IGNORECASE)
+    return text[:2000]
+
+
 def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
     """Hand a claimed row to the SMTP server and record the outcome; True if sent. A row
     whose recipient may no longer be written to (a consent withdrawn while it waited) is
@@ -389,7 +406,7 @@ def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
     try:
         outbox_message(row).send(fail_silently=False)
     except Exception as exc:  # SMTP errors, refused connections, time-outs
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = delivery_error(exc, recipient=row.to_email)
         next_attempt = now + dt.timedelta(seconds=outbox_retry_delay(attempt=row.attempts))
         give_up_at = row.queued_at + dt.timedelta(hours=settings.OUTBOX_RETRY_FOR_HOURS)
         if next_attempt > give_up_at:
@@ -400,7 +417,7 @@ def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
                 "Outbox message %s failed for good after %s attempts: %s",
                 row.pk,
                 row.attempts,
-                error,
+                addresses_referenced(error),
             )
         else:
             OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
@@ -414,7 +431,7 @@ def _send_claimed(row: OutboundMessage, *, now: dt.datetime) -> bool:
                 row.pk,
                 row.attempts,
                 next_attempt.isoformat(),
-                error,
+                addresses_referenced(error),
             )
         return False
     OutboundMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
@@ -465,7 +482,9 @@ def outbox_failed_resend_all(*, by=None) -> int:
 
     resent = _outbox_failed_resend(OutboundMessage.objects.all())
     if resent:
-        logger.info("%s failed outbox messages queued again by %s", resent, by)
+        logger.info(
+            "%s failed outbox messages queued again by user %s", resent, getattr(by, "pk", None)
+        )
     return resent
 
 

@@ -17,7 +17,8 @@ nothing by itself. An ATTENDEE line is applied only when the message's sender (`
 and ``Sender:`` where present) is that attendee, with an invitation the product itself sent
 (a delegate's included); when the mailbox's ``Authentication-Results`` header
 (RFC 8601) records a DKIM or DMARC failure for the sender's domain, the whole message is
-refused. A refusal is logged with its reason and changes nothing. An invitee who passes
+refused. A refusal is logged with its reason (addresses by their ``address_reference``)
+and changes nothing. An invitee who passes
 their seat on from their calendar (PARTSTAT=DELEGATED with DELEGATED-TO) goes through the
 same delegation service as the RSVP page (``invitation_delegation_request``): a colleague
 at the organisation's domains is invited at once and answers the invitation the product
@@ -39,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from coordination.privacy import address_reference, addresses_referenced
 from meetings.enums import InvitationStatus
 from meetings.models import Invitation, Meeting
 from meetings.services import invitations as invitation_services
@@ -65,6 +67,12 @@ class ReplyOutcome:
     # "proposed" (a COUNTER), "ignored", "refused"
     outcome: str
     detail: str = ""
+
+    def logged(self) -> str:
+        """The outcome as a log line writes it: addresses by their ``address_reference``."""
+        who = address_reference(self.attendee) if self.attendee else "no attendee"
+        detail = f" ({addresses_referenced(str(self.detail))})" if self.detail else ""
+        return f"{who}: {self.outcome}{detail}"
 
 
 def _address(value) -> str:
@@ -210,9 +218,9 @@ def calendar_reply_apply(*, raw: bytes) -> list[ReplyOutcome]:
             logger.warning(
                 "Calendar reply refused: UID %s, ATTENDEE %s, sent by %s: %s",
                 outcome.uid,
-                outcome.attendee,
-                ", ".join(sender.addresses) or "nobody",
-                outcome.detail,
+                address_reference(outcome.attendee) if outcome.attendee else "none",
+                ", ".join(map(address_reference, sender.addresses)) or "nobody",
+                addresses_referenced(outcome.detail),
             )
     return outcomes
 
@@ -458,7 +466,11 @@ def calendar_replies_fetch(*, imap_url: str) -> int:
             if status != "OK" or raw is None or not is_calendar_reply(raw):
                 continue
             outcomes = calendar_reply_apply(raw=raw)
-            logger.info("Calendar reply %s: %s", uid, outcomes)
+            logger.info(
+                "Calendar reply %s: %s",
+                uid.decode(),
+                "; ".join(outcome.logged() for outcome in outcomes),
+            )
             connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
             processed += 1
     finally:

@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from coordination.models import Contact
+from coordination.privacy import address_reference
 from meetings.enums import InvitationStatus, OutboxKind
 from meetings.models import Invitation, OutboundMessage
 from meetings.services import calendars as calendar_replies
@@ -143,14 +144,15 @@ def test_reply_from_a_delegate_nobody_delegated_to_is_refused(caplog):
     )
 
     invitation.refresh_from_db()
+    bob = address_reference("Bob@Example.org")
     assert [(o.outcome, o.attendee, o.detail) for o in outcomes] == [
         ("refused", "bob@example.org", "not invited: only the invitee can pass a seat on")
     ]
     assert invitation.status == InvitationStatus.SENT
     assert not Contact.objects.filter(email="bob@example.org").exists()
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
-        f"Calendar reply refused: UID {invitation.meeting.ical_uid}, ATTENDEE bob@example.org, "
-        "sent by bob@example.org: not invited: only the invitee can pass a seat on"
+        f"Calendar reply refused: UID {invitation.meeting.ical_uid}, ATTENDEE {bob}, "
+        f"sent by {bob}: not invited: only the invitee can pass a seat on"
     ]
 
 
@@ -227,7 +229,13 @@ def test_forged_decline_from_another_address_is_refused_and_changes_nothing(capl
         ("refused", "sender mallory@example.net does not speak for anna.example@gmail.test")
     ]
     assert (invitation.status, invitation.answered_at) == (InvitationStatus.SENT, None)
-    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"Calendar reply refused: UID {invitation.meeting.ical_uid}, "
+        f"ATTENDEE {address_reference('anna.example@gmail.test')}, "
+        f"sent by {address_reference('mallory@example.net')}: "
+        f"sender {address_reference('mallory@example.net')} does not speak for "
+        f"{address_reference('anna.example@gmail.test')}"
+    ]
 
 
 def test_forged_delegation_to_the_forger_is_refused_and_creates_nobody():
@@ -630,7 +638,7 @@ def _flags(port: int) -> list[bool]:
     return [b"\\Seen" in item for item in data if item]
 
 
-def test_imap_poll_applies_replies_and_leaves_other_mail_untouched(imap_server, settings):
+def test_imap_poll_applies_replies_and_leaves_other_mail_untouched(imap_server, settings, caplog):
     imap_url, port = imap_server
     invitation = _invitation()
     other = b"From: someone@example.org\r\nSubject: question\r\n\r\nA human question.\r\n"
@@ -640,13 +648,18 @@ def test_imap_poll_applies_replies_and_leaves_other_mail_untouched(imap_server, 
 
     from meetings import tasks
 
-    processed = tasks.calendar_replies_poll()
-    processed_again = tasks.calendar_replies_poll()
+    with caplog.at_level("INFO", logger="meetings.services.calendars"):
+        processed = tasks.calendar_replies_poll()
+        processed_again = tasks.calendar_replies_poll()
 
     invitation.refresh_from_db()
+    logged = [r.getMessage() for r in caplog.records if r.name == "meetings.services.calendars"]
     assert (processed, processed_again) == (1, 0)
     assert invitation.status == InvitationStatus.TENTATIVE
     assert _flags(port) == [False, True]  # the human's mail stays unread
+    assert logged == [
+        f"Calendar reply 2: {address_reference('anna@example.org')}: applied (tentative)"
+    ]
 
 
 def test_imap_poll_does_nothing_without_imap_url(settings):

@@ -57,6 +57,27 @@ def smtp_server(settings):
     controller.stop()
 
 
+class RefusingInbox(Inbox):
+    """A server that knows no such user, and says so quoting the address."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+
+@pytest.fixture
+def smtp_refusing(settings):
+    port = _free_port()
+    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    yield
+    controller.stop()
+
+
 @pytest.fixture
 def smtp_down(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -80,9 +101,7 @@ def _session_with_invitation(**contact):
     invitation = InvitationFactory(
         meeting=session,
         status=InvitationStatus.DRAFTED,
-        contact__name="Anna Example",
-        contact__email="anna@example.org",
-        **contact,
+        **{"contact__name": "Anna Example", "contact__email": "anna@example.org", **contact},
     )
     return session, invitation
 
@@ -178,6 +197,33 @@ def test_server_down_keeps_the_message_pending_with_back_off(
     assert emails.outbox_sweep() == 0  # not due yet: nothing is attempted
     row.refresh_from_db()
     assert row.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "as_sent"),
+    [("anna@example.org", "anna@example.org"), ("anna@exämple.be", "anna@xn--exmple-cua.be")],
+)
+def test_a_refused_address_is_kept_out_of_the_error_and_the_log(
+    smtp_refusing, django_capture_on_commit_callbacks, caplog, address, as_sent
+):
+    session, _invitation = _session_with_invitation(contact__email=address)
+
+    with (
+        caplog.at_level("INFO", logger="meetings.emails"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.invitations_send(meeting=session)
+
+    row = OutboundMessage.objects.get()
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "meetings.emails")
+    assert (row.status, row.to_email) == (OutboxStatus.PENDING, address)
+    assert row.last_error == (
+        "SMTPRecipientsRefused: {'<recipient>': (550, b'5.1.1 <<recipient>>: Recipient address "
+        "rejected: User unknown')}"
+    )
+    assert "not delivered (attempt 1)" in logged
+    assert "<recipient>" in logged
+    assert "anna@" not in logged.lower() and "anna@" not in row.last_error
 
 
 def test_failed_for_good_only_after_the_retry_window_and_shown_to_facilitators(
