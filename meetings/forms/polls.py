@@ -34,7 +34,8 @@ class TimePollForm(forms.Form):
             self.fields[f"slot_{index}_date"] = forms.DateField(
                 label=_("Slot %(n)s: date") % {"n": index + 1},
                 required=False,
-                widget=DateInput(),
+                # named by the slot's legend, which shows this label
+                widget=DateInput(attrs={"aria-labelledby": f"id_slot_{index}_date_legend"}),
             )
             self.fields[f"slot_{index}_start"] = forms.TimeField(
                 label=_("starts at"),

@@ -1,0 +1,134 @@
+"""Accessibility (WCAG 2.2 level AA, as the public bodies that use the product must meet):
+axe-core, run in Debian's chromium, finds no violation on any page that the demo's users
+reach by following links, nor on the pages that e-mails link to (answer, feedback, consents,
+mark as done), on a desktop screen in English and on a 360-pixel phone in French, whose words
+are the longest."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.urls import reverse
+
+from coordination.models import Contact
+from coordination.services import consent_link_token
+from meetings.models import ActionItem, Invitation
+from meetings.services.actions import action_done_token
+from meetings.services.feedback import feedback_token
+from meetings.services.invitations import invitation_token
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+RULES = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    },
+    "resultTypes": ["violations"],
+}
+SCREENS = {
+    "desktop": ({"width": 1280, "height": 900}, "en-GB"),
+    "phone": ({"width": 360, "height": 800}, "fr-BE"),
+}
+# Not pages: downloads, feeds, the API and the admin (Django's own), signing out.
+NOT_PAGES = re.compile(
+    r"/accounts/logout/|/admin/|/api/|/static/|/media/|/i18n/|/calendar/|"
+    r"\.(csv|xlsx|pdf|docx|ics|md|zip|json)$|/export"
+)
+# Pages reached by a signed link: each its own; other pages once per shape of address.
+LINKED_FROM_E_MAILS = ("/rsvp/", "/feedback/", "/consents/", "/actions/done/", "/poll/")
+MAX_PAGES = 60
+
+
+def shape(path: str) -> str:
+    if path.startswith(LINKED_FROM_E_MAILS):
+        return path
+    return re.sub(r"\d+", "N", urlsplit(path).path)
+
+
+def e_mailed_links() -> list[str]:
+    invitation = Invitation.objects.exclude(status="drafted").order_by("pk").first()
+    contact = Contact.objects.filter(email__isnull=False).order_by("pk").first()
+    action = ActionItem.objects.order_by("pk").first()
+    return [
+        reverse("rsvp", args=[invitation_token(invitation)]),
+        reverse("feedback-answer", args=[feedback_token(invitation)]),
+        reverse("consents-page", args=[consent_link_token(contact=contact)]),
+        reverse("action-done-token", args=[action_done_token(action=action)]),
+    ]
+
+
+def violations_on_pages(page, start: list[str]) -> tuple[dict[str, list[str]], int]:
+    """Follows the links from ``start``; returns each violated rule with the pages (and
+    elements) that violate it, and how many pages were checked."""
+    axe, todo, seen, found = Axe(), list(start), set(), {}
+    while todo and len(seen) < MAX_PAGES:
+        path = todo.pop(0)
+        if shape(path) in seen:
+            continue
+        seen.add(shape(path))
+        response = page.goto(path)
+        if response.status != 200 or "text/html" not in response.headers["content-type"]:
+            continue
+        for violation in axe.run(page, options=RULES).response["violations"]:
+            targets = [" ".join(node["target"]) for node in violation["nodes"]]
+            found.setdefault(violation["id"], []).append(f"{path} {targets[:3]}")
+        hrefs = page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
+        todo += [
+            href.split("#")[0]
+            for href in hrefs
+            if href.startswith("/") and not NOT_PAGES.search(urlsplit(href).path)
+        ]
+    return found, len(seen)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("team", "team-demo-2026"),
+        ("facilitator", "facilitator-demo-2026"),
+        ("participant", "participant-demo-2026"),
+    ],
+)
+def test_pages_of_a_signed_in_user_have_no_accessibility_violation(
+    browser, live_server, demo, screen, username, password
+):
+    viewport, locale = SCREENS[screen]
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=viewport)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+    found, checked = violations_on_pages(page, ["/"])
+    context.close()
+
+    assert found == {}
+    assert checked > 10
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_pages_without_an_account_have_no_accessibility_violation(
+    browser, live_server, demo, screen
+):
+    viewport, locale = SCREENS[screen]
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=viewport)
+    page = context.new_page()
+
+    found, checked = violations_on_pages(page, ["/accounts/login/", *e_mailed_links()])
+    context.close()
+
+    assert found == {}
+    assert checked >= 6
