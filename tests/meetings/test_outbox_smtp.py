@@ -42,9 +42,16 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
+class RefusingInbox(Inbox):
+    """A server that knows no such user, and says so quoting the address."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+
+def _serving(settings, inbox: Inbox):
+    """An SMTP server on loopback handing what it receives to ``inbox``, and the outbox
+    pointed at it."""
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -57,25 +64,14 @@ def smtp_server(settings):
     controller.stop()
 
 
-class RefusingInbox(Inbox):
-    """A server that knows no such user, and says so quoting the address."""
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+@pytest.fixture
+def smtp_server(settings):
+    yield from _serving(settings, Inbox())
 
 
 @pytest.fixture
 def smtp_refusing(settings):
-    port = _free_port()
-    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    yield
-    controller.stop()
+    yield from _serving(settings, RefusingInbox())
 
 
 @pytest.fixture
