@@ -195,12 +195,10 @@ def test_server_down_keeps_the_message_pending_with_back_off(
     assert row.attempts == 1
 
 
-@pytest.mark.parametrize(
-    ("address", "as_sent"),
-    [("anna@example.org", "anna@example.org"), ("anna@exämple.be", "anna@xn--exmple-cua.be")],
-)
+# The second goes to the server, and comes back quoted, as anna@xn--exmple-cua.be.
+@pytest.mark.parametrize("address", ["anna@example.org", "anna@exämple.be"])
 def test_a_refused_address_is_kept_out_of_the_error_and_the_log(
-    smtp_refusing, django_capture_on_commit_callbacks, caplog, address, as_sent
+    smtp_refusing, django_capture_on_commit_callbacks, caplog, address
 ):
     session, _invitation = _session_with_invitation(contact__email=address)
 
