@@ -123,7 +123,7 @@ def up(browser: Browser):
         return None
 
 
-def journey(env: dict, base: str, inbox) -> None:
+def journey(env: dict, base: str, inbox, personal_links: list[str]) -> None:
     anonymous = Browser(base)
     answer = wait_until(lambda: up(anonymous), 900, 1)
     if not check("manage.py serve starts the web server", answer is not None):
@@ -181,6 +181,7 @@ def journey(env: dict, base: str, inbox) -> None:
         if part.get_content_type() == "text/plain"
     )
     link = re.search(r"(http://127\.0\.0\.1:\d+/rsvp/[^\s?]+)", text).group(1)
+    personal_links.append(link)
     invitee = Browser(base)
     status, _h, page = invitee.request(link)
     check("the RSVP link opens without signing in", status == 200 and "answer-form" in page)
@@ -197,6 +198,7 @@ def journey(env: dict, base: str, inbox) -> None:
     feed = unescape(
         re.search(r'<input id="feed-url" type="text" value="([^"]+)"', calendar_page).group(1)
     )
+    personal_links.append(feed)
     status, headers, ics = facilitator.request(feed)
     check(
         "the calendar feed is read",
@@ -252,6 +254,7 @@ def main() -> int:
         PYTHON=sys.executable,
     )
     server = None
+    personal_links: list[str] = []
     log = work / "serve.log"
     try:
         import redis
@@ -270,7 +273,7 @@ def main() -> int:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: stopped as one
             )
-        journey(env, base, mail.inbox)
+        journey(env, base, mail.inbox, personal_links)
         processes = subprocess.run(
             ["ps", "-o", "args=", "-g", str(server.pid)], capture_output=True, text=True
         ).stdout
@@ -297,6 +300,17 @@ def main() -> int:
             psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         except Exception as exc:
             print(f"could not drop {DATABASE}: {exc}")
+    served = log.read_text(errors="replace") if log.exists() else ""
+    tokens = [re.split(r"/(?:rsvp|calendar)/", link)[-1].strip("/").removesuffix(".ics")
+              for link in personal_links]  # fmt: skip
+    check(
+        "the access log names the answer link and the feed without their tokens",
+        len(tokens) == 2
+        and '"GET /rsvp/<token>/ HTTP/1.1" 200' in served
+        and '"GET /calendar/<token>.ics HTTP/1.1" 200' in served
+        and not any(token in served for token in tokens),
+        ", ".join(f"{token[:6]}… in the log: {token in served}" for token in tokens),
+    )
     failed = [name for name, ok, _detail in checks if not ok]
     if failed:
         print("--- manage.py serve log (last 80 lines) ---")

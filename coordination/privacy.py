@@ -51,6 +51,20 @@ def addresses_referenced(text: str) -> str:
     return ADDRESS_IN_TEXT.sub(lambda found: address_reference(found.group()), text)
 
 
+def login_attempt_logged(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes' log lines name a failed log-in (``AXES_CLIENT_STR_CALLABLE``): as
+    its own format does, by the lock-out's parameters and the path, with an e-mail address
+    typed as the username written as its ``address_reference``."""
+    if isinstance(path_info, (tuple, list)):
+        path_info = path_info[0] if path_info else ""
+    fields = {
+        "username": addresses_referenced(str(username or "")),
+        "ip_address": ip_address or "",
+        "path_info": path_info or "",
+    }
+    return "{" + ", ".join(f'{key}: "{value}"' for key, value in fields.items()) + "}"
+
+
 def _name_pattern(name: str) -> str:
     words = [re.escape(w) for w in (name or "").split()]
     return r"\s+".join(words)

@@ -153,6 +153,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Its log lines name an e-mail address typed as the username by its keyed reference.
+AXES_CLIENT_STR_CALLABLE = "coordination.privacy.login_attempt_logged"
 # django-ratelimit rates ("count/period", period s, m, h or d) for the doors without a
 # password: sign-in link requests per address and per client IP, RSVP and "done" link posts.
 RATELIMIT_SIGN_IN_LINK_PER_EMAIL = env.str("RATELIMIT_SIGN_IN_LINK_PER_EMAIL", default="3/h")
@@ -409,8 +411,10 @@ CONTENT_SECURITY_POLICY = {
 READINESS_TOKEN = env.str("READINESS_TOKEN", default="")
 READINESS_WORKER_SECONDS = env.int("READINESS_WORKER_SECONDS", default=300)
 
-# Logs go to the standard error; LOG_FORMAT=json writes one JSON object per line
-# (python-json-logger) for a log collector, with the record's extra fields as keys.
+# Logs go to the standard error, one line per record (control characters in a message
+# escaped), the tokens of personal links in a request's path written as "<token>"
+# (coordination.logs); LOG_FORMAT=json writes one JSON object per line (python-json-logger)
+# for a log collector, with the record's extra fields as keys.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
@@ -418,24 +422,43 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "coordination.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"secret_paths": {"()": "coordination.logs.SecretPathFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's records reach the one handler above (not its own console and mail).
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set: the SDK is only
-# imported then. No personal data is sent (send_default_pii off: no user, cookies or IP).
+# imported then. No personal data is sent (send_default_pii off: no user, cookies or IP; no
+# request body, no local variables of the frames; the request named by its path, without
+# query, referrer or token).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
+
+    from coordination.logs import error_report_scrubbed
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
@@ -444,6 +467,9 @@ if SENTRY_DSN:
         release=env.str("SENTRY_RELEASE", default="") or None,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        before_send=error_report_scrubbed,
     )
 
 # --- Product settings -----------------------------------------------------------------------

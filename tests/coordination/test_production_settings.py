@@ -1,17 +1,22 @@
 """What production serving relies on: the check that refuses DEBUG, the Permissions-Policy
-header, the idle time-out of sessions, and gunicorn configured from the environment."""
+header, the idle time-out of sessions, and gunicorn configured from the environment, its
+access lines naming no token."""
 
 import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
+from gunicorn.config import Config
 
+import coordination.gunicorn as gunicorn_config
 from coordination.middleware import LAST_ACTIVITY_KEY
 from tests.factories import UserFactory
 
@@ -137,6 +142,38 @@ def test_gunicorn_is_configured_from_the_environment():
     assert config["timeout"] == "45"
     assert config["bind"] == "['127.0.0.1:18301']"
     assert config["accesslog"] == "-"
+
+
+def test_gunicorn_access_lines_name_the_path_without_query_referrer_or_token(capsys):
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", gunicorn_config.access_log_format)
+    logger = gunicorn_config.AccessLogger(config)
+    for path, query in [
+        ("/rsvp/Sx7-secret/", ""),
+        ("/sign-in/link/", "sesame=Mn4-secret&next=/meetings/3/"),
+        ("/meetings/", "q=Anna+Example"),
+    ]:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": f"{path}?{query}" if query else path,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "203.0.113.9",
+            "HTTP_REFERER": "https://coordination.example/rsvp/Rf5-secret/",
+            "HTTP_USER_AGENT": "Calendar/1.0",
+        }
+        response = SimpleNamespace(status="200 OK", headers=[], sent=512)
+        request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+        logger.access(response, request, environ, timedelta(milliseconds=12))
+
+    lines = [line.split("] ", 1)[1] for line in capsys.readouterr().out.splitlines()]
+    assert lines == [
+        '"GET /rsvp/<token>/ HTTP/1.1" 200 512 0.012000 "Calendar/1.0"',
+        '"GET /sign-in/link/ HTTP/1.1" 200 512 0.012000 "Calendar/1.0"',
+        '"GET /meetings/ HTTP/1.1" 200 512 0.012000 "Calendar/1.0"',
+    ]
 
 
 def test_serve_refuses_to_start_with_debug_on(tmp_path):

@@ -1,6 +1,7 @@
 """The log-in page's other doors: "e-mail me a sign-in link", "forgot password"; and the rate
 limits on log-ins, link requests, link presses and the API."""
 
+import logging
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
+from coordination.privacy import address_reference
 from coordination.services import contact_erase
 from meetings.enums import InvitationStatus
 from meetings.services import actions as action_services
@@ -194,6 +196,37 @@ def test_password_log_in_locks_out_after_repeated_failures(settings):
     assert 'href="/sign-in/email/"' in page_text(locked)
     assert right_password.status_code == 429
     assert other_person.status_code == 200
+
+
+def test_a_failed_log_in_names_an_address_typed_as_username_by_its_reference(caplog):
+    client = Client(REMOTE_ADDR="203.0.113.21")
+
+    with caplog.at_level(logging.INFO, logger="axes"):
+        first = client.post(reverse("login"), {"username": "Anna@Example.org", "password": "x"})
+        again = client.post(reverse("login"), {"username": "Anna@Example.org", "password": "y"})
+
+    attempt = (
+        f'{{username: "{address_reference("anna@example.org")}", ip_address: "203.0.113.21", '
+        f'path_info: "{reverse("login")}"}}'
+    )
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"AXES: New login failure by {attempt}. Created new record in the database.",
+        f"AXES: Repeated login failure by {attempt}. Updated existing record in the database.",
+    ]
+    assert "example.org" not in caplog.text.lower()
+
+
+def test_a_username_that_is_no_address_is_logged_as_typed(caplog):
+    with caplog.at_level(logging.WARNING, logger="axes"):
+        Client(REMOTE_ADDR="203.0.113.22").post(
+            reverse("login"), {"username": "team-lead", "password": "wrong"}
+        )
+
+    assert [r.getMessage() for r in caplog.records] == [
+        'AXES: New login failure by {username: "team-lead", ip_address: "203.0.113.22", '
+        f'path_info: "{reverse("login")}"}}. Created new record in the database.'
+    ]
 
 
 def test_rsvp_answers_are_limited_per_client_address(settings):
