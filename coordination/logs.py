@@ -48,7 +48,7 @@ class OneLineFormatter(logging.Formatter):
 class SecretPathFilter(logging.Filter):
     """Writes the path of a request's record (Django's "Not Found: /rsvp/…", "Bad Request:
     …", "Forbidden (CSRF …): …") as ``path_logged`` does, in the message and in the request
-    a JSON line shows beside it."""
+    a JSON line shows beside it (by its method and that path, never its query string)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
@@ -56,10 +56,9 @@ class SecretPathFilter(logging.Filter):
         if not isinstance(path, str):
             return True
         logged = path_logged(path)
-        if logged != path:
-            if isinstance(record.args, tuple):
-                record.args = tuple(logged if arg == path else arg for arg in record.args)
-            record.request = f"{getattr(request, 'method', '')} {logged}".strip()
+        if logged != path and isinstance(record.args, tuple):
+            record.args = tuple(logged if arg == path else arg for arg in record.args)
+        record.request = f"{getattr(request, 'method', '')} {logged}".strip()
         return True
 
 

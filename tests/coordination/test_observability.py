@@ -190,7 +190,7 @@ REQUEST_LOGGED = (
     "from django.utils.log import log_response\n"
     "for path in ('/rsvp/Sx7-secret/', '/calendar/Kq2-secret.ics', '/meetings/3/'):\n"
     "    log_response('Not Found: %s', path, response=HttpResponseNotFound(),\n"
-    "                 request=RequestFactory().get(path))\n"
+    "                 request=RequestFactory().get(path, {'q': 'Anna Example'}))\n"
 )
 
 
@@ -204,7 +204,7 @@ def test_a_logged_request_path_names_no_token_of_a_personal_link():
     ]
 
 
-def test_a_json_log_line_names_no_token_of_a_personal_link_in_its_request_either():
+def test_a_json_log_line_names_its_request_by_method_and_path_alone():
     lines = run_python(REQUEST_LOGGED, LOG_FORMAT="json").stderr.strip().splitlines()
 
     records = [json.loads(line) for line in lines[-3:]]
@@ -212,8 +212,12 @@ def test_a_json_log_line_names_no_token_of_a_personal_link_in_its_request_either
         ("Not Found: /rsvp/<token>/", "GET /rsvp/<token>/"),
         ("Not Found: /calendar/<token>.ics", "GET /calendar/<token>.ics"),
     ]
-    assert records[2]["message"] == "Not Found: /meetings/3/"
+    assert (records[2]["message"], records[2]["request"]) == (
+        "Not Found: /meetings/3/",
+        "GET /meetings/3/",
+    )
     assert "secret" not in "\n".join(lines)
+    assert "Anna" not in "\n".join(lines)
 
 
 @pytest.mark.parametrize(
