@@ -1,5 +1,6 @@
-"""The log-in page's other doors: "e-mail me a sign-in link", "forgot password"; and the rate
-limits on log-ins, link requests, link presses and the API."""
+"""The log-in page's other doors: "e-mail me a sign-in link", "forgot password"; the rate
+limits on log-ins, link requests, link presses and the API; and how a failed log-in is
+logged."""
 
 import logging
 import re
