@@ -19,6 +19,8 @@ import os
 
 from gunicorn.glogging import Logger
 
+from coordination.logs import path_logged
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -46,8 +48,6 @@ class AccessLogger(Logger):
     """gunicorn's logger, its access lines written as the module's docstring says."""
 
     def atoms(self, resp, req, environ, request_time):
-        from coordination.logs import path_logged
-
         atoms = super().atoms(resp, req, environ, request_time)
         path = path_logged(environ.get("PATH_INFO") or "")
         method, protocol = environ.get("REQUEST_METHOD"), environ.get("SERVER_PROTOCOL")
