@@ -46,6 +46,22 @@ class PollGrid:
             return None
         return max(self.totals, key=lambda t: (t.yes, t.if_need_be, -self.totals.index(t)))
 
+    @property
+    def available_by_language(self) -> list[tuple[str, list[int]]]:
+        """Per language of those who answered: how many can come to each slot (0 included)."""
+        return [
+            (language, [total.by_language.get(language, 0) for total in self.totals])
+            for language in self.languages
+        ]
+
+    @property
+    def available_by_kind(self) -> list[tuple[str, list[int]]]:
+        """Per kind of organisation (its label): how many can come to each slot."""
+        return [
+            (label, [total.by_kind.get(kind, 0) for total in self.totals])
+            for kind, label in self.kinds
+        ]
+
 
 def time_poll_totals(*, poll: TimePoll) -> list[SlotTotals]:
     """Per slot: how many said yes, if need be and no (what participants may see). Two

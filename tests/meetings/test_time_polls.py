@@ -6,6 +6,7 @@ import re
 
 import icalendar
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -242,8 +243,39 @@ def test_the_grid_counts_answers_per_slot_and_language_and_lists_who_has_not_ans
     assert [t.by_language for t in grid.totals] == [{"fr": 1, "nl": 1}, {"nl": 1}, {}]
     assert [t.by_kind for t in grid.totals] == [{"ngo": 2}, {"ngo": 1}, {}]
     assert grid.kinds == [("ngo", "NGO")]
+    assert grid.available_by_language == [("fr", [1, 0, 0]), ("nl", [1, 1, 0])]
+    assert grid.available_by_kind == [("NGO", [2, 1, 0])]
     assert grid.not_answered == [french_two]
     assert grid.best.slot == first
+
+
+def test_the_grid_page_shows_every_slot_of_an_availability_row_even_a_nobody(client, team_user):
+    session, (french, dutch) = session_with_drafts()
+    poll = open_poll(session, team_user)
+    first, second, third = poll.slots.all()
+    polls.time_poll_answer(
+        poll=poll, invitation=french, choices={first.pk: "yes", second.pk: "no", third.pk: "no"}
+    )
+    polls.time_poll_answer(
+        poll=poll,
+        invitation=dutch,
+        choices={first.pk: "if_need_be", second.pk: "yes", third.pk: "no"},
+    )
+    client.force_login(team_user)
+
+    response = client.get(reverse("time-poll", args=[session.pk]))
+
+    footer = BeautifulSoup(response.content, "html.parser").select("table.poll-grid tfoot tr")
+    assert [
+        [cell.get_text(strip=True) for cell in row.find_all(["th", "td"])] for row in footer
+    ] == [
+        ["Yes", "1", "1", "0"],
+        ["If need be", "1", "0", "0"],
+        ["No", "0", "1", "2"],
+        ["Available, FR", "1", "0", "0"],
+        ["Available, NL", "1", "1", "0"],
+        ["Available, NGO", "2", "1", "0"],
+    ]
 
 
 def test_the_grid_costs_the_same_queries_for_one_or_five_invitees(team_user):
