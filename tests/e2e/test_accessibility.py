@@ -1,9 +1,9 @@
 """Accessibility (WCAG 2.2 level AA, as the public bodies that use the product must meet):
 axe-core, run in Debian's chromium, finds no violation on any page that the demo's users
-reach by following links, nor on the pages that e-mails link to (answer, feedback, consents,
-mark as done), on a desktop screen with an English browser and on a 360-pixel phone with a
-French one, whose words are the longest (a signed-in user reads the language of their
-profile: the demo's participant Dutch)."""
+reach by following links, nor on the pages that e-mails link to (answer, feedback, time
+poll, consents, mark as done), on a desktop screen with an English browser and on a
+360-pixel phone with a French one, whose words are the longest (a signed-in user reads the
+language of their profile: the demo's participant Dutch)."""
 
 import re
 from urllib.parse import urlsplit
@@ -12,13 +12,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination.models import Contact
 from coordination.services import consent_link_token
-from meetings.models import ActionItem, Invitation
+from meetings.models import ActionItem, FeedbackRequest, Invitation, TimePoll
 from meetings.services.actions import action_done_token
 from meetings.services.feedback import feedback_token
 from meetings.services.invitations import invitation_token
+from meetings.services.polls import time_poll_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,12 +56,22 @@ def shape(path: str) -> str:
 
 
 def e_mailed_links() -> list[str]:
-    invitation = Invitation.objects.exclude(status="drafted").order_by("pk").first()
+    """The demo's links as its e-mails carry them: an invitation, a feedback questionnaire
+    and a time poll still to be answered, an answer link past its life (a past meeting's), the
+    consents, marking an action item as done."""
+    waiting = Invitation.objects.filter(status="sent", meeting__starts_at__gt=timezone.now())
+    invitation = waiting.order_by("meeting__starts_at", "pk").first()
+    expired = Invitation.objects.exclude(status="drafted").order_by("meeting__starts_at").first()
+    asked = FeedbackRequest.objects.filter(answered_at__isnull=True).order_by("pk").first()
+    poll = TimePoll.objects.get()
+    polled = poll.meeting.invitations.exclude(time_poll_answers__slot__poll=poll).order_by("pk")
     contact = Contact.objects.filter(email__isnull=False).order_by("pk").first()
     action = ActionItem.objects.order_by("pk").first()
     return [
         reverse("rsvp", args=[invitation_token(invitation)]),
-        reverse("feedback-answer", args=[feedback_token(invitation)]),
+        reverse("rsvp", args=[invitation_token(expired)]),
+        reverse("feedback-answer", args=[feedback_token(asked.invitation)]),
+        reverse("time-poll-answer", args=[time_poll_token(poll=poll, invitation=polled[0])]),
         reverse("consents-page", args=[consent_link_token(contact=contact)]),
         reverse("action-done-token", args=[action_done_token(action=action)]),
     ]
@@ -136,4 +148,4 @@ def test_pages_without_an_account_have_no_accessibility_violation(
     context.close()
 
     assert found == {}
-    assert checked >= 6
+    assert checked >= 8
