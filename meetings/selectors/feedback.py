@@ -48,11 +48,7 @@ def round_feedback_results(*, consultation_round) -> dict:
         invitation__meeting__consultation_round=consultation_round
     ).aggregate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     asked, answered = counts_of_requests["asked"], counts_of_requests["answered"]
-    answers = list(
-        FeedbackAnswer.objects.filter(meeting__consultation_round=consultation_round).order_by(
-            "meeting__starts_at", "pk"
-        )
-    )
+    answers = list(FeedbackAnswer.objects.filter(meeting__consultation_round=consultation_round))
     counts = Counter((key, value) for answer in answers for key, value in answer.ratings.items())
     questions = [
         {
@@ -67,5 +63,9 @@ def round_feedback_results(*, consultation_round) -> dict:
         "answered": answered,
         "rate": round(100 * answered / asked) if asked else None,
         "questions": questions,
-        "comments": [answer.comment for answer in answers if answer.comment],
+        # In the order of their words, not of their giving: who answered when is known to
+        # the facilitators (the reminders), so the order must not tell whose answer is whose.
+        "comments": sorted(
+            (answer.comment for answer in answers if answer.comment), key=str.casefold
+        ),
     }

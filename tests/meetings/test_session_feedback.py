@@ -172,6 +172,24 @@ def test_the_rounds_results_count_per_question_without_names(client, team_user):
     assert first.contact.name not in page.content.decode()
 
 
+def test_the_open_answers_are_listed_in_the_order_of_their_words_not_of_their_giving():
+    session = held_session()
+    invitations = [accepted(session) for _ in range(3)]
+    feedback.feedback_requests_enqueue()
+    for invitation, comment in zip(
+        invitations, ["Plus de pauses.", "avoir les documents plus tôt.", "Merci !"], strict=True
+    ):
+        feedback.feedback_submit(
+            request=FeedbackRequest.objects.get(invitation=invitation),
+            ratings=ALL_YES,
+            comment=comment,
+        )
+
+    results = round_feedback_results(consultation_round=session.consultation_round)
+
+    assert results["comments"] == ["avoir les documents plus tôt.", "Merci !", "Plus de pauses."]
+
+
 def test_a_round_rewords_a_question_for_one_language(client, team_user):
     session = held_session()
     invitation = accepted(session, "fr")
