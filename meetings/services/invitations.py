@@ -42,7 +42,7 @@ from coordination.selectors import (
 from meetings import emails
 from meetings.enums import DelegationRequestStatus, InvitationStatus, MeetingStatus, OutboxKind
 from meetings.formats import ical
-from meetings.models import DelegationRequest, Invitation, Meeting
+from meetings.models import DelegationRequest, Invitation, Meeting, TimePoll
 from meetings.models.invitations import new_token_nonce
 from meetings.recurrence import occurrences, series_last_end
 from meetings.selectors.outbox import message_may_be_written
@@ -348,6 +348,14 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
     with transaction.atomic():
         locked = _lock_meeting(meeting.pk)
         _ensure_open(locked)
+        if TimePoll.objects.filter(meeting=locked, closed_at__isnull=True).exists():
+            raise ValidationError(
+                _(
+                    "A time poll is open for this meeting: choose its slot, which sends the "
+                    "invitations at that time."
+                ),
+                code="poll_open",
+            )
         if locked.working_group_id:
             working_group_invitations_draft(meeting=locked)
         drafted = list(

@@ -34,6 +34,7 @@ from meetings.selectors.invitations import (
     removals_undoable,
 )
 from meetings.selectors.scheduling import meeting_conflicts, series_dates_answered
+from meetings.selectors.unanswered import open_poll
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling as scheduling_services
 from meetings.views.access import link_post_rate_limit
@@ -76,6 +77,7 @@ def _render_overview(request, meeting, add_form=None, status=200):
         "add_form": add_form or AddInviteeForm(meeting=meeting),
         "conflicts": meeting_conflicts(meeting=meeting),
         "removals_undoable": removals_undoable(meeting=meeting),
+        "open_poll": open_poll(meeting),
     }
     return render(request, "meetings/invitation_overview.html", context, status=status)
 

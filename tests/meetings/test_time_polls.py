@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.enums import InvitationStatus, OutboxKind
-from meetings.models import OutboundMessage, TimePoll, TimePollAnswer
+from meetings.models import Invitation, OutboundMessage, TimePoll, TimePollAnswer
 from meetings.selectors.polls import time_poll_grid
 from meetings.services import polls
+from meetings.services.invitations import invitations_send
 from tests.factories import (
     ContactFactory,
     InvitationFactory,
@@ -134,6 +135,36 @@ def test_no_poll_once_the_invitations_went_out(team_user):
     assert raised.value.messages == [
         "The invitations already went out: change the meeting's time instead."
     ]
+
+
+def test_no_invitation_goes_out_by_hand_while_a_poll_is_open(client, team_user):
+    session, invitations = session_with_drafts()
+    open_poll(session, team_user)
+    client.force_login(team_user)
+    polled = OutboundMessage.objects.count()
+
+    with pytest.raises(ValidationError) as raised:
+        invitations_send(meeting=session, by=team_user)
+    overview = client.get(reverse("meeting-invitations", args=[session.pk]))
+    response = client.post(
+        reverse("meeting-invitations-send", args=[session.pk]), {"without_agenda": "1"}, follow=True
+    )
+
+    assert raised.value.messages == [
+        "A time poll is open for this meeting: choose its slot, which sends the invitations at "
+        "that time."
+    ]
+    assert messages_of(response) == raised.value.messages
+    page = BeautifulSoup(overview.content, "html.parser")
+    assert page.select_one("#poll-open a")["href"] == reverse("time-poll", args=[session.pk])
+    assert (
+        page.select(f'form[action="{reverse("meeting-invitations-send", args=[session.pk])}"]')
+        == []
+    )
+    assert {i.status for i in Invitation.objects.filter(pk__in=[i.pk for i in invitations])} == {
+        InvitationStatus.DRAFTED
+    }
+    assert OutboundMessage.objects.count() == polled
 
 
 def test_a_working_group_poll_asks_every_current_member(team_user):
