@@ -4,8 +4,11 @@ language and per kind of organisation, who has not answered) and the totals part
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
 from coordination.enums import OrganisationKind
-from meetings.enums import InvitationStatus, PollChoice
+from meetings.enums import InvitationStatus, MeetingStatus, PollChoice
 from meetings.models import Invitation, TimePoll, TimePollAnswer, TimePollSlot
 
 
@@ -126,4 +129,36 @@ def time_poll_choices_of(*, poll: TimePoll, invitation: Invitation) -> dict[int,
         TimePollAnswer.objects.filter(slot__poll=poll, invitation=invitation).values_list(
             "slot_id", "choice"
         )
+    )
+
+
+def open_poll(meeting) -> TimePoll | None:
+    """The meeting's time poll while it is open (no slot chosen yet), else None."""
+    poll = TimePoll.objects.filter(meeting=meeting).first()
+    return poll if poll is not None and poll.is_open else None
+
+
+def time_poll_open_of_meeting():
+    """Whether a meeting's time is still being found by a poll (an ``Exists`` over the
+    meeting's pk, for ``annotate``)."""
+    return Exists(TimePoll.objects.filter(meeting=OuterRef("pk"), closed_at__isnull=True))
+
+
+def my_open_time_polls(*, user) -> list[Invitation]:
+    """The polls ``user`` has yet to answer, as their invitations (still drafted: they go out
+    when a slot is chosen), with the meeting and its poll, the earliest deadline first."""
+    if not user.is_authenticated:
+        return []
+    answered = TimePollAnswer.objects.filter(invitation=OuterRef("pk"))
+    return list(
+        Invitation.objects.filter(
+            contact__user=user,
+            status=InvitationStatus.DRAFTED,
+            meeting__time_poll__closed_at__isnull=True,
+            meeting__time_poll__deadline__gt=timezone.now(),
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .filter(~Exists(answered))
+        .select_related("meeting__time_poll")
+        .order_by("meeting__time_poll__deadline", "pk")
     )

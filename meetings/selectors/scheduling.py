@@ -21,6 +21,7 @@ from meetings.models import Invitation, Meeting, TimeProposal
 from meetings.recurrence import SeriesDate, occurrences, series_originals
 from meetings.recurrence import series_dates as series_dates_after
 from meetings.rules import VISIBLE_INVITATION_STATUSES
+from meetings.selectors.polls import time_poll_open_of_meeting
 
 
 def meetings_visible_to(*, user) -> QuerySet[Meeting]:
@@ -66,13 +67,14 @@ def meetings_managed_by(*, user) -> QuerySet[Meeting]:
 def my_upcoming_meetings(*, user, limit: int = 10) -> list[Meeting]:
     """The next meetings and series (a series once, by its first date; the meeting list
     shows each of its dates), with what the home page shows of them: title, start and
-    format."""
+    format, and whether its time is still being found by a poll."""
     return list(
         meetings_visible_to(user=user)
         .filter(ends_at__gte=timezone.now(), recurrence_parent__isnull=True)
         .exclude(status=enums.MeetingStatus.CANCELLED)
         .select_related(None)
         .only("title", "starts_at", "format")
+        .annotate(time_poll_open=time_poll_open_of_meeting())
         .order_by("starts_at")[:limit]
     )
 

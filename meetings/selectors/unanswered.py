@@ -4,7 +4,8 @@ no answer) and the feedback (asked, not given); with whether they were reminded 
 from django.utils import timezone
 
 from meetings import enums
-from meetings.models import FeedbackRequest, Invitation, Meeting, OutboundMessage, TimePoll
+from meetings.models import FeedbackRequest, Invitation, Meeting, OutboundMessage
+from meetings.selectors.polls import open_poll
 
 # What one can be reminded of, and the outbox kind of that reminder.
 REMINDER_KINDS = {
@@ -12,11 +13,6 @@ REMINDER_KINDS = {
     "poll": enums.OutboxKind.TIME_POLL_REMINDER,
     "feedback": enums.OutboxKind.FEEDBACK_REMINDER,
 }
-
-
-def open_poll(meeting: Meeting) -> TimePoll | None:
-    poll = TimePoll.objects.filter(meeting=meeting).first()
-    return poll if poll is not None and poll.is_open else None
 
 
 def unanswered_invitations(*, meeting: Meeting, kind: str):

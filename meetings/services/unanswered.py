@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from meetings.enums import MeetingStatus, OutboxKind
 from meetings.models import FeedbackRequest, Invitation
-from meetings.selectors.unanswered import open_poll, unanswered_invitations
+from meetings.selectors.polls import open_poll
+from meetings.selectors.unanswered import unanswered_invitations
 from meetings.services import feedback, invitations, polls
 
 logger = logging.getLogger(__name__)

@@ -33,8 +33,8 @@ from meetings.selectors.invitations import (
     invitation_overview,
     removals_undoable,
 )
+from meetings.selectors.polls import open_poll
 from meetings.selectors.scheduling import meeting_conflicts, series_dates_answered
-from meetings.selectors.unanswered import open_poll
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling as scheduling_services
 from meetings.views.access import link_post_rate_limit

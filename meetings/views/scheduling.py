@@ -21,12 +21,13 @@ from coordination.models import ConsultationRound, WorkingGroup
 from coordination.rules import ROUND_ADD_SESSION, acts_as_participant, round_refusals
 from coordination.selectors import groups_led_by, rounds_facilitated_by
 from coordination.validators import id_or_none
-from meetings.enums import MeetingFormat, MeetingStatus
+from meetings.enums import InvitationStatus, MeetingFormat, MeetingStatus
 from meetings.forms.scheduling import ConflictCheckForm, MeetingForm, OccurrenceForm
 from meetings.models import Meeting, TimeProposal
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_counts, removals_undoable
+from meetings.selectors.polls import open_poll
 from meetings.selectors.scheduling import (
     UpcomingDate,
     meeting_conflicts,
@@ -40,6 +41,7 @@ from meetings.selectors.scheduling import (
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
+from meetings.services.polls import time_poll_token
 from meetings.views.base import (
     ManagedMeetingMixin,
     error_text,
@@ -203,6 +205,17 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         if mine is not None:
             context["my_invitation"] = mine
             context["my_rsvp_url"] = reverse("rsvp", args=[invitation_token(mine)])
+        context["open_poll"] = poll = open_poll(self.object)
+        polled = (
+            self.object.invitations.filter(contact__user=user, status=InvitationStatus.DRAFTED)
+            .order_by("pk")
+            .first()
+            if poll is not None and poll.deadline > timezone.now()
+            else None
+        )
+        if polled is not None:  # their own link, as their e-mail carries it
+            token = time_poll_token(poll=poll, invitation=polled)
+            context["my_poll_url"] = reverse("time-poll-answer", args=[token])
         if context["can_manage"]:
             context["conflicts"] = meeting_conflicts(meeting=self.object)
             context["time_proposals"] = time_proposals_open(meeting=self.object)

@@ -534,7 +534,7 @@ def test_invitation_overview_page_query_count_is_constant(
     client = client_for(team)
     client.get(reverse("meeting-invitations", args=[session.pk]))  # warm caches
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("meeting-invitations", args=[session.pk]))
 
     assert response.status_code == 200

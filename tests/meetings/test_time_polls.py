@@ -479,3 +479,46 @@ def test_the_poll_page_opens_the_poll_with_slots_in_the_meetings_time_zone(clien
     assert refused.context["form"].errors["slot_0_date"] == [
         "Give the slot's date, start and end, or none."
     ]
+
+
+def test_an_invitee_with_an_account_reaches_the_poll_from_the_home_page_and_the_meeting(
+    client, team_user
+):
+    session = MeetingFactory(title="Logement")  # a working group's
+    user = UserFactory(preferred_language="en")
+    MembershipFactory(group=session.working_group, contact=ContactFactory(user=user))
+    poll = open_poll(session, team_user)
+    mine = session.invitations.get(contact__user=user)
+    e_mailed = link_in(OutboundMessage.objects.get(invitation=mine, kind=OutboxKind.TIME_POLL))
+    client.force_login(user)
+
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    detail = BeautifulSoup(
+        client.get(reverse("meeting-detail", args=[session.pk])).content, "html.parser"
+    )
+    polls.time_poll_answer(
+        poll=poll, invitation=mine, choices={slot.pk: "yes" for slot in poll.slots.all()}
+    )
+    answered = BeautifulSoup(client.get("/").content, "html.parser")
+    polls.time_poll_choose(poll=poll, slot=poll.slots.first(), by=team_user)
+    chosen = BeautifulSoup(client.get("/").content, "html.parser")
+    chosen_detail = client.get(reverse("meeting-detail", args=[session.pk])).content.decode()
+
+    due = f"{timezone.localtime(poll.deadline):%-d %B %Y}, 17:00"  # Brussels, as the user
+    waiting = home.select("#invitations-heading ~ ul li.time-poll")
+    assert [(li.a["href"], " ".join(li.get_text().split())) for li in waiting] == [
+        (e_mailed, f"Logement Time poll: which times suit you? Answer by {due}")
+    ]
+    upcoming = [" ".join(li.get_text().split()) for li in home.select("#upcoming-heading ~ ul li")]
+    assert upcoming == ["Logement time to be chosen by a poll · In person"]
+    assert " ".join(detail.select_one("#time-poll-open").get_text().split()) == (
+        f"To be chosen by a time poll (answers due by {due}) · Say which times suit you"
+    )
+    assert detail.select_one("#time-poll-open a")["href"] == e_mailed
+    ics = reverse("meeting-ics", args=[session.pk])
+    assert detail.select(f'a[href="{ics}"]') == []  # no calendar entry for a time not chosen
+    assert answered.select("li.time-poll") == []
+    assert chosen.select("li.time-poll") == []
+    assert "time to be chosen" not in chosen.get_text()
+    assert 'id="time-poll-open"' not in chosen_detail
+    assert f'href="{ics}"' in chosen_detail
