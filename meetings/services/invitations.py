@@ -376,7 +376,8 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
 
 
 def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation:
-    """Add an invitee by hand; once the meeting's invitations went out, it is sent at once."""
+    """Add an invitee by hand; once the meeting's invitations went out, it is sent at once;
+    while a time poll is open, the poll's link is."""
     with transaction.atomic():
         locked = _lock_meeting(meeting.pk)
         _ensure_open(locked)
@@ -428,6 +429,14 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
             invitation_message_enqueue(
                 invitation=invitation, kind=OutboxKind.INVITATION, sequence=locked.sequence
             )
+        else:
+            poll = TimePoll.objects.filter(
+                meeting=locked, closed_at__isnull=True, deadline__gt=timezone.now()
+            ).first()
+            if poll is not None:  # asked like those invited when the poll opened
+                from meetings.services.polls import time_poll_invitee_ask  # builds on this one
+
+                time_poll_invitee_ask(poll=poll, invitation=invitation)
     return invitation
 
 

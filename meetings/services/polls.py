@@ -165,6 +165,19 @@ def time_poll_create(
     return poll
 
 
+def time_poll_invitee_ask(*, poll: TimePoll, invitation: Invitation) -> bool:
+    """Write an invitee added after the poll opened their personal link. One added back
+    after a removal (which revoked their first link) is written a new one as a reminder:
+    the poll's first message goes once. False when nothing could be written (already today,
+    or they may not be written to)."""
+    row = _poll_message_enqueue(poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL)
+    if row is None:
+        row = _poll_message_enqueue(
+            poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER
+        )
+    return row is not None
+
+
 def _poll_message_enqueue(*, poll: TimePoll, invitation: Invitation, kind: str, sequence=None):
     """One message with the personal link. Key: the poll for the first message, the day for
     reminders (at most one reminder a day per invitee, whoever asks for it)."""

@@ -17,7 +17,7 @@ from meetings.enums import InvitationStatus, OutboxKind
 from meetings.models import Invitation, OutboundMessage, TimePoll, TimePollAnswer
 from meetings.selectors.polls import time_poll_grid
 from meetings.services import polls
-from meetings.services.invitations import invitations_send
+from meetings.services.invitations import invitation_add, invitation_remove, invitations_send
 from tests.factories import (
     ContactFactory,
     InvitationFactory,
@@ -165,6 +165,42 @@ def test_no_invitation_goes_out_by_hand_while_a_poll_is_open(client, team_user):
         InvitationStatus.DRAFTED
     }
     assert OutboundMessage.objects.count() == polled
+
+
+def test_an_invitee_added_while_the_poll_is_open_is_sent_its_link_and_again_if_re_added(
+    client, team_user
+):
+    session, _invitations = session_with_drafts()
+    poll = open_poll(session, team_user)
+    newcomer = ContactFactory(preferred_language="nl")
+
+    added = invitation_add(meeting=session, contact=newcomer, by=team_user)
+    invitation_remove(invitation=added, by=team_user)
+    again = invitation_add(meeting=session, contact=newcomer, by=team_user)
+
+    first, second = OutboundMessage.objects.filter(invitation=added).order_by("pk")
+    assert [(m.kind, m.to_email, m.language) for m in (first, second)] == [
+        (OutboxKind.TIME_POLL, newcomer.email, "nl"),
+        (OutboxKind.TIME_POLL_REMINDER, newcomer.email, "nl"),
+    ]
+    assert (again.pk, again.status) == (added.pk, InvitationStatus.DRAFTED)
+    revoked, page = client.get(link_in(first)), client.get(link_in(second))
+    assert revoked.status_code == 404  # the removal revoked it
+    assert page.status_code == 200
+    assert (page.context["poll"], page.context["invitation"]) == (poll, added)
+
+
+def test_an_invitee_added_once_the_slot_is_chosen_is_sent_the_invitation(team_user):
+    session, _invitations = session_with_drafts()
+    poll = open_poll(session, team_user)
+    polls.time_poll_choose(poll=poll, slot=poll.slots.first(), by=team_user)
+
+    added = invitation_add(meeting=session, contact=ContactFactory(), by=team_user)
+
+    assert added.status == InvitationStatus.SENT
+    assert list(
+        OutboundMessage.objects.filter(invitation=added).values_list("kind", flat=True)
+    ) == [OutboxKind.INVITATION]
 
 
 def test_a_working_group_poll_asks_every_current_member(team_user):
