@@ -430,14 +430,20 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
                 invitation=invitation, kind=OutboxKind.INVITATION, sequence=locked.sequence
             )
         else:
-            poll = TimePoll.objects.filter(
-                meeting=locked, closed_at__isnull=True, deadline__gt=timezone.now()
-            ).first()
-            if poll is not None:  # asked like those invited when the poll opened
-                from meetings.services.polls import time_poll_invitee_ask  # builds on this one
-
-                time_poll_invitee_ask(poll=poll, invitation=invitation)
+            _time_poll_ask_if_open(invitation)
     return invitation
+
+
+def _time_poll_ask_if_open(invitation: Invitation) -> None:
+    """A drafted invitee who joins while the meeting's time poll is open is asked like those
+    invited when it opened."""
+    poll = TimePoll.objects.filter(
+        meeting=invitation.meeting_id, closed_at__isnull=True, deadline__gt=timezone.now()
+    ).first()
+    if poll is not None:
+        from meetings.services.polls import time_poll_invitee_ask  # it builds on this module
+
+        time_poll_invitee_ask(poll=poll, invitation=invitation)
 
 
 def invitation_remove(*, invitation: Invitation, by=None, why: str = "removed") -> Invitation:
@@ -577,6 +583,8 @@ def _round_alternate(meeting: Meeting, leaving: Invitation, why: str, by=None) -
     handled, invitation = alternate_replace(meeting=meeting, why=why, leaving=leaving, by=by)
     if invitation is not None and invitation.status == InvitationStatus.SENT:
         invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
+    elif invitation is not None:
+        _time_poll_ask_if_open(invitation)
     return handled
 
 
@@ -595,6 +603,8 @@ def alternate_invite_next(*, meeting: Meeting, by=None) -> Invitation:
             raise ValidationError(_("No alternate is left for this session."), code="empty")
         if invitation.status == InvitationStatus.SENT:
             invitation_message_enqueue(invitation=invitation, kind=OutboxKind.INVITATION)
+        else:
+            _time_poll_ask_if_open(invitation)
     return invitation
 
 

@@ -18,6 +18,7 @@ from meetings.services.invitations import (
     invitations_send,
 )
 from meetings.services.panels import round_draw_record, session_answer_deadline_set
+from meetings.services.polls import time_poll_create
 from tests.meetings.test_round_draws import bilingual_round, volunteers
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,32 @@ def test_an_answer_deadline_after_the_session_is_refused():
     assert error.value.message_dict == {
         "answer_deadline": ["The answer deadline must come before the session."]
     }
+
+
+def test_an_alternate_who_joins_while_the_sessions_time_poll_is_open_is_asked_it(team_user):
+    _round, french, _dutch = drawn_round(send=False)
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    poll = time_poll_create(
+        meeting=french,
+        slots=[(day + dt.timedelta(days=d), day + dt.timedelta(days=d, hours=3)) for d in (9, 10)],
+        deadline=day + dt.timedelta(days=5),
+        by=team_user,
+    )
+    leaving = active(french).first()
+
+    invitation_remove(invitation=leaving, by=team_user)
+    by_hand = alternate_invite_next(meeting=french, by=team_user)
+
+    replacing = Invitation.objects.get(
+        meeting=french,
+        contact__organisation_id=replacements(french)[0]["in"]["organisation_id"],
+    )
+    asked = OutboundMessage.objects.filter(kind="time_poll", sequence=poll.pk)
+    assert [r["why"] for r in replacements(french)] == ["removed", "by_hand"]
+    assert {replacing.status, by_hand.status} == {"drafted"}
+    # everyone on the panel now, and the one removed, who was asked when the poll opened
+    assert set(asked.values_list("invitation_id", flat=True)) == {
+        leaving.pk,
+        *active(french).values_list("pk", flat=True),
+    }
+    assert {replacing.pk, by_hand.pk} <= set(asked.values_list("invitation_id", flat=True))
