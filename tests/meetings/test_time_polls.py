@@ -59,6 +59,24 @@ def open_poll(session, by, proposed=((10, 9), (11, 13), (12, 9)), deadline_days=
     )
 
 
+def open_poll_answered_by_two(session, by):
+    """A poll on three slots: the first invitee (French) answers yes, no, no; the second
+    (Dutch) if need be, yes, no."""
+    poll = open_poll(session, by)
+    french, dutch = session.invitations.order_by("pk")[:2]
+    first, second, third = poll.slots.all()
+    for invitation, choices in [
+        (french, ("yes", "no", "no")),
+        (dutch, ("if_need_be", "yes", "no")),
+    ]:
+        polls.time_poll_answer(
+            poll=poll,
+            invitation=invitation,
+            choices=dict(zip([first.pk, second.pk, third.pk], choices, strict=True)),
+        )
+    return poll
+
+
 def link_in(message: OutboundMessage) -> str:
     return re.search(r"/poll/[^/\s]+/", message.body_text).group(0)
 
@@ -292,17 +310,9 @@ def test_a_removed_invitee_can_no_longer_answer(client, team_user):
 def test_the_grid_counts_answers_per_slot_and_language_and_lists_who_has_not_answered(
     team_user,
 ):
-    session, (french, dutch, french_two) = session_with_drafts(3)
-    poll = open_poll(session, team_user)
-    first, second, third = poll.slots.all()
-    polls.time_poll_answer(
-        poll=poll, invitation=french, choices={first.pk: "yes", second.pk: "no", third.pk: "no"}
-    )
-    polls.time_poll_answer(
-        poll=poll,
-        invitation=dutch,
-        choices={first.pk: "if_need_be", second.pk: "yes", third.pk: "no"},
-    )
+    session, (_french, _dutch, french_two) = session_with_drafts(3)
+    poll = open_poll_answered_by_two(session, team_user)
+    first = poll.slots.first()
 
     grid = time_poll_grid(poll=poll)
 
@@ -317,17 +327,8 @@ def test_the_grid_counts_answers_per_slot_and_language_and_lists_who_has_not_ans
 
 
 def test_the_grid_page_shows_every_slot_of_an_availability_row_even_a_nobody(client, team_user):
-    session, (french, dutch) = session_with_drafts()
-    poll = open_poll(session, team_user)
-    first, second, third = poll.slots.all()
-    polls.time_poll_answer(
-        poll=poll, invitation=french, choices={first.pk: "yes", second.pk: "no", third.pk: "no"}
-    )
-    polls.time_poll_answer(
-        poll=poll,
-        invitation=dutch,
-        choices={first.pk: "if_need_be", second.pk: "yes", third.pk: "no"},
-    )
+    session, _invitations = session_with_drafts()
+    open_poll_answered_by_two(session, team_user)
     client.force_login(team_user)
 
     response = client.get(reverse("time-poll", args=[session.pk]))
