@@ -48,6 +48,7 @@ from meetings.enums import InvitationStatus, MeetingStatus
 from meetings.formats import ical
 from meetings.models import Invitation, Meeting
 from meetings.selectors.agendas import agenda_cache_generation
+from meetings.selectors.polls import time_poll_open_of_meeting
 
 FEED_CANCELLED_DAYS = 30
 # Bump when the bytes of a feed event change for the same data (a new property, say).
@@ -300,9 +301,12 @@ def personal_feed(*, user, name: str, now: dt.datetime | None = None) -> Feed:
 
 
 def _group_rows(*, group):
+    """The group's meetings, less those whose time a poll is still finding: their date is
+    not one to put in a calendar yet (they appear once the slot is chosen)."""
     moved_at, moved = _moved("pk")
     return (
         Meeting.objects.filter(working_group=group, recurrence_parent__isnull=True)
+        .exclude(time_poll_open_of_meeting())
         .annotate(moved_at=moved_at, moved=moved)
         .annotate(revised_at=Greatest("updated_at", Coalesce("moved_at", "updated_at")))
     )

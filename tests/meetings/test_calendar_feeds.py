@@ -18,6 +18,7 @@ from meetings.models import Invitation, Meeting
 from meetings.services import agendas as agenda_services
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
+from meetings.services.polls import time_poll_choose, time_poll_create
 from tests.factories import (
     ContactFactory,
     InvitationFactory,
@@ -367,3 +368,29 @@ def test_feed_query_count_is_constant_in_moved_occurrences(
 
     assert _uids(personal_feed) == [series.ical_uid] * (1 + moved)
     assert _uids(group_feed) == [series.ical_uid] * (1 + moved)
+
+
+def test_group_feed_leaves_out_a_meeting_until_its_time_poll_chooses_the_slot(client):
+    member = _user_with_contact()
+    membership = MembershipFactory(contact=member.contact)
+    fixed = MeetingFactory(working_group=membership.group)
+    polled = MeetingFactory(working_group=membership.group)
+    team = TeamUserFactory()
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    poll = time_poll_create(
+        meeting=polled,
+        slots=[(day + dt.timedelta(days=20), day + dt.timedelta(days=20, hours=2))],
+        deadline=day + dt.timedelta(days=10),
+        by=team,
+    )
+    url = reverse("calendar-group-feed", args=[member.calendar_token, membership.group.slug])
+
+    while_open = client.get(url)
+    time_poll_choose(poll=poll, slot=poll.slots.get(), by=team)
+    chosen = client.get(url, headers={"if-none-match": while_open["ETag"]})
+
+    assert _uids(while_open) == [fixed.ical_uid]
+    assert chosen.status_code == 200
+    events = {e.uid.value: e for e in vobject.readOne(chosen.content.decode()).vevent_list}
+    assert set(events) == {fixed.ical_uid, polled.ical_uid}
+    assert events[polled.ical_uid].dtstart.value == day + dt.timedelta(days=20)
