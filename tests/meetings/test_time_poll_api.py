@@ -135,3 +135,25 @@ def test_participants_and_strangers_cannot_read_or_open_a_poll(team_user):
     ]
 
     assert codes == [403, 404, 404]
+
+
+def test_sending_the_invitations_through_the_api_while_the_poll_is_open_is_a_400(team_user):
+    session, _drafts = session_with_two_drafts()
+    client = api(team_user)
+    client.post(f"/api/meetings/{session.pk}/poll/", proposal(), format="json")
+    written = OutboundMessage.objects.count()
+
+    response = client.post(
+        f"/api/meetings/{session.pk}/send-invitations/", {"without_agenda": True}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [(e["code"], e["detail"]) for e in response.json()["errors"]] == [
+        (
+            "poll_open",
+            "A time poll is open for this meeting: choose its slot, which sends the "
+            "invitations at that time.",
+        )
+    ]
+    assert set(session.invitations.values_list("status", flat=True)) == {InvitationStatus.DRAFTED}
+    assert OutboundMessage.objects.count() == written
