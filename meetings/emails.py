@@ -61,6 +61,7 @@ from django.utils import timezone, translation
 
 from coordination.models import Contact
 from coordination.privacy import addresses_referenced
+from coordination.selectors import person_name
 from coordination.services import consent_link_token
 from meetings.enums import OutboxStatus
 from meetings.formats.documents import export_filename
@@ -200,6 +201,14 @@ def email_enqueue(
         language=language,
         calendar=calendar,
     )
+
+
+def facilitator_context(meeting: Meeting) -> dict:
+    """Who signs an e-mail about ``meeting``: its facilitator's name and address."""
+    person = meeting.facilitator
+    if person is None:
+        return {"facilitator_name": "", "facilitator_email": ""}
+    return {"facilitator_name": person_name(user=person), "facilitator_email": person.email}
 
 
 def outbox_write(

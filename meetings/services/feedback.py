@@ -32,7 +32,6 @@ from meetings.models import (
 from meetings.selectors.feedback import OPEN_QUESTION, feedback_questions
 from meetings.selectors.outbox import message_may_be_written
 from meetings.services.invitations import (
-    facilitator_context,
     invitee_reachable_require,
     old_link_language,
 )
@@ -102,7 +101,7 @@ def _feedback_message_enqueue(*, invitation: Invitation, kind: str, sequence: in
             "meeting": meeting,
             "contact": invitation.contact,
             "feedback_url": feedback_url(invitation),
-            **facilitator_context(meeting),
+            **emails.facilitator_context(meeting),
         }
         return emails.outbox_write(
             about={"invitation": invitation},

@@ -37,7 +37,6 @@ from coordination.selectors import (
     email_domain,
     organisation_email_domains,
     organisations_of_email_domain,
-    person_name,
 )
 from meetings import emails
 from meetings.enums import DelegationRequestStatus, InvitationStatus, MeetingStatus, OutboxKind
@@ -48,6 +47,7 @@ from meetings.recurrence import occurrences, series_last_end
 from meetings.selectors.outbox import message_may_be_written
 from meetings.services import access
 from meetings.services.panels import alternate_replace
+from meetings.services.poll_links import time_poll_invitee_ask
 from meetings.services.rounds import round_status_follow
 from meetings.validators import single_line
 
@@ -172,16 +172,6 @@ def invitee_reachable_require(*, invitation: Invitation, kind: str) -> None:
         )
 
 
-def facilitator_context(meeting: Meeting) -> dict:
-    person = meeting.facilitator
-    if person is None:
-        return {"facilitator_name": "", "facilitator_email": ""}
-    return {
-        "facilitator_name": person_name(user=person),
-        "facilitator_email": person.email,
-    }
-
-
 def meeting_links(*, links: access.SignInLinks, meeting: Meeting) -> dict:
     """The signed links of an e-mail about ``meeting``: its page, its agenda and PDF (once
     published), the invitee's calendar page and My data."""
@@ -253,7 +243,7 @@ def invitation_message_enqueue(
         "delegated_by": invitation.delegated_from.contact
         if invitation.delegated_from_id and kind == OutboxKind.INVITATION
         else None,
-        **facilitator_context(meeting),
+        **emails.facilitator_context(meeting),
     }
     if method == "REQUEST":
         # The links work until a few days after the meeting (the occurrence a reminder is
@@ -441,8 +431,6 @@ def _time_poll_ask_if_open(invitation: Invitation) -> None:
         meeting=invitation.meeting_id, closed_at__isnull=True, deadline__gt=timezone.now()
     ).first()
     if poll is not None:
-        from meetings.services.polls import time_poll_invitee_ask  # it builds on this module
-
         time_poll_invitee_ask(poll=poll, invitation=invitation)
 
 

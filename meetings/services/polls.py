@@ -8,25 +8,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.exceptions import InvalidTokenError
-from meetings import emails
 from meetings.enums import InvitationStatus, MeetingStatus, OutboxKind, PollChoice
 from meetings.models import Invitation, Meeting, TimePoll, TimePollAnswer, TimePollSlot
 from meetings.services.invitations import (
-    facilitator_context,
     invitations_send,
     invitee_reachable_require,
     old_link_language,
     working_group_invitations_draft,
 )
+from meetings.services.poll_links import POLL_SALT, time_poll_message_enqueue
 from meetings.services.scheduling import meeting_update
 
-POLL_SALT = "meetings.time-poll"
 POLL_LINK_MAX_AGE = getattr(settings, "TIME_POLL_LINK_MAX_AGE", 90 * 24 * 3600)
 POLL_REMINDER_BEFORE = dt.timedelta(hours=getattr(settings, "TIME_POLL_REMINDER_HOURS", 48))
 MAX_SLOTS = 12
@@ -37,19 +34,6 @@ class PollTokenError(InvalidTokenError):
 
 
 # --- Links ----------------------------------------------------------------------------------
-
-
-def time_poll_token(*, poll: TimePoll, invitation: Invitation) -> str:
-    """The invitee's personal link to the poll: signed, revoked with the RSVP link (same nonce)."""
-    return signing.dumps(
-        {"p": poll.pk, "i": invitation.pk, "n": invitation.token_nonce}, salt=POLL_SALT
-    )
-
-
-def time_poll_url(*, poll: TimePoll, invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse(
-        "time-poll-answer", args=[time_poll_token(poll=poll, invitation=invitation)]
-    )
 
 
 def time_poll_from_token(token: str) -> tuple[TimePoll, Invitation]:
@@ -161,49 +145,8 @@ def time_poll_create(
         )
         for invitation in invitees:
             invitation.meeting = locked
-            _poll_message_enqueue(poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL)
+            time_poll_message_enqueue(poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL)
     return poll
-
-
-def time_poll_invitee_ask(*, poll: TimePoll, invitation: Invitation) -> bool:
-    """Write an invitee added after the poll opened their personal link. One added back
-    after a removal (which revoked their first link) is written a new one as a reminder:
-    the poll's first message goes once. False when nothing could be written (already today,
-    or they may not be written to)."""
-    row = _poll_message_enqueue(poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL)
-    if row is None:
-        row = _poll_message_enqueue(
-            poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER
-        )
-    return row is not None
-
-
-def _poll_message_enqueue(*, poll: TimePoll, invitation: Invitation, kind: str, sequence=None):
-    """One message with the personal link. Key: the poll for the first message, the day for
-    reminders (at most one reminder a day per invitee, whoever asks for it)."""
-    meeting = invitation.meeting
-    language = invitation.contact.preferred_language or "en"
-    if sequence is None:
-        sequence = poll.pk if kind == OutboxKind.TIME_POLL else timezone.localdate().toordinal()
-    context = {
-        "kind": kind,
-        "meeting": meeting,
-        "poll": poll,
-        "slots": list(poll.slots.all()),
-        "contact": invitation.contact,
-        "poll_url": time_poll_url(poll=poll, invitation=invitation),
-        **facilitator_context(meeting),
-    }
-    with translation.override(language):
-        return emails.outbox_write(
-            about={"invitation": invitation},
-            to_email=invitation.contact.email,
-            kind=kind,
-            sequence=sequence,
-            template="time_poll",
-            context=context,
-            language=language,
-        )
 
 
 # --- Answering ------------------------------------------------------------------------------
@@ -266,7 +209,7 @@ def time_poll_remind(*, poll: TimePoll, invitation: Invitation, by=None) -> bool
         raise ValidationError(_("This invitee has already answered."), code="answered")
     invitee_reachable_require(invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER)
     with transaction.atomic():
-        row = _poll_message_enqueue(
+        row = time_poll_message_enqueue(
             poll=poll, invitation=invitation, kind=OutboxKind.TIME_POLL_REMINDER
         )
     return row is not None
@@ -287,7 +230,7 @@ def time_poll_reminders_enqueue(*, now: dt.datetime | None = None) -> int:
             )
             for invitation in never_reminded:
                 count += bool(
-                    _poll_message_enqueue(
+                    time_poll_message_enqueue(
                         poll=poll,
                         invitation=invitation,
                         kind=OutboxKind.TIME_POLL_REMINDER,

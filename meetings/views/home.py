@@ -11,7 +11,7 @@ from meetings.selectors.actions import my_action_items
 from meetings.selectors.invitations import my_open_invitations
 from meetings.selectors.polls import my_open_time_polls
 from meetings.selectors.scheduling import my_upcoming_meetings
-from meetings.services.polls import time_poll_token
+from meetings.services.poll_links import time_poll_token
 from meetings.views.base import url_maker
 
 

@@ -41,7 +41,7 @@ from meetings.selectors.scheduling import (
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
 from meetings.services.invitations import invitation_token
-from meetings.services.polls import time_poll_token
+from meetings.services.poll_links import time_poll_token
 from meetings.views.base import (
     ManagedMeetingMixin,
     error_text,

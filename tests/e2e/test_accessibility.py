@@ -20,7 +20,7 @@ from meetings.models import ActionItem, FeedbackRequest, Invitation, TimePoll
 from meetings.services.actions import action_done_token
 from meetings.services.feedback import feedback_token
 from meetings.services.invitations import invitation_token
-from meetings.services.polls import time_poll_token
+from meetings.services.poll_links import time_poll_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

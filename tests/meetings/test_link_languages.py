@@ -17,6 +17,7 @@ from meetings.enums import InvitationStatus
 from meetings.services import actions as action_services
 from meetings.services import feedback as feedback_services
 from meetings.services import invitations as invitation_services
+from meetings.services import poll_links
 from meetings.services import polls as poll_services
 from tests.factories import ContactFactory, InvitationFactory, RoundSessionFactory
 
@@ -107,7 +108,7 @@ def poll_link(language: str, facilitator):
         by=facilitator,
     )
     invitation.refresh_from_db()
-    token = poll_services.time_poll_token(poll=poll, invitation=invitation)
+    token = poll_links.time_poll_token(poll=poll, invitation=invitation)
     return reverse("time-poll-answer", args=[token]), invitation
 
 
