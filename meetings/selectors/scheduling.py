@@ -321,6 +321,7 @@ def upcoming_dates(
         meetings_visible_to(user=user)
         .filter(recurrence_parent__isnull=True)
         .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(time_poll_open_of_meeting())  # no date yet: a poll is finding it
         .filter(Q(starts_at__gte=now, starts_at__lt=horizon) | ~Q(recurrence_rule=""))
         .filter(starts_at__lt=horizon)
         .select_related(None)

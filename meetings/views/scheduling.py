@@ -27,7 +27,7 @@ from meetings.models import Meeting, TimeProposal
 from meetings.recurrence import aware_from_local
 from meetings.rules import permission_require
 from meetings.selectors.invitations import invitation_counts, removals_undoable
-from meetings.selectors.polls import open_poll
+from meetings.selectors.polls import open_poll, time_poll_open_of_meeting
 from meetings.selectors.scheduling import (
     UpcomingDate,
     meeting_conflicts,
@@ -64,12 +64,17 @@ def meeting_list_rows(meetings: list[dict]) -> list[dict]:
     detail_url = url_maker("meeting-detail")
     formats = {value: str(label) for value, label in MeetingFormat.choices}
     statuses = {value: str(label) for value, label in MeetingStatus.choices}
+    poll_open_label = _("time to be chosen by a poll")
     return [
         {
             "pk": meeting["pk"],
             "url": detail_url(meeting["pk"]),
             "title": meeting["title"],
-            "when": dates.medium_datetime(meeting["starts_at"]),
+            "when": (
+                poll_open_label
+                if meeting["time_poll_open"]
+                else dates.medium_datetime(meeting["starts_at"])
+            ),
             "group": meeting["working_group__name"] or meeting["consultation_round__title"] or "",
             "format": formats.get(meeting["format"], meeting["format"]),
             "status": meeting["status"],
@@ -137,7 +142,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
             meetings_visible_to(user=self.request.user)
             .exclude(first_date_is_a_meeting)
             .select_related(None)
-            .values(*LISTED_FIELDS)
+            .annotate(time_poll_open=time_poll_open_of_meeting())
+            .values(*LISTED_FIELDS, "time_poll_open")
         )
         now = timezone.now()
         if self.past:

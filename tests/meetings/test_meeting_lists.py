@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coordination import dates
 from coordination.models import Question
 from tests.factories import (
     AgendaItemFactory,
     InvitationFactory,
     MeetingFactory,
+    MembershipFactory,
     TeamUserFactory,
 )
 
@@ -192,3 +194,47 @@ def test_meeting_list_keeps_every_coming_date_from_page_to_page(client_for):
     assert '<a href="?dates=all&amp;page=2">Next</a>' in first
     assert len(second.context["upcoming"]) == 52
     assert [m["title"] for m in second.context["meetings"]] == ["Single 51", "Single 52"]
+
+
+def test_meeting_list_shows_a_meeting_whose_time_a_poll_is_finding_without_a_date(client_for):
+    from bs4 import BeautifulSoup
+
+    from meetings.services.polls import time_poll_choose, time_poll_create
+
+    fixed, polled = meeting_in(3, "Fixed"), meeting_in(5, "Polled")
+    MembershipFactory(group=polled.working_group)  # someone to ask
+    team = TeamUserFactory()
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    poll = time_poll_create(
+        meeting=polled,
+        slots=[(day + dt.timedelta(days=20), day + dt.timedelta(days=20, hours=2))],
+        deadline=day + dt.timedelta(days=10),
+        by=team,
+    )
+    client = client_for(team)
+
+    def listed(response):
+        """The coming dates' titles, and what the list's table says of each meeting's time."""
+        page = BeautifulSoup(response.content, "html.parser")
+        coming = [d.title for d in response.context["upcoming"]]
+        return coming, {
+            row["title"]: row["when"]
+            for row in response.context["rows"]
+            if row["when"] in page.get_text()
+        }
+
+    while_open = listed(client.get(reverse("meeting-list")))
+    time_poll_choose(poll=poll, slot=poll.slots.get(), by=team)
+    chosen = listed(client.get(reverse("meeting-list")))
+
+    assert while_open == (
+        ["Fixed"],
+        {"Fixed": dates.medium_datetime(fixed.starts_at), "Polled": "time to be chosen by a poll"},
+    )
+    assert chosen == (
+        ["Fixed", "Polled"],
+        {
+            "Fixed": dates.medium_datetime(fixed.starts_at),
+            "Polled": dates.medium_datetime(day + dt.timedelta(days=20)),
+        },
+    )
