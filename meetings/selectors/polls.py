@@ -4,7 +4,7 @@ language and per kind of organisation, who has not answered) and the totals part
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from coordination.enums import OrganisationKind
@@ -144,9 +144,10 @@ def time_poll_open_of_meeting():
     return Exists(TimePoll.objects.filter(meeting=OuterRef("pk"), closed_at__isnull=True))
 
 
-def my_open_time_polls(*, user) -> list[Invitation]:
-    """The polls ``user`` has yet to answer, as their invitations (still drafted: they go out
-    when a slot is chosen), with the meeting and its poll, the earliest deadline first."""
+def my_open_time_polls(*, user) -> list[dict]:
+    """The polls ``user`` has yet to answer, the earliest deadline first: per poll their
+    invitation (still drafted: it goes out when a slot is chosen) as the columns its link and
+    the home page need, ``pk``, ``token_nonce``, ``meeting__title``, ``poll`` and ``deadline``."""
     if not user.is_authenticated:
         return []
     answered = TimePollAnswer.objects.filter(invitation=OuterRef("pk"))
@@ -159,6 +160,12 @@ def my_open_time_polls(*, user) -> list[Invitation]:
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .filter(~Exists(answered))
-        .select_related("meeting__time_poll")
         .order_by("meeting__time_poll__deadline", "pk")
+        .values(
+            "pk",
+            "token_nonce",
+            "meeting__title",
+            poll=F("meeting__time_poll__pk"),
+            deadline=F("meeting__time_poll__deadline"),
+        )
     )

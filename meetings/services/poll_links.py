@@ -15,9 +15,14 @@ POLL_SALT = "meetings.time-poll"
 
 def time_poll_token(*, poll: TimePoll, invitation: Invitation) -> str:
     """The invitee's personal link to the poll: signed, revoked with the RSVP link (same nonce)."""
-    return signing.dumps(
-        {"p": poll.pk, "i": invitation.pk, "n": invitation.token_nonce}, salt=POLL_SALT
+    return time_poll_token_of(
+        poll_id=poll.pk, invitation_id=invitation.pk, nonce=invitation.token_nonce
     )
+
+
+def time_poll_token_of(*, poll_id: int, invitation_id: int, nonce: str) -> str:
+    """``time_poll_token`` from the ids and the invitation's nonce (rows read as values)."""
+    return signing.dumps({"p": poll_id, "i": invitation_id, "n": nonce}, salt=POLL_SALT)
 
 
 def time_poll_url(*, poll: TimePoll, invitation: Invitation) -> str:

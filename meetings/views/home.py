@@ -11,7 +11,7 @@ from meetings.selectors.actions import my_action_items
 from meetings.selectors.invitations import my_open_invitations
 from meetings.selectors.polls import my_open_time_polls
 from meetings.selectors.scheduling import my_upcoming_meetings
-from meetings.services.poll_links import time_poll_token
+from meetings.services.poll_links import time_poll_token_of
 from meetings.views.base import url_maker
 
 
@@ -44,13 +44,15 @@ def home_rows(*, meetings, invitations, polls, action_items, today) -> dict[str,
                 "url": reverse(
                     "time-poll-answer",
                     args=[
-                        time_poll_token(poll=invitation.meeting.time_poll, invitation=invitation)
+                        time_poll_token_of(
+                            poll_id=row["poll"], invitation_id=row["pk"], nonce=row["token_nonce"]
+                        )
                     ],
                 ),
-                "title": invitation.meeting.title,
-                "due": dates.medium_datetime(invitation.meeting.time_poll.deadline),
+                "title": row["meeting__title"],
+                "due": dates.medium_datetime(row["deadline"]),
             }
-            for invitation in polls
+            for row in polls
         ],
         "invitation_rows": [
             {
