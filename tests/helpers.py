@@ -1,8 +1,9 @@
 """Helpers of many test modules: an API client signed in as a user, the messages a page
-shows, a ``manage.py`` subprocess or real ``qcluster`` on a database of its own, and the
-rows PostgreSQL reads."""
+shows, a time poll on one slot, a ``manage.py`` subprocess or real ``qcluster`` on a
+database of its own, and the rows PostgreSQL reads."""
 
 import contextlib
+import datetime as dt
 import re
 from html import unescape
 
@@ -13,6 +14,24 @@ def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def one_slot_poll(meeting, *, by):
+    """A time poll on ``meeting`` with one two-hour slot 20 days ahead at 09:00 (local time),
+    answers due in ten days: the poll and the slot's start."""
+    from django.utils import timezone
+
+    from meetings.services.polls import time_poll_create
+
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    starts = day + dt.timedelta(days=20)
+    poll = time_poll_create(
+        meeting=meeting,
+        slots=[(starts, starts + dt.timedelta(hours=2))],
+        deadline=day + dt.timedelta(days=10),
+        by=by,
+    )
+    return poll, starts
 
 
 def messages_of(response) -> list[str]:

@@ -18,7 +18,7 @@ from meetings.models import Invitation, Meeting
 from meetings.services import agendas as agenda_services
 from meetings.services import invitations as invitation_services
 from meetings.services import scheduling
-from meetings.services.polls import time_poll_choose, time_poll_create
+from meetings.services.polls import time_poll_choose
 from tests.factories import (
     ContactFactory,
     InvitationFactory,
@@ -27,6 +27,7 @@ from tests.factories import (
     TeamUserFactory,
     UserFactory,
 )
+from tests.helpers import one_slot_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -376,13 +377,7 @@ def test_group_feed_leaves_out_a_meeting_until_its_time_poll_chooses_the_slot(cl
     fixed = MeetingFactory(working_group=membership.group)
     polled = MeetingFactory(working_group=membership.group)
     team = TeamUserFactory()
-    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-    poll = time_poll_create(
-        meeting=polled,
-        slots=[(day + dt.timedelta(days=20), day + dt.timedelta(days=20, hours=2))],
-        deadline=day + dt.timedelta(days=10),
-        by=team,
-    )
+    poll, starts = one_slot_poll(polled, by=team)
     url = reverse("calendar-group-feed", args=[member.calendar_token, membership.group.slug])
 
     while_open = client.get(url)
@@ -393,4 +388,4 @@ def test_group_feed_leaves_out_a_meeting_until_its_time_poll_chooses_the_slot(cl
     assert chosen.status_code == 200
     events = {e.uid.value: e for e in vobject.readOne(chosen.content.decode()).vevent_list}
     assert set(events) == {fixed.ical_uid, polled.ical_uid}
-    assert events[polled.ical_uid].dtstart.value == day + dt.timedelta(days=20)
+    assert events[polled.ical_uid].dtstart.value == starts

@@ -199,18 +199,13 @@ def test_meeting_list_keeps_every_coming_date_from_page_to_page(client_for):
 def test_meeting_list_shows_a_meeting_whose_time_a_poll_is_finding_without_a_date(client_for):
     from bs4 import BeautifulSoup
 
-    from meetings.services.polls import time_poll_choose, time_poll_create
+    from meetings.services.polls import time_poll_choose
+    from tests.helpers import one_slot_poll
 
     fixed, polled = meeting_in(3, "Fixed"), meeting_in(5, "Polled")
     MembershipFactory(group=polled.working_group)  # someone to ask
     team = TeamUserFactory()
-    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-    poll = time_poll_create(
-        meeting=polled,
-        slots=[(day + dt.timedelta(days=20), day + dt.timedelta(days=20, hours=2))],
-        deadline=day + dt.timedelta(days=10),
-        by=team,
-    )
+    poll, starts = one_slot_poll(polled, by=team)
     client = client_for(team)
 
     def listed(response):
@@ -235,6 +230,6 @@ def test_meeting_list_shows_a_meeting_whose_time_a_poll_is_finding_without_a_dat
         ["Fixed", "Polled"],
         {
             "Fixed": dates.medium_datetime(fixed.starts_at),
-            "Polled": dates.medium_datetime(day + dt.timedelta(days=20)),
+            "Polled": dates.medium_datetime(starts),
         },
     )
