@@ -13,6 +13,12 @@ from meetings.models.invitations import Invitation
 from meetings.models.meetings import Meeting
 
 
+class TimePollQuerySet(models.QuerySet):
+    def open(self) -> "TimePollQuerySet":
+        """The polls still open: no slot chosen yet (``TimePoll.is_open``)."""
+        return self.filter(closed_at__isnull=True)
+
+
 class TimePoll(TimeStamped):
     """One poll per meeting. Its invitees are the meeting's invitations (drafted: they go out
     when the facilitator picks a slot). Open until a slot is chosen."""
@@ -38,6 +44,8 @@ class TimePoll(TimeStamped):
         verbose_name=_("chosen slot"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = TimePollQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("time poll")

@@ -134,14 +134,13 @@ def time_poll_choices_of(*, poll: TimePoll, invitation: Invitation) -> dict[int,
 
 def open_poll(meeting) -> TimePoll | None:
     """The meeting's time poll while it is open (no slot chosen yet), else None."""
-    poll = TimePoll.objects.filter(meeting=meeting).first()
-    return poll if poll is not None and poll.is_open else None
+    return TimePoll.objects.open().filter(meeting=meeting).first()
 
 
 def time_poll_open_of_meeting():
     """Whether a meeting's time is still being found by a poll (an ``Exists`` over the
     meeting's pk, for ``annotate``)."""
-    return Exists(TimePoll.objects.filter(meeting=OuterRef("pk"), closed_at__isnull=True))
+    return Exists(TimePoll.objects.open().filter(meeting=OuterRef("pk")))
 
 
 def my_open_time_polls(*, user) -> list[dict]:

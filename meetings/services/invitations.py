@@ -338,7 +338,7 @@ def invitations_send(*, meeting: Meeting, by=None) -> int:
     with transaction.atomic():
         locked = _lock_meeting(meeting.pk)
         _ensure_open(locked)
-        if TimePoll.objects.filter(meeting=locked, closed_at__isnull=True).exists():
+        if TimePoll.objects.open().filter(meeting=locked).exists():
             raise ValidationError(
                 _(
                     "A time poll is open for this meeting: choose its slot, which sends the "
@@ -427,9 +427,11 @@ def invitation_add(*, meeting: Meeting, contact: Contact, by=None) -> Invitation
 def _time_poll_ask_if_open(invitation: Invitation) -> None:
     """A drafted invitee who joins while the meeting's time poll is open is asked like those
     invited when it opened."""
-    poll = TimePoll.objects.filter(
-        meeting=invitation.meeting_id, closed_at__isnull=True, deadline__gt=timezone.now()
-    ).first()
+    poll = (
+        TimePoll.objects.open()
+        .filter(meeting=invitation.meeting_id, deadline__gt=timezone.now())
+        .first()
+    )
     if poll is not None:
         time_poll_invitee_ask(poll=poll, invitation=invitation)
 

@@ -220,9 +220,11 @@ def time_poll_reminders_enqueue(*, now: dt.datetime | None = None) -> int:
     (scheduled; running it again the same day writes nothing more)."""
     now = now or timezone.now()
     count = 0
-    due = TimePoll.objects.filter(
-        closed_at__isnull=True, deadline__gt=now, deadline__lte=now + POLL_REMINDER_BEFORE
-    ).select_related("meeting")
+    due = (
+        TimePoll.objects.open()
+        .filter(deadline__gt=now, deadline__lte=now + POLL_REMINDER_BEFORE)
+        .select_related("meeting")
+    )
     for poll in due:
         with transaction.atomic():
             never_reminded = _unanswered(poll).exclude(
